@@ -1,0 +1,80 @@
+using System.Text.Json;
+using KnowItAll.Migrations.Json;
+using Npgsql;
+using static KnowItAll.Migrations.Identifier;
+
+namespace KnowItAll.Migrations.Apply;
+
+/// <summary>The engine's own history table, in its own schema, never part of the desired schema.</summary>
+internal sealed class HistoryStore(MigrationOptions options)
+{
+    private string Table => Qualify(options.HistorySchema, "history");
+
+    public async Task EnsureAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand($"""
+            CREATE SCHEMA IF NOT EXISTS {Quote(options.HistorySchema)};
+            CREATE TABLE IF NOT EXISTS {Table} (
+                id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                started_at timestamptz NOT NULL,
+                finished_at timestamptz,
+                target_schema text NOT NULL,
+                plan_hash text NOT NULL,
+                schema_fingerprint text NOT NULL,
+                outcome text NOT NULL CHECK (outcome IN ('applied', 'applying', 'no_changes', 'failed')),
+                changes integer NOT NULL,
+                statements jsonb NOT NULL,
+                timings jsonb NOT NULL,
+                lock_retries integer NOT NULL,
+                run_by text NOT NULL,
+                error text
+            )
+            """, connection);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task<long> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, HistoryEntry entry, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand($"""
+            INSERT INTO {Table} (started_at, finished_at, target_schema, plan_hash, schema_fingerprint, outcome, changes, statements, timings, lock_retries, run_by, error)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10, $11, $12)
+            RETURNING id
+            """, connection, tx);
+        command.Parameters.Add(new NpgsqlParameter { Value = entry.StartedAt });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)entry.FinishedAt ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter { Value = entry.Plan.TargetSchema });
+        command.Parameters.Add(new NpgsqlParameter { Value = entry.Plan.PlanHash });
+        command.Parameters.Add(new NpgsqlParameter { Value = entry.Plan.SchemaFingerprint });
+        command.Parameters.Add(new NpgsqlParameter { Value = entry.Outcome });
+        command.Parameters.Add(new NpgsqlParameter { Value = entry.Plan.Statements.Count });
+        command.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(entry.Plan.Statements, MigrationJsonContext.Default.IReadOnlyListPlannedStatement) });
+        command.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(entry.Timings, MigrationJsonContext.Default.IReadOnlyListStatementTiming) });
+        command.Parameters.Add(new NpgsqlParameter { Value = entry.LockRetries });
+        command.Parameters.Add(new NpgsqlParameter { Value = options.RunBy });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)entry.Error ?? DBNull.Value });
+        return (long)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    public async Task CompleteAsync(NpgsqlConnection connection, long id, string outcome, DateTimeOffset finishedAt,
+        IReadOnlyList<StatementTiming> timings, int lockRetries, string? error, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(
+            $"UPDATE {Table} SET outcome = $1, finished_at = $2, timings = $3::jsonb, lock_retries = $4, error = $5 WHERE id = $6", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = outcome });
+        command.Parameters.Add(new NpgsqlParameter { Value = finishedAt });
+        command.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(timings, MigrationJsonContext.Default.IReadOnlyListStatementTiming) });
+        command.Parameters.Add(new NpgsqlParameter { Value = lockRetries });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)error ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter { Value = id });
+        await command.ExecuteNonQueryAsync(ct);
+    }
+}
+
+internal sealed record HistoryEntry(
+    DateTimeOffset StartedAt,
+    DateTimeOffset? FinishedAt,
+    MigrationPlan Plan,
+    string Outcome,
+    IReadOnlyList<StatementTiming> Timings,
+    int LockRetries,
+    string? Error);

@@ -1,0 +1,281 @@
+using System.Diagnostics;
+using KnowItAll.Migrations.Planning;
+using Npgsql;
+using static KnowItAll.Migrations.Identifier;
+
+namespace KnowItAll.Migrations.Apply;
+
+/// <summary>
+/// Applies a plan safely: a session advisory lock serialises runs; the plan is recomputed under it; the
+/// transactional statements and the history row commit together, retried whole (never holding locks
+/// while backing off) when a lock is not granted within lock_timeout; index builds and validations on
+/// tables with rows run afterwards, one by one.
+/// </summary>
+internal sealed class PlanExecutor(
+    NpgsqlDataSource dataSource,
+    MigrationOptions options,
+    TimeProvider time,
+    Func<NpgsqlConnection, CancellationToken, Task<MigrationPlan>> plan)
+{
+    private const string LockNotAvailable = "55P03";
+    private const string QueryCanceled = "57014";
+    private readonly HistoryStore _history = new(options);
+
+    public async Task<ApplyResult> ApplyAsync(ApplyRequest request, IProgress<ApplyProgress>? progress, CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var startedAt = time.GetUtcNow();
+        await using var connection = await Connections.OpenAsync(dataSource, ct);
+        try
+        {
+            if (request.DryRun)
+            {
+                var dry = await plan(connection, ct);
+                return Result(dry, dryRun: true, changed: false, [], 0, null, started);
+            }
+            await AcquireRunLockAsync(connection, ct);
+            try
+            {
+                return await ApplyUnderLockAsync(connection, request, progress, startedAt, started, ct);
+            }
+            finally
+            {
+                await ReleaseRunLockAsync(connection);
+            }
+        }
+        catch (Exception e) when (Connections.Unavailable(e) is { } unavailable)
+        {
+            throw unavailable;
+        }
+    }
+
+    private async Task<ApplyResult> ApplyUnderLockAsync(NpgsqlConnection connection, ApplyRequest request, IProgress<ApplyProgress>? progress,
+        DateTimeOffset startedAt, long started, CancellationToken ct)
+    {
+        await _history.EnsureAsync(connection, ct);
+        var current = await plan(connection, ct);
+        if (!current.HasChanges)
+        {
+            var noop = await _history.InsertAsync(connection, null, new HistoryEntry(startedAt, time.GetUtcNow(), current, "no_changes", [], 0, null), ct);
+            return Result(current, dryRun: false, changed: false, [], 0, noop, started);
+        }
+        if (request.ExpectedPlanHash is { } expected && !string.Equals(expected, current.PlanHash, StringComparison.OrdinalIgnoreCase))
+            throw new MigrationException(MigrationErrors.PlanStale,
+                $"the database changed since the plan was made: expected plan {expected[..12]}…, the plan now is {current.PlanHash[..12]}… " +
+                $"({current.Statements.Count} statements). Plan again and review it.");
+
+        var transactional = current.Statements.Where(s => s.Transactional).ToList();
+        var afterwards = current.Statements.Where(s => !s.Transactional).ToList();
+        var timings = new List<StatementTiming>();
+        var retries = 0;
+        long historyId;
+        try
+        {
+            (historyId, retries) = await RunTransactionAsync(connection, current, transactional, afterwards.Count == 0, timings, progress, startedAt, ct);
+        }
+        catch (MigrationException e) when (e.ErrorName != MigrationErrors.DatabaseUnavailable)
+        {
+            await RecordFailureAsync(connection, current, startedAt, e.Message);
+            throw;
+        }
+
+        if (afterwards.Count > 0)
+        {
+            try
+            {
+                await SetSessionTimeoutsAsync(connection, ct);
+                foreach (var statement in afterwards)
+                    retries += await RunAloneAsync(connection, statement, current.Statements.Count, timings, progress, ct);
+            }
+            catch (MigrationException e) when (e.ErrorName != MigrationErrors.DatabaseUnavailable)
+            {
+                await _history.CompleteAsync(connection, historyId, "failed", time.GetUtcNow(), timings, retries, e.Message, CancellationToken.None);
+                throw;
+            }
+            await _history.CompleteAsync(connection, historyId, "applied", time.GetUtcNow(), timings, retries, null, ct);
+        }
+        return Result(current, dryRun: false, changed: true, timings, retries, historyId, started);
+    }
+
+    private async Task<(long HistoryId, int Retries)> RunTransactionAsync(NpgsqlConnection connection, MigrationPlan current,
+        IReadOnlyList<PlannedStatement> statements, bool complete, List<StatementTiming> timings, IProgress<ApplyProgress>? progress,
+        DateTimeOffset startedAt, CancellationToken ct)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var attemptTimings = new List<StatementTiming>();
+            PlannedStatement? running = null;
+            await using var tx = await connection.BeginTransactionAsync(ct);
+            try
+            {
+                await ExecuteAsync(connection, tx, $"SET LOCAL lock_timeout = {Ms(options.LockTimeout)}; SET LOCAL statement_timeout = {Ms(options.StatementTimeout)}", ct);
+                foreach (var statement in statements)
+                {
+                    running = statement;
+                    progress?.Report(new ApplyProgress(statement.Order, current.Statements.Count, statement.ObjectName, "running"));
+                    var watch = Stopwatch.StartNew();
+                    await ExecuteAsync(connection, tx, statement.Sql, ct);
+                    attemptTimings.Add(new StatementTiming(statement.Order, statement.ObjectName, watch.ElapsedMilliseconds, attempt + 1));
+                    progress?.Report(new ApplyProgress(statement.Order, current.Statements.Count, statement.ObjectName, "done"));
+                }
+                running = null;
+                var id = await _history.InsertAsync(connection, tx,
+                    new HistoryEntry(startedAt, complete ? time.GetUtcNow() : null, current, complete ? "applied" : "applying", attemptTimings, attempt, null), ct);
+                await tx.CommitAsync(ct);
+                timings.AddRange(attemptTimings);
+                return (id, attempt);
+            }
+            catch (PostgresException e) when (e.SqlState == LockNotAvailable && running is not null)
+            {
+                await tx.RollbackAsync(CancellationToken.None);
+                if (attempt >= options.MaxLockRetries) throw LockTimeout(running, attempt + 1);
+                await Task.Delay(Backoff(attempt), time, ct);
+            }
+            catch (PostgresException e) when (running is not null && Connections.Unavailable(e) is null)
+            {
+                throw Failed(running, e);
+            }
+        }
+    }
+
+    private async Task<int> RunAloneAsync(NpgsqlConnection connection, PlannedStatement statement, int total, List<StatementTiming> timings,
+        IProgress<ApplyProgress>? progress, CancellationToken ct)
+    {
+        progress?.Report(new ApplyProgress(statement.Order, total, statement.ObjectName, "running"));
+        var watch = Stopwatch.StartNew();
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                if (statement.Kind == ChangeKind.Index) await DropInvalidIndexAsync(connection, statement.ObjectName, ct);
+                await ExecuteAsync(connection, null, statement.Sql, ct);
+                timings.Add(new StatementTiming(statement.Order, statement.ObjectName, watch.ElapsedMilliseconds, attempt + 1));
+                progress?.Report(new ApplyProgress(statement.Order, total, statement.ObjectName, "done"));
+                return attempt;
+            }
+            catch (PostgresException e) when (e.SqlState == LockNotAvailable)
+            {
+                if (statement.Kind == ChangeKind.Index) await DropInvalidIndexAsync(connection, statement.ObjectName, CancellationToken.None);
+                if (attempt >= options.MaxLockRetries) throw LockTimeout(statement, attempt + 1);
+                await Task.Delay(Backoff(attempt), time, ct);
+            }
+            catch (PostgresException e) when (Connections.Unavailable(e) is null)
+            {
+                if (statement.Kind == ChangeKind.Index) await DropInvalidIndexAsync(connection, statement.ObjectName, CancellationToken.None);
+                throw Failed(statement, e);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A failed CREATE INDEX CONCURRENTLY leaves an invalid index that IF NOT EXISTS would then skip. Only an
+    /// index of the plan's own name that PostgreSQL marks invalid is removed, so it can be built again.
+    /// </summary>
+    private async Task DropInvalidIndexAsync(NpgsqlConnection connection, string name, CancellationToken ct)
+    {
+        await using var find = new NpgsqlCommand("""
+            SELECT 1 FROM pg_catalog.pg_index x
+            JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid
+            JOIN pg_catalog.pg_namespace n ON n.oid = i.relnamespace
+            WHERE n.nspname = $1 AND i.relname = $2 AND NOT x.indisvalid
+            """, connection);
+        find.Parameters.Add(new NpgsqlParameter { Value = options.TargetSchema });
+        find.Parameters.Add(new NpgsqlParameter { Value = name });
+        if (await find.ExecuteScalarAsync(ct) is null) return;
+        await ExecuteAsync(connection, null, $"DROP INDEX CONCURRENTLY IF EXISTS {Qualify(options.TargetSchema, name)}", ct);
+    }
+
+    private async Task AcquireRunLockAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        await ExecuteAsync(connection, null,
+            $"SET lock_timeout = 0; SET statement_timeout = {Ms(options.StatementTimeout)}; SET application_name = 'knowitall-migrate'", ct);
+        await using var command = new NpgsqlCommand(
+            "SELECT pg_catalog.pg_advisory_lock(pg_catalog.hashtextextended('knowitall:' || $1, 0))", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = options.TargetSchema });
+        try
+        {
+            await command.ExecuteNonQueryAsync(ct);
+        }
+        catch (PostgresException e) when (e.SqlState == QueryCanceled)
+        {
+            throw new MigrationException(MigrationErrors.LockTimeout,
+                $"another migration of schema {options.TargetSchema} held the run lock for longer than {options.StatementTimeout.TotalSeconds:0} s", e);
+        }
+    }
+
+    private async Task ReleaseRunLockAsync(NpgsqlConnection connection)
+    {
+        if (connection.FullState != System.Data.ConnectionState.Open) return;
+        try
+        {
+            await using var command = new NpgsqlCommand(
+                "SELECT pg_catalog.pg_advisory_unlock(pg_catalog.hashtextextended('knowitall:' || $1, 0))", connection);
+            command.Parameters.Add(new NpgsqlParameter { Value = options.TargetSchema });
+            await command.ExecuteNonQueryAsync(CancellationToken.None);
+            await ExecuteAsync(connection, null, "RESET lock_timeout; RESET statement_timeout; RESET application_name", CancellationToken.None);
+        }
+        catch (NpgsqlException)
+        {
+            // The session is gone, and the advisory lock with it.
+        }
+    }
+
+    private async Task RecordFailureAsync(NpgsqlConnection connection, MigrationPlan current, DateTimeOffset startedAt, string error)
+    {
+        if (connection.FullState != System.Data.ConnectionState.Open) return;
+        try
+        {
+            await _history.InsertAsync(connection, null, new HistoryEntry(startedAt, time.GetUtcNow(), current, "failed", [], 0, error), CancellationToken.None);
+        }
+        catch (NpgsqlException)
+        {
+            // The failure itself is what the caller needs; a history row that cannot be written must not replace it.
+        }
+    }
+
+    private Task SetSessionTimeoutsAsync(NpgsqlConnection connection, CancellationToken ct) =>
+        ExecuteAsync(connection, null, $"SET lock_timeout = {Ms(options.LockTimeout)}; SET statement_timeout = {Ms(options.StatementTimeout)}", ct);
+
+    private TimeSpan Backoff(int attempt) =>
+        TimeSpan.FromMilliseconds(Math.Min(options.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, attempt), 30_000));
+
+    private MigrationException LockTimeout(PlannedStatement statement, int attempts) => new(MigrationErrors.LockTimeout,
+        $"statement {statement.Order} ({statement.Kind} {statement.ObjectName}) could not get its {statement.Lock} lock within " +
+        $"{options.LockTimeout.TotalMilliseconds:0} ms, {attempts} times: another session holds a conflicting lock. Nothing was changed; retry later.");
+
+    private static MigrationException Failed(PlannedStatement statement, PostgresException e) => e.SqlState == QueryCanceled
+        ? new MigrationException(MigrationErrors.ApplyFailed, $"statement {statement.Order} ({statement.Kind} {statement.ObjectName}) exceeded the statement timeout", e)
+        : new MigrationException(MigrationErrors.ApplyFailed, $"statement {statement.Order} ({statement.Kind} {statement.ObjectName}) failed: {e.MessageText} [{e.SqlState}]", e);
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, string sql, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, tx) { CommandTimeout = 0 };
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private static long Ms(TimeSpan span) => (long)span.TotalMilliseconds;
+
+    private static ApplyResult Result(MigrationPlan plan, bool dryRun, bool changed, IReadOnlyList<StatementTiming> timings, int retries, long? historyId, long started)
+    {
+        var s = changed ? plan.Summary : PlanSummary.Empty;
+        return new ApplyResult(
+            Success: true,
+            DryRun: dryRun,
+            Changed: changed,
+            PlanHash: plan.PlanHash,
+            SchemaFingerprint: plan.SchemaFingerprint,
+            StatementsExecuted: changed ? plan.Statements.Count : 0,
+            ExtensionsCreated: s.ExtensionsCreated,
+            SequencesCreated: s.SequencesCreated,
+            TablesCreated: s.TablesCreated,
+            ColumnsAdded: s.ColumnsAdded,
+            IndexesCreated: s.IndexesCreated,
+            ConstraintsAdded: s.ConstraintsAdded,
+            GrantsApplied: s.GrantsApplied,
+            Timings: timings,
+            LockRetries: retries,
+            HistoryId: historyId,
+            DurationMs: (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+            Plan: plan);
+    }
+}

@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using KnowItAll.Migrations.Apply;
+using KnowItAll.Migrations.Catalog;
+using KnowItAll.Migrations.Desired;
+using KnowItAll.Migrations.Diff;
+using KnowItAll.Migrations.Model;
+using KnowItAll.Migrations.Permissions;
+using KnowItAll.Migrations.Planning;
+using Npgsql;
+
+namespace KnowItAll.Migrations;
+
+/// <summary>
+/// The one entry point every adapter (Lambda handlers, CLI, local executor) calls. It holds the desired
+/// schema model warm between calls: the model depends only on the schema files and the server.
+/// </summary>
+public sealed class MigrationEngine
+{
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly SchemaSource _source;
+    private readonly MigrationOptions _options;
+    private readonly TimeProvider _time;
+    private readonly SemaphoreSlim _desiredGate = new(1, 1);
+    private SchemaModel? _desired;
+
+    public MigrationEngine(NpgsqlDataSource dataSource, SchemaSource source, MigrationOptions options, TimeProvider? time = null)
+    {
+        options.Validate();
+        _dataSource = dataSource;
+        _source = source;
+        _options = options;
+        _time = time ?? TimeProvider.System;
+    }
+
+    public MigrationOptions Options => _options;
+
+    public async Task<ValidationResult> ValidateAsync(CancellationToken cancellationToken = default)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await using var connection = await Connections.OpenAsync(_dataSource, cancellationToken);
+        var desired = await DesiredModelAsync(connection, cancellationToken);
+        var live = await CatalogReader.ReadAsync(connection, _options.TargetSchema, _options.LockTimeout, cancellationToken);
+        var diff = SchemaComparer.Compare(desired, live);
+        var missing = diff.Objects.Where(o => o.Status == ObjectStatus.Missing).ToList();
+        return new ValidationResult(
+            Success: true,
+            SchemaValid: missing.Count == 0,
+            TargetSchema: _options.TargetSchema,
+            SchemaFingerprint: live.Fingerprint(),
+            DesiredFingerprint: desired.Fingerprint(),
+            ObjectsChecked: diff.Objects.Count,
+            Missing: missing,
+            Drift: diff.Drift,
+            Objects: diff.Objects,
+            DurationMs: (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+    }
+
+    public async Task<MigrationPlan> PlanAsync(CancellationToken cancellationToken = default)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await using var connection = await Connections.OpenAsync(_dataSource, cancellationToken);
+        var plan = await PlanOnAsync(connection, cancellationToken);
+        return plan with { DurationMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds };
+    }
+
+    public async Task<ApplyResult> ApplyAsync(ApplyRequest request, IProgress<ApplyProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        if (request.ExpectedPlanHash is { } hash && !PlanHasher.IsWellFormed(hash))
+            throw new MigrationException(MigrationErrors.InvalidInput, $"plan hash '{hash}' is not a 64-character hex SHA-256");
+        var executor = new PlanExecutor(_dataSource, _options, _time, PlanOnAsync);
+        return await executor.ApplyAsync(request, progress, cancellationToken);
+    }
+
+    public async Task<PermissionReport> VerifyPermissionsAsync(CancellationToken cancellationToken = default)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await using var connection = await Connections.OpenAsync(_dataSource, cancellationToken);
+        var desired = await DesiredModelAsync(connection, cancellationToken);
+        var report = await PermissionVerifier.VerifyAsync(connection, desired, _options, cancellationToken);
+        return report with { DurationMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds };
+    }
+
+    private async Task<MigrationPlan> PlanOnAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var desired = await DesiredModelAsync(connection, cancellationToken);
+        var live = await CatalogReader.ReadAsync(connection, _options.TargetSchema, _options.LockTimeout, cancellationToken);
+        var diff = SchemaComparer.Compare(desired, live);
+        return Planner.Plan(desired, live, diff, _options);
+    }
+
+    private async Task<SchemaModel> DesiredModelAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        if (_desired is { } cached) return cached;
+        await _desiredGate.WaitAsync(cancellationToken);
+        try
+        {
+            return _desired ??= await DesiredSchemaLoader.LoadAsync(connection, _source, _options, cancellationToken);
+        }
+        finally
+        {
+            _desiredGate.Release();
+        }
+    }
+}

@@ -1,0 +1,74 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace KnowItAll.Migrations.Model;
+
+public sealed record ExtensionModel(string Name, string Schema);
+
+public sealed record SequenceModel(string Name, string DataType, long Start, long Increment, long MinValue, long MaxValue, long Cache, bool Cycle, string? OwnedByTable, string? OwnedByColumn);
+
+public sealed record ColumnModel(string Name, int Ordinal, string Type, bool NotNull, string? Default, char Identity, char Generated, string? Collation);
+
+/// <summary>A table; <see cref="HasRows"/> comes from the heap size, so it is true for a table that has or had rows.</summary>
+public sealed record TableModel(string Name, IReadOnlyList<ColumnModel> Columns, bool HasRows);
+
+public sealed record IndexModel(string Name, string Table, string Definition, bool IsUnique, bool IsValid);
+
+/// <summary>A constraint; <see cref="Definition"/> never carries "NOT VALID", <see cref="IsValidated"/> does.</summary>
+public sealed record ConstraintModel(string Name, string Table, char Type, string Definition, string? ReferencedTable, bool IsValidated)
+{
+    public string TypeName => Type switch
+    {
+        'p' => "primary key",
+        'u' => "unique",
+        'f' => "foreign key",
+        'c' => "check",
+        'x' => "exclusion",
+        _ => "constraint",
+    };
+}
+
+/// <summary>One privilege held by a grantee. <see cref="ObjectKind"/>: table, sequence, column or schema.</summary>
+public sealed record PrivilegeModel(string ObjectKind, string ObjectName, string? Column, string Privilege, string Grantee)
+{
+    public string Key => $"{ObjectKind}:{ObjectName}:{Column}:{Privilege}:{Grantee}";
+
+    public string Describe() => Column is null
+        ? $"{Privilege} on {ObjectKind} {ObjectName} to {Grantee}"
+        : $"{Privilege} ({Column}) on {ObjectName} to {Grantee}";
+}
+
+/// <summary>Everything the engine knows about one schema, read from the catalog in a constant number of queries.</summary>
+public sealed record SchemaModel(
+    string Schema,
+    IReadOnlyList<ExtensionModel> Extensions,
+    IReadOnlyList<SequenceModel> Sequences,
+    IReadOnlyList<TableModel> Tables,
+    IReadOnlyList<IndexModel> Indexes,
+    IReadOnlyList<ConstraintModel> Constraints,
+    IReadOnlyList<PrivilegeModel> Privileges,
+    IReadOnlySet<string> VolatileFunctions)
+{
+    public TableModel? Table(string name) => Tables.FirstOrDefault(t => t.Name == name);
+
+    /// <summary>
+    /// SHA-256 over a canonical text of the structure (not of row counts): two databases with the same
+    /// objects have the same fingerprint, and any added, removed or changed object changes it.
+    /// </summary>
+    public string Fingerprint()
+    {
+        var text = new StringBuilder();
+        text.Append("schema ").Append(Schema).Append('\n');
+        foreach (var e in Extensions.OrderBy(e => e.Name, StringComparer.Ordinal)) text.Append("ext ").Append(e.Name).Append(' ').Append(e.Schema).Append('\n');
+        foreach (var s in Sequences.OrderBy(s => s.Name, StringComparer.Ordinal)) text.Append("seq ").Append(s with { }).Append('\n');
+        foreach (var t in Tables.OrderBy(t => t.Name, StringComparer.Ordinal))
+        {
+            text.Append("table ").Append(t.Name).Append('\n');
+            foreach (var c in t.Columns.OrderBy(c => c.Name, StringComparer.Ordinal)) text.Append("  col ").Append(c with { Ordinal = 0 }).Append('\n');
+        }
+        foreach (var i in Indexes.OrderBy(i => i.Name, StringComparer.Ordinal)) text.Append("idx ").Append(i).Append('\n');
+        foreach (var c in Constraints.OrderBy(c => c.Table, StringComparer.Ordinal).ThenBy(c => c.Name, StringComparer.Ordinal)) text.Append("con ").Append(c).Append('\n');
+        foreach (var p in Privileges.Select(p => p.Key).Order(StringComparer.Ordinal)) text.Append("priv ").Append(p).Append('\n');
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
+}

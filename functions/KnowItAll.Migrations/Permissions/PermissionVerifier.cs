@@ -1,0 +1,79 @@
+using KnowItAll.Migrations.Model;
+using Npgsql;
+using static KnowItAll.Migrations.Identifier;
+
+namespace KnowItAll.Migrations.Permissions;
+
+/// <summary>
+/// Proves, with PostgreSQL's own has_*_privilege functions, that the application role can log in, connect,
+/// reach the schema and use every object schema/ grants it. One query for all the objects.
+/// </summary>
+public static class PermissionVerifier
+{
+    private const string ObjectChecks = """
+        SELECT c.kind, c.obj, c.col, c.priv,
+               CASE c.kind
+                 WHEN 'schema' THEN CASE WHEN to_regnamespace(c.obj) IS NULL THEN false ELSE has_schema_privilege($1, c.obj, c.priv) END
+                 WHEN 'sequence' THEN CASE WHEN to_regclass(c.qualified) IS NULL THEN false ELSE has_sequence_privilege($1, c.qualified, c.priv) END
+                 WHEN 'column' THEN CASE WHEN NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = to_regclass(c.qualified) AND a.attname = c.col AND NOT a.attisdropped)
+                                         THEN false ELSE has_column_privilege($1, c.qualified, c.col, c.priv) END
+                 ELSE CASE WHEN to_regclass(c.qualified) IS NULL THEN false ELSE has_table_privilege($1, c.qualified, c.priv) END
+               END
+        FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS c(kind, obj, qualified, col, priv)
+        """;
+
+    public static async Task<PermissionReport> VerifyAsync(NpgsqlConnection connection, SchemaModel desired, MigrationOptions options, CancellationToken ct)
+    {
+        var role = options.AppRole;
+        bool? canLogin;
+        await using (var roleQuery = new NpgsqlCommand("SELECT rolcanlogin FROM pg_catalog.pg_roles WHERE rolname = $1", connection))
+        {
+            roleQuery.Parameters.Add(new NpgsqlParameter { Value = role });
+            canLogin = (bool?)await roleQuery.ExecuteScalarAsync(ct);
+        }
+        if (canLogin is null)
+            return new PermissionReport(false, role, RoleExists: false, CanLogin: false, CanConnect: false, HasSchemaUsage: false, Checked: 1,
+                [new PermissionCheck("role", role, "EXISTS", false)], 0);
+
+        var wanted = desired.Privileges
+            .Where(p => p.Grantee == role)
+            .Append(new PrivilegeModel("schema", options.TargetSchema, null, "USAGE", role))
+            .DistinctBy(p => p.Key)
+            .ToList();
+
+        bool canConnect;
+        await using (var connect = new NpgsqlCommand("SELECT has_database_privilege($1, current_database(), 'CONNECT')", connection))
+        {
+            connect.Parameters.Add(new NpgsqlParameter { Value = role });
+            canConnect = (bool)(await connect.ExecuteScalarAsync(ct))!;
+        }
+        await using var command = new NpgsqlCommand(ObjectChecks, connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = role });
+        command.Parameters.Add(new NpgsqlParameter { Value = wanted.Select(p => p.ObjectKind).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = wanted.Select(p => p.ObjectName).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = wanted.Select(p => Qualify(options.TargetSchema, p.ObjectName)).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = wanted.Select(p => p.Column ?? "").ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = wanted.Select(p => p.Privilege).ToArray() });
+
+        var missing = new List<PermissionCheck>();
+        var schemaUsage = false;
+        var checkedCount = 0;
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                checkedCount++;
+                var kind = reader.GetString(0);
+                var column = reader.GetString(2);
+                var granted = reader.GetBoolean(4);
+                var objectName = column.Length > 0 ? $"{reader.GetString(1)}.{column}" : reader.GetString(1);
+                if (kind == "schema" && reader.GetString(3) == "USAGE" && reader.GetString(1) == options.TargetSchema) schemaUsage = granted;
+                if (!granted) missing.Add(new PermissionCheck(kind, objectName, reader.GetString(3), false));
+            }
+            if (!canConnect) missing.Add(new PermissionCheck("database", "current", "CONNECT", false));
+            if (canLogin != true) missing.Add(new PermissionCheck("role", role, "LOGIN", false));
+            return new PermissionReport(missing.Count == 0, role, RoleExists: true, CanLogin: canLogin == true, CanConnect: canConnect,
+                HasSchemaUsage: schemaUsage, Checked: checkedCount + 2, missing, 0);
+        }
+    }
+}

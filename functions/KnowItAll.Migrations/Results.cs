@@ -1,0 +1,115 @@
+namespace KnowItAll.Migrations;
+
+/// <summary>One desired object and whether the live database has it.</summary>
+public sealed record ObjectStatus(string Kind, string Name, string Status, string? Detail = null)
+{
+    public const string Present = "present";
+    public const string Missing = "missing";
+    public const string Different = "different";
+}
+
+/// <summary>Something the live database has that the desired schema does not, or has differently. Reported, never fixed.</summary>
+public sealed record DriftItem(string Kind, string Name, string Reason, string? Live = null, string? Desired = null);
+
+public sealed record ValidationResult(
+    bool Success,
+    bool SchemaValid,
+    string TargetSchema,
+    string SchemaFingerprint,
+    string DesiredFingerprint,
+    int ObjectsChecked,
+    IReadOnlyList<ObjectStatus> Missing,
+    IReadOnlyList<DriftItem> Drift,
+    IReadOnlyList<ObjectStatus> Objects,
+    long DurationMs);
+
+public sealed record Hazard(string Code, string Message)
+{
+    public const string AccessExclusiveLock = "ACCESS_EXCLUSIVE_LOCK";
+    public const string TableRewrite = "TABLE_REWRITE";
+    public const string IndexBuild = "INDEX_BUILD";
+    public const string ForeignKeyValidation = "FK_VALIDATION_SCAN";
+    public const string CheckValidation = "CHECK_VALIDATION_SCAN";
+    public const string NotNullWithoutDefault = "NOT_NULL_WITHOUT_DEFAULT";
+    public const string UniqueBuild = "UNIQUE_INDEX_BUILD";
+}
+
+/// <summary>
+/// One statement of a plan. <see cref="Transactional"/> false means it runs on its own, outside the
+/// plan's transaction (CREATE INDEX CONCURRENTLY, VALIDATE CONSTRAINT).
+/// </summary>
+public sealed record PlannedStatement(
+    int Order,
+    string Kind,
+    string ObjectName,
+    string Sql,
+    string Lock,
+    bool Transactional,
+    IReadOnlyList<Hazard> Hazards);
+
+public sealed record PlanSummary(
+    IReadOnlyList<string> ExtensionsCreated,
+    IReadOnlyList<string> SequencesCreated,
+    IReadOnlyList<string> TablesCreated,
+    IReadOnlyList<string> ColumnsAdded,
+    IReadOnlyList<string> IndexesCreated,
+    IReadOnlyList<string> ConstraintsAdded,
+    IReadOnlyList<string> GrantsApplied)
+{
+    public static readonly PlanSummary Empty = new([], [], [], [], [], [], []);
+
+    public int ChangeCount => ExtensionsCreated.Count + SequencesCreated.Count + TablesCreated.Count + ColumnsAdded.Count
+        + IndexesCreated.Count + ConstraintsAdded.Count + GrantsApplied.Count;
+}
+
+public sealed record MigrationPlan(
+    bool Success,
+    bool HasChanges,
+    string TargetSchema,
+    string PlanHash,
+    string SchemaFingerprint,
+    string DesiredFingerprint,
+    IReadOnlyList<PlannedStatement> Statements,
+    PlanSummary Summary,
+    IReadOnlyList<DriftItem> Drift,
+    long DurationMs);
+
+public sealed record ApplyRequest(bool DryRun = false, string? ExpectedPlanHash = null);
+
+public sealed record StatementTiming(int Order, string ObjectName, long DurationMs, int Attempts);
+
+public sealed record ApplyResult(
+    bool Success,
+    bool DryRun,
+    bool Changed,
+    string PlanHash,
+    string SchemaFingerprint,
+    int StatementsExecuted,
+    IReadOnlyList<string> ExtensionsCreated,
+    IReadOnlyList<string> SequencesCreated,
+    IReadOnlyList<string> TablesCreated,
+    IReadOnlyList<string> ColumnsAdded,
+    IReadOnlyList<string> IndexesCreated,
+    IReadOnlyList<string> ConstraintsAdded,
+    IReadOnlyList<string> GrantsApplied,
+    IReadOnlyList<StatementTiming> Timings,
+    int LockRetries,
+    long? HistoryId,
+    long DurationMs,
+    MigrationPlan Plan);
+
+public sealed record PermissionCheck(string Kind, string Object, string Privilege, bool Granted);
+
+public sealed record PermissionReport(
+    bool Success,
+    string Role,
+    bool RoleExists,
+    bool CanLogin,
+    bool CanConnect,
+    bool HasSchemaUsage,
+    int Checked,
+    IReadOnlyList<PermissionCheck> Missing,
+    long DurationMs);
+
+/// <summary>Progress of an apply, for people watching a terminal.</summary>
+public sealed record ApplyProgress(int Order, int Total, string ObjectName, string Phase);

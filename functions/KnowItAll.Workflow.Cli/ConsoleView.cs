@@ -1,0 +1,137 @@
+using KnowItAll.Migrations;
+using Spectre.Console;
+using ValidationResult = KnowItAll.Migrations.ValidationResult;
+
+namespace KnowItAll.Workflow.Cli;
+
+/// <summary>Human output: tables of changes with their locks and hazards, in colour where the terminal has it.</summary>
+public sealed class ConsoleView
+{
+    private readonly IAnsiConsole _console;
+    private readonly string _target;
+
+    public ConsoleView(TextWriter output, string target)
+    {
+        _console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output),
+            Ansi = Console.IsOutputRedirected ? AnsiSupport.No : AnsiSupport.Detect,
+            ColorSystem = Console.IsOutputRedirected ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
+            Interactive = InteractionSupport.No,
+        });
+        _target = target;
+    }
+
+    public void Validation(ValidationResult result)
+    {
+        Header("validate", result.TargetSchema);
+        var counts = result.Objects.GroupBy(o => o.Status).ToDictionary(g => g.Key, g => g.Count());
+        _console.MarkupLine($"{result.ObjectsChecked} objects checked: [green]{counts.GetValueOrDefault(ObjectStatus.Present)} present[/], " +
+                            $"[yellow]{counts.GetValueOrDefault(ObjectStatus.Missing)} missing[/], [blue]{counts.GetValueOrDefault(ObjectStatus.Different)} different[/] ({result.DurationMs} ms)");
+        if (result.Missing.Count > 0)
+        {
+            var table = new Table().Border(TableBorder.Rounded).Title("[yellow]missing (an apply creates these)[/]").AddColumns("kind", "object", "note");
+            foreach (var m in result.Missing) table.AddRow(Esc(m.Kind), Esc(m.Name), Esc(m.Detail ?? ""));
+            _console.Write(table);
+        }
+        Drift(result.Drift);
+        _console.MarkupLine(result.SchemaValid ? "[green]✔ schema is valid[/]" : "[yellow]✘ changes pending: run `knowitall plan` to see them[/]");
+    }
+
+    public void Plan(MigrationPlan plan)
+    {
+        Header("plan", plan.TargetSchema);
+        if (!plan.HasChanges)
+        {
+            _console.MarkupLine("[green]✔ nothing to do: the database already has everything schema/ declares[/]");
+            Drift(plan.Drift);
+            return;
+        }
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("#", "change", "object", "lock", "runs", "hazards");
+        foreach (var s in plan.Statements)
+        {
+            var hazards = s.Hazards.Count == 0 ? "[green]none[/]" : string.Join("\n", s.Hazards.Select(h => $"[yellow]{Esc(h.Code)}[/] {Esc(h.Message)}"));
+            table.AddRow(s.Order.ToString(), Esc(s.Kind), Esc(s.ObjectName), LockMarkup(s.Lock), s.Transactional ? "in transaction" : "[blue]alone, after[/]", hazards);
+        }
+        _console.Write(table);
+        _console.MarkupLine($"{plan.Statements.Count} statements, {plan.Summary.ChangeCount} changes. plan hash [bold]{plan.PlanHash}[/]");
+        _console.MarkupLine($"[grey]apply exactly this plan: knowitall apply --plan-hash {plan.PlanHash}[/]");
+        Drift(plan.Drift);
+    }
+
+    public IProgress<ApplyProgress> ApplyProgress() => new SynchronousProgress(p =>
+    {
+        if (p.Phase == "running") _console.MarkupLine($"[grey]  ▶ {p.Order}/{p.Total} {Esc(p.ObjectName)}…[/]");
+    });
+
+    public void Apply(ApplyResult result)
+    {
+        if (result.DryRun)
+        {
+            Plan(result.Plan);
+            _console.MarkupLine("[blue]dry run: nothing was changed[/]");
+            return;
+        }
+        Header("apply", result.Plan.TargetSchema);
+        if (!result.Changed)
+        {
+            _console.MarkupLine($"[green]✔ nothing to do: the schema is up to date[/] (history row {result.HistoryId})");
+            return;
+        }
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("created", "count", "objects");
+        void Row(string label, IReadOnlyList<string> items)
+        {
+            if (items.Count > 0) table.AddRow(label, items.Count.ToString(), Esc(string.Join(", ", items)));
+        }
+        Row("extensions", result.ExtensionsCreated);
+        Row("sequences", result.SequencesCreated);
+        Row("tables", result.TablesCreated);
+        Row("columns", result.ColumnsAdded);
+        Row("indexes", result.IndexesCreated);
+        Row("constraints", result.ConstraintsAdded);
+        Row("grants", result.GrantsApplied);
+        _console.Write(table);
+        _console.MarkupLine($"[green]✔ applied {result.StatementsExecuted} statements[/] in {result.DurationMs} ms, {result.LockRetries} lock retries, history row {result.HistoryId}");
+    }
+
+    public void Permissions(PermissionReport report)
+    {
+        _console.MarkupLine($"[bold]verify-permissions[/] role [bold]{Esc(report.Role)}[/] on {Esc(_target)}");
+        _console.MarkupLine($"login {Mark(report.CanLogin)}  connect {Mark(report.CanConnect)}  schema usage {Mark(report.HasSchemaUsage)}  ({report.Checked} checks)");
+        if (report.Missing.Count > 0)
+        {
+            var table = new Table().Border(TableBorder.Rounded).Title("[red]missing privileges[/]").AddColumns("kind", "object", "privilege");
+            foreach (var m in report.Missing) table.AddRow(Esc(m.Kind), Esc(m.Object), Esc(m.Privilege));
+            _console.Write(table);
+        }
+        _console.MarkupLine(report.Success ? "[green]✔ every privilege is in place[/]" : "[red]✘ privileges are missing[/]");
+    }
+
+    private void Header(string verb, string schema) =>
+        _console.MarkupLine($"[bold]{verb}[/] schema [bold]{Esc(schema)}[/] on {Esc(_target)}");
+
+    private void Drift(IReadOnlyList<DriftItem> drift)
+    {
+        if (drift.Count == 0) return;
+        var table = new Table().Border(TableBorder.Rounded).Title("[blue]drift (reported, never changed)[/]").AddColumns("kind", "object", "reason");
+        foreach (var d in drift) table.AddRow(Esc(d.Kind), Esc(d.Name), Esc(d.Reason));
+        _console.Write(table);
+    }
+
+    private static string LockMarkup(string lockLevel) => lockLevel switch
+    {
+        "ACCESS EXCLUSIVE" => "[red]ACCESS EXCLUSIVE[/]",
+        "NONE" => "[green]none[/]",
+        _ => $"[yellow]{Esc(lockLevel)}[/]",
+    };
+
+    private static string Mark(bool ok) => ok ? "[green]✔[/]" : "[red]✘[/]";
+
+    private static string Esc(string text) => Markup.Escape(text);
+
+    /// <summary>Reports on the caller's thread, so progress lines appear in order between the apply's own output.</summary>
+    private sealed class SynchronousProgress(Action<ApplyProgress> report) : IProgress<ApplyProgress>
+    {
+        public void Report(ApplyProgress value) => report(value);
+    }
+}

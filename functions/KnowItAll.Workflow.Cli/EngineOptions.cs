@@ -1,0 +1,68 @@
+using System.CommandLine;
+using KnowItAll.Migrations;
+
+namespace KnowItAll.Workflow.Cli;
+
+/// <summary>The options every engine command shares, and how they become engine settings.</summary>
+public sealed class EngineOptions
+{
+    public Option<string?> Connection { get; } = new("--connection", "-c")
+    {
+        Description = "PostgreSQL connection string (else KNOWITALL_DB_CONNECTION, else PG* variables, else a throwaway embedded PostgreSQL)",
+    };
+
+    public Option<DirectoryInfo> Schema { get; } = new("--schema")
+    {
+        Description = "Directory of desired-schema .sql files",
+        DefaultValueFactory = _ => new DirectoryInfo(DefaultSchemaDirectory()),
+    };
+
+    public Option<bool> Json { get; } = new("--json") { Description = "Print one JSON document on stdout (logs go to stderr)" };
+
+    public Option<string> TargetSchema { get; } = new("--target-schema") { Description = "Schema to migrate", DefaultValueFactory = _ => "public" };
+
+    public Option<string> AppRole { get; } = new("--app-role") { Description = "Application role whose privileges are verified", DefaultValueFactory = _ => "tutor_app" };
+
+    public Option<int> LockTimeoutMs { get; } = new("--lock-timeout-ms") { Description = "lock_timeout for each DDL statement", DefaultValueFactory = _ => 5000 };
+
+    public Option<int> StatementTimeoutMs { get; } = new("--statement-timeout-ms") { Description = "statement_timeout for each DDL statement", DefaultValueFactory = _ => 300_000 };
+
+    public Option<int> LockRetries { get; } = new("--lock-retries") { Description = "Retries (with backoff) when a lock is not granted in time", DefaultValueFactory = _ => 3 };
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { Connection, Schema, Json, TargetSchema, AppRole, LockTimeoutMs, StatementTimeoutMs, LockRetries })
+            command.Options.Add(option);
+    }
+
+    public MigrationOptions ToMigrationOptions(ParseResult result)
+    {
+        var lockTimeout = result.GetValue(LockTimeoutMs);
+        var statementTimeout = result.GetValue(StatementTimeoutMs);
+        if (lockTimeout <= 0) throw new MigrationException(MigrationErrors.InvalidInput, $"--lock-timeout-ms must be positive (got {lockTimeout})");
+        if (statementTimeout <= 0) throw new MigrationException(MigrationErrors.InvalidInput, $"--statement-timeout-ms must be positive (got {statementTimeout})");
+        var options = new MigrationOptions
+        {
+            TargetSchema = result.GetValue(TargetSchema)!,
+            AppRole = result.GetValue(AppRole)!,
+            LockTimeout = TimeSpan.FromMilliseconds(lockTimeout),
+            StatementTimeout = TimeSpan.FromMilliseconds(statementTimeout),
+            MaxLockRetries = result.GetValue(LockRetries),
+            RunBy = $"knowitall-cli ({Environment.UserName}@{Environment.MachineName})",
+        };
+        options.Validate();
+        return options;
+    }
+
+    /// <summary>The repository's schema/ directory: found by walking up from the working directory, then from the binary.</summary>
+    public static string DefaultSchemaDirectory()
+    {
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+                if (Directory.Exists(Path.Combine(dir.FullName, "schema")) && File.Exists(Path.Combine(dir.FullName, "KnowItAll.Workflow.sln")))
+                    return Path.Combine(dir.FullName, "schema");
+        }
+        return Path.Combine(Directory.GetCurrentDirectory(), "schema");
+    }
+}

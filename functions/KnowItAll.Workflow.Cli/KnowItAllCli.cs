@@ -1,0 +1,122 @@
+using System.CommandLine;
+using System.Text.Json;
+using KnowItAll.Migrations;
+using KnowItAll.Migrations.Desired;
+using KnowItAll.Migrations.Json;
+using Npgsql;
+
+namespace KnowItAll.Workflow.Cli;
+
+/// <summary>
+/// The <c>knowitall</c> command line: the engine's verbs for people and scripts. Exit codes: 0 success
+/// (validate: valid), 2 validate found changes pending, 1 failure.
+/// </summary>
+public static class KnowItAllCli
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
+    {
+        using var output = new RedactingWriter(stdout);
+        using var log = new RedactingWriter(stderr);
+        var root = Build(output, log);
+        var parsed = root.Parse(args);
+        try
+        {
+            return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = log }, cancellationToken);
+        }
+        finally
+        {
+            await output.FlushAsync(CancellationToken.None);
+            await log.FlushAsync(CancellationToken.None);
+        }
+    }
+
+    private static RootCommand Build(RedactingWriter output, RedactingWriter log)
+    {
+        var options = new EngineOptions();
+        var root = new RootCommand("Know-It-All schema migrations: validate, plan and apply schema/ to PostgreSQL, safely.");
+
+        var validate = new Command("validate", "Compare schema/ with the database: present, missing, drift. Exit 2 when changes are pending.");
+        options.AddTo(validate);
+        validate.SetAction((result, ct) => RunEngineAsync(result, options, output, log, ct, async (engine, view, json) =>
+        {
+            var validation = await engine.ValidateAsync(ct);
+            if (json) await output.WriteLineAsync(JsonSerializer.Serialize(validation, Indented.ValidationResult));
+            else view.Validation(validation);
+            return validation.SchemaValid ? ExitCodes.Success : ExitCodes.ChangesPending;
+        }));
+
+        var plan = new Command("plan", "Print the ordered, additive SQL that would bring the database to schema/, with locks and hazards.");
+        options.AddTo(plan);
+        plan.SetAction((result, ct) => RunEngineAsync(result, options, output, log, ct, async (engine, view, json) =>
+        {
+            var migrationPlan = await engine.PlanAsync(ct);
+            if (json) await output.WriteLineAsync(JsonSerializer.Serialize(migrationPlan, Indented.MigrationPlan));
+            else view.Plan(migrationPlan);
+            return ExitCodes.Success;
+        }));
+
+        var apply = new Command("apply", "Apply the plan: advisory lock, one transaction, lock timeouts with retries, concurrent index builds, history row.");
+        options.AddTo(apply);
+        var dryRun = new Option<bool>("--dry-run") { Description = "Plan only; change nothing" };
+        var planHash = new Option<string?>("--plan-hash") { Description = "Refuse to apply unless the plan computed under the lock has this hash" };
+        apply.Options.Add(dryRun);
+        apply.Options.Add(planHash);
+        apply.SetAction((result, ct) => RunEngineAsync(result, options, output, log, ct, async (engine, view, json) =>
+        {
+            var request = new ApplyRequest(result.GetValue(dryRun), result.GetValue(planHash));
+            var applied = await engine.ApplyAsync(request, json ? null : view.ApplyProgress(), ct);
+            if (json) await output.WriteLineAsync(JsonSerializer.Serialize(applied, Indented.ApplyResult));
+            else view.Apply(applied);
+            return ExitCodes.Success;
+        }));
+
+        var verify = new Command("verify-permissions", "Prove the application role can log in, connect and use every object schema/ grants it.");
+        options.AddTo(verify);
+        verify.SetAction((result, ct) => RunEngineAsync(result, options, output, log, ct, async (engine, view, json) =>
+        {
+            var report = await engine.VerifyPermissionsAsync(ct);
+            if (json) await output.WriteLineAsync(JsonSerializer.Serialize(report, Indented.PermissionReport));
+            else view.Permissions(report);
+            return report.Success ? ExitCodes.Success : ExitCodes.Failure;
+        }));
+
+        foreach (var command in new[] { validate, plan, apply, verify }) root.Subcommands.Add(command);
+        return root;
+    }
+
+    private static async Task<int> RunEngineAsync(ParseResult result, EngineOptions options, RedactingWriter output, RedactingWriter log,
+        CancellationToken ct, Func<MigrationEngine, ConsoleView, bool, Task<int>> body)
+    {
+        var json = result.GetValue(options.Json);
+        try
+        {
+            var migrationOptions = options.ToMigrationOptions(result);
+            var source = SchemaSource.FromDirectory(result.GetValue(options.Schema)!.FullName);
+            await using var target = await DatabaseTarget.ResolveAsync(result.GetValue(options.Connection), log, ct);
+            output.AddSecret(target.Password);
+            log.AddSecret(target.Password);
+            output.AddSecret(target.ConnectionString);
+            log.AddSecret(target.ConnectionString);
+            await using var dataSource = NpgsqlDataSource.Create(target.ConnectionString);
+            var engine = new MigrationEngine(dataSource, source, migrationOptions);
+            return await body(engine, new ConsoleView(output, target.Source), json);
+        }
+        catch (MigrationException e)
+        {
+            return await FailAsync(output, log, json, e.ErrorName, e.Message);
+        }
+        catch (OperationCanceledException)
+        {
+            return await FailAsync(output, log, json, "Migration.Cancelled", "cancelled; nothing was committed by the interrupted step");
+        }
+    }
+
+    private static async Task<int> FailAsync(TextWriter output, TextWriter log, bool json, string errorType, string message)
+    {
+        await log.WriteLineAsync($"error: {errorType}: {message}");
+        if (json) await output.WriteLineAsync(JsonSerializer.Serialize(new CliError(false, errorType, message), CliJsonContext.Default.CliError));
+        return ExitCodes.Failure;
+    }
+
+    private static readonly MigrationJsonContext Indented = new(new JsonSerializerOptions(MigrationJsonContext.Default.Options) { WriteIndented = true });
+}

@@ -1,0 +1,3 @@
+using KnowItAll.Workflow.Cli;
+
+return await KnowItAllCli.RunAsync(args, Console.Out, Console.Error);
