@@ -1,0 +1,37 @@
+using KnowItAll.Migrations.Desired;
+
+namespace KnowItAll.Migrations.Tests;
+
+/// <summary>Builds changed versions of the tutor schema for tests.</summary>
+public static class SchemaEdits
+{
+    /// <summary>The tutor schema with <paramref name="find"/> replaced in the named file; fails when it is not there.</summary>
+    public static SchemaSource Replace(string file, string find, string replace) => Replace(Repo.TutorFiles(), file, find, replace);
+
+    public static SchemaSource Replace(List<SchemaFile> files, string file, string find, string replace)
+    {
+        var index = files.FindIndex(f => f.Name.EndsWith(file, StringComparison.Ordinal));
+        Assert.True(index >= 0, $"no schema file {file}");
+        Assert.Contains(find, files[index].Text);
+        files[index] = files[index] with { Text = files[index].Text.Replace(find, replace, StringComparison.Ordinal) };
+        return SchemaSource.FromFiles([.. files]);
+    }
+
+    /// <summary>The tutor schema plus one more file.</summary>
+    public static SchemaSource With(string name, string text) => SchemaSource.FromFiles([.. Repo.TutorFiles(), new SchemaFile("schema/" + name, text)]);
+
+    public static async Task<string> AppliedTutorDatabaseAsync(PostgresFixture pg)
+    {
+        var db = await pg.NewDatabaseAsync();
+        var applied = await Engines.For(db, Repo.TutorSchema()).ApplyAsync(new ApplyRequest());
+        Assert.True(applied.Changed);
+        return db;
+    }
+
+    public const string SeedRows = """
+        INSERT INTO users (email, display_name) SELECT 'user' || g || '@example.com', 'User ' || g FROM generate_series(1, 2000) g;
+        INSERT INTO tree_nodes (node_type, title) VALUES ('domain', 'AWS Certified Solutions Architect');
+        INSERT INTO quiz_sessions (user_id, domain_id, total_terms)
+          SELECT u.id, t.id, 20 FROM users u CROSS JOIN tree_nodes t ORDER BY u.email LIMIT 500;
+        """;
+}
