@@ -42,7 +42,8 @@ public sealed class PostgresFixture : IAsyncLifetime
     {
         var name = $"t{Environment.ProcessId}_{Interlocked.Increment(ref _counter)}_{Guid.NewGuid():N}"[..40];
         await ExecuteAsync(_adminConnection, $"CREATE DATABASE {name}");
-        return new NpgsqlConnectionStringBuilder(_adminConnection) { Database = name }.ConnectionString;
+        // Unpooled: a test run makes many databases, and idle pooled connections to each would exhaust the server.
+        return new NpgsqlConnectionStringBuilder(_adminConnection) { Database = name, Pooling = false }.ConnectionString;
     }
 
     public static async Task ExecuteAsync(string connectionString, string sql)
