@@ -3,7 +3,7 @@ using KnowItAll.Migrations.Desired;
 using KnowItAll.Migrations.Embedded;
 using Npgsql;
 
-namespace KnowItAll.Migrations.Tests;
+namespace KnowItAll.Testing;
 
 /// <summary>
 /// One real PostgreSQL server for the whole test assembly: the throwaway embedded one, or the server named by
@@ -62,12 +62,6 @@ public sealed class PostgresFixture : IAsyncLifetime
         var value = await command.ExecuteScalarAsync();
         return value is DBNull or null ? default : (T)value;
     }
-}
-
-[CollectionDefinition(Name)]
-public sealed class PostgresCollection : ICollectionFixture<PostgresFixture>
-{
-    public const string Name = "postgres";
 }
 
 /// <summary>Locates the repository and its schema/ directory from the test binaries.</summary>

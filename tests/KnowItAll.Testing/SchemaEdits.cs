@@ -1,6 +1,8 @@
 using KnowItAll.Migrations.Desired;
 
-namespace KnowItAll.Migrations.Tests;
+using KnowItAll.Migrations;
+
+namespace KnowItAll.Testing;
 
 /// <summary>Builds changed versions of the tutor schema for tests.</summary>
 public static class SchemaEdits

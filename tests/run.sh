@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# The project's one test command (README: "bash tests/run.sh"); CI runs exactly this.
+# It installs what the tests need when it is missing, builds with warnings as errors, runs every test project
+# against a real (throwaway) PostgreSQL, and ends with one "N passed, N failed, N skipped" line.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+apt_updated=""
+apt_install() {
+  [ -n "$apt_updated" ] || { sudo_if_needed apt-get update -qq; apt_updated=1; }
+  sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+if ! compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" >/dev/null && [ -z "${KNOWITALL_PG_BIN:-}" ] && [ -z "${KNOWITALL_TEST_DB:-}" ]; then
+  echo "PostgreSQL binaries missing: installing postgresql with apt"
+  apt_install postgresql
+fi
+compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" >/dev/null || [ -n "${KNOWITALL_PG_BIN:-}" ] || [ -n "${KNOWITALL_TEST_DB:-}" ] \
+  || { echo "error: no PostgreSQL binaries and no KNOWITALL_TEST_DB: the engine tests need a real PostgreSQL" >&2; exit 1; }
+
+for extra in tests/run.d/*.sh; do
+  [ -e "$extra" ] || continue
+  # Each part's own prerequisites and checks (npm tools for the state machine, cfn-lint for the templates, ...).
+  # shellcheck source=/dev/null
+  source "$extra"
+done
+
+results=$(mktemp -d)
+trap 'rm -rf "$results"' EXIT
+set +e
+dotnet test KnowItAll.Workflow.sln -c Release --logger "trx" --results-directory "$results" 2>&1 | tee "$results/console.log"
+status=${PIPESTATUS[0]}
+set -e
+
+python3 - "$results" <<'PY'
+import glob, sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+passed = failed = skipped = 0
+for trx in glob.glob(sys.argv[1] + "/*.trx"):
+    counters = ET.parse(trx).getroot().find("t:ResultSummary/t:Counters", ns)
+    passed += int(counters.get("passed")); failed += int(counters.get("failed")) + int(counters.get("error"))
+    skipped += int(counters.get("notExecuted"))
+print(f"tests: {passed} passed, {failed} failed, {skipped} skipped")
+sys.exit(1 if failed or passed == 0 else 0)
+PY
+exit "$status"
