@@ -21,7 +21,7 @@ public sealed class PermissionTests(PostgresFixture pg)
         Assert.False(missing.Success);
         Assert.Equal(
             [new PermissionCheck("column", "tree_nodes.title", "UPDATE", false), new PermissionCheck("table", "progress_records", "INSERT", false)],
-            missing.Missing.OrderByDescending(m => m.Kind).ToList());
+            missing.Missing.OrderBy(m => m.Kind).ToList());
 
         var reapplied = await engine.ApplyAsync(new ApplyRequest());
         Assert.Equal(2, reapplied.GrantsApplied.Count);
