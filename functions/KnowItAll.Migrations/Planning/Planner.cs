@@ -234,7 +234,7 @@ public static partial class Planner
         private static void Guard(IEnumerable<PlannedStatement> statements)
         {
             foreach (var s in statements)
-                if (Destructive().IsMatch(s.Sql))
+                if (IsDestructive(s.Sql))
                     throw new MigrationException(MigrationErrors.UnsafeChange, $"refusing to plan a destructive statement for {s.ObjectName}: {s.Sql}");
         }
     }
@@ -245,7 +245,13 @@ public static partial class Planner
     [GeneratedRegex(@"([a-z_][a-z0-9_]*)\s*\(")]
     private static partial Regex FunctionCall();
 
+    internal static bool IsDestructive(string sql) => Destructive().IsMatch(QuotedText().Replace(sql, "_"));
+
+    // Identifiers and literals may say anything ("DROP TABLE" included); only the SQL around them is judged.
+    [GeneratedRegex("\"(?:[^\"]|\"\")*\"|'(?:[^']|'')*'")]
+    private static partial Regex QuotedText();
+
     // FK actions such as ON DELETE CASCADE are definitions, not deletions, so words are matched with what follows them.
     [GeneratedRegex(@"\bDROP\s+(TABLE|COLUMN|INDEX|CONSTRAINT|SCHEMA|EXTENSION|SEQUENCE|DEFAULT|NOT\s+NULL|VIEW|TYPE|FUNCTION|OWNED|ROLE|IDENTITY|EXPRESSION)\b|\bTRUNCATE\b|\bDELETE\s+FROM\b|\bRENAME\b|\bREVOKE\b|\bALTER\s+COLUMN\b[^;]*\bTYPE\b|\bSET\s+DATA\s+TYPE\b", RegexOptions.IgnoreCase)]
-    internal static partial Regex Destructive();
+    private static partial Regex Destructive();
 }
