@@ -21,7 +21,7 @@ public sealed class MigrationEngine
     private readonly MigrationOptions _options;
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _desiredGate = new(1, 1);
-    private SchemaModel? _desired;
+    private DesiredSchema? _desired;
 
     public MigrationEngine(NpgsqlDataSource dataSource, SchemaSource source, MigrationOptions options, TimeProvider? time = null)
     {
@@ -40,14 +40,14 @@ public sealed class MigrationEngine
         await using var connection = await Connections.OpenAsync(_dataSource, cancellationToken);
         var desired = await DesiredModelAsync(connection, cancellationToken);
         var live = await CatalogReader.ReadAsync(connection, _options.TargetSchema, _options.LockTimeout, cancellationToken);
-        var diff = SchemaComparer.Compare(desired, live);
+        var diff = SchemaComparer.Compare(desired.Model, live);
         var missing = diff.Objects.Where(o => o.Status == ObjectStatus.Missing).ToList();
         return new ValidationResult(
             Success: true,
             SchemaValid: missing.Count == 0,
             TargetSchema: _options.TargetSchema,
             SchemaFingerprint: live.Fingerprint(),
-            DesiredFingerprint: desired.Fingerprint(),
+            DesiredFingerprint: desired.Fingerprint,
             ObjectsChecked: diff.Objects.Count,
             Missing: missing,
             Drift: diff.Drift,
@@ -76,7 +76,7 @@ public sealed class MigrationEngine
         var started = Stopwatch.GetTimestamp();
         await using var connection = await Connections.OpenAsync(_dataSource, cancellationToken);
         var desired = await DesiredModelAsync(connection, cancellationToken);
-        var report = await PermissionVerifier.VerifyAsync(connection, desired, _options, cancellationToken);
+        var report = await PermissionVerifier.VerifyAsync(connection, desired.Model, _options, cancellationToken);
         return report with { DurationMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds };
     }
 
@@ -84,17 +84,22 @@ public sealed class MigrationEngine
     {
         var desired = await DesiredModelAsync(connection, cancellationToken);
         var live = await CatalogReader.ReadAsync(connection, _options.TargetSchema, _options.LockTimeout, cancellationToken);
-        var diff = SchemaComparer.Compare(desired, live);
-        return Planner.Plan(desired, live, diff, _options);
+        var diff = SchemaComparer.Compare(desired.Model, live);
+        return Planner.Plan(desired.Model, desired.Fingerprint, live, diff, _options);
     }
 
-    private async Task<SchemaModel> DesiredModelAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    private async Task<DesiredSchema> DesiredModelAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         if (_desired is { } cached) return cached;
         await _desiredGate.WaitAsync(cancellationToken);
         try
         {
-            return _desired ??= await DesiredSchemaLoader.LoadAsync(connection, _source, _options, cancellationToken);
+            if (_desired is null)
+            {
+                var model = await DesiredSchemaLoader.LoadAsync(connection, _source, _options, cancellationToken);
+                _desired = new DesiredSchema(model, model.Fingerprint());
+            }
+            return _desired;
         }
         finally
         {
@@ -102,3 +107,6 @@ public sealed class MigrationEngine
         }
     }
 }
+
+/// <summary>The desired model with its fingerprint, computed once per engine.</summary>
+internal sealed record DesiredSchema(SchemaModel Model, string Fingerprint);

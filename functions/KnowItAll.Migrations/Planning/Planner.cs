@@ -12,7 +12,7 @@ namespace KnowItAll.Migrations.Planning;
 /// </summary>
 public static partial class Planner
 {
-    public static MigrationPlan Plan(SchemaModel desired, SchemaModel live, SchemaDiff diff, MigrationOptions options)
+    public static MigrationPlan Plan(SchemaModel desired, string desiredFingerprint, SchemaModel live, SchemaDiff diff, MigrationOptions options)
     {
         var builder = new PlanBuilder(desired, live, diff, options.TargetSchema);
         var statements = builder.Build();
@@ -22,7 +22,7 @@ public static partial class Planner
             TargetSchema: options.TargetSchema,
             PlanHash: PlanHasher.Hash(options.TargetSchema, statements),
             SchemaFingerprint: live.Fingerprint(),
-            DesiredFingerprint: desired.Fingerprint(),
+            DesiredFingerprint: desiredFingerprint,
             Statements: statements,
             Summary: builder.Summary(),
             Drift: diff.Drift,

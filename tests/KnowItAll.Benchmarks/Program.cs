@@ -1,0 +1,37 @@
+using KnowItAll.Benchmarks;
+using KnowItAll.Migrations.Embedded;
+
+// knowitall-bench [scale|online|all] [--sizes 100,1000,5000] [--runs 3] [--rows 1000000] [--writers 4]
+var what = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
+string Arg(string name, string fallback)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+}
+var sizes = Arg("--sizes", "100,1000,5000").Split(',').Select(int.Parse).ToList();
+var runs = int.Parse(Arg("--runs", "3"));
+var rows = int.Parse(Arg("--rows", "1000000"));
+var writers = int.Parse(Arg("--writers", "4"));
+if (what is not ("scale" or "online" or "all"))
+{
+    Console.Error.WriteLine($"unknown benchmark '{what}': use scale, online or all");
+    return 1;
+}
+
+Console.Error.WriteLine($"machine: {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1 << 30)} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
+await using var server = await EmbeddedPostgres.StartAsync();
+if (what is "scale" or "all")
+{
+    Console.WriteLine("## Scale: validate+plan vs pg_dump --schema-only vs a per-object check loop");
+    Console.WriteLine();
+    Console.WriteLine(await ScaleBenchmark.RunAsync(server, sizes, runs, Console.Error));
+    Console.WriteLine();
+}
+if (what is "online" or "all")
+{
+    Console.WriteLine("## Online safety: writes during the change");
+    Console.WriteLine();
+    Console.WriteLine(await OnlineBenchmark.RunAsync(server, rows, writers, TimeSpan.FromSeconds(2), Console.Error));
+    Console.WriteLine();
+}
+return 0;
