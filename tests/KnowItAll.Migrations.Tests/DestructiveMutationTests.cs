@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using KnowItAll.Migrations.Catalog;
 using KnowItAll.Migrations.Desired;
 using KnowItAll.Migrations.Model;
 using Npgsql;
@@ -19,7 +18,7 @@ public sealed partial class DestructiveMutationTests(PostgresFixture pg)
     {
         var db = await SchemaEdits.AppliedTutorDatabaseAsync(pg);
         await PostgresFixture.ExecuteAsync(db, SchemaEdits.SeedRows);
-        var before = await ReadLiveAsync(db);
+        var before = await PostgresFixture.ReadLiveAsync(db);
         var rowsBefore = await PostgresFixture.ScalarAsync<long>(db, "SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM quiz_sessions)");
 
         var mutations = Mutations(Repo.TutorFiles()).ToList();
@@ -45,7 +44,7 @@ public sealed partial class DestructiveMutationTests(PostgresFixture pg)
                 Assert.False(Destructive().IsMatch(statement.Sql), $"{description}: destructive statement {statement.Sql}");
             }
             await engine.ApplyAsync(new ApplyRequest());
-            var after = await ReadLiveAsync(db);
+            var after = await PostgresFixture.ReadLiveAsync(db);
             AssertKeepsEverything(before, after, description);
         }
 
@@ -118,12 +117,6 @@ public sealed partial class DestructiveMutationTests(PostgresFixture pg)
         foreach (var sequence in before.Sequences) Assert.True(after.Sequences.Contains(sequence), $"{mutation}: sequence {sequence.Name} changed or is gone");
     }
 
-    private static async Task<SchemaModel> ReadLiveAsync(string db)
-    {
-        await using var connection = new NpgsqlConnection(db);
-        await connection.OpenAsync();
-        return await CatalogReader.ReadAsync(connection, "public", TimeSpan.FromSeconds(5), CancellationToken.None);
-    }
 
     [GeneratedRegex(@"^(\s+)([a-z_]+)\s+(?:uuid|citext|varchar\(\d+\)|boolean|timestamptz|jsonb|smallint|integer|bigint|text|numeric\(\d+,\d+\))(.*)$")]
     private static partial Regex ColumnLine();

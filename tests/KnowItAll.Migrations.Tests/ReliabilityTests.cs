@@ -1,4 +1,3 @@
-using KnowItAll.Migrations.Catalog;
 using KnowItAll.Migrations.Desired;
 using KnowItAll.Migrations.Model;
 using Npgsql;
@@ -41,7 +40,7 @@ public sealed class ReliabilityTests(PostgresFixture pg, ITestOutputHelper outpu
         var template = await SchemaEdits.AppliedTutorDatabaseAsync(pg);
         await PostgresFixture.ExecuteAsync(template, SchemaEdits.SeedRows);
         var templateName = new NpgsqlConnectionStringBuilder(template).Database!;
-        var oldFingerprint = (await ReadLiveAsync(template)).Fingerprint();
+        var oldFingerprint = (await PostgresFixture.ReadLiveAsync(template)).Fingerprint();
         var plan = await Engines.For(template, NewSchema()).PlanAsync();
         var inTransaction = plan.Statements.Count(s => s.Transactional);
         Assert.True(inTransaction > 3 && plan.Statements.Count - inTransaction >= 3, "the change exercises both parts of an apply");
@@ -58,7 +57,7 @@ public sealed class ReliabilityTests(PostgresFixture pg, ITestOutputHelper outpu
             Assert.True(progress.Killed, $"statement {point} was never reached");
             tried++;
 
-            var after = await ReadLiveAsync(db);
+            var after = await PostgresFixture.ReadLiveAsync(db);
             var outcomes = await HistoryOutcomesAsync(db);
             if (point <= inTransaction)
             {
@@ -163,12 +162,6 @@ public sealed class ReliabilityTests(PostgresFixture pg, ITestOutputHelper outpu
         return new NpgsqlConnectionStringBuilder(pg.AdminConnectionString) { Database = name, Pooling = false }.ConnectionString;
     }
 
-    private static async Task<SchemaModel> ReadLiveAsync(string db)
-    {
-        await using var connection = new NpgsqlConnection(db);
-        await connection.OpenAsync();
-        return await CatalogReader.ReadAsync(connection, "public", TimeSpan.FromSeconds(5), CancellationToken.None);
-    }
 
     private static async Task<List<string>> HistoryOutcomesAsync(string db)
     {

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using KnowItAll.Migrations.Catalog;
 using KnowItAll.Migrations.Desired;
 using KnowItAll.Migrations.Model;
 using Npgsql;
@@ -44,7 +43,7 @@ public sealed class SafetyTests(PostgresFixture pg)
     {
         var db = await SchemaEdits.AppliedTutorDatabaseAsync(pg);
         var engine = Engines.For(db, Extended(), new MigrationOptions { LockTimeout = TimeSpan.FromSeconds(60), RunBy = "tests" });
-        var before = await ReadLiveAsync(db);
+        var before = await PostgresFixture.ReadLiveAsync(db);
 
         await using var blocker = new NpgsqlConnection(db);
         await blocker.OpenAsync();
@@ -58,7 +57,7 @@ public sealed class SafetyTests(PostgresFixture pg)
 
         var error = await Assert.ThrowsAsync<MigrationException>(() => apply);
         Assert.Equal(MigrationErrors.DatabaseUnavailable, error.ErrorName);
-        Assert.Equal(before.Fingerprint(), (await ReadLiveAsync(db)).Fingerprint());
+        Assert.Equal(before.Fingerprint(), (await PostgresFixture.ReadLiveAsync(db)).Fingerprint());
         Assert.Null(await PostgresFixture.ScalarAsync<string>(db, "SELECT to_regclass('public.study_notes')::text"));
         Assert.Equal(0L, await PostgresFixture.ScalarAsync<long>(db,
             "SELECT count(*) FROM knowitall_migrations.history WHERE outcome <> 'applied' OR id > 1"));
@@ -77,7 +76,7 @@ public sealed class SafetyTests(PostgresFixture pg)
         var lockTimeout = TimeSpan.FromMilliseconds(400);
         var options = new MigrationOptions { LockTimeout = lockTimeout, MaxLockRetries = 2, RetryBaseDelay = TimeSpan.FromMilliseconds(100), RunBy = "tests" };
         var engine = Engines.For(db, Extended(), options);
-        var before = (await ReadLiveAsync(db)).Fingerprint();
+        var before = (await PostgresFixture.ReadLiveAsync(db)).Fingerprint();
 
         await using var blocker = new NpgsqlConnection(db);
         await blocker.OpenAsync();
@@ -100,7 +99,7 @@ public sealed class SafetyTests(PostgresFixture pg)
         Assert.NotEmpty(latencies);
         Assert.True(latencies.Max() < lockTimeout + TimeSpan.FromMilliseconds(300),
             $"a reader waited {latencies.Max().TotalMilliseconds:0} ms behind the migration (lock timeout {lockTimeout.TotalMilliseconds} ms)");
-        Assert.Equal(before, (await ReadLiveAsync(db)).Fingerprint());
+        Assert.Equal(before, (await PostgresFixture.ReadLiveAsync(db)).Fingerprint());
     }
 
     [Fact]
@@ -110,12 +109,12 @@ public sealed class SafetyTests(PostgresFixture pg)
         var engine = Engines.For(db, Repo.TutorSchema());
         var plan = await engine.PlanAsync();
         await PostgresFixture.ExecuteAsync(db, "CREATE EXTENSION citext");
-        var before = (await ReadLiveAsync(db)).Fingerprint();
+        var before = (await PostgresFixture.ReadLiveAsync(db)).Fingerprint();
 
         var stale = await Assert.ThrowsAsync<MigrationException>(() => engine.ApplyAsync(new ApplyRequest(ExpectedPlanHash: plan.PlanHash)));
         Assert.Equal(MigrationErrors.PlanStale, stale.ErrorName);
         Assert.Contains(plan.PlanHash[..12], stale.Message);
-        Assert.Equal(before, (await ReadLiveAsync(db)).Fingerprint());
+        Assert.Equal(before, (await PostgresFixture.ReadLiveAsync(db)).Fingerprint());
 
         var malformed = await Assert.ThrowsAsync<MigrationException>(() => engine.ApplyAsync(new ApplyRequest(ExpectedPlanHash: "abc")));
         Assert.Equal(MigrationErrors.InvalidInput, malformed.ErrorName);
@@ -124,12 +123,6 @@ public sealed class SafetyTests(PostgresFixture pg)
         Assert.True((await engine.ApplyAsync(new ApplyRequest(ExpectedPlanHash: fresh.PlanHash))).Changed);
     }
 
-    private static async Task<SchemaModel> ReadLiveAsync(string db)
-    {
-        await using var connection = new NpgsqlConnection(db);
-        await connection.OpenAsync();
-        return await CatalogReader.ReadAsync(connection, "public", TimeSpan.FromSeconds(5), CancellationToken.None);
-    }
 
     private static async Task<int> WaitForBlockedMigrationAsync(string db)
     {

@@ -54,6 +54,14 @@ public sealed class PostgresFixture : IAsyncLifetime
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>The live model of a database's public schema.</summary>
+    public static async Task<KnowItAll.Migrations.Model.SchemaModel> ReadLiveAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        return await KnowItAll.Migrations.Catalog.CatalogReader.ReadAsync(connection, "public", TimeSpan.FromSeconds(5), CancellationToken.None);
+    }
+
     public static async Task<T?> ScalarAsync<T>(string connectionString, string sql)
     {
         await using var connection = new NpgsqlConnection(connectionString);
