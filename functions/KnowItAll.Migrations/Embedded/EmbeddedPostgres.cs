@@ -106,7 +106,9 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
 
         var options = string.Join(' ',
             $"-p {Port}", "-c listen_addresses=127.0.0.1", $"-k {_root}", "-c fsync=off", "-c synchronous_commit=off",
-            "-c full_page_writes=off", "-c max_connections=200", "-c shared_buffers=128MB");
+            "-c full_page_writes=off", "-c max_connections=200", "-c shared_buffers=128MB",
+            // The desired-schema load and an apply lock every object of the schema in one transaction.
+            "-c max_locks_per_transaction=1024");
         await RunAsync(Path.Combine(_binDir, "pg_ctl"),
             ["-D", DataDirectory, "-l", Path.Combine(_root, "server.log"), "-o", options, "-w", "-t", "60", "start"],
             _dropToPostgres, cancellationToken);
