@@ -1,0 +1,62 @@
+using KnowItAll.Migrations;
+
+namespace KnowItAll.Workflow.Functions;
+
+/// <summary>Everything a function reads from its environment, read once per container.</summary>
+public sealed record FunctionEnvironment
+{
+    public string SchemaDirectory { get; init; } = Path.Combine(AppContext.BaseDirectory, "schema");
+    public string TargetSchema { get; init; } = "public";
+    public string AppRole { get; init; } = "tutor_app";
+    public int LockTimeoutMs { get; init; } = 5000;
+    public int LockRetries { get; init; } = 3;
+    public string? DatabaseSecretArn { get; init; }
+    public string? DatabaseConnectionString { get; init; }
+    public string? TopicArn { get; init; }
+    public string EnvironmentName { get; init; } = "local";
+    public string MetricsNamespace { get; init; } = "KnowItAll/Migrations";
+    public string Region { get; init; } = "us-east-1";
+    public string? AwsEndpointUrl { get; init; }
+    public string? FunctionArn { get; init; }
+
+    public static FunctionEnvironment FromVariables(Func<string, string?> get)
+    {
+        var defaults = new FunctionEnvironment();
+        return new FunctionEnvironment
+        {
+            SchemaDirectory = Blank(get("KNOWITALL_SCHEMA_DIR")) ?? defaults.SchemaDirectory,
+            TargetSchema = Blank(get("KNOWITALL_TARGET_SCHEMA")) ?? defaults.TargetSchema,
+            AppRole = Blank(get("KNOWITALL_APP_ROLE")) ?? defaults.AppRole,
+            LockTimeoutMs = Number(get, "KNOWITALL_LOCK_TIMEOUT_MS", defaults.LockTimeoutMs),
+            LockRetries = Number(get, "KNOWITALL_LOCK_RETRIES", defaults.LockRetries),
+            DatabaseSecretArn = Blank(get("DB_SECRET_ARN")),
+            DatabaseConnectionString = Blank(get("DB_CONNECTION_STRING")),
+            TopicArn = Blank(get("NOTIFY_TOPIC_ARN")),
+            EnvironmentName = Blank(get("KNOWITALL_ENVIRONMENT")) ?? defaults.EnvironmentName,
+            MetricsNamespace = Blank(get("METRICS_NAMESPACE")) ?? defaults.MetricsNamespace,
+            Region = Blank(get("AWS_REGION")) ?? Blank(get("AWS_DEFAULT_REGION")) ?? defaults.Region,
+            AwsEndpointUrl = Blank(get("AWS_ENDPOINT_URL")),
+            FunctionArn = Blank(get("AWS_LAMBDA_FUNCTION_NAME")),
+        };
+    }
+
+    public MigrationOptions MigrationOptions(string runBy) => new()
+    {
+        TargetSchema = TargetSchema,
+        AppRole = AppRole,
+        LockTimeout = TimeSpan.FromMilliseconds(LockTimeoutMs),
+        MaxLockRetries = LockRetries,
+        RunBy = runBy,
+    };
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    private static int Number(Func<string, string?> get, string name, int fallback)
+    {
+        var raw = Blank(get(name));
+        if (raw is null) return fallback;
+        return int.TryParse(raw, out var value) && value > 0
+            ? value
+            : throw new MigrationException(MigrationErrors.InvalidInput, $"environment variable {name} must be a positive whole number");
+    }
+}

@@ -1,0 +1,63 @@
+using KnowItAll.Migrations;
+using KnowItAll.Migrations.Desired;
+using KnowItAll.Workflow.Functions.Telemetry;
+using Npgsql;
+
+namespace KnowItAll.Workflow.Functions;
+
+/// <summary>
+/// What handlers share within one container: the engine (its connection pool and desired model stay warm
+/// across invocations), the credentials, the publisher and the metrics of the current invocation.
+/// </summary>
+public sealed class FunctionServices(FunctionEnvironment environment, IDatabaseCredentials credentials, INotificationPublisher publisher, TextWriter output)
+    : IAsyncDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private NpgsqlDataSource? _dataSource;
+    private MigrationEngine? _engine;
+    private SchemaSource? _source;
+
+    public FunctionEnvironment Environment => environment;
+
+    public INotificationPublisher Publisher => publisher;
+
+    public MetricsRecorder Metrics { get; internal set; } = new(environment, output);
+
+    /// <summary>Runs an engine call; a rejected login refreshes the credentials once (the secret may have rotated) and tries again.</summary>
+    public async Task<T> WithEngineAsync<T>(Func<MigrationEngine, Task<T>> call, CancellationToken cancellationToken)
+    {
+        var engine = await EngineAsync(refresh: false, cancellationToken);
+        try
+        {
+            return await call(engine);
+        }
+        catch (MigrationException e) when (e.ErrorName == MigrationErrors.DatabaseUnavailable && e.InnerException is PostgresException { SqlState: "28P01" })
+        {
+            return await call(await EngineAsync(refresh: true, cancellationToken));
+        }
+    }
+
+    private async Task<MigrationEngine> EngineAsync(bool refresh, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_engine is not null && !refresh) return _engine;
+            _source ??= SchemaSource.FromDirectory(environment.SchemaDirectory);
+            var connectionString = await credentials.GetConnectionStringAsync(refresh, cancellationToken);
+            if (_dataSource is not null) await _dataSource.DisposeAsync();
+            _dataSource = NpgsqlDataSource.Create(connectionString);
+            _engine = new MigrationEngine(_dataSource, _source, environment.MigrationOptions(environment.FunctionArn ?? "lambda"));
+            return _engine;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_dataSource is not null) await _dataSource.DisposeAsync();
+    }
+}

@@ -1,0 +1,12 @@
+using KnowItAll.Workflow.Functions.Runtime;
+
+using var stop = new CancellationTokenSource();
+AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
+try
+{
+    return await LambdaBootstrap.RunAsync(Environment.GetEnvironmentVariable, Console.Out, stop.Token);
+}
+catch (OperationCanceledException) when (stop.IsCancellationRequested)
+{
+    return 0;
+}
