@@ -1,6 +1,7 @@
 using KnowItAll.Workflow.Functions.Runtime;
 
-using var stop = new CancellationTokenSource();
+// Not disposed: ProcessExit can fire after Main returns, and cancelling a disposed source would abort the process.
+var stop = new CancellationTokenSource();
 AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
 try
 {

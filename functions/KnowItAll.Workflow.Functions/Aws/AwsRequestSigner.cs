@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Text;
 using Amazon.Runtime;
 using Amazon.Runtime.Credentials;
@@ -44,7 +43,7 @@ public sealed class AwsRequestSigner(AWSCredentials? credentials = null, TimePro
         var result = AWS4Signer.ComputeSignature(keys, region, now, service, signedHeaders, canonical.ToString());
         request.Headers.TryAddWithoutValidation("X-Amz-Date", amzDate);
         if (!string.IsNullOrEmpty(keys.Token)) request.Headers.TryAddWithoutValidation("X-Amz-Security-Token", keys.Token);
-        request.Headers.Authorization = AuthenticationHeaderValue.Parse(result.ForAuthorizationHeader);
+        request.Headers.TryAddWithoutValidation("Authorization", result.ForAuthorizationHeader);
     }
 
     private static string CanonicalQuery(string query) =>
