@@ -80,7 +80,7 @@ public static class KnowItAllCli
             return report.Success ? ExitCodes.Success : ExitCodes.Failure;
         }));
 
-        foreach (var command in new[] { validate, plan, apply, verify }) root.Subcommands.Add(command);
+        foreach (var command in new[] { validate, plan, apply, verify, Workflow.WorkflowCommands.Build(output, log) }) root.Subcommands.Add(command);
         return root;
     }
 
@@ -118,5 +118,5 @@ public static class KnowItAllCli
         return ExitCodes.Failure;
     }
 
-    private static readonly MigrationJsonContext Indented = new(new JsonSerializerOptions(MigrationJsonContext.Default.Options) { WriteIndented = true });
+    private static readonly MigrationJsonContext Indented = new(new JsonSerializerOptions(MigrationJsonContext.Default.Options) { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
 }

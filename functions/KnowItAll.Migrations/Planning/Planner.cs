@@ -184,7 +184,7 @@ public static partial class Planner
                 };
                 var columnList = column is null ? "" : $" ({Quote(column)})";
                 var role = grantee == "PUBLIC" ? "PUBLIC" : Quote(grantee);
-                var label = $"{privileges}{columnList} on {kind} {objectName} to {grantee}";
+                var label = column is null ? $"{privileges} on {kind} {objectName} to {grantee}" : $"{privileges} ({column}) on table {objectName} to {grantee}";
                 _grants.Add(label);
                 Add(ChangeKind.Grant, label, $"GRANT {privileges}{columnList} ON {target} TO {role}", LockLevel.None);
             }

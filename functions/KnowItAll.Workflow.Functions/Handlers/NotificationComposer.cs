@@ -12,7 +12,7 @@ public static class NotificationComposer
 {
     public const int MaxSubjectLength = 100;
 
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static Notification Compose(JsonObject state, string environment)
     {
@@ -22,7 +22,7 @@ public static class NotificationComposer
         var outcome = error is not null ? "FAILED" : Text(state["outcome"]) ?? "SUCCEEDED";
         var status = error is not null ? "FAILED" : "SUCCEEDED";
         var statements = state["plan"]?["statements"] as JsonArray;
-        var executed = Number(state["apply"]?["statements_executed"]);
+        var executed = Number(state["apply"]?["plan"]?["summary"]?["change_count"]);
 
         var detail = outcome switch
         {

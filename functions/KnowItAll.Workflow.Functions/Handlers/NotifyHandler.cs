@@ -9,7 +9,7 @@ public sealed class NotifyHandler : IFunctionHandler
 
     public async Task<JsonNode> HandleAsync(JsonObject input, FunctionServices services, CancellationToken cancellationToken)
     {
-        var notification = NotificationComposer.Compose(input, services.Environment.EnvironmentName);
+        var notification = NotificationComposer.Compose(StateOf(input), services.Environment.EnvironmentName);
         var messageId = await services.Publisher.PublishAsync(notification, cancellationToken);
         return new JsonObject
         {
@@ -19,5 +19,14 @@ public sealed class NotifyHandler : IFunctionHandler
             ["subject"] = notification.Subject,
             ["status"] = notification.Attributes["status"],
         };
+    }
+
+    /// <summary>The state machine passes {"state": the execution state, "execution": its ids}; a bare state is accepted too.</summary>
+    private static JsonObject StateOf(JsonObject input)
+    {
+        if (input["state"] is not JsonObject state) return input;
+        var merged = (JsonObject)state.DeepClone();
+        if (input["execution"] is JsonObject execution) merged["execution"] = execution.DeepClone();
+        return merged;
     }
 }

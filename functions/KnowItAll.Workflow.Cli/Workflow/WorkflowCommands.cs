@@ -1,0 +1,148 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using KnowItAll.Migrations;
+using KnowItAll.StateMachine;
+using KnowItAll.Workflow.Functions;
+
+namespace KnowItAll.Workflow.Cli.Workflow;
+
+/// <summary><c>knowitall workflow run</c>: the real state machine definition, executed locally end to end.</summary>
+public static class WorkflowCommands
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static Command Build(RedactingWriter output, RedactingWriter log)
+    {
+        var workflow = new Command("workflow", "Run the Step Functions workflow (statemachine/migration.asl.json) locally.");
+        var run = new Command("run", "Execute the state machine definition with the in-process functions; each state is printed as it is entered and left.");
+        var options = new EngineOptions();
+        options.AddTo(run);
+        var input = new Option<string?>("--input") { Description = "Execution input JSON (default: {\"action\": ACTION, \"dry_run\": DRY_RUN})" };
+        var action = new Option<string>("--action") { Description = "validate, plan or apply", DefaultValueFactory = _ => "apply" };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Stop after Plan" };
+        var mockConfig = new Option<FileInfo?>("--mock-config") { Description = "AWS Step Functions Local mock config: run a test case without a database" };
+        var testCase = new Option<string?>("--test-case") { Description = "Test case of the mock config" };
+        var definition = new Option<FileInfo>("--definition") { Description = "State machine definition", DefaultValueFactory = _ => new FileInfo(WorkflowDefinition.DefaultPath()) };
+        var environment = new Option<string>("--environment") { Description = "Environment name for the ${Environment} placeholder", DefaultValueFactory = _ => "local" };
+        foreach (var option in new Option[] { input, action, dryRun, mockConfig, testCase, definition, environment }) run.Options.Add(option);
+
+        run.SetAction(async (result, ct) =>
+        {
+            var json = result.GetValue(options.Json);
+            try
+            {
+                var env = result.GetValue(environment)!;
+                var machine = WorkflowDefinition.Load(result.GetValue(definition)!.FullName, env);
+                var executionInput = ParseInput(result.GetValue(input), result.GetValue(action)!, result.GetValue(dryRun));
+                var mocks = result.GetValue(mockConfig) is { } file ? MockConfig.Load(await File.ReadAllTextAsync(file.FullName, ct)) : null;
+                if (mocks is not null && result.GetValue(testCase) is null) throw new MigrationException(MigrationErrors.InvalidInput, "--mock-config needs --test-case");
+                var executorOptions = new ExecutorOptions
+                {
+                    StateMachineName = WorkflowDefinition.StateMachineName, Region = WorkflowDefinition.Region, Account = WorkflowDefinition.Account,
+                    Mocks = mocks, TestCase = result.GetValue(testCase),
+                };
+                var name = $"local-{DateTime.UtcNow:yyyyMMddTHHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
+
+                ExecutionResult execution;
+                var view = new WorkflowView(output, json);
+                if (mocks is not null)
+                {
+                    execution = await new StateMachineExecutor(machine, new FunctionTaskInvoker(null, env), executorOptions).RunAsync(executionInput, name, view.OnEvent, ct);
+                }
+                else
+                {
+                    var migration = options.ToMigrationOptions(result);
+                    var schema = result.GetValue(options.Schema)!.FullName;
+                    await using var target = await DatabaseTarget.ResolveAsync(result.GetValue(options.Connection), log, ct);
+                    foreach (var secret in new[] { target.Password, target.ConnectionString }) { output.AddSecret(secret); log.AddSecret(secret); }
+                    var functionEnvironment = new FunctionEnvironment
+                    {
+                        SchemaDirectory = schema, TargetSchema = migration.TargetSchema, AppRole = migration.AppRole,
+                        LockTimeoutMs = (int)migration.LockTimeout.TotalMilliseconds, LockRetries = migration.MaxLockRetries, EnvironmentName = env,
+                    };
+                    await using var services = new FunctionServices(functionEnvironment, new StaticCredentials(target.ConnectionString), new StdoutPublisher(log), TextWriter.Null);
+                    var host = new FunctionHost(services, TextWriter.Null);
+                    execution = await new StateMachineExecutor(machine, new FunctionTaskInvoker(host, env), executorOptions).RunAsync(executionInput, name, view.OnEvent, ct);
+                }
+                await view.FinishAsync(execution);
+                return execution.Status == ExecutionStatus.Succeeded ? ExitCodes.Success : ExitCodes.Failure;
+            }
+            catch (DefinitionException e)
+            {
+                await log.WriteLineAsync($"error: Migration.InvalidInput: {e.Message}");
+                return ExitCodes.Failure;
+            }
+            catch (MigrationException e)
+            {
+                await log.WriteLineAsync($"error: {e.ErrorName}: {e.Message}");
+                return ExitCodes.Failure;
+            }
+        });
+        workflow.Subcommands.Add(run);
+        return workflow;
+    }
+
+    private static JsonNode ParseInput(string? text, string action, bool dryRun)
+    {
+        if (text is null) return new JsonObject { ["action"] = action, ["dry_run"] = dryRun };
+        try
+        {
+            return JsonNode.Parse(text) ?? throw new MigrationException(MigrationErrors.InvalidInput, "--input is null");
+        }
+        catch (JsonException e)
+        {
+            throw new MigrationException(MigrationErrors.InvalidInput, $"--input is not valid JSON: {e.Message}");
+        }
+    }
+
+    /// <summary>Prints states as they are entered and left; at the end the status, a summary and the output (or the whole execution as JSON).</summary>
+    private sealed class WorkflowView(TextWriter output, bool json)
+    {
+        private readonly Dictionary<string, long> _entered = [];
+
+        public void OnEvent(HistoryEvent e)
+        {
+            if (json) return;
+            lock (_entered)
+            {
+                if (e.Type.EndsWith("StateEntered", StringComparison.Ordinal))
+                {
+                    _entered[e.StateName!] = Stopwatch.GetTimestamp();
+                    output.WriteLine($"  ▶ {e.StateName}");
+                }
+                else if (e.Type.EndsWith("StateExited", StringComparison.Ordinal) && _entered.TryGetValue(e.StateName!, out var start))
+                    output.WriteLine($"  ✔ {e.StateName} ({Stopwatch.GetElapsedTime(start).TotalMilliseconds:0} ms)");
+                else if (e.Type is "TaskFailed" or "LambdaFunctionFailed" or "TaskTimedOut" or "LambdaFunctionTimedOut")
+                    output.WriteLine($"  ✘ {e.StateName}: {e.Details["error"]}");
+            }
+        }
+
+        public async Task FinishAsync(ExecutionResult execution)
+        {
+            if (json)
+            {
+                var history = new JsonArray();
+                foreach (var e in execution.History)
+                    history.Add(new JsonObject
+                    {
+                        ["id"] = e.Id, ["previous_event_id"] = e.PreviousEventId, ["timestamp"] = e.Timestamp.ToString("O", CultureInfo.InvariantCulture),
+                        ["type"] = e.Type, ["state"] = e.StateName, ["details"] = e.Details.DeepClone(),
+                    });
+                var document = new JsonObject
+                {
+                    ["execution_arn"] = execution.ExecutionArn, ["status"] = execution.Status, ["output"] = execution.Output?.DeepClone(),
+                    ["error"] = execution.Error, ["cause"] = execution.Cause, ["history"] = history,
+                };
+                await output.WriteLineAsync(document.ToJsonString(Indented));
+                return;
+            }
+            await output.WriteLineAsync();
+            await output.WriteLineAsync($"{execution.Status} in {(execution.StopDate - execution.StartDate).TotalMilliseconds:0} ms ({execution.ExecutionArn})");
+            if (execution.Error is not null) await output.WriteLineAsync($"error: {execution.Error}: {execution.Cause}");
+            if (execution.Output is not null) await output.WriteLineAsync(execution.Output.ToJsonString(Indented));
+        }
+    }
+}

@@ -1,0 +1,28 @@
+namespace KnowItAll.StateMachine;
+
+/// <summary>The error names of the States Language.</summary>
+public static class StatesErrors
+{
+    public const string All = "States.ALL";
+    public const string TaskFailed = "States.TaskFailed";
+    public const string Timeout = "States.Timeout";
+    public const string Runtime = "States.Runtime";
+    public const string IntrinsicFailure = "States.IntrinsicFailure";
+    public const string ResultPathMatchFailure = "States.ResultPathMatchFailure";
+    public const string ParameterPathFailure = "States.ParameterPathFailure";
+    public const string NoChoiceMatched = "States.NoChoiceMatched";
+    public const string BranchFailed = "States.BranchFailed";
+}
+
+/// <summary>An error raised while running a state: a name Retry and Catch match on, and a cause.</summary>
+public class StatesException(string error, string cause) : Exception($"{error}: {cause}")
+{
+    public string Error { get; } = error;
+    public string Cause { get; } = cause;
+}
+
+/// <summary>A task's own failure, thrown by an <see cref="ITaskInvoker"/>.</summary>
+public sealed class TaskFailedException(string error, string cause) : StatesException(error, cause);
+
+/// <summary>A definition the executor cannot run faithfully: rejected when loaded, never guessed at.</summary>
+public sealed class DefinitionException(string message) : Exception(message);
