@@ -1,0 +1,131 @@
+using System.Text.Json.Nodes;
+
+namespace KnowItAll.Workflow.Cli.Tests;
+
+/// <summary>knowitall workflow run: the real definition, the in-process functions, a real PostgreSQL.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class WorkflowRunTests(PostgresFixture pg)
+{
+    private async Task<(int Exit, JsonObject Execution, string All)> RunAsync(string db, params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var exit = await KnowItAllCli.RunAsync(["workflow", "run", "--json", "--connection", db, .. args], stdout, stderr);
+        var all = stdout + "\n" + stderr;
+        Assert.DoesNotContain(pg.Password, all);
+        Assert.DoesNotContain(db, all);
+        return (exit, JsonNode.Parse(stdout.ToString())!.AsObject(), all);
+    }
+
+    private static string Outcome(JsonObject execution) => execution["output"]!["outcome"]!.GetValue<string>();
+
+    [Fact]
+    public async Task Apply_then_no_changes_then_validate_only()
+    {
+        var db = await pg.NewDatabaseAsync();
+
+        var (exit, applied, _) = await RunAsync(db, "--input", """{"action": "apply"}""");
+        Assert.Equal(0, exit);
+        Assert.Equal("SUCCEEDED", applied["status"]!.GetValue<string>());
+        Assert.Equal("APPLIED", Outcome(applied));
+        Assert.True(applied["output"]!["apply"]!["changed"]!.GetValue<bool>());
+        Assert.True(applied["output"]!["verify_permissions"]!["success"]!.GetValue<bool>());
+        Assert.Equal(applied["output"]!["plan"]!["plan_hash"]!.GetValue<string>(), applied["output"]!["apply"]!["plan_hash"]!.GetValue<string>());
+        Assert.Contains(applied["history"]!.AsArray(), e => e!["type"]!.GetValue<string>() == "ExecutionSucceeded");
+
+        var (_, again, _) = await RunAsync(db, "--action", "apply");
+        Assert.Equal("NO_CHANGES", Outcome(again));
+        Assert.Null(again["output"]!["plan"]);
+
+        var (validateExit, validated, _) = await RunAsync(await pg.NewDatabaseAsync(), "--action", "validate");
+        Assert.Equal(0, validateExit);
+        Assert.Equal("VALIDATED", Outcome(validated));
+        Assert.False(validated["output"]!["validate"]!["schema_valid"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task Dry_run_and_plan_stop_after_plan_and_change_nothing()
+    {
+        var db = await pg.NewDatabaseAsync();
+
+        var (_, dry, _) = await RunAsync(db, "--action", "apply", "--dry-run");
+        Assert.Equal("DRY_RUN", Outcome(dry));
+        Assert.True(dry["output"]!["dry_run"]!.GetValue<bool>());
+        var (_, plan, _) = await RunAsync(db, "--action", "plan");
+        Assert.Equal("PLANNED", Outcome(plan));
+        Assert.True(plan["output"]!["plan"]!["statements"]!.AsArray().Count > 20);
+
+        Assert.Null(await PostgresFixture.ScalarAsync<string>(db, "SELECT to_regclass('public.users')::text"));
+        Assert.Null(await PostgresFixture.ScalarAsync<string>(db, "SELECT to_regnamespace('knowitall_migrations')::text"));
+    }
+
+    [Fact]
+    public async Task Failures_fail_the_execution_with_the_original_error_after_notifying()
+    {
+        var invalidDb = await pg.NewDatabaseAsync();
+        var (invalidExit, invalid, _) = await RunAsync(invalidDb, "--input", """{"action": "drop"}""");
+        Assert.Equal(1, invalidExit);
+        Assert.Equal("Migration.InvalidInput", invalid["error"]!.GetValue<string>());
+        Assert.DoesNotContain(invalid["history"]!.AsArray(), e => e!["type"]!.GetValue<string>().StartsWith("LambdaFunction", StringComparison.Ordinal));
+
+        var broken = Directory.CreateTempSubdirectory();
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(broken.FullName, "10_broken.sql"), "CREATE TABLE t (id int,\n oops nonsense_type);");
+            var (_, schemaError, _) = await RunAsync(invalidDb, "--action", "apply", "--schema", broken.FullName);
+            Assert.Equal("FAILED", schemaError["status"]!.GetValue<string>());
+            Assert.Equal("Migration.SchemaError", schemaError["error"]!.GetValue<string>());
+            Assert.Contains("10_broken.sql:2", schemaError["cause"]!.GetValue<string>());
+            Assert.Contains(schemaError["history"]!.AsArray(), e => e!["state"]?.GetValue<string>() == "Notify Failure" && e["type"]!.GetValue<string>() == "TaskStateExited");
+        }
+        finally
+        {
+            broken.Delete(true);
+        }
+
+        var withRows = await SchemaEdits.AppliedTutorDatabaseAsync(pg);
+        await PostgresFixture.ExecuteAsync(withRows, SchemaEdits.SeedRows);
+        var unsafeDir = Directory.CreateTempSubdirectory();
+        try
+        {
+            foreach (var file in Directory.GetFiles(Repo.SchemaDirectory)) File.Copy(file, Path.Combine(unsafeDir.FullName, Path.GetFileName(file)));
+            await File.AppendAllTextAsync(Path.Combine(unsafeDir.FullName, "10_users.sql"), "\nALTER TABLE users ADD COLUMN country char(2) NOT NULL;\n");
+            var (_, unsafeRun, _) = await RunAsync(withRows, "--action", "apply", "--schema", unsafeDir.FullName);
+            Assert.Equal("Migration.UnsafeChange", unsafeRun["error"]!.GetValue<string>());
+            Assert.Contains("users.country", unsafeRun["cause"]!.GetValue<string>());
+        }
+        finally
+        {
+            unsafeDir.Delete(true);
+        }
+
+        var noLogin = await pg.NewDatabaseAsync();
+        await PostgresFixture.ExecuteAsync(pg.AdminConnectionString, "ALTER ROLE tutor_app NOLOGIN");
+        try
+        {
+            var (exit, missing, _) = await RunAsync(noLogin, "--action", "apply");
+            Assert.Equal(1, exit);
+            Assert.Equal("Migration.PermissionsMissing", missing["error"]!.GetValue<string>());
+            Assert.Contains("tutor_app", missing["cause"]!.GetValue<string>());
+        }
+        finally
+        {
+            await PostgresFixture.ExecuteAsync(pg.AdminConnectionString, "ALTER ROLE tutor_app LOGIN");
+        }
+    }
+
+    [Fact]
+    public async Task A_mock_config_test_case_runs_without_a_database()
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var exit = await KnowItAllCli.RunAsync(
+            ["workflow", "run", "--mock-config", Path.Combine(Repo.Root, "statemachine", "mocks", "migration.mock.json"), "--test-case", "PermissionsMissing"], stdout, stderr);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("▶ Verify Permissions", stdout.ToString());
+        Assert.Contains("FAILED", stdout.ToString());
+        Assert.Contains("Migration.PermissionsMissing", stdout.ToString());
+        Assert.DoesNotContain("throwaway", stderr.ToString());
+    }
+}
