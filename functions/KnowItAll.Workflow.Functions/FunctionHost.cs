@@ -17,6 +17,9 @@ public sealed class FunctionHost
     /// <summary>Time kept back before the Lambda deadline so a cancelled transaction can roll back and the error be reported.</summary>
     public static readonly TimeSpan DeadlineMargin = TimeSpan.FromSeconds(3);
 
+    /// <summary>Step Functions passes at most 256 KiB between states; anything larger is not an event of this workflow.</summary>
+    public const int MaxEventBytes = 256 * 1024;
+
     private readonly Dictionary<string, IFunctionHandler> _handlers;
     private readonly FunctionServices _services;
     private readonly TextWriter _output;
@@ -63,6 +66,9 @@ public sealed class FunctionHost
     {
         if (!_handlers.TryGetValue(functionName, out var handler))
             return InvocationOutcome.Failure(MigrationErrors.InvalidInput, $"unknown function '{functionName}'; known: {string.Join(", ", _handlers.Keys)}");
+        var size = System.Text.Encoding.UTF8.GetByteCount(eventJson);
+        if (size > MaxEventBytes)
+            return InvocationOutcome.Failure(MigrationErrors.InvalidInput, $"the event is {size:N0} bytes; the limit is {MaxEventBytes:N0} (Step Functions' payload size)");
         try
         {
             var input = JsonNode.Parse(eventJson.Length == 0 ? "{}" : eventJson) switch

@@ -115,6 +115,31 @@ public sealed class WorkflowRunTests(PostgresFixture pg)
     }
 
     [Fact]
+    public async Task An_apply_that_fails_on_the_data_fails_the_execution_and_leaves_no_invalid_index()
+    {
+        var db = await SchemaEdits.AppliedTutorDatabaseAsync(pg);
+        await PostgresFixture.ExecuteAsync(db, SchemaEdits.SeedRows + "INSERT INTO users (email, display_name) VALUES ('twin@example.com', 'User 1');");
+        var desired = Directory.CreateTempSubdirectory();
+        try
+        {
+            foreach (var file in Directory.GetFiles(Repo.SchemaDirectory)) File.Copy(file, Path.Combine(desired.FullName, Path.GetFileName(file)));
+            await File.AppendAllTextAsync(Path.Combine(desired.FullName, "10_users.sql"), "\nCREATE UNIQUE INDEX uq_users_display_name ON users (display_name);\n");
+
+            var (exit, failed, _) = await RunAsync(db, "--action", "apply", "--schema", desired.FullName);
+
+            Assert.Equal(1, exit);
+            Assert.Equal("Migration.ApplyFailed", failed["error"]!.GetValue<string>());
+            Assert.Contains("uq_users_display_name", failed["cause"]!.GetValue<string>());
+            Assert.Equal(0L, await PostgresFixture.ScalarAsync<long>(db, "SELECT count(*) FROM pg_index WHERE NOT indisvalid"));
+            Assert.Equal("failed", await PostgresFixture.ScalarAsync<string>(db, "SELECT outcome FROM knowitall_migrations.history ORDER BY id DESC LIMIT 1"));
+        }
+        finally
+        {
+            desired.Delete(true);
+        }
+    }
+
+    [Fact]
     public async Task A_mock_config_test_case_runs_without_a_database()
     {
         var stdout = new StringWriter();

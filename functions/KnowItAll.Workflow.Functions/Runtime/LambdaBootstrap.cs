@@ -34,6 +34,8 @@ public static class LambdaBootstrap
             while (!cancellationToken.IsCancellationRequested)
             {
                 var invocation = await client.NextAsync(cancellationToken);
+                // X-Ray instrumentation reads the trace header of the current invocation from here.
+                Environment.SetEnvironmentVariable("_X_AMZN_TRACE_ID", invocation.Context.TraceId);
                 var outcome = await host.InvokeAsync(handler, invocation.EventJson, invocation.Context, cancellationToken);
                 if (outcome.Succeeded) await client.RespondAsync(invocation.RequestId, outcome.OutputJson!, cancellationToken);
                 else await client.FailAsync(invocation.RequestId, outcome.ErrorType!, outcome.ErrorMessage!, cancellationToken);
