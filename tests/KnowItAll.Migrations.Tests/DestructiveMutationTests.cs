@@ -11,7 +11,7 @@ namespace KnowItAll.Migrations.Tests;
 /// are planned and applied against a database that has the full schema with rows in it.
 /// </summary>
 [Collection(PostgresCollection.Name)]
-public sealed partial class DestructiveMutationTests(PostgresFixture pg)
+public sealed partial class DestructiveMutationTests(PostgresFixture pg, Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]
     public async Task No_mutation_of_the_desired_schema_plans_or_applies_anything_destructive()
@@ -48,6 +48,7 @@ public sealed partial class DestructiveMutationTests(PostgresFixture pg)
             AssertKeepsEverything(before, after, description);
         }
 
+        output.WriteLine($"destructive mutations: {mutations.Count} generated, {planned} planned and applied with 0 destructive statements, {rejected} rejected as broken schemas");
         Assert.True(mutations.Count >= 100, $"only {mutations.Count} mutations generated");
         Assert.True(planned >= 80, $"only {planned} of {mutations.Count} mutations could be planned ({rejected} rejected as broken schemas)");
         Assert.Equal(rowsBefore, await PostgresFixture.ScalarAsync<long>(db, "SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM quiz_sessions)"));

@@ -78,7 +78,7 @@ public sealed class ReliabilityTests(PostgresFixture pg, ITestOutputHelper outpu
             Assert.Equal(0L, await PostgresFixture.ScalarAsync<long>(db, "SELECT count(*) FROM pg_index WHERE NOT indisvalid"));
             Assert.Equal("applied", (await HistoryOutcomesAsync(db))[^1]);
         }
-        output.WriteLine($"fault injection: {tried} kill points of {plan.Statements.Count} statements tried, {tried} converged");
+        output.WriteLine($"fault injection: {tried} kill points of {plan.Statements.Count} statements ({inTransaction} in the transaction) tried, {tried} converged");
     }
 
     [Fact]
