@@ -68,35 +68,22 @@ public sealed class WorkflowRunTests(PostgresFixture pg)
         Assert.Equal("Migration.InvalidInput", invalid["error"]!.GetValue<string>());
         Assert.DoesNotContain(invalid["history"]!.AsArray(), e => e!["type"]!.GetValue<string>().StartsWith("LambdaFunction", StringComparison.Ordinal));
 
-        var broken = Directory.CreateTempSubdirectory();
-        try
+        using (var broken = TempSchema.Only("10_broken.sql", "CREATE TABLE t (id int,\n oops nonsense_type);"))
         {
-            await File.WriteAllTextAsync(Path.Combine(broken.FullName, "10_broken.sql"), "CREATE TABLE t (id int,\n oops nonsense_type);");
-            var (_, schemaError, _) = await RunAsync(invalidDb, "--action", "apply", "--schema", broken.FullName);
+            var (_, schemaError, _) = await RunAsync(invalidDb, "--action", "apply", "--schema", broken.Path);
             Assert.Equal("FAILED", schemaError["status"]!.GetValue<string>());
             Assert.Equal("Migration.SchemaError", schemaError["error"]!.GetValue<string>());
             Assert.Contains("10_broken.sql:2", schemaError["cause"]!.GetValue<string>());
             Assert.Contains(schemaError["history"]!.AsArray(), e => e!["state"]?.GetValue<string>() == "Notify Failure" && e["type"]!.GetValue<string>() == "TaskStateExited");
         }
-        finally
-        {
-            broken.Delete(true);
-        }
 
         var withRows = await SchemaEdits.AppliedTutorDatabaseAsync(pg);
         await PostgresFixture.ExecuteAsync(withRows, SchemaEdits.SeedRows);
-        var unsafeDir = Directory.CreateTempSubdirectory();
-        try
+        using (var unsafeSchema = TempSchema.TutorWith("10_users.sql", "ALTER TABLE users ADD COLUMN country char(2) NOT NULL;"))
         {
-            foreach (var file in Directory.GetFiles(Repo.SchemaDirectory)) File.Copy(file, Path.Combine(unsafeDir.FullName, Path.GetFileName(file)));
-            await File.AppendAllTextAsync(Path.Combine(unsafeDir.FullName, "10_users.sql"), "\nALTER TABLE users ADD COLUMN country char(2) NOT NULL;\n");
-            var (_, unsafeRun, _) = await RunAsync(withRows, "--action", "apply", "--schema", unsafeDir.FullName);
+            var (_, unsafeRun, _) = await RunAsync(withRows, "--action", "apply", "--schema", unsafeSchema.Path);
             Assert.Equal("Migration.UnsafeChange", unsafeRun["error"]!.GetValue<string>());
             Assert.Contains("users.country", unsafeRun["cause"]!.GetValue<string>());
-        }
-        finally
-        {
-            unsafeDir.Delete(true);
         }
 
         var noLogin = await pg.NewDatabaseAsync();
@@ -119,23 +106,15 @@ public sealed class WorkflowRunTests(PostgresFixture pg)
     {
         var db = await SchemaEdits.AppliedTutorDatabaseAsync(pg);
         await PostgresFixture.ExecuteAsync(db, SchemaEdits.SeedRows + "INSERT INTO users (email, display_name) VALUES ('twin@example.com', 'User 1');");
-        var desired = Directory.CreateTempSubdirectory();
-        try
+        using (var desired = TempSchema.TutorWith("10_users.sql", "CREATE UNIQUE INDEX uq_users_display_name ON users (display_name);"))
         {
-            foreach (var file in Directory.GetFiles(Repo.SchemaDirectory)) File.Copy(file, Path.Combine(desired.FullName, Path.GetFileName(file)));
-            await File.AppendAllTextAsync(Path.Combine(desired.FullName, "10_users.sql"), "\nCREATE UNIQUE INDEX uq_users_display_name ON users (display_name);\n");
-
-            var (exit, failed, _) = await RunAsync(db, "--action", "apply", "--schema", desired.FullName);
+            var (exit, failed, _) = await RunAsync(db, "--action", "apply", "--schema", desired.Path);
 
             Assert.Equal(1, exit);
             Assert.Equal("Migration.ApplyFailed", failed["error"]!.GetValue<string>());
             Assert.Contains("uq_users_display_name", failed["cause"]!.GetValue<string>());
             Assert.Equal(0L, await PostgresFixture.ScalarAsync<long>(db, "SELECT count(*) FROM pg_index WHERE NOT indisvalid"));
             Assert.Equal("failed", await PostgresFixture.ScalarAsync<string>(db, "SELECT outcome FROM knowitall_migrations.history ORDER BY id DESC LIMIT 1"));
-        }
-        finally
-        {
-            desired.Delete(true);
         }
     }
 

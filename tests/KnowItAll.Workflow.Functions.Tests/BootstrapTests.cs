@@ -126,18 +126,12 @@ public sealed class BootstrapTests(PostgresFixture pg)
         Assert.Equal("Migration.InvalidInput", errorBody["errorType"]!.GetValue<string>());
         Assert.NotNull(errorBody["stackTrace"]);
 
-        var broken = Directory.CreateTempSubdirectory();
-        try
+        using (var broken = TempSchema.Only("10_broken.sql", "CREATE TABLE t (\n  id int,\n  oops nonsense_type\n);"))
         {
-            await File.WriteAllTextAsync(Path.Combine(broken.FullName, "10_broken.sql"), "CREATE TABLE t (\n  id int,\n  oops nonsense_type\n);");
-            await using var validate = Start("Validate", new Dictionary<string, string> { ["DB_CONNECTION_STRING"] = db, ["KNOWITALL_SCHEMA_DIR"] = broken.FullName });
+            await using var validate = Start("Validate", new Dictionary<string, string> { ["DB_CONNECTION_STRING"] = db, ["KNOWITALL_SCHEMA_DIR"] = broken.Path });
             var schemaError = await validate.InvokeAsync("{}");
             Assert.Equal("Migration.SchemaError", schemaError.ErrorType);
             Assert.Contains("10_broken.sql:3", schemaError.Body);
-        }
-        finally
-        {
-            broken.Delete(true);
         }
 
         await using var down = Start("Validate", new Dictionary<string, string>
@@ -165,17 +159,14 @@ public sealed class BootstrapTests(PostgresFixture pg)
     public async Task An_invocation_reaching_its_deadline_stops_cleanly_and_changes_nothing()
     {
         var db = await SchemaEdits.AppliedTutorDatabaseAsync(pg);
-        var desired = Directory.CreateTempSubdirectory();
-        try
+        using (var desired = TempSchema.TutorWith("50_notes.sql", "CREATE TABLE notes (id int PRIMARY KEY);\nALTER TABLE users ADD COLUMN locale text;"))
         {
-            foreach (var file in Directory.GetFiles(Repo.SchemaDirectory)) File.Copy(file, Path.Combine(desired.FullName, Path.GetFileName(file)));
-            await File.WriteAllTextAsync(Path.Combine(desired.FullName, "50_notes.sql"), "CREATE TABLE notes (id int PRIMARY KEY);\nALTER TABLE users ADD COLUMN locale text;");
             await using var blocker = new NpgsqlConnection(db);
             await blocker.OpenAsync();
             await using (var hold = new NpgsqlCommand("BEGIN; SELECT count(*) FROM users", blocker)) await hold.ExecuteNonQueryAsync();
             await using var apply = Start("Apply", new Dictionary<string, string>
             {
-                ["DB_CONNECTION_STRING"] = db, ["KNOWITALL_SCHEMA_DIR"] = desired.FullName, ["KNOWITALL_LOCK_TIMEOUT_MS"] = "60000",
+                ["DB_CONNECTION_STRING"] = db, ["KNOWITALL_SCHEMA_DIR"] = desired.Path, ["KNOWITALL_LOCK_TIMEOUT_MS"] = "60000",
             });
 
             var watch = Stopwatch.StartNew();
@@ -185,10 +176,6 @@ public sealed class BootstrapTests(PostgresFixture pg)
             Assert.True(watch.Elapsed < TimeSpan.FromSeconds(6), $"answered after {watch.Elapsed}, past the deadline");
             Assert.Null(await PostgresFixture.ScalarAsync<string>(db, "SELECT to_regclass('public.notes')::text"));
             Assert.Contains("\"MigrationFailure\":1", apply.Output);
-        }
-        finally
-        {
-            desired.Delete(true);
         }
     }
 }
