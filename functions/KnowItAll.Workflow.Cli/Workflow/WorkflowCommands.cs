@@ -39,11 +39,7 @@ public static class WorkflowCommands
                 var executionInput = ParseInput(result.GetValue(input), result.GetValue(action)!, result.GetValue(dryRun));
                 var mocks = result.GetValue(mockConfig) is { } file ? MockConfig.Load(await File.ReadAllTextAsync(file.FullName, ct)) : null;
                 if (mocks is not null && result.GetValue(testCase) is null) throw new MigrationException(MigrationErrors.InvalidInput, "--mock-config needs --test-case");
-                var executorOptions = new ExecutorOptions
-                {
-                    StateMachineName = WorkflowDefinition.StateMachineName, Region = WorkflowDefinition.Region, Account = WorkflowDefinition.Account,
-                    Mocks = mocks, TestCase = result.GetValue(testCase),
-                };
+                var executorOptions = WorkflowService.ExecutorOptions() with { Mocks = mocks, TestCase = result.GetValue(testCase) };
                 var name = $"local-{DateTime.UtcNow:yyyyMMddTHHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
 
                 ExecutionResult execution;
@@ -54,16 +50,9 @@ public static class WorkflowCommands
                 }
                 else
                 {
-                    var migration = options.ToMigrationOptions(result);
-                    var schema = result.GetValue(options.Schema)!.FullName;
                     await using var target = await DatabaseTarget.ResolveAsync(result.GetValue(options.Connection), log, ct);
                     foreach (var secret in new[] { target.Password, target.ConnectionString }) { output.AddSecret(secret); log.AddSecret(secret); }
-                    var functionEnvironment = new FunctionEnvironment
-                    {
-                        SchemaDirectory = schema, TargetSchema = migration.TargetSchema, AppRole = migration.AppRole,
-                        LockTimeoutMs = (int)migration.LockTimeout.TotalMilliseconds, LockRetries = migration.MaxLockRetries, EnvironmentName = env,
-                    };
-                    await using var services = new FunctionServices(functionEnvironment, new StaticCredentials(target.ConnectionString), new StdoutPublisher(log), TextWriter.Null);
+                    await using var services = LocalFunctions(result, options, target, env, log);
                     var host = new FunctionHost(services, TextWriter.Null);
                     execution = await new StateMachineExecutor(machine, new FunctionTaskInvoker(host, env), executorOptions).RunAsync(executionInput, name, view.OnEvent, ct);
                 }
@@ -83,6 +72,8 @@ public static class WorkflowCommands
         });
         workflow.Subcommands.Add(run);
         workflow.Subcommands.Add(DiagramCommand(output, log));
+        workflow.Subcommands.Add(WorkflowService.ServeCommand(output, log));
+        workflow.Subcommands.Add(WorkflowService.StartCommand(output, log));
         return workflow;
     }
 
@@ -121,6 +112,19 @@ public static class WorkflowCommands
             return ExitCodes.Success;
         });
         return diagram;
+    }
+
+    /// <summary>The in-process functions, configured as a deployed environment's would be, on the given database.</summary>
+    internal static FunctionServices LocalFunctions(ParseResult result, EngineOptions options, DatabaseTarget target, string environment, TextWriter notifications)
+    {
+        var migration = options.ToMigrationOptions(result);
+        var functionEnvironment = new FunctionEnvironment
+        {
+            SchemaDirectory = KnowItAll.Migrations.Desired.SchemaSource.FromDirectory(result.GetValue(options.Schema)!.FullName).Origin,
+            TargetSchema = migration.TargetSchema, AppRole = migration.AppRole,
+            LockTimeoutMs = (int)migration.LockTimeout.TotalMilliseconds, LockRetries = migration.MaxLockRetries, EnvironmentName = environment,
+        };
+        return new FunctionServices(functionEnvironment, new StaticCredentials(target.ConnectionString), new StdoutPublisher(notifications), TextWriter.Null);
     }
 
     private static JsonNode ParseInput(string? text, string action, bool dryRun)

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace KnowItAll.Workflow.Functions.Tests;
+namespace KnowItAll.Testing;
 
 /// <summary>moto server on 127.0.0.1 for the AWS protocol tests, stopped with the tests; plus the AWS CLI pointed at it.</summary>
 public sealed class MotoServer : IAsyncLifetime

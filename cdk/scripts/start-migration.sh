@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Starts the schema-migration state machine and follows it to the end: what the pipeline's deploy stage runs
+# (buildspec.yml), and what a person can run by hand against AWS or a local endpoint (knowitall workflow serve).
+#
+#   start-migration.sh --state-machine-arn ARN [--action apply|plan|validate] [--dry-run] [--input JSON]
+#                      [--build-id ID] [--timeout SECONDS] [--interval SECONDS] [--endpoint-url URL] [--region REGION]
+#
+# The execution name comes from the build id (CODEBUILD_BUILD_ID by default), so a retried build step finds the
+# execution it already started instead of starting a second migration.
+# Exit codes: 0 SUCCEEDED; 1 FAILED, TIMED_OUT or ABORTED; 2 bad arguments; 3 still running when --timeout passed.
+set -euo pipefail
+
+usage() { sed -n '4,5p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+fail_usage() { echo "error: $1" >&2; usage; }
+
+arn="" action="apply" dry_run="false" input="" build_id="${CODEBUILD_BUILD_ID:-}" timeout=1800 interval=5
+aws_args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --state-machine-arn) [ $# -ge 2 ] || fail_usage "$1 needs a value"; arn="$2"; shift 2 ;;
+    --action) [ $# -ge 2 ] || fail_usage "$1 needs a value"; action="$2"; shift 2 ;;
+    --dry-run) dry_run="true"; shift ;;
+    --input) [ $# -ge 2 ] || fail_usage "$1 needs a value"; input="$2"; shift 2 ;;
+    --build-id) [ $# -ge 2 ] || fail_usage "$1 needs a value"; build_id="$2"; shift 2 ;;
+    --timeout) [ $# -ge 2 ] || fail_usage "$1 needs a value"; timeout="$2"; shift 2 ;;
+    --interval) [ $# -ge 2 ] || fail_usage "$1 needs a value"; interval="$2"; shift 2 ;;
+    --endpoint-url|--region) [ $# -ge 2 ] || fail_usage "$1 needs a value"; aws_args+=("$1" "$2"); shift 2 ;;
+    -h|--help) usage ;;
+    *) fail_usage "unknown argument '$1'" ;;
+  esac
+done
+
+[ -n "$arn" ] || fail_usage "--state-machine-arn is required"
+[[ "$arn" =~ ^arn:aws[a-z-]*:states:[a-z0-9-]+:[0-9]{12}:stateMachine:[A-Za-z0-9_-]{1,80}$ ]] || fail_usage "'$arn' is not a state machine ARN"
+case "$action" in validate|plan|apply) ;; *) fail_usage "--action must be validate, plan or apply (got '$action')" ;; esac
+[[ "$timeout" =~ ^[0-9]+$ ]] && [ "$timeout" -gt 0 ] || fail_usage "--timeout must be a positive number of seconds"
+[[ "$interval" =~ ^[0-9]+$ ]] && [ "$interval" -gt 0 ] || fail_usage "--interval must be a positive number of seconds"
+[ -n "$input" ] || input="{\"action\":\"$action\",\"dry_run\":$dry_run}"
+python3 -c 'import json,sys; json.loads(sys.argv[1])' "$input" 2>/dev/null || fail_usage "--input is not valid JSON"
+
+# A name Step Functions accepts (1-80 of [A-Za-z0-9_-]) and that a retry of the same build reproduces.
+if [ -n "$build_id" ]; then
+  clean=$(printf '%s' "$build_id" | tr -c 'A-Za-z0-9_-' '-')
+  digest=$(printf '%s' "$build_id" | sha256sum | cut -c1-10)
+  name="migrate-${clean:0:58}-${digest}"
+else
+  name="migrate-$(date -u +%Y%m%dT%H%M%S)-$$"
+fi
+
+region=$(printf '%s' "$arn" | cut -d: -f4)
+machine=$(printf '%s' "$arn" | cut -d: -f7)
+execution_arn="arn:aws:states:${region}:$(printf '%s' "$arn" | cut -d: -f5):execution:${machine}:${name}"
+
+if output=$(aws stepfunctions start-execution "${aws_args[@]}" --state-machine-arn "$arn" --name "$name" --input "$input" --output json 2>&1); then
+  execution_arn=$(printf '%s' "$output" | python3 -c 'import json,sys; print(json.load(sys.stdin)["executionArn"])')
+  echo "started ${execution_arn}"
+elif printf '%s' "$output" | grep -q 'ExecutionAlreadyExists'; then
+  echo "this build already started ${execution_arn}; following it instead of starting another migration"
+else
+  echo "error: start-execution failed: ${output}" >&2
+  exit 1
+fi
+
+deadline=$(( $(date +%s) + timeout ))
+while :; do
+  described=$(aws stepfunctions describe-execution "${aws_args[@]}" --execution-arn "$execution_arn" --output json)
+  status=$(printf '%s' "$described" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')
+  [ "$status" = "RUNNING" ] || break
+  if [ "$(date +%s)" -ge "$deadline" ]; then
+    echo "still RUNNING after ${timeout} s: ${execution_arn}" >&2
+    exit 3
+  fi
+  sleep "$interval"
+done
+
+printf '%s' "$described" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+region = sys.argv[1]
+print("status:", d["status"])
+if d.get("error"):
+    cause = d.get("cause") or ""
+    try:
+        cause = json.loads(cause).get("errorMessage", cause)
+    except (ValueError, AttributeError):
+        pass
+    print("error: %s: %s" % (d["error"], cause))
+out = json.loads(d["output"]) if d.get("output") else {}
+if out:
+    print("outcome:", out.get("outcome"))
+    for key in ("extensions_created", "sequences_created", "tables_created", "columns_added", "indexes_created", "constraints_added", "grants_applied"):
+        items = (out.get("apply") or {}).get(key) or []
+        if items:
+            print("%s: %s" % (key.replace("_", " "), ", ".join(items)))
+    hazards = ["%s: %s" % (s.get("object_name"), h.get("code")) for s in (out.get("plan") or {}).get("statements") or [] for h in s.get("hazards") or []]
+    if hazards:
+        print("hazards:", "; ".join(hazards))
+    perms = out.get("verify_permissions")
+    if perms:
+        print("permissions of %s: %s" % (perms.get("role"), "all present" if perms.get("success") else "MISSING"))
+print("console: https://%s.console.aws.amazon.com/states/home?region=%s#/v2/executions/details/%s" % (region, region, d["executionArn"]))
+' "$region"
+
+[ "$status" = "SUCCEEDED" ] || exit 1
