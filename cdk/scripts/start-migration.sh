@@ -33,8 +33,8 @@ done
 [ -n "$arn" ] || fail_usage "--state-machine-arn is required"
 [[ "$arn" =~ ^arn:aws[a-z-]*:states:[a-z0-9-]+:[0-9]{12}:stateMachine:[A-Za-z0-9_-]{1,80}$ ]] || fail_usage "'$arn' is not a state machine ARN"
 case "$action" in validate|plan|apply) ;; *) fail_usage "--action must be validate, plan or apply (got '$action')" ;; esac
-[[ "$timeout" =~ ^[0-9]+$ ]] && [ "$timeout" -gt 0 ] || fail_usage "--timeout must be a positive number of seconds"
-[[ "$interval" =~ ^[0-9]+$ ]] && [ "$interval" -gt 0 ] || fail_usage "--interval must be a positive number of seconds"
+if ! [[ "$timeout" =~ ^[1-9][0-9]*$ ]]; then fail_usage "--timeout must be a positive number of seconds"; fi
+if ! [[ "$interval" =~ ^[1-9][0-9]*$ ]]; then fail_usage "--interval must be a positive number of seconds"; fi
 [ -n "$input" ] || input="{\"action\":\"$action\",\"dry_run\":$dry_run}"
 python3 -c 'import json,sys; json.loads(sys.argv[1])' "$input" 2>/dev/null || fail_usage "--input is not valid JSON"
 
