@@ -1,0 +1,50 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace KnowItAll.Workflow.Cdk;
+
+/// <summary>
+/// Everything environment-specific, committed in cdk/environments.json, so a synth needs no AWS credentials and
+/// makes no lookups: accounts, VPCs, subnets, security groups and the database secret are named here.
+/// </summary>
+public sealed record DeploymentConfig(string Account, string Region, RepositoryConfig Repository, IReadOnlyDictionary<string, EnvironmentConfig> Environments)
+{
+    private static readonly JsonSerializerOptions Options = new() { PropertyNameCaseInsensitive = true, ReadCommentHandling = JsonCommentHandling.Skip };
+
+    public static DeploymentConfig Load(string path)
+    {
+        var config = JsonSerializer.Deserialize<DeploymentConfig>(File.ReadAllText(path), Options)
+            ?? throw new InvalidOperationException($"{path} is empty");
+        foreach (var (name, environment) in config.Environments) environment.Check(name, path);
+        return config;
+    }
+}
+
+public sealed record RepositoryConfig(string Owner, string Name, string ConnectionArn);
+
+public sealed record EnvironmentConfig(
+    string Branch,
+    string VpcId,
+    IReadOnlyList<string> AvailabilityZones,
+    IReadOnlyList<string> PrivateSubnetIds,
+    string DatabaseSecurityGroupId,
+    int DatabasePort,
+    string DatabaseSecretArn,
+    string? DatabaseSecretKmsKeyArn,
+    int LogRetentionDays,
+    bool ManualApproval)
+{
+    [JsonIgnore]
+    public bool HasKmsKey => !string.IsNullOrEmpty(DatabaseSecretKmsKeyArn);
+
+    internal void Check(string name, string path)
+    {
+        void Require(bool ok, string what)
+        {
+            if (!ok) throw new InvalidOperationException($"{path}: environment '{name}': {what}");
+        }
+        Require(PrivateSubnetIds.Count > 0 && PrivateSubnetIds.Count == AvailabilityZones.Count, "privateSubnetIds and availabilityZones must pair up");
+        Require(DatabaseSecretArn.StartsWith("arn:aws:secretsmanager:", StringComparison.Ordinal), "databaseSecretArn must be a Secrets Manager ARN");
+        Require(DatabasePort is > 0 and < 65536, "databasePort must be a port");
+    }
+}

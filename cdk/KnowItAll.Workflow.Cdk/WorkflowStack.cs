@@ -1,0 +1,171 @@
+using Amazon.CDK;
+using Amazon.CDK.AWS.CloudWatch;
+using Amazon.CDK.AWS.CloudWatch.Actions;
+using Amazon.CDK.AWS.EC2;
+using Amazon.CDK.AWS.KMS;
+using Amazon.CDK.AWS.Lambda;
+using Amazon.CDK.AWS.Logs;
+using Amazon.CDK.AWS.SecretsManager;
+using Amazon.CDK.AWS.SNS;
+using Amazon.CDK.AWS.StepFunctions;
+using Constructs;
+using KnowItAll.Workflow.Functions;
+using Function = Amazon.CDK.AWS.Lambda.Function;
+using FunctionProps = Amazon.CDK.AWS.Lambda.FunctionProps;
+using LogGroupProps = Amazon.CDK.AWS.Logs.LogGroupProps;
+
+namespace KnowItAll.Workflow.Cdk;
+
+public sealed class WorkflowStackProps : StackProps
+{
+    public required string EnvironmentName { get; init; }
+    public required EnvironmentConfig Config { get; init; }
+    public required string DefinitionPath { get; init; }
+    public required Code FunctionCode { get; init; }
+}
+
+/// <summary>
+/// One environment's migration workflow: the five functions from the one bootstrap, the topic, the state machine
+/// from statemachine/migration.asl.json, and the alarms.
+/// </summary>
+public sealed class WorkflowStack : Stack
+{
+    public const string MetricsNamespace = "KnowItAll/Migrations";
+
+    public WorkflowStack(Construct scope, string id, WorkflowStackProps props) : base(scope, id, props)
+    {
+        var env = props.EnvironmentName;
+        var config = props.Config;
+        var vpc = Vpc.FromVpcAttributes(this, "Vpc", new VpcAttributes
+        {
+            VpcId = config.VpcId, AvailabilityZones = [.. config.AvailabilityZones], PrivateSubnetIds = [.. config.PrivateSubnetIds],
+        });
+        var databaseGroup = SecurityGroup.FromSecurityGroupId(this, "DatabaseSecurityGroup", config.DatabaseSecurityGroupId);
+        var functionsGroup = new SecurityGroup(this, "FunctionsSecurityGroup", new SecurityGroupProps
+        {
+            Vpc = vpc, AllowAllOutbound = false, Description = $"Know-It-All migration functions ({env}): the database and HTTPS to AWS APIs",
+        });
+        functionsGroup.AddEgressRule(databaseGroup, Port.Tcp(config.DatabasePort), "PostgreSQL");
+        functionsGroup.AddEgressRule(Peer.AnyIpv4(), Port.Tcp(443), "Secrets Manager over HTTPS");
+        databaseGroup.AddIngressRule(functionsGroup, Port.Tcp(config.DatabasePort), "migration functions");
+
+        var secret = Secret.FromSecretCompleteArn(this, "DatabaseSecret", config.DatabaseSecretArn);
+        var secretKey = config.HasKmsKey ? Key.FromKeyArn(this, "DatabaseSecretKey", config.DatabaseSecretKmsKeyArn!) : null;
+
+        Topic = new Topic(this, "Notifications", new TopicProps
+        {
+            TopicName = $"knowitall-migrations-{env}",
+            DisplayName = $"Know-It-All schema migrations ({env})",
+            MasterKey = Amazon.CDK.AWS.KMS.Alias.FromAliasName(this, "SnsKey", "alias/aws/sns"),
+        });
+
+        var functions = new Dictionary<string, Function>(StringComparer.Ordinal);
+        foreach (var definition in FunctionCatalog.All)
+        {
+            var environment = new Dictionary<string, string>
+            {
+                ["KNOWITALL_ENVIRONMENT"] = env,
+                ["METRICS_NAMESPACE"] = MetricsNamespace,
+            };
+            if (definition.ConnectsToDatabase) environment["DB_SECRET_ARN"] = config.DatabaseSecretArn;
+            if (definition.PublishesNotifications) environment["NOTIFY_TOPIC_ARN"] = Topic.TopicArn;
+            var function = new Function(this, definition.Name, new FunctionProps
+            {
+                FunctionName = $"knowitall-{env}-{definition.Name}",
+                Description = definition.Description,
+                Runtime = Runtime.PROVIDED_AL2023,
+                Architecture = Architecture.X86_64,
+                Handler = definition.Name,
+                Code = props.FunctionCode,
+                MemorySize = definition.MemoryMb,
+                Timeout = Duration.Seconds(definition.TimeoutSeconds),
+                Environment = environment,
+                Tracing = Tracing.ACTIVE,
+                LogGroup = new LogGroup(this, definition.Name + "Logs", new LogGroupProps
+                {
+                    LogGroupName = $"/aws/lambda/knowitall-{env}-{definition.Name}",
+                    Retention = Retention(config.LogRetentionDays),
+                    RemovalPolicy = RemovalPolicy.RETAIN,
+                }),
+                Vpc = definition.ConnectsToDatabase ? vpc : null,
+                VpcSubnets = definition.ConnectsToDatabase ? new SubnetSelection { Subnets = vpc.PrivateSubnets } : null,
+                SecurityGroups = definition.ConnectsToDatabase ? [functionsGroup] : null,
+            });
+            if (definition.ConnectsToDatabase)
+            {
+                secret.GrantRead(function);
+                secretKey?.GrantDecrypt(function);
+            }
+            if (definition.PublishesNotifications) Topic.GrantPublish(function);
+            functions[definition.Name] = function;
+        }
+
+        var substitutions = FunctionCatalog.All.ToDictionary(d => d.ArnPlaceholder, d => functions[d.Name].FunctionArn);
+        substitutions["Environment"] = env;
+        StateMachine = new StateMachine(this, "Migration", new StateMachineProps
+        {
+            StateMachineName = $"knowitall-migration-{env}",
+            StateMachineType = StateMachineType.STANDARD,
+            DefinitionBody = DefinitionBody.FromString(File.ReadAllText(props.DefinitionPath)),
+            DefinitionSubstitutions = substitutions,
+            TracingEnabled = true,
+            Timeout = Duration.Hours(1),
+            Logs = new LogOptions
+            {
+                Level = LogLevel.ALL,
+                IncludeExecutionData = true,
+                Destination = new LogGroup(this, "MigrationLogs", new LogGroupProps
+                {
+                    LogGroupName = $"/aws/vendedlogs/states/knowitall-migration-{env}",
+                    Retention = Retention(config.LogRetentionDays),
+                    RemovalPolicy = RemovalPolicy.RETAIN,
+                }),
+            },
+        });
+        foreach (var function in functions.Values) function.GrantInvoke(StateMachine);
+
+        var notify = new SnsAction(Topic);
+        void Alarm(string id, IMetric metric, double threshold, string description)
+        {
+            var alarm = new Alarm(this, id, new AlarmProps
+            {
+                AlarmName = $"knowitall-{env}-{id}",
+                AlarmDescription = description,
+                Metric = metric,
+                Threshold = threshold,
+                EvaluationPeriods = 1,
+                ComparisonOperator = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+                TreatMissingData = TreatMissingData.NOT_BREACHING,
+            });
+            alarm.AddAlarmAction(notify);
+        }
+        Metric Emf(string name, string statistic) => new(new MetricProps
+        {
+            Namespace = MetricsNamespace, MetricName = name, Statistic = statistic, Period = Duration.Minutes(5),
+            DimensionsMap = new Dictionary<string, string> { ["Environment"] = env },
+        });
+        Alarm("ExecutionsFailed", StateMachine.MetricFailed(new MetricOptions { Period = Duration.Minutes(5), Statistic = "Sum" }), 1, "A migration execution failed");
+        Alarm("ExecutionsTimedOut", StateMachine.MetricTimedOut(new MetricOptions { Period = Duration.Minutes(5), Statistic = "Sum" }), 1, "A migration execution timed out");
+        Alarm("MigrationTooLong", Emf("MigrationDuration", "Maximum"), 300_000, "A migration's apply took longer than 5 minutes");
+        Alarm("MigrationFailures", Emf("MigrationFailure", "Sum"), 1, "The Apply function reported a failed migration");
+        Alarm("DatabaseConnectionErrors", Emf("DatabaseConnectionErrors", "Sum"), 1, "A function could not reach or log in to the database");
+
+        new CfnOutput(this, "StateMachineArn", new CfnOutputProps { Value = StateMachine.StateMachineArn, ExportName = $"knowitall-{env}-state-machine-arn" });
+        new CfnOutput(this, "TopicArn", new CfnOutputProps { Value = Topic.TopicArn, ExportName = $"knowitall-{env}-topic-arn" });
+    }
+
+    public Topic Topic { get; }
+
+    public StateMachine StateMachine { get; }
+
+    private static RetentionDays Retention(int days) => days switch
+    {
+        <= 7 => RetentionDays.ONE_WEEK,
+        <= 14 => RetentionDays.TWO_WEEKS,
+        <= 30 => RetentionDays.ONE_MONTH,
+        <= 90 => RetentionDays.THREE_MONTHS,
+        <= 180 => RetentionDays.SIX_MONTHS,
+        <= 365 => RetentionDays.ONE_YEAR,
+        _ => RetentionDays.TWO_YEARS,
+    };
+}
