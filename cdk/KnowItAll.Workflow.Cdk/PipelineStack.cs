@@ -17,6 +17,7 @@ public sealed class PipelineStackProps : StackProps
     public required RepositoryConfig Repository { get; init; }
     public required string StateMachineArn { get; init; }
     public required ITopic OpsTopic { get; init; }
+    public required Amazon.CDK.AWS.KMS.IKey OpsTopicKey { get; init; }
 }
 
 /// <summary>
@@ -101,6 +102,13 @@ public sealed class PipelineStack : Stack
             },
         };
         if (props.Config.ManualApproval)
+        {
+            var approvalRole = new Role(this, "ApprovalRole", new RoleProps
+            {
+                AssumedBy = new AccountPrincipal(Account),
+                Description = $"Asks for approval of the {env} migration on the ops topic",
+            });
+            props.OpsTopicKey.Grant(approvalRole, "kms:Decrypt", "kms:GenerateDataKey*");
             stages.Add(new StageProps
             {
                 StageName = "Approve",
@@ -108,11 +116,12 @@ public sealed class PipelineStack : Stack
                 [
                     new ManualApprovalAction(new ManualApprovalActionProps
                     {
-                        ActionName = "ApproveMigration", NotificationTopic = props.OpsTopic,
+                        ActionName = "ApproveMigration", NotificationTopic = props.OpsTopic, Role = approvalRole,
                         AdditionalInformation = $"Approve the deployment and schema migration of {env}.",
                     }),
                 ],
             });
+        }
         stages.Add(new StageProps
         {
             StageName = "DeployAndMigrate",

@@ -23,7 +23,7 @@ public static class WorkflowApp
             var pipeline = new PipelineStack(app, $"KnowItAll-Pipeline-{name}", new PipelineStackProps
             {
                 Env = awsEnvironment, EnvironmentName = name, Config = environment, Repository = config.Repository,
-                StateMachineArn = workflow.StateMachine.StateMachineArn, OpsTopic = workflow.Topic,
+                StateMachineArn = workflow.StateMachine.StateMachineArn, OpsTopic = workflow.Topic, OpsTopicKey = workflow.TopicKey,
                 Description = $"Know-It-All pipeline for {name} (branch {environment.Branch})",
             });
             stacks[name] = (workflow, pipeline);

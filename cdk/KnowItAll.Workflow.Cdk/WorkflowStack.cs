@@ -52,11 +52,26 @@ public sealed class WorkflowStack : Stack
         var secret = Secret.FromSecretCompleteArn(this, "DatabaseSecret", config.DatabaseSecretArn);
         var secretKey = config.HasKmsKey ? Key.FromKeyArn(this, "DatabaseSecretKey", config.DatabaseSecretKmsKeyArn!) : null;
 
+        // A key of our own: CloudWatch alarms cannot publish to a topic encrypted with the AWS-managed SNS key.
+        var topicKey = new Key(this, "NotificationsKey", new KeyProps
+        {
+            EnableKeyRotation = true,
+            Description = $"Encrypts the Know-It-All migration notifications ({env})",
+            RemovalPolicy = RemovalPolicy.RETAIN,
+        });
+        topicKey.AddToResourcePolicy(new Amazon.CDK.AWS.IAM.PolicyStatement(new Amazon.CDK.AWS.IAM.PolicyStatementProps
+        {
+            Sid = "CloudWatchAlarmsPublish",
+            Principals = [new Amazon.CDK.AWS.IAM.ServicePrincipal("cloudwatch.amazonaws.com")],
+            Actions = ["kms:Decrypt", "kms:GenerateDataKey*"],
+            Resources = ["*"],
+        }));
+        TopicKey = topicKey;
         Topic = new Topic(this, "Notifications", new TopicProps
         {
             TopicName = $"knowitall-migrations-{env}",
             DisplayName = $"Know-It-All schema migrations ({env})",
-            MasterKey = Amazon.CDK.AWS.KMS.Alias.FromAliasName(this, "SnsKey", "alias/aws/sns"),
+            MasterKey = topicKey,
         });
 
         var functions = new Dictionary<string, Function>(StringComparer.Ordinal);
@@ -96,7 +111,11 @@ public sealed class WorkflowStack : Stack
                 secret.GrantRead(function);
                 secretKey?.GrantDecrypt(function);
             }
-            if (definition.PublishesNotifications) Topic.GrantPublish(function);
+            if (definition.PublishesNotifications)
+            {
+                Topic.GrantPublish(function);
+                topicKey.Grant(function, "kms:Decrypt", "kms:GenerateDataKey*");
+            }
             functions[definition.Name] = function;
         }
 
@@ -155,6 +174,9 @@ public sealed class WorkflowStack : Stack
     }
 
     public Topic Topic { get; }
+
+    /// <summary>The topic's key: whoever publishes needs it too.</summary>
+    public IKey TopicKey { get; }
 
     public StateMachine StateMachine { get; }
 

@@ -74,7 +74,7 @@ public sealed class StackTests(SynthesizedApp app) : IClassFixture<SynthesizedAp
         var policies = SynthesizedApp.Resources(workflow, "AWS::IAM::Policy").Select(p => p.Resource["Properties"]!.ToJsonString()).ToList();
         Assert.Equal(4, policies.Count(p => p.Contains("secretsmanager:GetSecretValue")));
         Assert.Single(policies, p => p.Contains("sns:Publish"));
-        Assert.Single(policies, p => p.Contains("sns:Publish") && p.Contains("NotifyServiceRole"));
+        Assert.Single(policies, p => p.Contains("sns:Publish") && p.Contains("NotifyServiceRole") && p.Contains("kms:GenerateDataKey"));
     }
 
     [Theory]
@@ -85,7 +85,9 @@ public sealed class StackTests(SynthesizedApp app) : IClassFixture<SynthesizedAp
         var alarms = SynthesizedApp.Resources(template, "AWS::CloudWatch::Alarm").Select(a => a.Resource["Properties"]!).ToList();
         Assert.Equal(5, alarms.Count);
         var topic = SynthesizedApp.Resources(template, "AWS::SNS::Topic").Single();
-        Assert.NotNull(topic.Resource["Properties"]!["KmsMasterKeyId"]);
+        var key = SynthesizedApp.Resources(template, "AWS::KMS::Key").Single();
+        Assert.Equal(key.Id, topic.Resource["Properties"]!["KmsMasterKeyId"]!["Fn::GetAtt"]![0]!.GetValue<string>());
+        Assert.Contains("cloudwatch.amazonaws.com", key.Resource["Properties"]!["KeyPolicy"]!.ToJsonString());
         Assert.All(alarms, a => Assert.Equal(topic.Id, a["AlarmActions"]![0]!["Ref"]!.GetValue<string>()));
         Assert.Contains(alarms, a => a["MetricName"]?.GetValue<string>() == "ExecutionsFailed");
         Assert.Contains(alarms, a => a["MetricName"]?.GetValue<string>() == "ExecutionsTimedOut");
@@ -114,6 +116,8 @@ public sealed class StackTests(SynthesizedApp app) : IClassFixture<SynthesizedAp
         var deployPolicy = SynthesizedApp.Resources(template, "AWS::IAM::Policy").Select(p => p.Resource["Properties"]!.ToJsonString()).Single(p => p.Contains("states:StartExecution"));
         Assert.Contains($"\"Fn::ImportValue\":\"KnowItAll-Workflow-{env}:ExportsOutputRefMigration", deployPolicy);
         Assert.DoesNotContain("\"Resource\":\"*\"", deployPolicy);
+        var policies = SynthesizedApp.Resources(template, "AWS::IAM::Policy").Select(p => p.Resource["Properties"]!.ToJsonString()).ToList();
+        Assert.Equal(env == "prod", policies.Any(p => p.Contains("ApprovalRole") && p.Contains("kms:GenerateDataKey")));
     }
 
     [Fact]
