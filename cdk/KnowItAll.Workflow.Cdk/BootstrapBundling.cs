@@ -27,7 +27,7 @@ public static class BootstrapBundling
             publish.WaitForExit();
             if (publish.ExitCode != 0) throw new InvalidOperationException($"dotnet publish of the bootstrap failed ({publish.ExitCode})");
         }
-        foreach (var symbols in Directory.GetFiles(output, "*.dbg")) File.Delete(symbols);
+        foreach (var symbols in Directory.GetFiles(output, "*.dbg").Concat(Directory.GetFiles(output, "*.pdb"))) File.Delete(symbols);
         var schema = Directory.CreateDirectory(Path.Combine(output, "schema"));
         foreach (var file in Directory.GetFiles(Path.Combine(repositoryRoot, "schema"), "*.sql")) File.Copy(file, Path.Combine(schema.FullName, Path.GetFileName(file)));
         return output;
