@@ -5,7 +5,8 @@ using KnowItAll.Workflow.Functions;
 
 namespace KnowItAll.Workflow.Cdk.Tests;
 
-public sealed class StackTests(SynthesizedApp app) : IClassFixture<SynthesizedApp>
+[Collection(SynthesizedAppCollection.Name)]
+public sealed class StackTests(SynthesizedApp app)
 {
     public static TheoryData<string> Environments => new() { "dev", "staging", "prod" };
 

@@ -17,11 +17,13 @@ public sealed class SynthesizedApp : IDisposable
         File.WriteAllText(Path.Combine(bundle.FullName, "bootstrap"), "placeholder: tests synthesise without publishing");
         OutDir = Path.Combine(_work.FullName, "cdk.out");
         var app = new App(new AppProps { Outdir = OutDir });
-        WorkflowApp.Build(app, Root, bundle.FullName);
+        Stacks = WorkflowApp.Build(app, Root, bundle.FullName);
         app.Synth();
     }
 
     public string Root { get; }
+
+    public IReadOnlyDictionary<string, (WorkflowStack Workflow, PipelineStack Pipeline)> Stacks { get; }
 
     public string OutDir { get; }
 
@@ -31,4 +33,11 @@ public sealed class SynthesizedApp : IDisposable
         template["Resources"]!.AsObject().Where(r => r.Value!["Type"]!.GetValue<string>() == type).Select(r => (r.Key, r.Value!.AsObject()));
 
     public void Dispose() => _work.Delete(recursive: true);
+}
+
+/// <summary>One synthesis for every test class: jsii's runtime does not load the CDK twice in parallel.</summary>
+[CollectionDefinition(Name)]
+public sealed class SynthesizedAppCollection : ICollectionFixture<SynthesizedApp>
+{
+    public const string Name = "synthesized app";
 }
