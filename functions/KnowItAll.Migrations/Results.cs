@@ -109,7 +109,11 @@ public sealed record PermissionReport(
     bool HasSchemaUsage,
     int Checked,
     IReadOnlyList<PermissionCheck> Missing,
-    long DurationMs);
+    long DurationMs)
+{
+    /// <summary>The state machine names the count in its failure cause; the list itself may be cut to a budget.</summary>
+    public int MissingCount => Missing.Count;
+}
 
 /// <summary>Progress of an apply, for people watching a terminal.</summary>
 public sealed record ApplyProgress(int Order, int Total, string ObjectName, string Phase);
