@@ -88,16 +88,22 @@ if d.get("error"):
 out = json.loads(d["output"]) if d.get("output") else {}
 if out:
     print("outcome:", out.get("outcome"))
-    for key in ("extensions_created", "sequences_created", "tables_created", "columns_added", "indexes_created", "constraints_added", "grants_applied"):
-        items = (out.get("apply") or {}).get(key) or []
-        if items:
-            print("%s: %s" % (key.replace("_", " "), ", ".join(items)))
-    hazards = ["%s: %s" % (s.get("object_name"), h.get("code")) for s in (out.get("plan") or {}).get("statements") or [] for h in s.get("hazards") or []]
+    plan = out.get("plan") or {}
+    if plan.get("plan_hash"):
+        print("plan %s: %s statements" % (plan["plan_hash"][:12], plan.get("statement_count", 0)))
+    changes = (out.get("apply") or {}).get("changes") or {}
+    if changes:
+        print("applied:", ", ".join("%s %s" % (n, kind) for kind, n in sorted(changes.items())))
+    hazards = plan.get("hazard_counts") or {}
     if hazards:
-        print("hazards:", "; ".join(hazards))
+        print("hazards:", ", ".join("%s x%s" % (code, n) for code, n in sorted(hazards.items())))
     perms = out.get("verify_permissions")
     if perms:
-        print("permissions of %s: %s" % (perms.get("role"), "all present" if perms.get("success") else "MISSING"))
+        print("permissions of %s: %s" % (perms.get("role"), "all present" if perms.get("success") else "%s MISSING" % perms.get("missing_count")))
+    for step in ("validate", "plan", "apply", "verify_permissions"):
+        report = (out.get(step) or {}).get("report") or {}
+        if report.get("location"):
+            print("report (%s): %s" % (step, report["location"]))
 print("console: https://%s.console.aws.amazon.com/states/home?region=%s#/v2/executions/details/%s" % (region, region, d["executionArn"]))
 ' "$region"
 

@@ -80,7 +80,7 @@ public static class KnowItAllCli
             return report.Success ? ExitCodes.Success : ExitCodes.Failure;
         }));
 
-        foreach (var command in new[] { validate, plan, apply, verify, Workflow.WorkflowCommands.Build(output, log) }) root.Subcommands.Add(command);
+        foreach (var command in new[] { validate, plan, apply, verify, ReportCommand.Build(output, log), Workflow.WorkflowCommands.Build(output, log) }) root.Subcommands.Add(command);
         return root;
     }
 

@@ -10,6 +10,14 @@ public sealed record FunctionEnvironment
     public string AppRole { get; init; } = "tutor_app";
     public int LockTimeoutMs { get; init; } = 5000;
     public int LockRetries { get; init; } = 3;
+    public int StatementTimeoutMs { get; init; } = 300_000;
+
+    /// <summary>The S3 bucket for full reports (deployed functions); without it, reports go to <see cref="ReportDirectory"/>.</summary>
+    public string? ReportBucket { get; init; }
+    public string ReportPrefix { get; init; } = "";
+
+    /// <summary>Local runs' report directory; Lambda's only writable place is /tmp, so that is the default there.</summary>
+    public string ReportDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "knowitall-reports");
     public string? DatabaseSecretArn { get; init; }
     public string? DatabaseConnectionString { get; init; }
     public string? TopicArn { get; init; }
@@ -29,6 +37,10 @@ public sealed record FunctionEnvironment
             AppRole = Blank(get("KNOWITALL_APP_ROLE")) ?? defaults.AppRole,
             LockTimeoutMs = Number(get, "KNOWITALL_LOCK_TIMEOUT_MS", defaults.LockTimeoutMs),
             LockRetries = Number(get, "KNOWITALL_LOCK_RETRIES", defaults.LockRetries),
+            StatementTimeoutMs = Number(get, "KNOWITALL_STATEMENT_TIMEOUT_MS", defaults.StatementTimeoutMs),
+            ReportBucket = Blank(get("REPORT_BUCKET")),
+            ReportPrefix = Blank(get("REPORT_PREFIX")) ?? defaults.ReportPrefix,
+            ReportDirectory = Blank(get("KNOWITALL_REPORT_DIR")) ?? defaults.ReportDirectory,
             DatabaseSecretArn = Blank(get("DB_SECRET_ARN")),
             DatabaseConnectionString = Blank(get("DB_CONNECTION_STRING")),
             TopicArn = Blank(get("NOTIFY_TOPIC_ARN")),
@@ -45,6 +57,7 @@ public sealed record FunctionEnvironment
         TargetSchema = TargetSchema,
         AppRole = AppRole,
         LockTimeout = TimeSpan.FromMilliseconds(LockTimeoutMs),
+        StatementTimeout = TimeSpan.FromMilliseconds(StatementTimeoutMs),
         MaxLockRetries = LockRetries,
         RunBy = runBy,
     };

@@ -1,4 +1,5 @@
 using KnowItAll.Migrations;
+using KnowItAll.Migrations.Reporting;
 using KnowItAll.Workflow.Functions.Aws;
 
 namespace KnowItAll.Workflow.Functions;
@@ -17,7 +18,10 @@ public static class FunctionHostFactory
             _ => new MissingCredentials(),
         };
         INotificationPublisher publisher = environment.TopicArn is { } topic ? new SnsPublisher(http, signer, environment, topic) : new StdoutPublisher(output);
-        return Task.FromResult(new FunctionHost(new FunctionServices(environment, credentials, publisher, output), output));
+        IReportStore reports = environment.ReportBucket is { } bucket
+            ? new S3ReportStore(http, signer, environment, bucket, environment.ReportPrefix)
+            : new DirectoryReportStore(environment.ReportDirectory);
+        return Task.FromResult(new FunctionHost(new FunctionServices(environment, credentials, publisher, reports, output), output));
     }
 
     private sealed class MissingCredentials : IDatabaseCredentials

@@ -1,5 +1,6 @@
 using KnowItAll.Migrations;
 using KnowItAll.Migrations.Desired;
+using KnowItAll.Migrations.Reporting;
 using KnowItAll.Workflow.Functions.Telemetry;
 using Npgsql;
 
@@ -9,7 +10,7 @@ namespace KnowItAll.Workflow.Functions;
 /// What handlers share within one container: the engine (its connection pool and desired model stay warm
 /// across invocations), the credentials, the publisher and the metrics of the current invocation.
 /// </summary>
-public sealed class FunctionServices(FunctionEnvironment environment, IDatabaseCredentials credentials, INotificationPublisher publisher, TextWriter output)
+public sealed class FunctionServices(FunctionEnvironment environment, IDatabaseCredentials credentials, INotificationPublisher publisher, IReportStore reports, TextWriter output)
     : IAsyncDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -20,6 +21,9 @@ public sealed class FunctionServices(FunctionEnvironment environment, IDatabaseC
     public FunctionEnvironment Environment => environment;
 
     public INotificationPublisher Publisher => publisher;
+
+    /// <summary>Writes each step's full report and returns the bounded digest the state machine carries.</summary>
+    public StepReporter Reports { get; } = new(reports);
 
     public MetricsRecorder Metrics { get; internal set; } = new(environment, output);
 

@@ -11,6 +11,17 @@ public sealed record InvocationOutcome(string? OutputJson, string? ErrorType, st
     public static InvocationOutcome Success(string json) => new(json, null, null);
 
     public static InvocationOutcome Failure(string errorType, string message) => new(null, errorType, message);
+
+    /// <summary>
+    /// Error messages reach the caller cut to a budget: Step Functions carries the error body as the Cause through
+    /// the state and the notification, so a message listing every object of a large schema would break both.
+    /// The function's log keeps the whole message.
+    /// </summary>
+    public const int MaxErrorMessageChars = 4000;
+
+    public string? CallerErrorMessage => ErrorMessage is { Length: > MaxErrorMessageChars } full
+        ? full[..MaxErrorMessageChars] + $"… ({full.Length - MaxErrorMessageChars:N0} more characters in the function's log)"
+        : ErrorMessage;
 }
 
 public static class FunctionErrors
@@ -20,4 +31,7 @@ public static class FunctionErrors
 
     /// <summary>Anything unforeseen; the message says what.</summary>
     public const string Internal = "Migration.InternalError";
+
+    /// <summary>The full report could not be written or read (S3 or the local report directory).</summary>
+    public const string ReportStoreFailed = "Migration.ReportStoreFailed";
 }

@@ -1,3 +1,4 @@
+using KnowItAll.Migrations.Reporting;
 using System.Text.Json.Nodes;
 
 namespace KnowItAll.Workflow.Cli.Tests;
@@ -53,7 +54,8 @@ public sealed class WorkflowRunTests(PostgresFixture pg)
         Assert.True(dry["output"]!["dry_run"]!.GetValue<bool>());
         var (_, plan, _) = await RunAsync(db, "--action", "plan");
         Assert.Equal("PLANNED", Outcome(plan));
-        Assert.True(plan["output"]!["plan"]!["statements"]!.AsArray().Count > 20);
+        Assert.True(plan["output"]!["plan"]!["statement_count"]!.GetValue<int>() > 20);
+        Assert.True(plan["output"]!["plan"]!["statements"]!.AsArray().Count <= DigestBuilder.MaxStatements);
 
         Assert.Null(await PostgresFixture.ScalarAsync<string>(db, "SELECT to_regclass('public.users')::text"));
         Assert.Null(await PostgresFixture.ScalarAsync<string>(db, "SELECT to_regnamespace('knowitall_migrations')::text"));
@@ -127,7 +129,8 @@ public sealed class WorkflowRunTests(PostgresFixture pg)
             ["workflow", "run", "--mock-config", Path.Combine(Repo.Root, "statemachine", "mocks", "migration.mock.json"), "--test-case", "PermissionsMissing"], stdout, stderr);
 
         Assert.Equal(1, exit);
-        Assert.Contains("▶ Verify Permissions", stdout.ToString());
+        Assert.Contains("✔ Verify Permissions", stdout.ToString());
+        Assert.Contains("✘ Migration Failed", stdout.ToString());
         Assert.Contains("FAILED", stdout.ToString());
         Assert.Contains("Migration.PermissionsMissing", stdout.ToString());
         Assert.DoesNotContain("throwaway", stderr.ToString());

@@ -84,7 +84,9 @@ public sealed class WorkflowServiceTests(PostgresFixture pg, MotoServer moto) : 
         Assert.True(exit == 0, output);
         Assert.Contains("status: SUCCEEDED", output);
         Assert.Contains("outcome: APPLIED", output);
-        Assert.Contains("tables created: progress_records, quiz_sessions, tree_nodes, users", output);
+        Assert.Matches(@"applied: .*\b4 table\b", output);
+        Assert.Matches(@"plan [0-9a-f]{12}: \d+ statements", output);
+        Assert.Contains("report (plan): ", output);
         Assert.Contains("permissions of tutor_app: all present", output);
         Assert.Contains("console: https://us-east-1.console.aws.amazon.com/states/home?region=us-east-1#/v2/executions/details/arn:aws:states:", output);
 

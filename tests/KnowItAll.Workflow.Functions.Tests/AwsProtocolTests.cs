@@ -10,8 +10,12 @@ namespace KnowItAll.Workflow.Functions.Tests;
 
 /// <summary>Secrets Manager and SNS spoken over HTTP to moto server, and the SigV4 signature checked against botocore's.</summary>
 [Collection(PostgresCollection.Name)]
-public sealed class AwsProtocolTests(PostgresFixture pg, MotoServer moto) : IClassFixture<MotoServer>
+public sealed class AwsProtocolTests(PostgresFixture pg, MotoServer moto) : IClassFixture<MotoServer>, IDisposable
 {
+    private readonly TempReports reports = new();
+
+    public void Dispose() => reports.Dispose();
+
     private static readonly BasicAWSCredentials TestKeys = new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
 
     private MotoServer Moto => moto;
@@ -32,7 +36,7 @@ public sealed class AwsProtocolTests(PostgresFixture pg, MotoServer moto) : ICla
         var connectionString = await credentials.GetConnectionStringAsync(refresh: false, CancellationToken.None);
 
         var output = new StringWriter();
-        var host = new FunctionHost(new FunctionServices(Environment with { SchemaDirectory = Repo.SchemaDirectory }, credentials, new StdoutPublisher(output), output), output);
+        var host = new FunctionHost(new FunctionServices(Environment with { SchemaDirectory = Repo.SchemaDirectory }, credentials, new StdoutPublisher(output), reports.Store, output), output);
         var outcome = await host.InvokeAsync("Validate", "{}", new InvocationContext("req-1"));
         Assert.True(outcome.Succeeded, outcome.ErrorMessage);
         Assert.Equal(cs.Database, new NpgsqlConnectionStringBuilder(connectionString).Database);
@@ -53,7 +57,7 @@ public sealed class AwsProtocolTests(PostgresFixture pg, MotoServer moto) : ICla
             .ReturnsAsync(new NpgsqlConnectionStringBuilder(db) { Password = "rotated-away" }.ConnectionString);
         credentials.Setup(c => c.GetConnectionStringAsync(true, It.IsAny<CancellationToken>())).ReturnsAsync(db);
         var output = new StringWriter();
-        var host = new FunctionHost(new FunctionServices(Environment with { SchemaDirectory = Repo.SchemaDirectory }, credentials.Object, new StdoutPublisher(output), output), output);
+        var host = new FunctionHost(new FunctionServices(Environment with { SchemaDirectory = Repo.SchemaDirectory }, credentials.Object, new StdoutPublisher(output), reports.Store, output), output);
 
         var outcome = await host.InvokeAsync("Validate", "{}", new InvocationContext("req-2"));
 
@@ -71,7 +75,7 @@ public sealed class AwsProtocolTests(PostgresFixture pg, MotoServer moto) : ICla
         using var http = new HttpClient();
         var output = new StringWriter();
         var environment = Environment with { EnvironmentName = "prod" };
-        var host = new FunctionHost(new FunctionServices(environment, new StaticCredentials("unused"), new SnsPublisher(http, new AwsRequestSigner(TestKeys), environment, topic), output), output);
+        var host = new FunctionHost(new FunctionServices(environment, new StaticCredentials("unused"), new SnsPublisher(http, new AwsRequestSigner(TestKeys), environment, topic), reports.Store, output), output);
 
         var outcome = await host.InvokeAsync("Notify",
             """{"action":"apply","dry_run":false,"error":{"Error":"Migration.LockTimeout","Cause":"{\"errorType\":\"Migration.LockTimeout\",\"errorMessage\":\"statement 3 could not get its lock\"}"},"execution":{"id":"arn:exec:9"}}""",

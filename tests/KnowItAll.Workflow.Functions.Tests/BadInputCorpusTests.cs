@@ -28,7 +28,8 @@ public sealed class BadInputCorpusTests(PostgresFixture pg, ITestOutputHelper ou
         var db = await pg.NewDatabaseAsync();
         var log = new StringWriter();
         var environment = new FunctionEnvironment { SchemaDirectory = Repo.SchemaDirectory, EnvironmentName = "test" };
-        await using var services = new FunctionServices(environment, new StaticCredentials(db), new StdoutPublisher(log), log);
+        using var reports = new TempReports();
+        await using var services = new FunctionServices(environment, new StaticCredentials(db), new StdoutPublisher(log), reports.Store, log);
         var host = new FunctionHost(services, log);
         var passed = 0;
         var corpus = Corpus().ToList();

@@ -83,7 +83,7 @@ public sealed class BootstrapTests(PostgresFixture pg)
         }
         await using (var notify = Start("Notify", new Dictionary<string, string>()))
         {
-            var (ok, body, _) = await notify.InvokeAsync("""{"action":"apply","dry_run":false,"outcome":"APPLIED","apply":{"statements_executed":9,"plan":{"summary":{"change_count":7}}},"execution":{"id":"arn:exec:1"}}""");
+            var (ok, body, _) = await notify.InvokeAsync("""{"action":"apply","dry_run":false,"outcome":"APPLIED","apply":{"statements_executed":7,"changed":true},"execution":{"id":"arn:exec:1"}}""");
             Assert.True(ok, body);
             Assert.Equal("[test] Schema migration SUCCEEDED: 7 changes", JsonNode.Parse(body)!["subject"]!.GetValue<string>());
             Assert.Contains("--- notification: [test] Schema migration SUCCEEDED: 7 changes", notify.Output);

@@ -22,6 +22,6 @@ public sealed class FunctionTaskInvoker(FunctionHost? host, string environment) 
         // Step Functions reports a Lambda failure with the function's error body as the Cause.
         return outcome.Succeeded
             ? JsonNode.Parse(outcome.OutputJson!)
-            : throw new TaskFailedException(outcome.ErrorType!, RuntimeApiClient.ErrorBody(outcome.ErrorType!, outcome.ErrorMessage!));
+            : throw new TaskFailedException(outcome.ErrorType!, RuntimeApiClient.ErrorBody(outcome.ErrorType!, outcome.CallerErrorMessage!));
     }
 }

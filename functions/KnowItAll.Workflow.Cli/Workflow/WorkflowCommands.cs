@@ -1,10 +1,9 @@
 using System.CommandLine;
-using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using KnowItAll.Migrations;
 using KnowItAll.StateMachine;
+using KnowItAll.Migrations.Reporting;
 using KnowItAll.Workflow.Functions;
 
 namespace KnowItAll.Workflow.Cli.Workflow;
@@ -12,8 +11,6 @@ namespace KnowItAll.Workflow.Cli.Workflow;
 /// <summary><c>knowitall workflow run</c>: the real state machine definition, executed locally end to end.</summary>
 public static class WorkflowCommands
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     public static Command Build(RedactingWriter output, RedactingWriter log)
     {
         var workflow = new Command("workflow", "Run the Step Functions workflow (statemachine/migration.asl.json) locally.");
@@ -27,7 +24,8 @@ public static class WorkflowCommands
         var testCase = new Option<string?>("--test-case") { Description = "Test case of the mock config" };
         var definition = new Option<FileInfo>("--definition") { Description = "State machine definition", DefaultValueFactory = _ => new FileInfo(WorkflowDefinition.DefaultPath()) };
         var environment = new Option<string>("--environment") { Description = "Environment name for the ${Environment} placeholder", DefaultValueFactory = _ => "local" };
-        foreach (var option in new Option[] { input, action, dryRun, mockConfig, testCase, definition, environment }) run.Options.Add(option);
+        var reportDir = ReportDirectoryOption();
+        foreach (var option in new Option[] { input, action, dryRun, mockConfig, testCase, definition, environment, reportDir }) run.Options.Add(option);
 
         run.SetAction(async (result, ct) =>
         {
@@ -43,7 +41,8 @@ public static class WorkflowCommands
                 var name = $"local-{DateTime.UtcNow:yyyyMMddTHHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
 
                 ExecutionResult execution;
-                var view = new WorkflowView(output, json);
+                var reports = result.GetValue(reportDir)!.FullName;
+                var view = new WorkflowView(output, json, $"knowitall report {{name}} --report-dir {reports}");
                 if (mocks is not null)
                 {
                     execution = await new StateMachineExecutor(machine, new FunctionTaskInvoker(null, env), executorOptions).RunAsync(executionInput, name, view.OnEvent, ct);
@@ -52,7 +51,7 @@ public static class WorkflowCommands
                 {
                     await using var target = await DatabaseTarget.ResolveAsync(result.GetValue(options.Connection), log, ct);
                     foreach (var secret in new[] { target.Password, target.ConnectionString }) { output.AddSecret(secret); log.AddSecret(secret); }
-                    await using var services = LocalFunctions(result, options, target, env, log);
+                    await using var services = LocalFunctions(result, options, target, env, reports, view);
                     var host = new FunctionHost(services, TextWriter.Null);
                     execution = await new StateMachineExecutor(machine, new FunctionTaskInvoker(host, env), executorOptions).RunAsync(executionInput, name, view.OnEvent, ct);
                 }
@@ -115,7 +114,8 @@ public static class WorkflowCommands
     }
 
     /// <summary>The in-process functions, configured as a deployed environment's would be, on the given database.</summary>
-    internal static FunctionServices LocalFunctions(ParseResult result, EngineOptions options, DatabaseTarget target, string environment, TextWriter notifications)
+    internal static FunctionServices LocalFunctions(ParseResult result, EngineOptions options, DatabaseTarget target, string environment,
+        string reportDirectory, INotificationPublisher publisher)
     {
         var migration = options.ToMigrationOptions(result);
         var functionEnvironment = new FunctionEnvironment
@@ -123,9 +123,20 @@ public static class WorkflowCommands
             SchemaDirectory = KnowItAll.Migrations.Desired.SchemaSource.FromDirectory(result.GetValue(options.Schema)!.FullName).Origin,
             TargetSchema = migration.TargetSchema, AppRole = migration.AppRole,
             LockTimeoutMs = (int)migration.LockTimeout.TotalMilliseconds, LockRetries = migration.MaxLockRetries, EnvironmentName = environment,
+            StatementTimeoutMs = (int)migration.StatementTimeout.TotalMilliseconds, ReportDirectory = reportDirectory,
         };
-        return new FunctionServices(functionEnvironment, new StaticCredentials(target.ConnectionString), new StdoutPublisher(notifications), TextWriter.Null);
+        return new FunctionServices(functionEnvironment, new StaticCredentials(target.ConnectionString), publisher,
+            new DirectoryReportStore(reportDirectory), TextWriter.Null);
     }
+
+    /// <summary>Where local runs keep full reports: <c>--report-dir</c>, by default <c>knowitall-reports/</c> in the working directory.</summary>
+    internal static Option<DirectoryInfo> ReportDirectoryOption() => new("--report-dir")
+    {
+        Description = "Directory of the full reports (local report store)",
+        DefaultValueFactory = _ => new DirectoryInfo(Path.Combine(Directory.GetCurrentDirectory(), DefaultReportDirectoryName)),
+    };
+
+    internal const string DefaultReportDirectoryName = "knowitall-reports";
 
     private static JsonNode ParseInput(string? text, string action, bool dryRun)
     {
@@ -137,54 +148,6 @@ public static class WorkflowCommands
         catch (JsonException e)
         {
             throw new MigrationException(MigrationErrors.InvalidInput, $"--input is not valid JSON: {e.Message}");
-        }
-    }
-
-    /// <summary>Prints states as they are entered and left; at the end the status, a summary and the output (or the whole execution as JSON).</summary>
-    private sealed class WorkflowView(TextWriter output, bool json)
-    {
-        private readonly Dictionary<string, long> _entered = [];
-
-        public void OnEvent(HistoryEvent e)
-        {
-            if (json) return;
-            lock (_entered)
-            {
-                if (e.Type.EndsWith("StateEntered", StringComparison.Ordinal))
-                {
-                    _entered[e.StateName!] = Stopwatch.GetTimestamp();
-                    output.WriteLine($"  ▶ {e.StateName}");
-                }
-                else if (e.Type.EndsWith("StateExited", StringComparison.Ordinal) && _entered.TryGetValue(e.StateName!, out var start))
-                    output.WriteLine($"  ✔ {e.StateName} ({Stopwatch.GetElapsedTime(start).TotalMilliseconds:0} ms)");
-                else if (e.Type is "TaskFailed" or "LambdaFunctionFailed" or "TaskTimedOut" or "LambdaFunctionTimedOut")
-                    output.WriteLine($"  ✘ {e.StateName}: {e.Details["error"]}");
-            }
-        }
-
-        public async Task FinishAsync(ExecutionResult execution)
-        {
-            if (json)
-            {
-                var history = new JsonArray();
-                foreach (var e in execution.History)
-                    history.Add(new JsonObject
-                    {
-                        ["id"] = e.Id, ["previous_event_id"] = e.PreviousEventId, ["timestamp"] = e.Timestamp.ToString("O", CultureInfo.InvariantCulture),
-                        ["type"] = e.Type, ["state"] = e.StateName, ["details"] = e.Details.DeepClone(),
-                    });
-                var document = new JsonObject
-                {
-                    ["execution_arn"] = execution.ExecutionArn, ["status"] = execution.Status, ["output"] = execution.Output?.DeepClone(),
-                    ["error"] = execution.Error, ["cause"] = execution.Cause, ["history"] = history,
-                };
-                await output.WriteLineAsync(document.ToJsonString(Indented));
-                return;
-            }
-            await output.WriteLineAsync();
-            await output.WriteLineAsync($"{execution.Status} in {(execution.StopDate - execution.StartDate).TotalMilliseconds:0} ms ({execution.ExecutionArn})");
-            if (execution.Error is not null) await output.WriteLineAsync($"error: {execution.Error}: {execution.Cause}");
-            if (execution.Output is not null) await output.WriteLineAsync(execution.Output.ToJsonString(Indented));
         }
     }
 }

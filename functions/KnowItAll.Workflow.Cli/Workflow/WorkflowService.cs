@@ -29,8 +29,10 @@ public static class WorkflowService
         options.AddTo(serve);
         var port = new Option<int>("--port") { Description = "Port on 127.0.0.1", DefaultValueFactory = _ => 8083 };
         var environment = new Option<string>("--environment") { DefaultValueFactory = _ => "local", Description = "Environment name" };
+        var reportDir = WorkflowCommands.ReportDirectoryOption();
         serve.Options.Add(port);
         serve.Options.Add(environment);
+        serve.Options.Add(reportDir);
         serve.SetAction(async (result, ct) =>
         {
             try
@@ -40,7 +42,8 @@ public static class WorkflowService
                 var definition = WorkflowDefinition.Load(path, env);
                 await using var target = await DatabaseTarget.ResolveAsync(result.GetValue(options.Connection), log, ct);
                 foreach (var secret in new[] { target.Password, target.ConnectionString }) { output.AddSecret(secret); log.AddSecret(secret); }
-                await using var services = WorkflowCommands.LocalFunctions(result, options, target, env, log);
+                var reports = result.GetValue(reportDir)!.FullName;
+                await using var services = WorkflowCommands.LocalFunctions(result, options, target, env, reports, new StdoutPublisher(log));
                 var host = new FunctionHost(services, TextWriter.Null);
                 var machine = new ServedStateMachine(WorkflowDefinition.StateMachineName, await File.ReadAllTextAsync(path, ct), definition,
                     new FunctionTaskInvoker(host, env), ExecutorOptions());
@@ -48,6 +51,7 @@ public static class WorkflowService
                 server.Start();
                 await output.WriteLineAsync($"Step Functions endpoint: {server.Endpoint}");
                 await output.WriteLineAsync($"State machine ARN:       {machine.Arn}");
+                await output.WriteLineAsync($"Reports:                 {reports} (knowitall report EXECUTION --report-dir {reports})");
                 await output.WriteLineAsync($"Try: aws stepfunctions start-execution --endpoint-url {server.Endpoint} --state-machine-arn {machine.Arn} --input '{{\"action\":\"apply\"}}'");
                 await output.FlushAsync(ct);
                 try

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using KnowItAll.Migrations;
-using KnowItAll.Migrations.Json;
+using KnowItAll.Migrations.Reporting;
 
 namespace KnowItAll.Workflow.Functions.Handlers;
 
@@ -9,16 +9,24 @@ public sealed class ValidateHandler : IFunctionHandler
 {
     public string Name => "Validate";
 
-    public async Task<JsonNode> HandleAsync(JsonObject input, FunctionServices services, CancellationToken cancellationToken) =>
-        JsonSerializer.SerializeToNode(await services.WithEngineAsync(e => e.ValidateAsync(cancellationToken), cancellationToken), MigrationJsonContext.Default.ValidationResult)!;
+    public async Task<JsonNode> HandleAsync(JsonObject input, FunctionServices services, CancellationToken cancellationToken)
+    {
+        var result = await services.WithEngineAsync(e => e.ValidateAsync(cancellationToken), cancellationToken);
+        var digest = await services.Reports.ValidationAsync(result, EventFields.ExecutionName(input), cancellationToken);
+        return JsonSerializer.SerializeToNode(digest, ReportJsonContext.Default.ValidationDigest)!;
+    }
 }
 
 public sealed class PlanHandler : IFunctionHandler
 {
     public string Name => "Plan";
 
-    public async Task<JsonNode> HandleAsync(JsonObject input, FunctionServices services, CancellationToken cancellationToken) =>
-        JsonSerializer.SerializeToNode(await services.WithEngineAsync(e => e.PlanAsync(cancellationToken), cancellationToken), MigrationJsonContext.Default.MigrationPlan)!;
+    public async Task<JsonNode> HandleAsync(JsonObject input, FunctionServices services, CancellationToken cancellationToken)
+    {
+        var plan = await services.WithEngineAsync(e => e.PlanAsync(cancellationToken), cancellationToken);
+        var digest = await services.Reports.PlanAsync(plan, EventFields.ExecutionName(input), cancellationToken);
+        return JsonSerializer.SerializeToNode(digest, ReportJsonContext.Default.PlanDigest)!;
+    }
 }
 
 public sealed class ApplyHandler : IFunctionHandler
@@ -30,7 +38,8 @@ public sealed class ApplyHandler : IFunctionHandler
         var request = new ApplyRequest(EventFields.OptionalBool(input, "dry_run") ?? false, EventFields.OptionalString(input, "plan_hash"));
         var result = await services.WithEngineAsync(e => e.ApplyAsync(request, null, cancellationToken), cancellationToken);
         services.Metrics.Record(result.DryRun ? [] : [("MigrationSuccess", 1, "Count"), ("ChangesApplied", result.StatementsExecuted, "Count"), ("MigrationDuration", result.DurationMs, "Milliseconds")]);
-        return JsonSerializer.SerializeToNode(result, MigrationJsonContext.Default.ApplyResult)!;
+        var digest = await services.Reports.ApplyAsync(result, EventFields.ExecutionName(input), cancellationToken);
+        return JsonSerializer.SerializeToNode(digest, ReportJsonContext.Default.ApplyDigest)!;
     }
 }
 
@@ -38,8 +47,12 @@ public sealed class VerifyPermissionsHandler : IFunctionHandler
 {
     public string Name => "VerifyPermissions";
 
-    public async Task<JsonNode> HandleAsync(JsonObject input, FunctionServices services, CancellationToken cancellationToken) =>
-        JsonSerializer.SerializeToNode(await services.WithEngineAsync(e => e.VerifyPermissionsAsync(cancellationToken), cancellationToken), MigrationJsonContext.Default.PermissionReport)!;
+    public async Task<JsonNode> HandleAsync(JsonObject input, FunctionServices services, CancellationToken cancellationToken)
+    {
+        var report = await services.WithEngineAsync(e => e.VerifyPermissionsAsync(cancellationToken), cancellationToken);
+        var digest = await services.Reports.PermissionsAsync(report, EventFields.ExecutionName(input), cancellationToken);
+        return JsonSerializer.SerializeToNode(digest, ReportJsonContext.Default.PermissionDigest)!;
+    }
 }
 
 /// <summary>Reads event fields strictly: a field of the wrong type is an error naming it, never a guess.</summary>
@@ -58,6 +71,12 @@ public static class EventFields
         JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
         var other => throw Wrong(name, "a string", other),
     };
+
+    /// <summary>The execution the state machine runs this step for (its reports are kept under that name); absent on a direct invocation.</summary>
+    public static string? ExecutionName(JsonObject input) => OptionalString(input, "execution_name") is { } name
+        ? ReportKeys.IsExecutionName(name) ? name : throw new MigrationException(MigrationErrors.InvalidInput,
+            $"event field 'execution_name' must be 1-80 letters, digits, '.', '-' or '_'")
+        : null;
 
     private static MigrationException Wrong(string name, string expected, JsonNode other) =>
         new(MigrationErrors.InvalidInput, $"event field '{name}' must be {expected}, not {other.GetValueKind().ToString().ToLowerInvariant()}");

@@ -38,7 +38,7 @@ public static class LambdaBootstrap
                 Environment.SetEnvironmentVariable("_X_AMZN_TRACE_ID", invocation.Context.TraceId);
                 var outcome = await host.InvokeAsync(handler, invocation.EventJson, invocation.Context, cancellationToken);
                 if (outcome.Succeeded) await client.RespondAsync(invocation.RequestId, outcome.OutputJson!, cancellationToken);
-                else await client.FailAsync(invocation.RequestId, outcome.ErrorType!, outcome.ErrorMessage!, cancellationToken);
+                else await client.FailAsync(invocation.RequestId, outcome.ErrorType!, outcome.CallerErrorMessage!, cancellationToken);
             }
         }
         return 0;
