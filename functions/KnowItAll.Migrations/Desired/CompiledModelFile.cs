@@ -61,7 +61,7 @@ public static class CompiledModelFile
         {
             compiled = JsonSerializer.Deserialize(bytes, Json.CompiledModel);
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or NotSupportedException)
         {
             throw new MigrationException(MigrationErrors.SchemaError,
                 $"{path} is not a compiled desired model ({e.Message}); rebuild it with `knowitall schema build`", e);
@@ -105,7 +105,6 @@ public static class CompiledModelFile
         Indexes = [.. model.Indexes.OrderBy(i => i.Table, StringComparer.Ordinal).ThenBy(i => i.Name, StringComparer.Ordinal)],
         Constraints = [.. model.Constraints.OrderBy(c => c.Table, StringComparer.Ordinal).ThenBy(c => c.Name, StringComparer.Ordinal)],
         Privileges = [.. model.Privileges.OrderBy(p => p.Key, StringComparer.Ordinal)],
-        VolatileFunctions = new SortedSet<string>(model.VolatileFunctions, StringComparer.Ordinal),
     };
 
     private static string ShapeOf(CompiledModelJsonContext context, Type root)

@@ -10,6 +10,7 @@ namespace KnowItAll.Migrations.Desired;
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     IgnoreReadOnlyProperties = true,
-    WriteIndented = true)]
+    WriteIndented = true,
+    Converters = [typeof(StringSetJsonConverter)])]
 [JsonSerializable(typeof(CompiledModel))]
 internal sealed partial class CompiledModelJsonContext : JsonSerializerContext;
