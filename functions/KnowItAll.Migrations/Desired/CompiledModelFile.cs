@@ -96,6 +96,20 @@ public static class CompiledModelFile
         return compiled.SourcesSha256 == source.Hash ? null : "its sources hash does not match its file list";
     }
 
+    /// <summary>
+    /// Fails unless <paramref name="schemaDirectory"/> holds a compiled model of exactly its files for
+    /// <paramref name="targetSchema"/> (what a deployment bundle must carry); needs no database.
+    /// </summary>
+    public static void EnsureCurrent(string schemaDirectory, string targetSchema)
+    {
+        var path = DefaultPath(schemaDirectory);
+        if (!File.Exists(path))
+            throw new MigrationException(MigrationErrors.SchemaError, $"there is no compiled model at {path}: run `knowitall schema build` and commit it");
+        if (Mismatch(Read(path), SchemaSource.FromDirectory(schemaDirectory), targetSchema) is { } problem)
+            throw new MigrationException(MigrationErrors.SchemaError,
+                $"the compiled model {path} is stale: {problem}; run `knowitall schema build` and commit it");
+    }
+
     /// <summary>The model with every list in a fixed order, so equal models serialise to equal bytes.</summary>
     private static SchemaModel Canonical(SchemaModel model) => model with
     {
