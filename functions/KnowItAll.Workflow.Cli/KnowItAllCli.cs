@@ -111,7 +111,7 @@ public static class KnowItAllCli
             log.AddSecret(target.Password);
             output.AddSecret(target.ConnectionString);
             log.AddSecret(target.ConnectionString);
-            await using var dataSource = NpgsqlDataSource.Create(target.ConnectionString);
+            await using var dataSource = KnowItAll.Migrations.Connections.CreateDataSource(target.ConnectionString);
             var engine = new MigrationEngine(dataSource, source, migrationOptions);
             return await body(engine, new ConsoleView(output, target.Source), json);
         }
