@@ -129,9 +129,9 @@ def run_moto(m, definition, config, machine, case, execution_input):
     return dict(status=type(state).__name__, path=path, output=None, error=None, cause=None)
 
 
-def run_ours(command, mock_config, case, execution_input):
+def run_ours(command, environment, mock_config, case, execution_input):
     args = command + ["workflow", "run", "--mock-config", mock_config, "--test-case", case, "--input", json.dumps(execution_input),
-                      "--skip-delays", "--json"]
+                      "--environment", environment, "--skip-delays", "--json"]
     done = subprocess.run(args, capture_output=True, text=True, timeout=120, check=False)
     try:
         result = json.loads(done.stdout)
@@ -170,7 +170,7 @@ def main():
         sys.exit(f"error: {options.mock_config} has no test cases")
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=options.jobs) as pool:
-        ours = {key: pool.submit(run_ours, options.ours, options.mock_config, key[1], inputs[key[0]][key[1]]) for key in cases}
+        ours = {key: pool.submit(run_ours, options.ours, options.environment, options.mock_config, key[1], inputs[key[0]][key[1]]) for key in cases}
         theirs = {(machine, case): run_moto(m, definition, config, machine, case, inputs[machine][case]) for machine, case in cases}
         ours = {key: future.result() for key, future in ours.items()}
 
