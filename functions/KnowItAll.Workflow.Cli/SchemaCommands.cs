@@ -45,7 +45,7 @@ public static class SchemaCommands
                 log.AddSecret(target.ConnectionString);
 
                 CompiledModel compiled;
-                await using (var dataSource = NpgsqlDataSource.Create(target.ConnectionString))
+                await using (var dataSource = KnowItAll.Migrations.Connections.CreateDataSource(target.ConnectionString))
                 await using (var connection = await Connections.OpenAsync(dataSource, ct))
                 {
                     var model = await DesiredSchemaLoader.LoadAsync(connection, source, migration, ct);

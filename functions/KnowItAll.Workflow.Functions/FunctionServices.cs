@@ -52,7 +52,7 @@ public sealed class FunctionServices(FunctionEnvironment environment, IDatabaseC
                 environment.DesiredModel(notice ?? (message => new JsonLog(output, environment.FunctionArn ?? "knowitall").Write("WARN", message))));
             var connectionString = await credentials.GetConnectionStringAsync(refresh, cancellationToken);
             if (_dataSource is not null) await _dataSource.DisposeAsync();
-            _dataSource = NpgsqlDataSource.Create(connectionString);
+            _dataSource = KnowItAll.Migrations.Connections.CreateDataSource(connectionString);
             _engine = new MigrationEngine(_dataSource, _desiredModels, environment.MigrationOptions(environment.FunctionArn ?? "lambda"));
             return _engine;
         }

@@ -1,7 +1,7 @@
 using KnowItAll.Benchmarks;
 using KnowItAll.Migrations.Embedded;
 
-// knowitall-bench [scale|online|coldstart|e2e|coldpath|all] [--sizes 100,1000,5000] [--runs 3] [--rows 1000000] [--writers 4]
+// knowitall-bench [scale|online|coldstart|e2e|coldpath|states|all] [--sizes 100,1000,5000] [--runs 3] [--rows 1000000] [--writers 4]
 //   coldstart and coldpath need the Native AOT bootstrap: --bootstrap PATH (default functions/KnowItAll.Workflow.Functions/bin/aot/bootstrap)
 //   coldpath runs the built CLI as processes: --cli PATH (default functions/KnowItAll.Workflow.Cli/bin/Release/net10.0/knowitall);
 //   --e2e-size N (default 5000, 0 for none) is the schema size of its workflow run
@@ -22,9 +22,9 @@ if (what == "write-schema")
     foreach (var size in sizes) Console.WriteLine(ColdPathBenchmark.WriteSchema(Arg("--out", "bench-schemas"), size));
     return 0;
 }
-if (what is not ("scale" or "online" or "coldstart" or "e2e" or "coldpath" or "all"))
+if (what is not ("scale" or "online" or "coldstart" or "e2e" or "coldpath" or "states" or "all"))
 {
-    Console.Error.WriteLine($"unknown benchmark '{what}': use scale, online, coldstart, e2e, coldpath or all");
+    Console.Error.WriteLine($"unknown benchmark '{what}': use scale, online, coldstart, e2e, coldpath, states or all");
     return 1;
 }
 
@@ -35,6 +35,13 @@ if (what is "scale" or "all")
     Console.WriteLine("## Scale: validate+plan vs pg_dump --schema-only vs a per-object check loop");
     Console.WriteLine();
     Console.WriteLine(await ScaleBenchmark.RunAsync(server, sizes, runs, Console.Error));
+    Console.WriteLine();
+}
+if (what is "states" or "all")
+{
+    Console.WriteLine("## Execution size: the state, the output and the notification at N tables");
+    Console.WriteLine();
+    Console.WriteLine(await StateSizeBenchmark.RunAsync(server, sizes, Console.Error));
     Console.WriteLine();
 }
 if (what is "online" or "all")
