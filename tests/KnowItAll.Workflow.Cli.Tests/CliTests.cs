@@ -6,7 +6,7 @@ namespace KnowItAll.Workflow.Cli.Tests;
 [Collection(PostgresCollection.Name)]
 public sealed class CliTests(PostgresFixture pg)
 {
-    private static async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
+    internal static async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();

@@ -12,13 +12,7 @@ public sealed class SchemaBuildTests(PostgresFixture pg)
     internal static void IsolateModelCache() =>
         Environment.SetEnvironmentVariable("KNOWITALL_CACHE_DIR", Directory.CreateTempSubdirectory("knowitall-cli-tests-cache-").FullName);
 
-    private static async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var exit = await KnowItAllCli.RunAsync(args, stdout, stderr);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
+    private static Task<(int Exit, string Out, string Err)> RunAsync(params string[] args) => CliTests.RunAsync(args);
 
     [Fact]
     public async Task Build_writes_the_model_check_accepts_it_and_catches_an_edit_without_a_rebuild()
