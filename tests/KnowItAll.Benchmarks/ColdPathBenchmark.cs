@@ -56,7 +56,8 @@ public static class ColdPathBenchmark
                 }
 
                 // Without a compiled model: the CLI with an empty cache and the functions without the file build the model each time.
-                var withoutRuns = size >= 5000 ? 1 : Math.Min(runs, 3);
+                // Not at 5,000 tables: the function cannot answer within the one-minute deadline the benchmark gives it.
+                var withoutRuns = size >= 5000 ? 0 : Math.Min(runs, 3);
                 var without = new List<(double Cli, double Functions, double Dump)>();
                 var bareFunction = new Dictionary<string, string>(function) { ["KNOWITALL_SCHEMA_DIR"] = bare };
                 for (var run = 0; run < withoutRuns; run++)

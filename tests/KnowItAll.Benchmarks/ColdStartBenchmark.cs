@@ -65,7 +65,7 @@ public static class ColdStartBenchmark
             var served = false;
             while (true)
             {
-                var context = await listener.GetContextAsync().WaitAsync(TimeSpan.FromSeconds(60));
+                var context = await listener.GetContextAsync().WaitAsync(TimeSpan.FromMinutes(5));
                 var path = context.Request.Url!.AbsolutePath;
                 if (path.EndsWith("/invocation/next", StringComparison.Ordinal) && !served)
                 {
