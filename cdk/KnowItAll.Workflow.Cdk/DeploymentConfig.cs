@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using KnowItAll.Workflow.Functions;
 
 namespace KnowItAll.Workflow.Cdk;
 
@@ -32,10 +33,16 @@ public sealed record EnvironmentConfig(
     string DatabaseSecretArn,
     string? DatabaseSecretKmsKeyArn,
     int LogRetentionDays,
-    bool ManualApproval)
+    bool ManualApproval,
+    bool RequireApproval = false,
+    int ApprovalTimeoutSeconds = ApprovalPolicy.DefaultTimeoutSeconds)
 {
     [JsonIgnore]
     public bool HasKmsKey => !string.IsNullOrEmpty(DatabaseSecretKmsKeyArn);
+
+    /// <summary>requireApproval: applies wait after Plan until a person approves the exact plan (knowitall workflow approve).</summary>
+    [JsonIgnore]
+    public ApprovalPolicy Approval => new(RequireApproval, ApprovalTimeoutSeconds);
 
     internal void Check(string name, string path)
     {
@@ -46,5 +53,6 @@ public sealed record EnvironmentConfig(
         Require(PrivateSubnetIds.Count > 0 && PrivateSubnetIds.Count == AvailabilityZones.Count, "privateSubnetIds and availabilityZones must pair up");
         Require(DatabaseSecretArn.StartsWith("arn:aws:secretsmanager:", StringComparison.Ordinal), "databaseSecretArn must be a Secrets Manager ARN");
         Require(DatabasePort is > 0 and < 65536, "databasePort must be a port");
+        Require(ApprovalTimeoutSeconds is > 0 and <= ApprovalPolicy.MaxTimeoutSeconds, $"approvalTimeoutSeconds must be 1 to {ApprovalPolicy.MaxTimeoutSeconds} (7 days)");
     }
 }
