@@ -34,6 +34,7 @@ public sealed record EnvironmentConfig(
     string? DatabaseSecretKmsKeyArn,
     int LogRetentionDays,
     bool ManualApproval,
+    int ReportRetentionDays = 90,
     bool RequireApproval = false,
     int ApprovalTimeoutSeconds = ApprovalPolicy.DefaultTimeoutSeconds)
 {
@@ -53,6 +54,7 @@ public sealed record EnvironmentConfig(
         Require(PrivateSubnetIds.Count > 0 && PrivateSubnetIds.Count == AvailabilityZones.Count, "privateSubnetIds and availabilityZones must pair up");
         Require(DatabaseSecretArn.StartsWith("arn:aws:secretsmanager:", StringComparison.Ordinal), "databaseSecretArn must be a Secrets Manager ARN");
         Require(DatabasePort is > 0 and < 65536, "databasePort must be a port");
+        Require(ReportRetentionDays is > 0 and <= 3650, "reportRetentionDays must be 1 to 3650 days");
         Require(ApprovalTimeoutSeconds is > 0 and <= ApprovalPolicy.MaxTimeoutSeconds, $"approvalTimeoutSeconds must be 1 to {ApprovalPolicy.MaxTimeoutSeconds} (7 days)");
     }
 }

@@ -1,7 +1,7 @@
 using KnowItAll.Benchmarks;
 using KnowItAll.Migrations.Embedded;
 
-// knowitall-bench [scale|online|coldstart|e2e|all] [--sizes 100,1000,5000] [--runs 3] [--rows 1000000] [--writers 4]
+// knowitall-bench [scale|online|coldstart|e2e|states|all] [--sizes 100,1000,5000] [--runs 3] [--rows 1000000] [--writers 4]
 //   coldstart needs the Native AOT bootstrap: --bootstrap PATH (default functions/KnowItAll.Workflow.Functions/bin/aot/bootstrap)
 var what = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 string Arg(string name, string fallback)
@@ -13,9 +13,9 @@ var sizes = Arg("--sizes", "100,1000,5000").Split(',').Select(int.Parse).ToList(
 var runs = int.Parse(Arg("--runs", "3"));
 var rows = int.Parse(Arg("--rows", "1000000"));
 var writers = int.Parse(Arg("--writers", "4"));
-if (what is not ("scale" or "online" or "coldstart" or "e2e" or "all"))
+if (what is not ("scale" or "online" or "coldstart" or "e2e" or "states" or "all"))
 {
-    Console.Error.WriteLine($"unknown benchmark '{what}': use scale, online, coldstart, e2e or all");
+    Console.Error.WriteLine($"unknown benchmark '{what}': use scale, online, coldstart, e2e, states or all");
     return 1;
 }
 
@@ -26,6 +26,13 @@ if (what is "scale" or "all")
     Console.WriteLine("## Scale: validate+plan vs pg_dump --schema-only vs a per-object check loop");
     Console.WriteLine();
     Console.WriteLine(await ScaleBenchmark.RunAsync(server, sizes, runs, Console.Error));
+    Console.WriteLine();
+}
+if (what is "states" or "all")
+{
+    Console.WriteLine("## Execution size: the state, the output and the notification at N tables");
+    Console.WriteLine();
+    Console.WriteLine(await StateSizeBenchmark.RunAsync(server, sizes, Console.Error));
     Console.WriteLine();
 }
 if (what is "online" or "all")

@@ -1,3 +1,4 @@
+using KnowItAll.Testing;
 using System.Diagnostics;
 using KnowItAll.Migrations;
 using KnowItAll.Migrations.Desired;
