@@ -188,6 +188,8 @@ public sealed class WorkflowStack : Stack
             });
             StateMachine.GrantTaskResponse(ApproverRole);
             StateMachine.GrantExecution(ApproverRole, "states:DescribeExecution", "states:GetExecutionHistory");
+            // The full plan the request points to, and nothing else of the reports.
+            foreach (var pattern in ReportKeys.WrittenBy(ReportKeys.Plan)) ReportBucket.GrantRead(ApproverRole, pattern);
             new CfnOutput(this, "ApproverRoleArn", new CfnOutputProps { Value = ApproverRole.RoleArn, ExportName = $"knowitall-{env}-approver-role-arn" });
         }
 
