@@ -46,4 +46,20 @@ public sealed class ApprovalStackTests(SynthesizedApp app)
             or "states:DescribeExecution" or "states:GetExecutionHistory" || a.StartsWith("s3:Get", StringComparison.Ordinal) || a.StartsWith("s3:List", StringComparison.Ordinal), a));
         Assert.All(statements.Where(s => Actions(s).Any(a => a.StartsWith("s3:Get", StringComparison.Ordinal))), s => Assert.Contains("plan", s["Resource"]!.ToJsonString()));
     }
+
+    [Fact]
+    public void Both_build_projects_install_the_pinned_dotnet_sdk_when_the_image_lacks_it()
+    {
+        var buildspec = File.ReadAllText(Path.Combine(app.Root, "buildspec.yml"));
+        var script = File.ReadAllText(Path.Combine(app.Root, "cdk", "scripts", "install-dotnet-sdk.sh"));
+
+        Assert.DoesNotContain("dotnet: 10", buildspec);
+        Assert.Contains("bash cdk/scripts/install-dotnet-sdk.sh", buildspec);
+        Assert.Matches("(?m)^version=\"10\\.0\\.\\d+\"$", script);
+        Assert.Matches("(?m)^sha512=\"[0-9a-f]{128}\"$", script);
+        Assert.Contains("sha512sum --check", script);
+        var tests = SynthesizedApp.Resources(app.Template("KnowItAll-Pipeline-prod"), "AWS::CodeBuild::Project").Select(p => p.Resource["Properties"]!.ToJsonString())
+            .Single(p => p.Contains("bash tests/run.sh"));
+        Assert.Contains("install-dotnet-sdk.sh", tests);
+    }
 }
