@@ -71,6 +71,10 @@ public sealed class MigrationEngine
         return await executor.ApplyAsync(request, progress, cancellationToken);
     }
 
+    /// <summary>The recorded runs, newest first, with runs a kill left <c>applying</c> settled from the catalog.</summary>
+    public Task<IReadOnlyList<HistoryRow>> HistoryAsync(int limit = 20, CancellationToken cancellationToken = default) =>
+        new PlanExecutor(_dataSource, _options, _time, PlanOnAsync).HistoryAsync(limit, cancellationToken);
+
     public async Task<PermissionReport> VerifyPermissionsAsync(CancellationToken cancellationToken = default)
     {
         var started = Stopwatch.GetTimestamp();

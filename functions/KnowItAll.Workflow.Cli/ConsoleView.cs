@@ -107,6 +107,25 @@ public sealed class ConsoleView
         _console.MarkupLine(report.Success ? "[green]✔ every privilege is in place[/]" : "[red]✘ privileges are missing[/]");
     }
 
+    public void History(IReadOnlyList<KnowItAll.Migrations.Apply.HistoryRow> runs)
+    {
+        _console.MarkupLine($"[bold]history[/] on {Esc(_target)}");
+        if (runs.Count == 0)
+        {
+            _console.MarkupLine("no run has been recorded");
+            return;
+        }
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        foreach (var r in runs)
+        {
+            var took = r.FinishedAt is { } end && r.SettledAt is null ? $", {(end - r.StartedAt).TotalMilliseconds.ToString("N0", invariant)} ms" : "";
+            var outcome = r.Outcome switch { "applied" => "[green]applied[/]", "failed" => "[red]failed[/]", "applying" => "[yellow]applying (running now)[/]", var o => Esc(o) };
+            _console.MarkupLine($"#{r.Id.ToString(invariant)}  {r.StartedAt.ToString("yyyy-MM-dd HH:mm:ss", invariant)}Z  {outcome}  {r.Changes.ToString(invariant)} changes, plan {Esc(r.PlanHash[..Math.Min(12, r.PlanHash.Length)])}, by {Esc(r.RunBy)}{took}");
+            if (r.SettledAt is { } settled) _console.MarkupLine($"    settled {settled.ToString("yyyy-MM-dd HH:mm:ss", invariant)}Z by a later run: it had been left 'applying' by a kill");
+            if (r.Error is { } error) _console.MarkupLine($"    {Esc(error)}");
+        }
+    }
+
     private void Header(string verb, string schema) =>
         _console.MarkupLine($"[bold]{verb}[/] schema [bold]{Esc(schema)}[/] on {Esc(_target)}");
 

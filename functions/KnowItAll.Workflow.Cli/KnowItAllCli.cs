@@ -84,7 +84,21 @@ public static class KnowItAllCli
             return report.Success ? ExitCodes.Success : ExitCodes.Failure;
         }));
 
-        foreach (var command in new[] { validate, plan, apply, verify, ReportCommand.Build(output, log), Workflow.WorkflowCommands.Build(output, log, input) }) root.Subcommands.Add(command);
+        var history = new Command("history", "The recorded runs, newest first; a run a kill left 'applying' is settled from the catalog first.");
+        options.AddTo(history);
+        var limit = new Option<int>("--limit") { Description = "How many runs", DefaultValueFactory = _ => 20 };
+        history.Options.Add(limit);
+        history.SetAction((result, ct) => RunEngineAsync(result, options, output, log, ct, async (engine, view, json) =>
+        {
+            var count = result.GetValue(limit);
+            if (count is < 1 or > 10_000) throw new MigrationException(MigrationErrors.InvalidInput, $"--limit {count}: give 1 to 10000 runs");
+            var runs = await engine.HistoryAsync(count, ct);
+            if (json) await output.WriteLineAsync(JsonSerializer.Serialize(runs, Indented.IReadOnlyListHistoryRow));
+            else view.History(runs);
+            return ExitCodes.Success;
+        }));
+
+        foreach (var command in new[] { validate, plan, apply, verify, history, ReportCommand.Build(output, log), Workflow.WorkflowCommands.Build(output, log, input) }) root.Subcommands.Add(command);
         return root;
     }
 
@@ -101,7 +115,7 @@ public static class KnowItAllCli
             log.AddSecret(target.Password);
             output.AddSecret(target.ConnectionString);
             log.AddSecret(target.ConnectionString);
-            await using var dataSource = NpgsqlDataSource.Create(target.ConnectionString);
+            await using var dataSource = KnowItAll.Migrations.Connections.CreateDataSource(target.ConnectionString);
             var engine = new MigrationEngine(dataSource, source, migrationOptions);
             return await body(engine, new ConsoleView(output, target.Source), json);
         }

@@ -50,7 +50,7 @@ public sealed class FunctionServices(FunctionEnvironment environment, IDatabaseC
             _source ??= SchemaSource.FromDirectory(environment.SchemaDirectory);
             var connectionString = await credentials.GetConnectionStringAsync(refresh, cancellationToken);
             if (_dataSource is not null) await _dataSource.DisposeAsync();
-            _dataSource = NpgsqlDataSource.Create(connectionString);
+            _dataSource = KnowItAll.Migrations.Connections.CreateDataSource(connectionString);
             _engine = new MigrationEngine(_dataSource, _source, environment.MigrationOptions(environment.FunctionArn ?? "lambda"));
             return _engine;
         }

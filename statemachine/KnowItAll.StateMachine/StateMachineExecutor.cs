@@ -48,6 +48,7 @@ public sealed class StateMachineExecutor(StateMachineDefinition definition, ITas
         string? error = null, cause = null;
         try
         {
+            if (Quotas.Utf8Size(input) is var inputBytes and > Quotas.MaxPayloadBytes) throw Quotas.InputTooLarge("The execution input", inputBytes);
             output = await run.ExecuteAsync(definition, input?.DeepClone(), timeout.Token);
             status = ExecutionStatus.Succeeded;
             run.Record("ExecutionSucceeded", null, new JsonObject { ["output"] = Json(output) });
@@ -86,6 +87,8 @@ public sealed class StateMachineExecutor(StateMachineDefinition definition, ITas
             HistoryEvent e;
             lock (_history)
             {
+                if (_history.Count >= Quotas.MaxHistoryEvents - 1 && type is not ("ExecutionSucceeded" or "ExecutionFailed" or "ExecutionTimedOut" or "ExecutionAborted"))
+                    throw Quotas.HistoryFull();
                 e = new HistoryEvent(_history.Count + 1, _history.Count, _options.Time.GetUtcNow(), type, state, details);
                 _history.Add(e);
             }
@@ -144,11 +147,13 @@ public sealed class StateMachineExecutor(StateMachineDefinition definition, ITas
                 try
                 {
                     var parameters = state.Parameters?.Evaluate(effective, Context(state, entered, attempt, callback?.Token), where) ?? effective;
+                    if (state.Parameters is not null && Quotas.Utf8Size(parameters) is var parameterBytes and > Quotas.MaxPayloadBytes)
+                        throw Quotas.InputTooLarge($"The input of state/task '{state.Name}' after Parameters", parameterBytes);
                     var result = state.Type == "Parallel" ? await BranchesAsync(state, parameters, ct) : await TaskAsync(state, parameters, effective, attempt, callback, where, ct);
                     if (state.ResultSelector is not null) result = state.ResultSelector.Evaluate(result, Context(state, entered, attempt), where);
                     return (Exit(state, Output(state, Place(state, raw, result, where), where)), state.End ? null : state.Next);
                 }
-                catch (StatesException e) when (e.Error != StatesErrors.Runtime)
+                catch (StatesException e) when (!e.Terminal)
                 {
                     var retrier = state.Retry.Select((r, i) => (r, i)).FirstOrDefault(x => Matches(x.r.ErrorEquals, e.Error));
                     if (retrier.r is { } r && attempts[retrier.i] < r.MaxAttempts)
@@ -193,19 +198,25 @@ public sealed class StateMachineExecutor(StateMachineDefinition definition, ITas
             try
             {
                 JsonNode? result;
-                if (Mocks is not null && Mocks.TryGetValue(state.Name, out var response))
-                    result = _options.Mocks!.Respond(response, attempt);
+                string? response = null;
+                var mocked = Mocks?.TryGetValue(state.Name, out response) == true;
+                if (mocked) result = _options.Mocks!.Respond(response!, attempt, lambda);
                 else
                 {
-                    result = integration?.IsLambdaInvoke == true
-                        ? LambdaInvokeResponse(await owner._invoker.InvokeAsync(LambdaFunction(parameters, where), parameters!["Payload"]?.DeepClone(), new TaskContext(arn, state.Name, attempt), timeout.Token))
+                    var lambdaInvoke = integration?.IsLambdaInvoke == true;
+                    var invoked = lambdaInvoke
+                        ? await owner._invoker.InvokeAsync(LambdaFunction(parameters, where), parameters!["Payload"]?.DeepClone(), new TaskContext(arn, state.Name, attempt), timeout.Token)
                         : await owner._invoker.InvokeAsync(state.Resource, parameters, new TaskContext(arn, state.Name, attempt), timeout.Token);
+                    // An invoked function's answer has to pass Lambda's own quota; a mocked response is what Lambda answered.
+                    if ((lambda || lambdaInvoke) && Quotas.Utf8Size(invoked) > Quotas.MaxLambdaResponseBytes) throw Quotas.LambdaResponseOverQuota();
+                    result = lambdaInvoke ? LambdaInvokeResponse(invoked) : invoked;
                     if (callback is not null)
                     {
                         Record("TaskSubmitted", state.Name, new JsonObject { ["resourceType"] = integration!.Service, ["resource"] = integration.Action, ["output"] = Json(result) });
                         result = await CallbackAsync(callback, heartbeatSeconds, timeout.Token);
                     }
                 }
+                if (Quotas.Utf8Size(result) > Quotas.MaxPayloadBytes) throw Quotas.ResultTooLarge(state.Resource);
                 Record($"{prefix}Succeeded", state.Name, integration is null || lambda
                     ? new JsonObject { ["output"] = Json(result) }
                     : new JsonObject { ["resourceType"] = integration.Service, ["resource"] = integration.Action, ["output"] = Json(result) });
@@ -221,7 +232,7 @@ public sealed class StateMachineExecutor(StateMachineDefinition definition, ITas
                 Record($"{prefix}TimedOut", state.Name, new JsonObject { ["error"] = e.Error, ["cause"] = e.Cause });
                 throw;
             }
-            catch (StatesException e) when (e.Error != StatesErrors.Runtime)
+            catch (StatesException e) when (!e.Terminal)
             {
                 Record($"{prefix}Failed", state.Name, new JsonObject { ["error"] = e.Error, ["cause"] = e.Cause });
                 throw;
@@ -298,6 +309,7 @@ public sealed class StateMachineExecutor(StateMachineDefinition definition, ITas
 
         private JsonNode? Exit(StateDefinition state, JsonNode? output)
         {
+            if (Quotas.Utf8Size(output) > Quotas.MaxPayloadBytes) throw Quotas.OutputTooLarge(state.Name);
             if (state.Type != "Fail") Record($"{state.Type}StateExited", state.Name, new JsonObject { ["name"] = state.Name, ["output"] = Json(output) });
             return output;
         }

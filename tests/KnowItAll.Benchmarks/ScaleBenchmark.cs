@@ -24,7 +24,7 @@ public static class ScaleBenchmark
         {
             var source = SyntheticSchema.Build(size);
             var db = await server.CreateDatabaseAsync($"scale_{size}");
-            await using var dataSource = NpgsqlDataSource.Create(db);
+            await using var dataSource = KnowItAll.Migrations.Connections.CreateDataSource(db);
             var options = new MigrationOptions { RunBy = "benchmark", StatementTimeout = TimeSpan.FromMinutes(30) };
 
             var coldEmpty = await Timing.RunAsync("cold empty", runs, async () =>

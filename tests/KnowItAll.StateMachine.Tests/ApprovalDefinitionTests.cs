@@ -47,7 +47,7 @@ public sealed class ApprovalDefinitionTests
     [Theory]
     [InlineData("ApprovalRejected", "Migration.Rejected", "the index should be built concurrently")]
     [InlineData("ApprovalTimedOut", "Migration.ApprovalTimedOut", "within 86400 s; nothing was applied")]
-    [InlineData("ApprovalForAnotherPlan", "Migration.ApprovalMismatch", "does not name plan aaaaaaaaaaaa")]
+    [InlineData("ApprovalForAnotherPlan", "Migration.ApprovalMismatch", "does not name plan 480b3621ceaa")]
     [InlineData("ApprovedButDatabaseMoved", "Migration.PlanStale", "the database changed since the plan was made")]
     public async Task Rejection_timeout_and_a_moved_plan_fail_notified_and_named(string testCase, string error, string cause)
     {

@@ -108,13 +108,15 @@ public sealed class CallbackTaskTests
     public async Task Heartbeats_keep_the_task_alive_and_a_missed_one_is_States_HeartbeatTimeout()
     {
         var beating = new Asked();
-        var running = beating.RunAsync(Definition("\"TimeoutSeconds\": 20, \"HeartbeatSeconds\": 1,"));
+        var running = beating.RunAsync(Definition("\"TimeoutSeconds\": 30, \"HeartbeatSeconds\": 2,"));
         var token = await beating.Token.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        for (var i = 0; i < 6; i++)
+        // Twice the heartbeat window in all, a beat every quarter of it: alive only because of the beats.
+        for (var i = 0; i < 16; i++)
         {
-            await Task.Delay(400);
+            await Task.Delay(250);
             beating.Tokens.Heartbeat(token);
         }
+        Assert.False(running.IsCompleted);
         beating.Tokens.Succeed(token, "\"done\"");
         var alive = await running.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal("done", alive.Output!["answer"]!.GetValue<string>());

@@ -54,6 +54,7 @@ internal sealed class PlanExecutor(
     {
         await _history.EnsureAsync(connection, ct);
         var current = await plan(connection, ct);
+        await _history.SettleAsync(connection, current, time.GetUtcNow(), ct);
         if (!current.HasChanges)
         {
             var noop = await _history.InsertAsync(connection, null, new HistoryEntry(startedAt, time.GetUtcNow(), current, "no_changes", [], 0, null), ct);
@@ -183,6 +184,39 @@ internal sealed class PlanExecutor(
         find.Parameters.Add(new NpgsqlParameter { Value = name });
         if (await find.ExecuteScalarAsync(ct) is null) return;
         await ExecuteAsync(connection, null, $"DROP INDEX CONCURRENTLY IF EXISTS {Qualify(options.TargetSchema, name)}", ct);
+    }
+
+    /// <summary>
+    /// The recorded runs, newest first. When no run holds the run lock, runs a kill left <c>applying</c> are settled
+    /// first (from a plan computed now), so the history tells what happened; while a run holds it, its row is
+    /// <c>applying</c> because it is.
+    /// </summary>
+    public async Task<IReadOnlyList<HistoryRow>> HistoryAsync(int limit, CancellationToken ct)
+    {
+        await using var connection = await Connections.OpenAsync(dataSource, ct);
+        try
+        {
+            var rows = await _history.ReadAsync(connection, limit, ct);
+            if (!rows.Any(r => r.Outcome == "applying")) return rows;
+            await using var tryLock = new NpgsqlCommand(
+                "SELECT pg_catalog.pg_try_advisory_lock(pg_catalog.hashtextextended('knowitall:' || $1, 0))", connection);
+            tryLock.Parameters.Add(new NpgsqlParameter { Value = options.TargetSchema });
+            if (!(bool)(await tryLock.ExecuteScalarAsync(ct))!) return rows;
+            try
+            {
+                await _history.EnsureAsync(connection, ct);
+                await _history.SettleAsync(connection, await plan(connection, ct), time.GetUtcNow(), ct);
+            }
+            finally
+            {
+                await ReleaseRunLockAsync(connection);
+            }
+            return await _history.ReadAsync(connection, limit, ct);
+        }
+        catch (Exception e) when (Connections.Unavailable(e) is { } unavailable)
+        {
+            throw unavailable;
+        }
     }
 
     private async Task AcquireRunLockAsync(NpgsqlConnection connection, CancellationToken ct)

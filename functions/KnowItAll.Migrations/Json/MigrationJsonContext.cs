@@ -14,4 +14,5 @@ namespace KnowItAll.Migrations.Json;
 [JsonSerializable(typeof(ApplyRequest))]
 [JsonSerializable(typeof(IReadOnlyList<PlannedStatement>))]
 [JsonSerializable(typeof(IReadOnlyList<StatementTiming>))]
+[JsonSerializable(typeof(IReadOnlyList<Apply.HistoryRow>))]
 public sealed partial class MigrationJsonContext : JsonSerializerContext;

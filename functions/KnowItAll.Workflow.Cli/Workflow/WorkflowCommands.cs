@@ -22,11 +22,12 @@ public static class WorkflowCommands
         var dryRun = new Option<bool>("--dry-run") { Description = "Stop after Plan" };
         var mockConfig = new Option<FileInfo?>("--mock-config") { Description = "AWS Step Functions Local mock config: run a test case without a database" };
         var testCase = new Option<string?>("--test-case") { Description = "Test case of the mock config" };
+        var skipDelays = new Option<bool>("--skip-delays") { Description = "Do not sleep through Retry intervals and Wait states (the history is the same); for mock-config test runs" };
         var definition = new Option<FileInfo>("--definition") { Description = "State machine definition", DefaultValueFactory = _ => new FileInfo(WorkflowDefinition.DefaultPath()) };
         var environment = new Option<string>("--environment") { Description = "Environment name for the ${Environment} placeholder", DefaultValueFactory = _ => "local" };
         var reportDir = ReportDirectoryOption();
         var approval = new ApprovalOptions();
-        foreach (var option in new Option[] { executionInput, action, dryRun, mockConfig, testCase, definition, environment, reportDir, approval.Require, approval.Timeout }) run.Options.Add(option);
+        foreach (var option in new Option[] { executionInput, action, dryRun, mockConfig, testCase, skipDelays, definition, environment, reportDir, approval.Require, approval.Timeout }) run.Options.Add(option);
 
         run.SetAction(async (result, ct) =>
         {
@@ -41,6 +42,7 @@ public static class WorkflowCommands
                 if (mocks is not null && result.GetValue(testCase) is null) throw new MigrationException(MigrationErrors.InvalidInput, "--mock-config needs --test-case");
                 var tokens = new TaskTokens();
                 var executorOptions = WorkflowService.ExecutorOptions() with { Mocks = mocks, TestCase = result.GetValue(testCase), TaskTokens = tokens };
+                if (result.GetValue(skipDelays)) executorOptions = executorOptions with { Delay = (_, _) => Task.CompletedTask };
                 var name = $"local-{DateTime.UtcNow:yyyyMMddTHHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
 
                 ExecutionResult execution;
