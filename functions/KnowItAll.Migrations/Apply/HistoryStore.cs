@@ -55,6 +55,30 @@ internal sealed class HistoryStore(MigrationOptions options)
         return (long)(await command.ExecuteScalarAsync(ct))!;
     }
 
+    /// <summary>
+    /// A run killed after its transaction committed leaves its row "applying". Runs hold the run lock for their
+    /// whole length, so under it no such row belongs to a live run: it is settled from what the catalog shows,
+    /// "applied" when the desired schema is reached, else "failed" (the statements after the transaction did not
+    /// all run; this or the next run applies what is left).
+    /// </summary>
+    public async Task<int> SettleInterruptedAsync(NpgsqlConnection connection, bool desiredReached, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand($"""
+            UPDATE {Table} SET outcome = $1, finished_at = $2, error = $3
+            WHERE outcome = 'applying' AND target_schema = $4
+            """, connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = desiredReached ? "applied" : "failed" });
+        command.Parameters.Add(new NpgsqlParameter { Value = now });
+        command.Parameters.Add(new NpgsqlParameter
+        {
+            Value = desiredReached
+                ? "interrupted after its transaction committed; settled by a later run: the catalog shows the desired schema reached"
+                : "interrupted after its transaction committed; settled by a later run: the catalog shows statements after the transaction not applied",
+        });
+        command.Parameters.Add(new NpgsqlParameter { Value = options.TargetSchema });
+        return await command.ExecuteNonQueryAsync(ct);
+    }
+
     public async Task CompleteAsync(NpgsqlConnection connection, long id, string outcome, DateTimeOffset finishedAt,
         IReadOnlyList<StatementTiming> timings, int lockRetries, string? error, CancellationToken ct)
     {

@@ -14,4 +14,7 @@ namespace KnowItAll.Migrations.Json;
 [JsonSerializable(typeof(ApplyRequest))]
 [JsonSerializable(typeof(IReadOnlyList<PlannedStatement>))]
 [JsonSerializable(typeof(IReadOnlyList<StatementTiming>))]
+[JsonSerializable(typeof(KnowItAll.Migrations.Planning.StatementKind))]
+[JsonSerializable(typeof(KnowItAll.Migrations.Planning.LockLevel))]
+[JsonSerializable(typeof(KnowItAll.Migrations.Planning.HazardCode))]
 public sealed partial class MigrationJsonContext : JsonSerializerContext;

@@ -1,3 +1,5 @@
+using KnowItAll.Migrations.Planning;
+
 namespace KnowItAll.Migrations.Reporting;
 
 /// <summary>
@@ -59,8 +61,8 @@ public static class DigestBuilder
         Math.Max(0, result.Missing.Count - MaxListItems), result.DurationMs, report);
 
     public static StatementDigest Of(PlannedStatement s) => new(
-        s.Order, s.Kind.ToString(), Cut(s.ObjectName), s.Lock.ToString(), s.Transactional,
-        s.Hazards.Select(h => h.Code.ToString()).Distinct(StringComparer.Ordinal).ToList(),
+        s.Order, s.Kind.ToWire(), Cut(s.ObjectName), s.Lock.ToWire(), s.Transactional,
+        s.Hazards.Select(h => h.Code.ToWire()).Distinct(StringComparer.Ordinal).ToList(),
         s.Sql.Length > MaxSqlChars ? s.Sql[..MaxSqlChars] + "…" : s.Sql, s.Sql.Length > MaxSqlChars);
 
     /// <summary>Text cut to <paramref name="max"/> characters, marked with an ellipsis.</summary>
@@ -73,10 +75,10 @@ public static class DigestBuilder
     private static DriftItem Cut(DriftItem d) => d with { Name = Cut(d.Name), Reason = Cut(d.Reason), Live = CutOrNull(d.Live), Desired = CutOrNull(d.Desired) };
 
     private static Dictionary<string, int> ChangesByKind(IEnumerable<PlannedStatement> statements) =>
-        statements.GroupBy(s => s.Kind.ToString(), StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+        statements.GroupBy(s => s.Kind.ToWire(), StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
 
     private static Dictionary<string, int> HazardCounts(IEnumerable<PlannedStatement> statements) =>
-        statements.SelectMany(s => s.Hazards).GroupBy(h => h.Code.ToString(), StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+        statements.SelectMany(s => s.Hazards).GroupBy(h => h.Code.ToWire(), StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
 }
