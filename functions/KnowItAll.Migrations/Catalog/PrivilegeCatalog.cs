@@ -7,6 +7,7 @@ namespace KnowItAll.Migrations.Catalog;
 internal static class PrivilegeCatalog
 {
     // Owners' own entries are left out: they appear in an ACL as soon as anything is granted and say nothing.
+    // So is EXECUTE for PUBLIC on a function: PostgreSQL grants it by default, and it appears once anything else is granted.
     public const string Query = """
         SELECT CASE c.relkind WHEN 'S' THEN 'sequence' ELSE 'table' END, c.relname, NULL::text, a.privilege_type,
                CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE r.rolname END
@@ -31,6 +32,7 @@ internal static class PrivilegeCatalog
         CROSS JOIN LATERAL aclexplode(p.proacl) a
         LEFT JOIN pg_roles r ON r.oid = a.grantee
         WHERE n.nspname = $1 AND p.prokind IN ('f', 'p') AND a.grantee <> p.proowner
+          AND NOT (a.grantee = 0 AND a.privilege_type = 'EXECUTE')
           AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e')
         UNION ALL
         SELECT 'schema', n.nspname, NULL::text, a.privilege_type, CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE r.rolname END

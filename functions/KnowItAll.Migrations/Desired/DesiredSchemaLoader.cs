@@ -83,6 +83,9 @@ public static partial class DesiredSchemaLoader
             foreach (var t in model.Tables)
             foreach (var c in t.Columns.Where(c => c.Default is not null && c.Generated == '\0'))
                 sql.Add($"ALTER TABLE {Identifier.Qualify(scratch, t.Name)} ALTER COLUMN {Identifier.Quote(c.Name)} SET DEFAULT {c.Default}");
+            // Recreating an index or a check loses its comment; it is set again from the model read before.
+            foreach (var c in model.Comments.Where(c => c.ObjectType is "INDEX" or "CONSTRAINT"))
+                sql.Add($"COMMENT ON {c.ObjectType} {c.Identity} IS {Identifier.Literal(c.Text)}");
             if (sql.Count == 0) return model;
             await ExecuteAsync(connection, tx, string.Join(";\n", sql), ct);
             var next = await CatalogReader.ReadAsync(connection, scratch, options.LockTimeout, ct, tx);

@@ -167,7 +167,7 @@ public static partial class StatementAcceptance
     [GeneratedRegex(@"^ALTER TYPE (""[^""]+""|\S+) ADD VALUE ")]
     private static partial Regex AlterTypeAddValue();
 
-    [GeneratedRegex(@"^COMMENT ON (TABLE|COLUMN|VIEW|MATERIALIZED VIEW|INDEX|SEQUENCE|TYPE|FUNCTION|PROCEDURE|ROUTINE|TRIGGER|POLICY|CONSTRAINT (""[^""]+""|\S+) ON (?!DOMAIN\b)) ")]
+    [GeneratedRegex(@"^COMMENT ON ((TABLE|COLUMN|VIEW|MATERIALIZED VIEW|INDEX|SEQUENCE|TYPE|FUNCTION|PROCEDURE|ROUTINE|TRIGGER|POLICY) |CONSTRAINT (""[^""]+""|\S+) ON (?!DOMAIN\b))")]
     private static partial Regex CommentTarget();
 
     [GeneratedRegex(@" ON ALL (TABLES|SEQUENCES|FUNCTIONS|PROCEDURES|ROUTINES) IN SCHEMA ")]

@@ -28,7 +28,8 @@ internal static class EnumDiff
                 var label = d.Labels[i];
                 if (l.Labels.Contains(label, StringComparer.Ordinal)) continue;
                 var before = d.Labels.Skip(i + 1).FirstOrDefault(x => l.Labels.Contains(x, StringComparer.Ordinal));
-                var after = before is null ? d.Labels.Take(i).LastOrDefault(x => l.Labels.Contains(x, StringComparer.Ordinal)) ?? l.Labels.LastOrDefault() : null;
+                // Values are added in desired order, so the previous desired value exists by the time this one is added.
+                var after = before is null && i > 0 ? d.Labels[i - 1] : null;
                 diff.EnumValues.Add(new EnumValueAddition(d.Name, label, before, after));
                 added.Add(label);
             }

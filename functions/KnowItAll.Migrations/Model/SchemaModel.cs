@@ -94,7 +94,10 @@ public sealed record SchemaModel(
     /// SHA-256 over a canonical text of the structure (not of row counts): two databases with the same
     /// objects have the same fingerprint, and any added, removed or changed object changes it.
     /// </summary>
-    public string Fingerprint()
+    public string Fingerprint() => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Canonical())));
+
+    /// <summary>The canonical text the fingerprint is taken over: one line per object, sorted within each kind.</summary>
+    public string Canonical()
     {
         var text = new StringBuilder();
         text.Append("schema ").Append(Schema).Append('\n');
@@ -116,6 +119,6 @@ public sealed record SchemaModel(
         foreach (var p in Policies.OrderBy(p => p.Table, StringComparer.Ordinal).ThenBy(p => p.Name, StringComparer.Ordinal))
             text.Append("policy ").Append(p.Table).Append(' ').Append(p.Name).Append(' ').Append(p.Describe()).Append('\n');
         foreach (var c in Comments.OrderBy(c => c.Key, StringComparer.Ordinal)) text.Append("comment ").Append(c.Key).Append(' ').Append(c.Text).Append('\n');
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+        return text.ToString();
     }
 }

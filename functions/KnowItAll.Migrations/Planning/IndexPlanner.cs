@@ -36,6 +36,8 @@ internal static class IndexPlanner
 
     private static string Sql(string definition, bool concurrently)
     {
+        // A partitioned table's index reads "ON ONLY"; built that way it would stay invalid until every partition's index is attached.
+        definition = definition.Replace(" ON ONLY ", " ON ", StringComparison.Ordinal);
         var at = definition.IndexOf("INDEX ", StringComparison.Ordinal);
         return definition[..at] + (concurrently ? "INDEX CONCURRENTLY IF NOT EXISTS " : "INDEX IF NOT EXISTS ") + definition[(at + "INDEX ".Length)..];
     }

@@ -18,11 +18,12 @@ public static partial class Planner
         ExtensionPlanner.Plan(builder);
         EnumPlanner.Plan(builder);
         SequencePlanner.Plan(builder);
-        FunctionPlanner.Plan(builder);
+        FunctionPlanner.Plan(builder, usesRowTypes: false);
         TablePlanner.Plan(builder);
         ConstraintPlanner.Plan(builder);
         IndexPlanner.Plan(builder, onViews: false);
         ViewPlanner.Plan(builder);
+        FunctionPlanner.Plan(builder, usesRowTypes: true);
         IndexPlanner.Plan(builder, onViews: true);
         TriggerPlanner.Plan(builder);
         PolicyPlanner.Plan(builder);
@@ -59,6 +60,7 @@ public static partial class Planner
                 {
                     StatementKind.ColumnNotNull => TablePlanner.WithoutHelperDrop(s.Sql),
                     StatementKind.Function => DollarQuoted().Replace(s.Sql, "_"),
+                    StatementKind.Trigger => TriggerEvents().Replace(s.Sql, "_"),
                     _ => s.Sql,
                 }))
                 throw new MigrationException(MigrationErrors.UnsafeChange, $"refusing to plan a destructive statement for {s.ObjectName}: {s.Sql}");
@@ -69,6 +71,10 @@ public static partial class Planner
     // A function's body is data to this check (it runs only when called); nowhere else is dollar quoting skipped.
     [GeneratedRegex(@"\$(?<tag>[A-Za-z_]*)\$[\s\S]*?\$\k<tag>\$")]
     private static partial Regex DollarQuoted();
+
+    // A trigger may fire on TRUNCATE: that names an event, it truncates nothing.
+    [GeneratedRegex(@"\bTRUNCATE\b(?=[^;]*\bON\b)")]
+    private static partial Regex TriggerEvents();
 
     // Identifiers and literals may say anything ("DROP TABLE" included); only the SQL around them is judged.
     [GeneratedRegex("\"(?:[^\"]|\"\")*\"|'(?:[^']|'')*'")]
