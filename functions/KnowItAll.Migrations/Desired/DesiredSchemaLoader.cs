@@ -73,7 +73,7 @@ public static partial class DesiredSchemaLoader
             {
                 var table = Identifier.Qualify(scratch, c.Table);
                 sql.Add($"ALTER TABLE {table} DROP CONSTRAINT {Identifier.Quote(c.Name)}");
-                sql.Add($"ALTER TABLE {table} ADD CONSTRAINT {Identifier.Quote(c.Name)} {c.Definition}");
+                sql.Add($"ALTER TABLE {table} ADD CONSTRAINT {Identifier.Quote(c.Name)} {c.Definition}{(c.IsValidated ? "" : " NOT VALID")}");
             }
             foreach (var i in model.Indexes)
             {

@@ -13,7 +13,7 @@ internal static partial class ConstraintPlanner
 {
     public static void Plan(PlanBuilder b)
     {
-        foreach (var c in b.Diff.MissingConstraints.Where(c => c.Type != 'f' && !b.NewTables.Contains(c.Table))) AddConstraint(b, c);
+        foreach (var c in b.Diff.MissingConstraints.Where(c => c.Type != 'f' && (!b.NewTables.Contains(c.Table) || !c.IsValidated))) AddConstraint(b, c);
         foreach (var c in b.Diff.MissingConstraints.Where(c => c.Type == 'f')) AddForeignKey(b, c);
         foreach (var c in b.Diff.UnvalidatedConstraints) AddValidation(b, c);
     }
@@ -21,6 +21,12 @@ internal static partial class ConstraintPlanner
     private static void AddConstraint(PlanBuilder b, ConstraintModel c)
     {
         var name = $"{c.Table}.{c.Name}";
+        if (!c.IsValidated)
+        {
+            // schema/ itself says NOT VALID: existing rows are not checked, now or later.
+            b.Add(StatementKind.Constraint, name, AddSql(b, c, c.Definition + " NOT VALID"), LockLevel.AccessExclusive, HasRowsHazard(b, c));
+            return;
+        }
         if (!b.HasRows(c.Table))
         {
             b.Add(StatementKind.Constraint, name, AddSql(b, c, c.Definition), LockLevel.AccessExclusive);
@@ -53,6 +59,12 @@ internal static partial class ConstraintPlanner
     private static void AddForeignKey(PlanBuilder b, ConstraintModel c)
     {
         var name = $"{c.Table}.{c.Name}";
+        if (!c.IsValidated)
+        {
+            b.Add(StatementKind.Constraint, name, AddSql(b, c, c.Definition + " NOT VALID"), LockLevel.ShareRowExclusive,
+                b.HasRows(c.Table) ? [new Hazard(HazardCode.ShareRowExclusiveLock, $"takes a SHARE ROW EXCLUSIVE lock on {c.Table} and {c.ReferencedTable} briefly")] : []);
+            return;
+        }
         if (b.NewTables.Contains(c.Table) || !b.HasRows(c.Table))
         {
             b.Add(StatementKind.Constraint, name, AddSql(b, c, c.Definition), LockLevel.ShareRowExclusive);
@@ -71,6 +83,10 @@ internal static partial class ConstraintPlanner
         b.Add(StatementKind.Validate, $"{c.Table}.{c.Name}", $"ALTER TABLE {b.Q(c.Table)} VALIDATE CONSTRAINT {Quote(c.Name)}",
             LockLevel.ShareUpdateExclusive, [hazard], Phase.After);
     }
+
+    private static IReadOnlyList<Hazard> HasRowsHazard(PlanBuilder b, ConstraintModel c) => b.HasRows(c.Table)
+        ? [new Hazard(HazardCode.AccessExclusiveLock, $"takes an ACCESS EXCLUSIVE lock on {c.Table} briefly (no scan while NOT VALID)")]
+        : [];
 
     private static string AddSql(PlanBuilder b, ConstraintModel c, string definition) => GuardedAdd(b, c.Table, c.Name, definition);
 

@@ -35,7 +35,7 @@ internal static partial class TablePlanner
 
     private static void AddTable(PlanBuilder b, TableModel t)
     {
-        var constraints = b.Desired.Constraints.Where(c => c.Table == t.Name && c.Type != 'f').Select(c => $"CONSTRAINT {Quote(c.Name)} {c.Definition}").ToList();
+        var constraints = b.Desired.Constraints.Where(c => c.Table == t.Name && c.Type != 'f' && c.IsValidated).Select(c => $"CONSTRAINT {Quote(c.Name)} {c.Definition}").ToList();
         var with = t.Options.Count == 0 ? "" : $" WITH ({string.Join(", ", t.Options)})";
         string sql;
         if (t.PartitionOf is not null)

@@ -91,6 +91,8 @@ public static class AcceptanceCases
         yield return new("constraint: changed check is drift", Users + "ALTER TABLE users ADD CONSTRAINT c CHECK (length(email) > 1);", Users + "ALTER TABLE users ADD CONSTRAINT c CHECK (length(email) > 2);", Drift: true);
         yield return new("constraint: left NOT VALID is validated", Users + "ALTER TABLE users ADD CONSTRAINT c CHECK (length(email) > 1) NOT VALID;", Users + "ALTER TABLE users ADD CONSTRAINT c CHECK (length(email) > 1);", SeedUsers,
             [H.CheckValidation], ["VALIDATE CONSTRAINT \"c\""]);
+        yield return new("constraint: NOT VALID in schema/ stays NOT VALID", Users, Users + "ALTER TABLE users ADD CONSTRAINT c CHECK (id > 0) NOT VALID;", SeedUsers,
+            [H.AccessExclusiveLock], ["CHECK ((id > 0)) NOT VALID"]);
         yield return new("constraint: foreign key with actions", Users + Orders, Users + Orders + "ALTER TABLE orders ADD CONSTRAINT orders_user_fkey FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE SET NULL ON UPDATE CASCADE;");
         yield return new("constraint: check with IN list", Users, Users + "ALTER TABLE users ADD CONSTRAINT c CHECK (name IN ('a', 'b', 'c'));");
     }
