@@ -23,13 +23,16 @@ public sealed record ValidationResult(
     IReadOnlyList<ObjectStatus> Objects,
     long DurationMs);
 
-public sealed record ApplyRequest(bool DryRun = false, string? ExpectedPlanHash = null);
+/// <summary>
+/// What Apply is asked to do. There is no dry run here: whether a run is a dry run is decided by the state machine
+/// (it calls Plan and stops), and `knowitall apply --dry-run` calls Plan.
+/// </summary>
+public sealed record ApplyRequest(string? ExpectedPlanHash = null);
 
 public sealed record StatementTiming(int Order, string ObjectName, long DurationMs, int Attempts);
 
 public sealed record ApplyResult(
     bool Success,
-    bool DryRun,
     bool Changed,
     string PlanHash,
     string SchemaFingerprint,

@@ -66,14 +66,14 @@ public sealed class ConsoleView
         if (p.Phase == "running") _console.MarkupLine($"[grey]  ▶ {p.Order}/{p.Total} {Esc(p.ObjectName)}…[/]");
     });
 
+    public void DryRun(MigrationPlan plan)
+    {
+        Plan(plan);
+        _console.MarkupLine("[blue]dry run: nothing was changed[/]");
+    }
+
     public void Apply(ApplyResult result)
     {
-        if (result.DryRun)
-        {
-            Plan(result.Plan);
-            _console.MarkupLine("[blue]dry run: nothing was changed[/]");
-            return;
-        }
         Header("apply", result.Plan.TargetSchema);
         if (!result.Changed)
         {

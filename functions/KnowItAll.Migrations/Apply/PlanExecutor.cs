@@ -29,11 +29,6 @@ internal sealed class PlanExecutor(
         await using var connection = await Connections.OpenAsync(dataSource, ct);
         try
         {
-            if (request.DryRun)
-            {
-                var dry = await plan(connection, ct);
-                return Result(dry, dryRun: true, changed: false, [], 0, null, started);
-            }
             await AcquireRunLockAsync(connection, ct);
             try
             {
@@ -60,7 +55,7 @@ internal sealed class PlanExecutor(
         if (!current.HasChanges)
         {
             var noop = await _history.InsertAsync(connection, null, new HistoryEntry(startedAt, time.GetUtcNow(), current, "no_changes", [], 0, null), ct);
-            return Result(current, dryRun: false, changed: false, [], 0, noop, started);
+            return Result(current, changed: false, [], 0, noop, started);
         }
         if (request.ExpectedPlanHash is { } expected && !string.Equals(expected, current.PlanHash, StringComparison.OrdinalIgnoreCase))
             throw new MigrationException(MigrationErrors.PlanStale,
@@ -108,7 +103,7 @@ internal sealed class PlanExecutor(
             }
             await _history.CompleteAsync(connection, historyId, "applied", time.GetUtcNow(), timings, retries, null, ct);
         }
-        return Result(current, dryRun: false, changed: true, timings, retries, historyId, started);
+        return Result(current, changed: true, timings, retries, historyId, started);
     }
 
     /// <summary>Every blocking hazard of the plan, in one error; nothing has been changed.</summary>
@@ -265,12 +260,11 @@ internal sealed class PlanExecutor(
 
     private static long Ms(TimeSpan span) => (long)span.TotalMilliseconds;
 
-    private static ApplyResult Result(MigrationPlan plan, bool dryRun, bool changed, IReadOnlyList<StatementTiming> timings, int retries, long? historyId, long started)
+    private static ApplyResult Result(MigrationPlan plan, bool changed, IReadOnlyList<StatementTiming> timings, int retries, long? historyId, long started)
     {
         var s = changed ? plan.Summary : PlanSummary.Empty;
         return new ApplyResult(
             Success: true,
-            DryRun: dryRun,
             Changed: changed,
             PlanHash: plan.PlanHash,
             SchemaFingerprint: plan.SchemaFingerprint,
