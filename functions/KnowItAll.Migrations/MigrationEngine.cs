@@ -71,6 +71,13 @@ public sealed class MigrationEngine
         return await executor.ApplyAsync(request, progress, cancellationToken);
     }
 
+    /// <summary>The newest <paramref name="limit"/> runs of Apply, with any run killed after its commit settled from the catalog.</summary>
+    public async Task<IReadOnlyList<HistoryRow>> HistoryAsync(int limit = 20, CancellationToken cancellationToken = default)
+    {
+        if (limit is < 1 or > 1000) throw new MigrationException(MigrationErrors.InvalidInput, $"history limit {limit} is outside 1 .. 1000");
+        return await new PlanExecutor(_dataSource, _options, _time, PlanOnAsync).HistoryAsync(limit, cancellationToken);
+    }
+
     public async Task<PermissionReport> VerifyPermissionsAsync(CancellationToken cancellationToken = default)
     {
         var started = Stopwatch.GetTimestamp();

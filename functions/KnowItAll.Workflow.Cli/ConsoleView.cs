@@ -66,6 +66,20 @@ public sealed class ConsoleView
         if (p.Phase == "running") _console.MarkupLine($"[grey]  ▶ {p.Order}/{p.Total} {Esc(p.ObjectName)}…[/]");
     });
 
+    public void History(IReadOnlyList<HistoryRow> rows)
+    {
+        if (rows.Count == 0)
+        {
+            _console.MarkupLine("no runs yet");
+            return;
+        }
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("id", "started", "finished", "outcome", "changes", "plan", "by", "error");
+        foreach (var r in rows)
+            table.AddRow(r.Id.ToString(), r.StartedAt.ToString("u"), r.FinishedAt?.ToString("u") ?? "", Esc(r.Outcome), r.Changes.ToString(),
+                Esc(r.PlanHash[..Math.Min(12, r.PlanHash.Length)]), Esc(r.RunBy), Esc(r.Error ?? ""));
+        _console.Write(table);
+    }
+
     public void DryRun(MigrationPlan plan)
     {
         Plan(plan);

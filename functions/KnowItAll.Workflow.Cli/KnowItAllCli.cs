@@ -87,7 +87,19 @@ public static class KnowItAllCli
             return report.Success ? ExitCodes.Success : ExitCodes.Failure;
         }));
 
-        foreach (var command in new[] { validate, plan, apply, verify, ReportCommand.Build(output, log), Workflow.WorkflowCommands.Build(output, log) }) root.Subcommands.Add(command);
+        var history = new Command("history", "The newest runs of apply (a run killed after its commit is settled from the catalog first).");
+        options.AddTo(history);
+        var limit = new Option<int>("--limit") { DefaultValueFactory = _ => 20, Description = "How many runs, newest first (1 .. 1000)" };
+        history.Options.Add(limit);
+        history.SetAction((result, ct) => RunEngineAsync(result, options, output, log, ct, async (engine, view, json) =>
+        {
+            var rows = await engine.HistoryAsync(result.GetValue(limit), ct);
+            if (json) await output.WriteLineAsync(JsonSerializer.Serialize(rows, Indented.IReadOnlyListHistoryRow));
+            else view.History(rows);
+            return ExitCodes.Success;
+        }));
+
+        foreach (var command in new[] { validate, plan, apply, verify, history, ReportCommand.Build(output, log), Workflow.WorkflowCommands.Build(output, log) }) root.Subcommands.Add(command);
         return root;
     }
 

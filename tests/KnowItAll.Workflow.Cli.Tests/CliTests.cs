@@ -63,7 +63,12 @@ public sealed class CliTests(PostgresFixture pg)
             Assert.True(json.RootElement.GetProperty("success").GetBoolean());
         }
 
-        foreach (var output in new[] { pending, plan, dry, apply, valid, verify, again })
+        var history = await RunAsync("history", "--connection", db, "--schema", schema, "--json");
+        Assert.Equal(ExitCodes.Success, history.Exit);
+        using (var json = JsonDocument.Parse(history.Out))
+            Assert.Equal(["no_changes", "applied"], json.RootElement.EnumerateArray().Select(r => r.GetProperty("outcome").GetString()!).ToArray());
+
+        foreach (var output in new[] { pending, plan, dry, apply, valid, verify, again, history })
         {
             Assert.DoesNotContain(pg.Password, output.Out + output.Err);
             Assert.DoesNotContain(db, output.Out + output.Err);

@@ -79,6 +79,28 @@ internal sealed class HistoryStore(MigrationOptions options)
         return await command.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>The newest rows of the target schema, or none when no run has made the table yet.</summary>
+    public async Task<IReadOnlyList<HistoryRow>> ReadAsync(NpgsqlConnection connection, int limit, CancellationToken ct)
+    {
+        var rows = new List<HistoryRow>();
+        await using (var exists = new NpgsqlCommand("SELECT to_regclass($1) IS NOT NULL", connection))
+        {
+            exists.Parameters.Add(new NpgsqlParameter { Value = Table });
+            if (!(bool)(await exists.ExecuteScalarAsync(ct))!) return rows;
+        }
+        await using var command = new NpgsqlCommand($"""
+            SELECT id, started_at, finished_at, outcome, changes, plan_hash, run_by, error FROM {Table}
+            WHERE target_schema = $1 ORDER BY id DESC LIMIT $2
+            """, connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = options.TargetSchema });
+        command.Parameters.Add(new NpgsqlParameter { Value = limit });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            rows.Add(new HistoryRow(reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1), reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2),
+                reader.GetString(3), reader.GetInt32(4), reader.GetString(5), reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7)));
+        return rows;
+    }
+
     public async Task CompleteAsync(NpgsqlConnection connection, long id, string outcome, DateTimeOffset finishedAt,
         IReadOnlyList<StatementTiming> timings, int lockRetries, string? error, CancellationToken ct)
     {

@@ -45,6 +45,32 @@ internal sealed class PlanExecutor(
         }
     }
 
+    /// <summary>
+    /// The newest history rows. When no run holds the run lock, an "applying" row can only be a run that was
+    /// killed, so it is settled first (as the next Apply would) and the history shows the truth.
+    /// </summary>
+    public async Task<IReadOnlyList<HistoryRow>> HistoryAsync(int limit, CancellationToken ct)
+    {
+        await using var connection = await Connections.OpenAsync(dataSource, ct);
+        var rows = await _history.ReadAsync(connection, limit, ct);
+        if (!rows.Any(r => r.Outcome == "applying")) return rows;
+        await using (var tryLock = new NpgsqlCommand("SELECT pg_catalog.pg_try_advisory_lock(pg_catalog.hashtextextended('knowitall:' || $1, 0))", connection))
+        {
+            tryLock.Parameters.Add(new NpgsqlParameter { Value = options.TargetSchema });
+            if (!(bool)(await tryLock.ExecuteScalarAsync(ct))!) return rows;
+        }
+        try
+        {
+            var current = await plan(connection, ct);
+            await _history.SettleInterruptedAsync(connection, desiredReached: !current.HasChanges, time.GetUtcNow(), ct);
+        }
+        finally
+        {
+            await ReleaseRunLockAsync(connection);
+        }
+        return await _history.ReadAsync(connection, limit, ct);
+    }
+
     private async Task<ApplyResult> ApplyUnderLockAsync(NpgsqlConnection connection, ApplyRequest request, IProgress<ApplyProgress>? progress,
         DateTimeOffset startedAt, long started, CancellationToken ct)
     {

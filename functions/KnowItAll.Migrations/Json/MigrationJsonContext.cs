@@ -12,6 +12,7 @@ namespace KnowItAll.Migrations.Json;
 [JsonSerializable(typeof(ApplyResult))]
 [JsonSerializable(typeof(PermissionReport))]
 [JsonSerializable(typeof(ApplyRequest))]
+[JsonSerializable(typeof(IReadOnlyList<HistoryRow>))]
 [JsonSerializable(typeof(IReadOnlyList<PlannedStatement>))]
 [JsonSerializable(typeof(IReadOnlyList<StatementTiming>))]
 [JsonSerializable(typeof(KnowItAll.Migrations.Planning.StatementKind))]
