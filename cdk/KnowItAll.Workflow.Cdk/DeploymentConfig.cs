@@ -32,7 +32,8 @@ public sealed record EnvironmentConfig(
     string DatabaseSecretArn,
     string? DatabaseSecretKmsKeyArn,
     int LogRetentionDays,
-    bool ManualApproval)
+    bool ManualApproval,
+    int ReportRetentionDays = 90)
 {
     [JsonIgnore]
     public bool HasKmsKey => !string.IsNullOrEmpty(DatabaseSecretKmsKeyArn);
@@ -46,5 +47,6 @@ public sealed record EnvironmentConfig(
         Require(PrivateSubnetIds.Count > 0 && PrivateSubnetIds.Count == AvailabilityZones.Count, "privateSubnetIds and availabilityZones must pair up");
         Require(DatabaseSecretArn.StartsWith("arn:aws:secretsmanager:", StringComparison.Ordinal), "databaseSecretArn must be a Secrets Manager ARN");
         Require(DatabasePort is > 0 and < 65536, "databasePort must be a port");
+        Require(ReportRetentionDays is > 0 and <= 3650, "reportRetentionDays must be 1 to 3650 days");
     }
 }

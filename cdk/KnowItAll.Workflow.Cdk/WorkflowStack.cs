@@ -5,10 +5,12 @@ using Amazon.CDK.AWS.EC2;
 using Amazon.CDK.AWS.KMS;
 using Amazon.CDK.AWS.Lambda;
 using Amazon.CDK.AWS.Logs;
+using Amazon.CDK.AWS.S3;
 using Amazon.CDK.AWS.SecretsManager;
 using Amazon.CDK.AWS.SNS;
 using Amazon.CDK.AWS.StepFunctions;
 using Constructs;
+using KnowItAll.Migrations.Reporting;
 using KnowItAll.Workflow.Functions;
 using Function = Amazon.CDK.AWS.Lambda.Function;
 using FunctionProps = Amazon.CDK.AWS.Lambda.FunctionProps;
@@ -74,6 +76,27 @@ public sealed class WorkflowStack : Stack
             MasterKey = topicKey,
         });
 
+        // The full reports (every object, statement, timing and permission check): the execution state carries
+        // only bounded digests and their location here. Private, encrypted, TLS only, expired after the retention.
+        ReportBucket = new Bucket(this, "Reports", new BucketProps
+        {
+            Encryption = BucketEncryption.S3_MANAGED,
+            BlockPublicAccess = BlockPublicAccess.BLOCK_ALL,
+            EnforceSSL = true,
+            ObjectOwnership = ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            RemovalPolicy = RemovalPolicy.RETAIN,
+            LifecycleRules =
+            [
+                new LifecycleRule
+                {
+                    Id = "expire-reports",
+                    Enabled = true,
+                    Expiration = Duration.Days(config.ReportRetentionDays),
+                    AbortIncompleteMultipartUploadAfter = Duration.Days(1),
+                },
+            ],
+        });
+
         var functions = new Dictionary<string, Function>(StringComparer.Ordinal);
         foreach (var definition in FunctionCatalog.All)
         {
@@ -82,8 +105,14 @@ public sealed class WorkflowStack : Stack
                 ["KNOWITALL_ENVIRONMENT"] = env,
                 ["METRICS_NAMESPACE"] = MetricsNamespace,
             };
-            if (definition.ConnectsToDatabase) environment["DB_SECRET_ARN"] = config.DatabaseSecretArn;
+            if (definition.ConnectsToDatabase)
+            {
+                environment["DB_SECRET_ARN"] = config.DatabaseSecretArn;
+                // The bundle carries the compiled model (BootstrapBundling checks it); without it a function refuses to run.
+                environment["KNOWITALL_REQUIRE_COMPILED_MODEL"] = "true";
+            }
             if (definition.PublishesNotifications) environment["NOTIFY_TOPIC_ARN"] = Topic.TopicArn;
+            if (definition.ReportStep is not null) environment["REPORT_BUCKET"] = ReportBucket.BucketName;
             var function = new Function(this, definition.Name, new FunctionProps
             {
                 FunctionName = $"knowitall-{env}-{definition.Name}",
@@ -116,6 +145,14 @@ public sealed class WorkflowStack : Stack
                 Topic.GrantPublish(function);
                 topicKey.Grant(function, "kms:Decrypt", "kms:GenerateDataKey*");
             }
+            // Least privilege: each function may write its own step's reports, nothing else in the bucket.
+            if (definition.ReportStep is { } step)
+                function.AddToRolePolicy(new Amazon.CDK.AWS.IAM.PolicyStatement(new Amazon.CDK.AWS.IAM.PolicyStatementProps
+                {
+                    Sid = "WriteOwnReports",
+                    Actions = ["s3:PutObject"],
+                    Resources = [.. ReportKeys.WrittenBy(step).Select(ReportBucket.ArnForObjects)],
+                }));
             functions[definition.Name] = function;
         }
 
@@ -170,10 +207,14 @@ public sealed class WorkflowStack : Stack
         Alarm("DatabaseConnectionErrors", Emf("DatabaseConnectionErrors", "Sum"), 1, "A function could not reach or log in to the database");
 
         new CfnOutput(this, "StateMachineArn", new CfnOutputProps { Value = StateMachine.StateMachineArn, ExportName = $"knowitall-{env}-state-machine-arn" });
+        new CfnOutput(this, "ReportBucketName", new CfnOutputProps { Value = ReportBucket.BucketName, ExportName = $"knowitall-{env}-report-bucket" });
         new CfnOutput(this, "TopicArn", new CfnOutputProps { Value = Topic.TopicArn, ExportName = $"knowitall-{env}-topic-arn" });
     }
 
     public Topic Topic { get; }
+
+    /// <summary>Where every function writes its full report (see <see cref="ReportKeys"/>).</summary>
+    public Bucket ReportBucket { get; }
 
     /// <summary>The topic's key: whoever publishes needs it too.</summary>
     public IKey TopicKey { get; }

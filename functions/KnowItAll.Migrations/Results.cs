@@ -29,9 +29,6 @@ public sealed record ValidationResult(
 /// </summary>
 public sealed record ApplyRequest(string? ExpectedPlanHash = null);
 
-/// <summary>One run of Apply as its history row records it.</summary>
-public sealed record HistoryRow(long Id, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, string Outcome, int Changes, string PlanHash, string RunBy, string? Error);
-
 public sealed record StatementTiming(int Order, string ObjectName, long DurationMs, int Attempts);
 
 public sealed record ApplyResult(

@@ -66,20 +66,6 @@ public sealed class ConsoleView
         if (p.Phase == "running") _console.MarkupLine($"[grey]  ▶ {p.Order}/{p.Total} {Esc(p.ObjectName)}…[/]");
     });
 
-    public void History(IReadOnlyList<HistoryRow> rows)
-    {
-        if (rows.Count == 0)
-        {
-            _console.MarkupLine("no runs yet");
-            return;
-        }
-        var table = new Table().Border(TableBorder.Rounded).AddColumns("id", "started", "finished", "outcome", "changes", "plan", "by", "error");
-        foreach (var r in rows)
-            table.AddRow(r.Id.ToString(), r.StartedAt.ToString("u"), r.FinishedAt?.ToString("u") ?? "", Esc(r.Outcome), r.Changes.ToString(),
-                Esc(r.PlanHash[..Math.Min(12, r.PlanHash.Length)]), Esc(r.RunBy), Esc(r.Error ?? ""));
-        _console.Write(table);
-    }
-
     public void DryRun(MigrationPlan plan)
     {
         Plan(plan);
@@ -121,6 +107,25 @@ public sealed class ConsoleView
             _console.Write(table);
         }
         _console.MarkupLine(report.Success ? "[green]✔ every privilege is in place[/]" : "[red]✘ privileges are missing[/]");
+    }
+
+    public void History(IReadOnlyList<KnowItAll.Migrations.Apply.HistoryRow> runs)
+    {
+        _console.MarkupLine($"[bold]history[/] on {Esc(_target)}");
+        if (runs.Count == 0)
+        {
+            _console.MarkupLine("no run has been recorded");
+            return;
+        }
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        foreach (var r in runs)
+        {
+            var took = r.FinishedAt is { } end && r.SettledAt is null ? $", {(end - r.StartedAt).TotalMilliseconds.ToString("N0", invariant)} ms" : "";
+            var outcome = r.Outcome switch { "applied" => "[green]applied[/]", "failed" => "[red]failed[/]", "applying" => "[yellow]applying (running now)[/]", var o => Esc(o) };
+            _console.MarkupLine($"#{r.Id.ToString(invariant)}  {r.StartedAt.ToString("yyyy-MM-dd HH:mm:ss", invariant)}Z  {outcome}  {r.Changes.ToString(invariant)} changes, plan {Esc(r.PlanHash[..Math.Min(12, r.PlanHash.Length)])}, by {Esc(r.RunBy)}{took}");
+            if (r.SettledAt is { } settled) _console.MarkupLine($"    settled {settled.ToString("yyyy-MM-dd HH:mm:ss", invariant)}Z by a later run: it had been left 'applying' by a kill");
+            if (r.Error is { } error) _console.MarkupLine($"    {Esc(error)}");
+        }
     }
 
     private void Header(string verb, string schema) =>

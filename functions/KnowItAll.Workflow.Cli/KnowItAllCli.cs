@@ -87,19 +87,21 @@ public static class KnowItAllCli
             return report.Success ? ExitCodes.Success : ExitCodes.Failure;
         }));
 
-        var history = new Command("history", "The newest runs of apply (a run killed after its commit is settled from the catalog first).");
+        var history = new Command("history", "The recorded runs, newest first; a run a kill left 'applying' is settled from the catalog first.");
         options.AddTo(history);
-        var limit = new Option<int>("--limit") { DefaultValueFactory = _ => 20, Description = "How many runs, newest first (1 .. 1000)" };
+        var limit = new Option<int>("--limit") { Description = "How many runs", DefaultValueFactory = _ => 20 };
         history.Options.Add(limit);
         history.SetAction((result, ct) => RunEngineAsync(result, options, output, log, ct, async (engine, view, json) =>
         {
-            var rows = await engine.HistoryAsync(result.GetValue(limit), ct);
-            if (json) await output.WriteLineAsync(JsonSerializer.Serialize(rows, Indented.IReadOnlyListHistoryRow));
-            else view.History(rows);
+            var count = result.GetValue(limit);
+            if (count is < 1 or > 10_000) throw new MigrationException(MigrationErrors.InvalidInput, $"--limit {count}: give 1 to 10000 runs");
+            var runs = await engine.HistoryAsync(count, ct);
+            if (json) await output.WriteLineAsync(JsonSerializer.Serialize(runs, Indented.IReadOnlyListHistoryRow));
+            else view.History(runs);
             return ExitCodes.Success;
         }));
 
-        foreach (var command in new[] { validate, plan, apply, verify, history, ReportCommand.Build(output, log), Workflow.WorkflowCommands.Build(output, log) }) root.Subcommands.Add(command);
+        foreach (var command in new[] { validate, plan, apply, verify, history, ReportCommand.Build(output, log), SchemaCommands.Build(output, log), Workflow.WorkflowCommands.Build(output, log) }) root.Subcommands.Add(command);
         return root;
     }
 
@@ -110,14 +112,14 @@ public static class KnowItAllCli
         try
         {
             var migrationOptions = options.ToMigrationOptions(result);
-            var source = SchemaSource.FromDirectory(result.GetValue(options.Schema)!.FullName);
+            var desired = options.DesiredModels(result, log);
             await using var target = await DatabaseTarget.ResolveAsync(result.GetValue(options.Connection), log, ct);
             output.AddSecret(target.Password);
             log.AddSecret(target.Password);
             output.AddSecret(target.ConnectionString);
             log.AddSecret(target.ConnectionString);
-            await using var dataSource = NpgsqlDataSource.Create(target.ConnectionString);
-            var engine = new MigrationEngine(dataSource, source, migrationOptions);
+            await using var dataSource = KnowItAll.Migrations.Connections.CreateDataSource(target.ConnectionString);
+            var engine = new MigrationEngine(dataSource, desired, migrationOptions);
             return await body(engine, new ConsoleView(output, target.Source), json);
         }
         catch (MigrationException e)

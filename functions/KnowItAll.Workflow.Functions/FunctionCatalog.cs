@@ -1,8 +1,9 @@
+using KnowItAll.Migrations.Reporting;
 using KnowItAll.Workflow.Functions.Handlers;
 
 namespace KnowItAll.Workflow.Functions;
 
-/// <summary>What the CDK app needs to deploy one function, and the handler that runs it.</summary>
+/// <summary>What the CDK app needs to deploy one function, and the handler that runs it. <see cref="ReportStep"/> names the reports it writes (its only S3 permission).</summary>
 public sealed record FunctionDefinition(
     string Name,
     string Description,
@@ -10,6 +11,7 @@ public sealed record FunctionDefinition(
     int TimeoutSeconds,
     bool ConnectsToDatabase,
     bool PublishesNotifications,
+    string? ReportStep,
     Func<IFunctionHandler> Handler)
 {
     /// <summary>The placeholder the state machine definition uses for this function's ARN.</summary>
@@ -24,10 +26,10 @@ public static class FunctionCatalog
 {
     public static readonly IReadOnlyList<FunctionDefinition> All =
     [
-        new("Validate", "Compares schema/ with the live database", 512, 60, ConnectsToDatabase: true, PublishesNotifications: false, () => new ValidateHandler()),
-        new("Plan", "Turns the difference into ordered, additive SQL with locks and hazards", 512, 60, ConnectsToDatabase: true, PublishesNotifications: false, () => new PlanHandler()),
-        new("Apply", "Applies the plan under an advisory lock, in one transaction, with retries", 1024, 840, ConnectsToDatabase: true, PublishesNotifications: false, () => new ApplyHandler()),
-        new("VerifyPermissions", "Proves the application role can use what was created", 512, 60, ConnectsToDatabase: true, PublishesNotifications: false, () => new VerifyPermissionsHandler()),
-        new("Notify", "Tells SNS subscribers what happened", 256, 30, ConnectsToDatabase: false, PublishesNotifications: true, () => new NotifyHandler()),
+        new("Validate", "Compares schema/ with the live database", 512, 60, ConnectsToDatabase: true, PublishesNotifications: false, ReportKeys.Validate, () => new ValidateHandler()),
+        new("Plan", "Turns the difference into ordered, additive SQL with locks and hazards", 512, 60, ConnectsToDatabase: true, PublishesNotifications: false, ReportKeys.Plan, () => new PlanHandler()),
+        new("Apply", "Applies the plan under an advisory lock, in one transaction, with retries", 1024, 840, ConnectsToDatabase: true, PublishesNotifications: false, ReportKeys.Apply, () => new ApplyHandler()),
+        new("VerifyPermissions", "Proves the application role can use what was created", 512, 60, ConnectsToDatabase: true, PublishesNotifications: false, ReportKeys.VerifyPermissions, () => new VerifyPermissionsHandler()),
+        new("Notify", "Tells SNS subscribers what happened", 256, 30, ConnectsToDatabase: false, PublishesNotifications: true, ReportStep: null, () => new NotifyHandler()),
     ];
 }

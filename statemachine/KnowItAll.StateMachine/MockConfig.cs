@@ -6,6 +6,9 @@ namespace KnowItAll.StateMachine;
 /// <summary>
 /// An AWS Step Functions Local mock configuration: StateMachines → name → TestCases → case → state → response
 /// name, and MockedResponses → name → attempt range ("0", "1-2") → Return or Throw.
+/// A Lambda function task's Return is the Invoke response, <c>{"StatusCode": 200, "Payload": ...}</c>, as in AWS's
+/// format; the task's result is its Payload, and a response with FunctionError fails the task as Lambda's error does.
+/// A Return without StatusCode is taken as the result itself, as earlier configs of this project wrote it.
 /// </summary>
 public sealed class MockConfig
 {
@@ -48,6 +51,7 @@ public sealed class MockConfig
                 if (response is not JsonObject r || r.ContainsKey("Return") == r.ContainsKey("Throw"))
                     throw new DefinitionException($"mock config: response '{name}' attempt '{range}' needs exactly one of Return or Throw");
                 var thrown = r["Throw"] as JsonObject;
+                if (r["Return"] is JsonObject invoke && invoke.ContainsKey("StatusCode")) CheckInvokeResponse(invoke, $"mock config: response '{name}' attempt '{range}'");
                 list.Add((from, to, r["Return"]?.DeepClone(), thrown?["Error"]?.GetValue<string>(), thrown?["Cause"]?.GetValue<string>()));
             }
             responses[name] = list;
@@ -68,15 +72,39 @@ public sealed class MockConfig
         return new MockConfig(cases, responses);
     }
 
-    /// <summary>The mocked result of one attempt (0 = the first); a Throw becomes the task's failure.</summary>
-    public JsonNode? Respond(string responseName, int attempt)
+    /// <summary>
+    /// The mocked result of one attempt (0 = the first); a Throw becomes the task's failure. For a Lambda function
+    /// task, an Invoke response gives its Payload, or fails with the function's error.
+    /// </summary>
+    public JsonNode? Respond(string responseName, int attempt, bool lambdaFunction)
     {
         foreach (var (from, to, value, error, cause) in _responses[responseName])
         {
             if (attempt < from || attempt > to) continue;
             if (error is not null) throw new TaskFailedException(error, cause ?? "");
-            return value?.DeepClone();
+            if (!lambdaFunction || value is not JsonObject invoke || !invoke.ContainsKey("StatusCode")) return value?.DeepClone();
+            var payload = invoke["Payload"];
+            // Step Functions names a function error after the payload's errorType and passes the payload as the cause.
+            if (invoke.ContainsKey("FunctionError"))
+                throw new TaskFailedException(payload!["errorType"]!.GetValue<string>(), payload.ToJsonString(Compact));
+            return payload?.DeepClone();
         }
         throw new StatesException(StatesErrors.Runtime, $"mock response '{responseName}' has nothing for attempt {attempt}");
+    }
+
+    private static readonly JsonSerializerOptions Compact = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static readonly string[] InvokeResponseFields = ["StatusCode", "Payload", "FunctionError", "ExecutedVersion", "LogResult"];
+
+    private static void CheckInvokeResponse(JsonObject invoke, string where)
+    {
+        foreach (var (key, _) in invoke)
+            if (!InvokeResponseFields.Contains(key))
+                throw new DefinitionException($"{where}: '{key}' is not a field of a Lambda Invoke response (fields: {string.Join(", ", InvokeResponseFields)})");
+        if (invoke["StatusCode"] is not JsonValue code || code.GetValueKind() != JsonValueKind.Number)
+            throw new DefinitionException($"{where}: StatusCode must be a number, as Lambda's Invoke response has it");
+        if (!invoke.ContainsKey("Payload")) throw new DefinitionException($"{where}: a Lambda Invoke response needs a Payload");
+        if (invoke.ContainsKey("FunctionError") && (invoke["Payload"] as JsonObject)?["errorType"] is not JsonValue)
+            throw new DefinitionException($"{where}: a response with FunctionError needs a Payload with errorType, as a function's error body has");
     }
 }

@@ -45,6 +45,7 @@ public sealed class StateMachineExecutor(StateMachineDefinition definition, ITas
         string? error = null, cause = null;
         try
         {
+            if (Quotas.Utf8Size(input) is var inputBytes and > Quotas.MaxPayloadBytes) throw Quotas.InputTooLarge("The execution input", inputBytes);
             output = await run.ExecuteAsync(definition, input?.DeepClone(), timeout.Token);
             status = ExecutionStatus.Succeeded;
             run.Record("ExecutionSucceeded", null, new JsonObject { ["output"] = Json(output) });
@@ -83,6 +84,8 @@ public sealed class StateMachineExecutor(StateMachineDefinition definition, ITas
             HistoryEvent e;
             lock (_history)
             {
+                if (_history.Count >= Quotas.MaxHistoryEvents - 1 && type is not ("ExecutionSucceeded" or "ExecutionFailed" or "ExecutionTimedOut" or "ExecutionAborted"))
+                    throw Quotas.HistoryFull();
                 e = new HistoryEvent(_history.Count + 1, _history.Count, _options.Time.GetUtcNow(), type, state, details);
                 _history.Add(e);
             }
@@ -140,11 +143,13 @@ public sealed class StateMachineExecutor(StateMachineDefinition definition, ITas
                 try
                 {
                     var parameters = state.Parameters?.Evaluate(effective, Context(state, entered, attempt), where) ?? effective;
+                    if (state.Parameters is not null && Quotas.Utf8Size(parameters) is var parameterBytes and > Quotas.MaxPayloadBytes)
+                        throw Quotas.InputTooLarge($"The input of state/task '{state.Name}' after Parameters", parameterBytes);
                     var result = state.Type == "Parallel" ? await BranchesAsync(state, parameters, ct) : await TaskAsync(state, parameters, attempt, ct);
                     if (state.ResultSelector is not null) result = state.ResultSelector.Evaluate(result, Context(state, entered, attempt), where);
                     return (Exit(state, Output(state, Place(state, raw, result, where), where)), state.End ? null : state.Next);
                 }
-                catch (StatesException e) when (e.Error != StatesErrors.Runtime)
+                catch (StatesException e) when (!e.Terminal)
                 {
                     var retrier = state.Retry.Select((r, i) => (r, i)).FirstOrDefault(x => Matches(x.r.ErrorEquals, e.Error));
                     if (retrier.r is { } r && attempts[retrier.i] < r.MaxAttempts)
@@ -174,9 +179,15 @@ public sealed class StateMachineExecutor(StateMachineDefinition definition, ITas
             if (state.TimeoutSeconds is { } seconds) timeout.CancelAfter(TimeSpan.FromSeconds(seconds));
             try
             {
-                var result = Mocks is not null && Mocks.TryGetValue(state.Name, out var response)
-                    ? _options.Mocks!.Respond(response, attempt)
-                    : await owner._invoker.InvokeAsync(state.Resource, parameters, new TaskContext(arn, state.Name, attempt), timeout.Token);
+                JsonNode? result;
+                string? response = null;
+                var mocked = Mocks?.TryGetValue(state.Name, out response) == true;
+                if (mocked) result = _options.Mocks!.Respond(response!, attempt, lambda);
+                else result = await owner._invoker.InvokeAsync(state.Resource, parameters, new TaskContext(arn, state.Name, attempt), timeout.Token);
+                var bytes = Quotas.Utf8Size(result);
+                // A mocked response is what Lambda answered; an invoked function's answer still has to pass Lambda's own quota.
+                if (lambda && !mocked && bytes > Quotas.MaxLambdaResponseBytes) throw Quotas.LambdaResponseOverQuota();
+                if (bytes > Quotas.MaxPayloadBytes) throw Quotas.ResultTooLarge(state.Resource);
                 Record($"{prefix}Succeeded", state.Name, new JsonObject { ["output"] = Json(result) });
                 return result;
             }
@@ -185,7 +196,7 @@ public sealed class StateMachineExecutor(StateMachineDefinition definition, ITas
                 Record($"{prefix}TimedOut", state.Name, new JsonObject { ["error"] = StatesErrors.Timeout, ["cause"] = $"the task ran longer than {state.TimeoutSeconds} s" });
                 throw new StatesException(StatesErrors.Timeout, $"state '{state.Name}' ran longer than {state.TimeoutSeconds} s");
             }
-            catch (StatesException e) when (e.Error != StatesErrors.Runtime)
+            catch (StatesException e) when (!e.Terminal)
             {
                 Record($"{prefix}Failed", state.Name, new JsonObject { ["error"] = e.Error, ["cause"] = e.Cause });
                 throw;
@@ -210,6 +221,7 @@ public sealed class StateMachineExecutor(StateMachineDefinition definition, ITas
 
         private JsonNode? Exit(StateDefinition state, JsonNode? output)
         {
+            if (Quotas.Utf8Size(output) > Quotas.MaxPayloadBytes) throw Quotas.OutputTooLarge(state.Name);
             if (state.Type != "Fail") Record($"{state.Type}StateExited", state.Name, new JsonObject { ["name"] = state.Name, ["output"] = Json(output) });
             return output;
         }

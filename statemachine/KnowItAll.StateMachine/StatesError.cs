@@ -12,13 +12,20 @@ public static class StatesErrors
     public const string ParameterPathFailure = "States.ParameterPathFailure";
     public const string NoChoiceMatched = "States.NoChoiceMatched";
     public const string BranchFailed = "States.BranchFailed";
+    public const string DataLimitExceeded = "States.DataLimitExceeded";
 }
 
 /// <summary>An error raised while running a state: a name Retry and Catch match on, and a cause.</summary>
-public class StatesException(string error, string cause) : Exception($"{error}: {cause}")
+public class StatesException(string error, string cause, bool terminal = false) : Exception($"{error}: {cause}")
 {
     public string Error { get; } = error;
     public string Cause { get; } = cause;
+
+    /// <summary>
+    /// Fails the execution past every Retry and Catch: States.Runtime, and the quota failures AWS raises outside a
+    /// task (a state's input or output over the payload quota, the history quota).
+    /// </summary>
+    public bool Terminal { get; } = terminal || error == StatesErrors.Runtime;
 }
 
 /// <summary>A task's own failure, thrown by an <see cref="ITaskInvoker"/>.</summary>

@@ -1,3 +1,4 @@
+using KnowItAll.Testing;
 using System.Diagnostics;
 using KnowItAll.Migrations;
 using KnowItAll.Migrations.Desired;
@@ -23,7 +24,7 @@ public static class ScaleBenchmark
         {
             var source = SyntheticSchema.Build(size);
             var db = await server.CreateDatabaseAsync($"scale_{size}");
-            await using var dataSource = NpgsqlDataSource.Create(db);
+            await using var dataSource = KnowItAll.Migrations.Connections.CreateDataSource(db);
             var options = new MigrationOptions { RunBy = "benchmark", StatementTimeout = TimeSpan.FromMinutes(30) };
 
             var coldEmpty = await Timing.RunAsync("cold empty", runs, async () =>
@@ -63,7 +64,7 @@ public static class ScaleBenchmark
         return string.Join('\n', rows);
     }
 
-    private static async Task PgDumpAsync(EmbeddedPostgres server, string database)
+    internal static async Task PgDumpAsync(EmbeddedPostgres server, string database)
     {
         var info = new ProcessStartInfo(Path.Combine(EmbeddedPostgres.FindBinaries()!, "pg_dump"))
         {

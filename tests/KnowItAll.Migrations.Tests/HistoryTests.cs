@@ -18,7 +18,7 @@ public sealed class HistoryTests(PostgresFixture pg)
         var rerun = await engine.ApplyAsync(new ApplyRequest());
         Assert.True(rerun.Changed);
         Assert.Equal("failed", await PostgresFixture.ScalarAsync<string>(db, $"SELECT outcome FROM knowitall_migrations.history WHERE id = {applied.HistoryId}"));
-        Assert.Contains("statements after the transaction not applied",
+        Assert.Contains("were not done",
             await PostgresFixture.ScalarAsync<string>(db, $"SELECT error FROM knowitall_migrations.history WHERE id = {applied.HistoryId}"));
         Assert.NotNull(await PostgresFixture.ScalarAsync<DateTime?>(db, $"SELECT finished_at FROM knowitall_migrations.history WHERE id = {applied.HistoryId}"));
 

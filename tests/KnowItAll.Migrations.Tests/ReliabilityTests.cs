@@ -70,6 +70,12 @@ public sealed class ReliabilityTests(PostgresFixture pg, ITestOutputHelper outpu
                 Assert.Equal(["applied", "applying"], outcomes);
                 var remaining = (await engine.PlanAsync()).Statements;
                 Assert.All(remaining, s => Assert.False(s.Transactional, $"after a kill at {point}, {s.ObjectName} is still pending"));
+                // knowitall history tells the truth: nobody is applying; the run failed, naming what it did not do.
+                var settled = (await engine.HistoryAsync())[0];
+                Assert.Equal("failed", settled.Outcome);
+                Assert.NotNull(settled.SettledAt);
+                Assert.Contains("interrupted after its transaction committed", settled.Error);
+                Assert.Contains(remaining[0].ObjectName, settled.Error);
             }
 
             var rerun = await engine.ApplyAsync(new ApplyRequest());
@@ -79,6 +85,33 @@ public sealed class ReliabilityTests(PostgresFixture pg, ITestOutputHelper outpu
             Assert.Equal("applied", (await HistoryOutcomesAsync(db))[^1]);
         }
         output.WriteLine($"fault injection: {tried} kill points of {plan.Statements.Count} statements ({inTransaction} in the transaction) tried, {tried} converged");
+    }
+
+    [Fact]
+    public async Task A_run_killed_after_its_last_statement_is_settled_as_applied_and_a_live_run_is_left_alone()
+    {
+        var db = await SchemaEdits.AppliedTutorDatabaseAsync(pg);
+        await PostgresFixture.ExecuteAsync(db, SchemaEdits.SeedRows);
+        var engine = Engines.For(db, NewSchema());
+        var applied = await engine.ApplyAsync(new ApplyRequest());
+        Assert.Contains(applied.Plan.Statements, s => !s.Transactional);
+        // What a kill between the last concurrent statement and the history update leaves behind.
+        await PostgresFixture.ExecuteAsync(db, "UPDATE knowitall_migrations.history SET outcome = 'applying', finished_at = NULL WHERE outcome = 'applied' AND changes > 0");
+
+        // While another session holds the run lock, the run is really in progress: shown as it is.
+        await using (var holder = new NpgsqlConnection(db))
+        {
+            await holder.OpenAsync();
+            await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock(hashtextextended('knowitall:public', 0))", holder)) await take.ExecuteNonQueryAsync();
+            Assert.Equal("applying", (await engine.HistoryAsync())[0].Outcome);
+        }
+
+        var history = await engine.HistoryAsync();
+        Assert.Equal("applied", history[0].Outcome);
+        Assert.NotNull(history[0].SettledAt);
+        Assert.NotNull(history[0].FinishedAt);
+        Assert.Null(history[0].Error);
+        Assert.Equal(0L, await PostgresFixture.ScalarAsync<long>(db, "SELECT count(*) FROM knowitall_migrations.history WHERE outcome = 'applying'"));
     }
 
     [Fact]

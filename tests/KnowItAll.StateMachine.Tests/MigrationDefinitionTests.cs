@@ -49,8 +49,10 @@ public sealed class MigrationDefinitionTests
         Assert.Equal(outcome, output["outcome"]!.GetValue<string>());
         Assert.Equal(JsonNode.Parse(input)!["action"]!.GetValue<string>(), output["action"]!.GetValue<string>());
         Assert.NotNull(output["dry_run"]);
-        Assert.NotNull(output["validate"]);
-        Assert.NotNull(output["notify"]);
+        // Each step's result is the function's digest: the mocked Invoke response's Payload, not the response.
+        Assert.NotNull(output["validate"]!["schema_valid"]);
+        Assert.Null(output["validate"]!["StatusCode"]);
+        Assert.NotNull(output["notify"]!["subject"]);
         if (outcome is "APPLIED") Assert.NotNull(output["verify_permissions"]);
         Assert.DoesNotContain("Apply Migration", outcome is "APPLIED" ? [] : visited);
     }
@@ -72,6 +74,32 @@ public sealed class MigrationDefinitionTests
         Assert.Contains(cause, result.Cause);
         Assert.Contains("Notify Failure", visited);
         Assert.Equal("Migration Failed", visited[^1]);
+    }
+
+    [Fact]
+    public async Task A_300_kb_validate_result_fails_the_execution_with_DataLimitExceeded_after_notifying()
+    {
+        var (result, visited, _) = await RunAsync("ValidateResultTooLarge", """{"action": "apply"}""");
+
+        Assert.Equal(ExecutionStatus.Failed, result.Status);
+        Assert.Equal(StatesErrors.DataLimitExceeded, result.Error);
+        Assert.Contains("knowitall-test-Validate' returned a result with a size exceeding", result.Cause);
+        var failed = result.History.Single(e => e.Type == "LambdaFunctionFailed");
+        Assert.Equal("Validate Schema", failed.StateName);
+        Assert.Equal(StatesErrors.DataLimitExceeded, failed.Details["error"]!.GetValue<string>());
+        Assert.Equal(["Check Input", "Normalize Input", "Validate Schema", "Notify Failure", "Migration Failed"], visited);
+        Assert.All(result.History, e => Assert.True(e.Details.ToJsonString().Length < 8_192, $"event {e.Id} ({e.Type}) carries the oversized result"));
+    }
+
+    [Fact]
+    public void Every_test_case_of_the_mock_config_has_an_execution_input()
+    {
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(Root, "statemachine", "mocks", "migration.mock.json")))!;
+        var inputs = JsonNode.Parse(File.ReadAllText(Path.Combine(Root, "statemachine", "mocks", "migration.inputs.json")))!["knowitall-migration"]!.AsObject();
+        var cases = config["StateMachines"]!["knowitall-migration"]!["TestCases"]!.AsObject().Select(c => c.Key).ToList();
+
+        Assert.Equal(cases.Order(), inputs.Select(i => i.Key).Order());
+        Assert.All(inputs, i => Assert.NotNull(i.Value!["action"]));
     }
 
     [Fact]

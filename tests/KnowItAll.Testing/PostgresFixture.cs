@@ -95,5 +95,5 @@ public static class Repo
 public static class Engines
 {
     public static MigrationEngine For(string connectionString, SchemaSource source, MigrationOptions? options = null) =>
-        new(NpgsqlDataSource.Create(connectionString), source, options ?? new MigrationOptions { RunBy = "tests" });
+        new(KnowItAll.Migrations.Connections.CreateDataSource(connectionString), source, options ?? new MigrationOptions { RunBy = "tests" });
 }

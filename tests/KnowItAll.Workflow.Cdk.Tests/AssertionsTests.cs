@@ -44,4 +44,67 @@ public sealed class AssertionsTests(SynthesizedApp app)
             Assert.Equal(env == "prod" ? 1 : 0, approvals.Count);
         }
     }
+
+    [Fact]
+    public void Reports_go_to_a_private_encrypted_expiring_bucket_and_each_function_writes_only_its_own_step()
+    {
+        var stack = app.Stacks["prod"].Workflow;
+        var template = Template.FromStack(stack);
+
+        template.HasResourceProperties("AWS::S3::Bucket", new Dictionary<string, object>
+        {
+            ["BucketEncryption"] = Match.ObjectLike(new Dictionary<string, object>
+            {
+                ["ServerSideEncryptionConfiguration"] = Match.ArrayWith([Match.ObjectLike(new Dictionary<string, object>
+                {
+                    ["ServerSideEncryptionByDefault"] = new Dictionary<string, object> { ["SSEAlgorithm"] = "AES256" },
+                })]),
+            }),
+            ["PublicAccessBlockConfiguration"] = new Dictionary<string, object>
+            {
+                ["BlockPublicAcls"] = true, ["BlockPublicPolicy"] = true, ["IgnorePublicAcls"] = true, ["RestrictPublicBuckets"] = true,
+            },
+            ["LifecycleConfiguration"] = new Dictionary<string, object>
+            {
+                ["Rules"] = Match.ArrayWith([Match.ObjectLike(new Dictionary<string, object> { ["ExpirationInDays"] = 90, ["Status"] = "Enabled" })]),
+            },
+        });
+        // TLS only: a bucket policy denies every request without aws:SecureTransport.
+        template.HasResourceProperties("AWS::S3::BucketPolicy", new Dictionary<string, object>
+        {
+            ["PolicyDocument"] = Match.ObjectLike(new Dictionary<string, object>
+            {
+                ["Statement"] = Match.ArrayWith([Match.ObjectLike(new Dictionary<string, object>
+                {
+                    ["Effect"] = "Deny", ["Action"] = "s3:*",
+                    ["Condition"] = new Dictionary<string, object> { ["Bool"] = new Dictionary<string, object> { ["aws:SecureTransport"] = "false" } },
+                })]),
+            }),
+        });
+        template.HasOutput("ReportBucketName", new Dictionary<string, object>());
+
+        var json = app.Template("KnowItAll-Workflow-prod");
+        var bucketId = SynthesizedApp.Resources(json, "AWS::S3::Bucket").Single().Id;
+        foreach (var definition in KnowItAll.Workflow.Functions.FunctionCatalog.All)
+        {
+            var function = SynthesizedApp.Resources(json, "AWS::Lambda::Function").Single(f => f.Resource["Properties"]!["Handler"]!.GetValue<string>() == definition.Name).Resource;
+            var variables = function["Properties"]!["Environment"]!["Variables"]!.AsObject();
+            Assert.Equal(definition.ReportStep is not null, variables.ContainsKey("REPORT_BUCKET"));
+            var s3 = SynthesizedApp.Resources(json, "AWS::IAM::Policy")
+                .Where(p => p.Resource["Properties"]!["Roles"]!.ToJsonString().Contains(definition.Name + "ServiceRole", StringComparison.Ordinal))
+                .SelectMany(p => p.Resource["Properties"]!["PolicyDocument"]!["Statement"]!.AsArray())
+                .Where(st => st!["Action"]!.ToJsonString().Contains("s3:", StringComparison.Ordinal)).ToList();
+            if (definition.ReportStep is not { } step)
+            {
+                Assert.Empty(s3);
+                continue;
+            }
+            var statement = Assert.Single(s3)!;
+            Assert.Equal("s3:PutObject", statement["Action"]!.GetValue<string>());
+            var resources = statement["Resource"]!.ToJsonString();
+            Assert.Contains(bucketId, resources);
+            foreach (var pattern in KnowItAll.Migrations.Reporting.ReportKeys.WrittenBy(step)) Assert.Contains("/" + pattern, resources);
+            Assert.Equal(KnowItAll.Migrations.Reporting.ReportKeys.WrittenBy(step).Count, statement["Resource"] is System.Text.Json.Nodes.JsonArray many ? many.Count : 1);
+        }
+    }
 }

@@ -66,9 +66,18 @@ public sealed class CliTests(PostgresFixture pg)
         var history = await RunAsync("history", "--connection", db, "--schema", schema, "--json");
         Assert.Equal(ExitCodes.Success, history.Exit);
         using (var json = JsonDocument.Parse(history.Out))
-            Assert.Equal(["no_changes", "applied"], json.RootElement.EnumerateArray().Select(r => r.GetProperty("outcome").GetString()!).ToArray());
+        {
+            var runs = json.RootElement.EnumerateArray().ToList();
+            Assert.Equal(["no_changes", "applied"], runs.Select(r => r.GetProperty("outcome").GetString()));
+            Assert.Equal(hash, runs[1].GetProperty("plan_hash").GetString());
+        }
+        var table = await RunAsync("history", "--connection", db, "--schema", schema);
+        Assert.Contains("applied", table.Out);
+        Assert.Contains("no_changes", table.Out);
+        Assert.Contains(hash[..12], table.Out);
+        Assert.Equal(ExitCodes.Failure, (await RunAsync("history", "--limit", "0", "--connection", db, "--schema", schema)).Exit);
 
-        foreach (var output in new[] { pending, plan, dry, apply, valid, verify, again, history })
+        foreach (var output in new[] { pending, plan, dry, apply, valid, verify, again, history, table })
         {
             Assert.DoesNotContain(pg.Password, output.Out + output.Err);
             Assert.DoesNotContain(db, output.Out + output.Err);

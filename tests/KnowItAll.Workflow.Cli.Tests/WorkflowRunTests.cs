@@ -121,6 +121,26 @@ public sealed class WorkflowRunTests(PostgresFixture pg)
     }
 
     [Fact]
+    public async Task The_statement_timeout_reaches_the_functions()
+    {
+        var db = await pg.NewDatabaseAsync();
+        await PostgresFixture.ExecuteAsync(db, "CREATE TABLE big (id int, v text); INSERT INTO big SELECT g, md5(g::text) FROM generate_series(1, 300000) g");
+        using var schema = TempSchema.Only("10_big.sql", "CREATE TABLE big (id int, v text);\nCREATE INDEX big_v ON big (v);");
+
+        var (exit, failed, _) = await RunAsync(db, "--action", "apply", "--schema", schema.Path, "--statement-timeout-ms", "5");
+
+        Assert.Equal(1, exit);
+        Assert.Equal("FAILED", failed["status"]!.GetValue<string>());
+        Assert.Contains("statement timeout", failed["cause"]!.GetValue<string>());
+        Assert.Null(await PostgresFixture.ScalarAsync<string>(db, "SELECT to_regclass('public.big_v')::text"));
+
+        var (ok, applied, _) = await RunAsync(db, "--action", "apply", "--schema", schema.Path);
+        Assert.Equal(0, ok);
+        Assert.Equal("APPLIED", Outcome(applied));
+        Assert.Equal("big_v", await PostgresFixture.ScalarAsync<string>(db, "SELECT to_regclass('public.big_v')::text"));
+    }
+
+    [Fact]
     public async Task A_mock_config_test_case_runs_without_a_database()
     {
         var stdout = new StringWriter();

@@ -96,6 +96,46 @@ public sealed class AwsProtocolTests(PostgresFixture pg, MotoServer moto) : ICla
     }
 
     [Fact]
+    public async Task Full_reports_go_to_s3_by_execution_and_plan_hash_and_the_state_names_them()
+    {
+        await Moto.AwsAsync("s3api", "create-bucket", "--bucket", "knowitall-reports");
+        var db = await pg.NewDatabaseAsync();
+        using var http = new HttpClient();
+        var output = new StringWriter();
+        var environment = Environment with { SchemaDirectory = Repo.SchemaDirectory };
+        var store = new S3ReportStore(http, new AwsRequestSigner(TestKeys), environment, "knowitall-reports", "staging/");
+        await using var services = new FunctionServices(environment, new StaticCredentials(db), new StdoutPublisher(output), store, output);
+        var host = new FunctionHost(services, output);
+
+        var outcome = await host.InvokeAsync("Plan", """{"action":"apply","execution_name":"build-42"}""", new InvocationContext("req-s3"));
+
+        Assert.True(outcome.Succeeded, outcome.ErrorMessage);
+        var digest = JsonNode.Parse(outcome.OutputJson!)!;
+        var hash = digest["plan_hash"]!.GetValue<string>();
+        Assert.Equal("s3://knowitall-reports/staging/executions/build-42/plan.json", digest["report"]!["location"]!.GetValue<string>());
+        var listed = JsonNode.Parse(await Moto.AwsAsync("s3api", "list-objects-v2", "--bucket", "knowitall-reports"))!["Contents"]!.AsArray()
+            .Select(o => o!["Key"]!.GetValue<string>()).Order().ToList();
+        Assert.Equal(["staging/executions/build-42/plan.json", $"staging/plans/{hash}.json"], listed);
+
+        // Read back over HTTP, signed: the whole plan, every statement with its SQL, not the digest's first few.
+        var report = JsonNode.Parse(await store.ReadAsync($"plans/{hash}.json", CancellationToken.None))!;
+        Assert.Equal("knowitall-report/1", report["format"]!.GetValue<string>());
+        Assert.Equal("build-42", report["execution_name"]!.GetValue<string>());
+        var statements = report["result"]!["statements"]!.AsArray();
+        Assert.Equal(digest["statement_count"]!.GetValue<int>(), statements.Count);
+        Assert.All(statements, s => Assert.False(string.IsNullOrEmpty(s!["sql"]!.GetValue<string>())));
+        Assert.Null(await store.ReadAsync("executions/nobody/plan.json", CancellationToken.None));
+        Assert.DoesNotContain(pg.Password, output.ToString() + outcome.OutputJson);
+
+        // A bucket that is not there: a named error that says which object could not be written.
+        var nowhere = new S3ReportStore(http, new AwsRequestSigner(TestKeys), environment, "no-such-bucket", "");
+        var error = await Assert.ThrowsAsync<KnowItAll.Migrations.MigrationException>(() => nowhere.WriteAsync("executions/x/plan.json", [1], CancellationToken.None));
+        Assert.Equal("Migration.ReportStoreFailed", error.ErrorName);
+        Assert.Contains("s3://no-such-bucket/executions/x/plan.json", error.Message);
+        Assert.Contains("NoSuchBucket", error.Message);
+    }
+
+    [Fact]
     public async Task The_signature_matches_botocore_for_the_same_request()
     {
         var clock = new Mock<TimeProvider>();
@@ -134,5 +174,67 @@ public sealed class AwsProtocolTests(PostgresFixture pg, MotoServer moto) : ICla
         Assert.Contains($"SignedHeaders={lines[1]}", ours);
         Assert.EndsWith($"Signature={lines[0]}", ours);
         Assert.StartsWith("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261124/eu-west-1/secretsmanager/aws4_request", ours);
+    }
+
+    [Fact]
+    public async Task The_s3_put_signature_matches_botocore_for_the_same_object()
+    {
+        var clock = new Mock<TimeProvider>();
+        clock.Setup(c => c.GetUtcNow()).Returns(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
+        var captured = new CapturingHandler();
+        using var http = new HttpClient(captured);
+        var environment = new FunctionEnvironment { Region = "eu-west-1", EnvironmentName = "prod" };
+        var store = new S3ReportStore(http, new AwsRequestSigner(TestKeys, clock.Object), environment, "tutor-reports", "prod");
+
+        var location = await store.WriteAsync("plans/abc123.json", Encoding.UTF8.GetBytes("{\"a\":1}"), CancellationToken.None);
+
+        Assert.Equal("s3://tutor-reports/prod/plans/abc123.json", location.Location);
+        var request = captured.Requests.Single();
+        Assert.Equal("https://tutor-reports.s3.eu-west-1.amazonaws.com/prod/plans/abc123.json", request.RequestUri!.ToString());
+        var ours = request.Headers.GetValues("Authorization").Single();
+
+        const string script = """
+            import hashlib
+            from botocore.auth import S3SigV4Auth
+            from botocore.awsrequest import AWSRequest
+            from botocore.credentials import Credentials
+            body = b'{"a":1}'
+            req = AWSRequest(method="PUT", url="https://tutor-reports.s3.eu-west-1.amazonaws.com/prod/plans/abc123.json", data=body,
+                             headers={"Content-Type": "application/json", "X-Amz-Content-SHA256": hashlib.sha256(body).hexdigest()})
+            auth = S3SigV4Auth(Credentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"), "s3", "eu-west-1")
+            req.context["timestamp"] = "20261124T120000Z"
+            auth._modify_request_before_signing(req)
+            canonical = auth.canonical_request(req)
+            print(auth.signature(auth.string_to_sign(req, canonical), req))
+            print(auth.signed_headers(auth.headers_to_sign(req)))
+            """;
+        var lines = await PythonAsync(script);
+
+        Assert.Contains($"SignedHeaders={lines[1]}", ours);
+        Assert.EndsWith($"Signature={lines[0]}", ours);
+    }
+
+    private static async Task<string[]> PythonAsync(string script)
+    {
+        var info = new ProcessStartInfo("python3") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add("-");
+        using var python = Process.Start(info)!;
+        await python.StandardInput.WriteAsync(script);
+        python.StandardInput.Close();
+        var lines = (await python.StandardOutput.ReadToEndAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        await python.WaitForExitAsync();
+        Assert.True(python.ExitCode == 0, await python.StandardError.ReadToEndAsync());
+        return lines;
+    }
+
+    private sealed class CapturingHandler : HttpMessageHandler
+    {
+        public List<HttpRequestMessage> Requests { get; } = [];
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Requests.Add(request);
+            return Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.OK));
+        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using KnowItAll.Migrations.Json;
+using KnowItAll.Migrations.Planning;
 using Npgsql;
 using static KnowItAll.Migrations.Identifier;
 
@@ -28,9 +29,70 @@ internal sealed class HistoryStore(MigrationOptions options)
                 lock_retries integer NOT NULL,
                 run_by text NOT NULL,
                 error text
-            )
+            );
+            ALTER TABLE {Table} ADD COLUMN IF NOT EXISTS settled_at timestamptz
             """, connection);
         await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>
+    /// Settles the runs a kill left <c>applying</c>: their transaction committed (the row commits with it), and
+    /// only the statements that run outside it may be missing. Called under the run lock with a plan computed
+    /// from the catalog just now: a leftover statement is done when that plan no longer needs its object. All
+    /// done: <c>applied</c>; otherwise <c>failed</c>, naming what was not done (the new plan does it again).
+    /// </summary>
+    public async Task<IReadOnlyList<long>> SettleAsync(NpgsqlConnection connection, MigrationPlan now, DateTimeOffset at, CancellationToken ct)
+    {
+        var open = new List<(long Id, string Statements)>();
+        await using (var select = new NpgsqlCommand($"SELECT id, statements::text FROM {Table} WHERE outcome = 'applying' AND target_schema = $1 ORDER BY id", connection))
+        {
+            select.Parameters.Add(new NpgsqlParameter { Value = options.TargetSchema });
+            await using var reader = await select.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) open.Add((reader.GetInt64(0), reader.GetString(1)));
+        }
+        var needed = now.Statements.Select(s => (s.Kind, s.ObjectName)).ToHashSet();
+        foreach (var (id, json) in open)
+        {
+            var statements = JsonSerializer.Deserialize(json, MigrationJsonContext.Default.IReadOnlyListPlannedStatement) ?? [];
+            var undone = statements.Where(s => !s.Transactional && needed.Contains((s.Kind, s.ObjectName))).ToList();
+            var error = undone.Count == 0 ? null :
+                $"interrupted after its transaction committed: {undone.Count} statement(s) outside the transaction were not done " +
+                $"({string.Join(", ", undone.Take(10).Select(s => $"{s.Kind.ToWire()} {s.ObjectName}"))}{(undone.Count > 10 ? ", …" : "")}); a later run plans them again";
+            await using var update = new NpgsqlCommand(
+                $"UPDATE {Table} SET outcome = $1, finished_at = coalesce(finished_at, $2), settled_at = $2, error = $3 WHERE id = $4 AND outcome = 'applying'", connection);
+            update.Parameters.Add(new NpgsqlParameter { Value = undone.Count == 0 ? "applied" : "failed" });
+            update.Parameters.Add(new NpgsqlParameter { Value = at });
+            update.Parameters.Add(new NpgsqlParameter { Value = (object?)error ?? DBNull.Value });
+            update.Parameters.Add(new NpgsqlParameter { Value = id });
+            await update.ExecuteNonQueryAsync(ct);
+        }
+        return open.Select(o => o.Id).ToList();
+    }
+
+    /// <summary>The newest runs first; empty when no run ever wrote history.</summary>
+    public async Task<IReadOnlyList<HistoryRow>> ReadAsync(NpgsqlConnection connection, int limit, CancellationToken ct)
+    {
+        await using (var exists = new NpgsqlCommand("SELECT to_regclass($1) IS NOT NULL", connection))
+        {
+            exists.Parameters.Add(new NpgsqlParameter { Value = Table });
+            if (!(bool)(await exists.ExecuteScalarAsync(ct))!) return [];
+        }
+        await using var command = new NpgsqlCommand($"""
+            SELECT id, started_at, finished_at, settled_at, target_schema, plan_hash, schema_fingerprint, outcome, changes, lock_retries, run_by, error
+            FROM {Table} WHERE target_schema = $1 ORDER BY id DESC LIMIT $2
+            """, connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = options.TargetSchema });
+        command.Parameters.Add(new NpgsqlParameter { Value = limit });
+        var rows = new List<HistoryRow>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            rows.Add(new HistoryRow(
+                reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1),
+                reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2),
+                reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3),
+                reader.GetString(4), reader.GetString(5), reader.GetString(6), reader.GetString(7), reader.GetInt32(8), reader.GetInt32(9),
+                reader.GetString(10), reader.IsDBNull(11) ? null : reader.GetString(11)));
+        return rows;
     }
 
     public async Task<long> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, HistoryEntry entry, CancellationToken ct)
@@ -55,52 +117,6 @@ internal sealed class HistoryStore(MigrationOptions options)
         return (long)(await command.ExecuteScalarAsync(ct))!;
     }
 
-    /// <summary>
-    /// A run killed after its transaction committed leaves its row "applying". Runs hold the run lock for their
-    /// whole length, so under it no such row belongs to a live run: it is settled from what the catalog shows,
-    /// "applied" when the desired schema is reached, else "failed" (the statements after the transaction did not
-    /// all run; this or the next run applies what is left).
-    /// </summary>
-    public async Task<int> SettleInterruptedAsync(NpgsqlConnection connection, bool desiredReached, DateTimeOffset now, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand($"""
-            UPDATE {Table} SET outcome = $1, finished_at = $2, error = $3
-            WHERE outcome = 'applying' AND target_schema = $4
-            """, connection);
-        command.Parameters.Add(new NpgsqlParameter { Value = desiredReached ? "applied" : "failed" });
-        command.Parameters.Add(new NpgsqlParameter { Value = now });
-        command.Parameters.Add(new NpgsqlParameter
-        {
-            Value = desiredReached
-                ? "interrupted after its transaction committed; settled by a later run: the catalog shows the desired schema reached"
-                : "interrupted after its transaction committed; settled by a later run: the catalog shows statements after the transaction not applied",
-        });
-        command.Parameters.Add(new NpgsqlParameter { Value = options.TargetSchema });
-        return await command.ExecuteNonQueryAsync(ct);
-    }
-
-    /// <summary>The newest rows of the target schema, or none when no run has made the table yet.</summary>
-    public async Task<IReadOnlyList<HistoryRow>> ReadAsync(NpgsqlConnection connection, int limit, CancellationToken ct)
-    {
-        var rows = new List<HistoryRow>();
-        await using (var exists = new NpgsqlCommand("SELECT to_regclass($1) IS NOT NULL", connection))
-        {
-            exists.Parameters.Add(new NpgsqlParameter { Value = Table });
-            if (!(bool)(await exists.ExecuteScalarAsync(ct))!) return rows;
-        }
-        await using var command = new NpgsqlCommand($"""
-            SELECT id, started_at, finished_at, outcome, changes, plan_hash, run_by, error FROM {Table}
-            WHERE target_schema = $1 ORDER BY id DESC LIMIT $2
-            """, connection);
-        command.Parameters.Add(new NpgsqlParameter { Value = options.TargetSchema });
-        command.Parameters.Add(new NpgsqlParameter { Value = limit });
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-            rows.Add(new HistoryRow(reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1), reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2),
-                reader.GetString(3), reader.GetInt32(4), reader.GetString(5), reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7)));
-        return rows;
-    }
-
     public async Task CompleteAsync(NpgsqlConnection connection, long id, string outcome, DateTimeOffset finishedAt,
         IReadOnlyList<StatementTiming> timings, int lockRetries, string? error, CancellationToken ct)
     {
@@ -115,6 +131,21 @@ internal sealed class HistoryStore(MigrationOptions options)
         await command.ExecuteNonQueryAsync(ct);
     }
 }
+
+/// <summary>One run as <c>knowitall history</c> shows it. <see cref="SettledAt"/>: when a later run settled a run a kill had left <c>applying</c>.</summary>
+public sealed record HistoryRow(
+    long Id,
+    DateTimeOffset StartedAt,
+    DateTimeOffset? FinishedAt,
+    DateTimeOffset? SettledAt,
+    string TargetSchema,
+    string PlanHash,
+    string SchemaFingerprint,
+    string Outcome,
+    int Changes,
+    int LockRetries,
+    string RunBy,
+    string? Error);
 
 internal sealed record HistoryEntry(
     DateTimeOffset StartedAt,

@@ -45,38 +45,12 @@ internal sealed class PlanExecutor(
         }
     }
 
-    /// <summary>
-    /// The newest history rows. When no run holds the run lock, an "applying" row can only be a run that was
-    /// killed, so it is settled first (as the next Apply would) and the history shows the truth.
-    /// </summary>
-    public async Task<IReadOnlyList<HistoryRow>> HistoryAsync(int limit, CancellationToken ct)
-    {
-        await using var connection = await Connections.OpenAsync(dataSource, ct);
-        var rows = await _history.ReadAsync(connection, limit, ct);
-        if (!rows.Any(r => r.Outcome == "applying")) return rows;
-        await using (var tryLock = new NpgsqlCommand("SELECT pg_catalog.pg_try_advisory_lock(pg_catalog.hashtextextended('knowitall:' || $1, 0))", connection))
-        {
-            tryLock.Parameters.Add(new NpgsqlParameter { Value = options.TargetSchema });
-            if (!(bool)(await tryLock.ExecuteScalarAsync(ct))!) return rows;
-        }
-        try
-        {
-            var current = await plan(connection, ct);
-            await _history.SettleInterruptedAsync(connection, desiredReached: !current.HasChanges, time.GetUtcNow(), ct);
-        }
-        finally
-        {
-            await ReleaseRunLockAsync(connection);
-        }
-        return await _history.ReadAsync(connection, limit, ct);
-    }
-
     private async Task<ApplyResult> ApplyUnderLockAsync(NpgsqlConnection connection, ApplyRequest request, IProgress<ApplyProgress>? progress,
         DateTimeOffset startedAt, long started, CancellationToken ct)
     {
         await _history.EnsureAsync(connection, ct);
         var current = await plan(connection, ct);
-        await _history.SettleInterruptedAsync(connection, desiredReached: !current.HasChanges, time.GetUtcNow(), ct);
+        await _history.SettleAsync(connection, current, time.GetUtcNow(), ct);
         if (current.Blocking.Count > 0) throw Blocked(current);
         if (!current.HasChanges)
         {
@@ -221,6 +195,39 @@ internal sealed class PlanExecutor(
         find.Parameters.Add(new NpgsqlParameter { Value = name });
         if (await find.ExecuteScalarAsync(ct) is null) return;
         await ExecuteAsync(connection, null, $"DROP INDEX CONCURRENTLY IF EXISTS {Qualify(options.TargetSchema, name)}", ct);
+    }
+
+    /// <summary>
+    /// The recorded runs, newest first. When no run holds the run lock, runs a kill left <c>applying</c> are settled
+    /// first (from a plan computed now), so the history tells what happened; while a run holds it, its row is
+    /// <c>applying</c> because it is.
+    /// </summary>
+    public async Task<IReadOnlyList<HistoryRow>> HistoryAsync(int limit, CancellationToken ct)
+    {
+        await using var connection = await Connections.OpenAsync(dataSource, ct);
+        try
+        {
+            var rows = await _history.ReadAsync(connection, limit, ct);
+            if (!rows.Any(r => r.Outcome == "applying")) return rows;
+            await using var tryLock = new NpgsqlCommand(
+                "SELECT pg_catalog.pg_try_advisory_lock(pg_catalog.hashtextextended('knowitall:' || $1, 0))", connection);
+            tryLock.Parameters.Add(new NpgsqlParameter { Value = options.TargetSchema });
+            if (!(bool)(await tryLock.ExecuteScalarAsync(ct))!) return rows;
+            try
+            {
+                await _history.EnsureAsync(connection, ct);
+                await _history.SettleAsync(connection, await plan(connection, ct), time.GetUtcNow(), ct);
+            }
+            finally
+            {
+                await ReleaseRunLockAsync(connection);
+            }
+            return await _history.ReadAsync(connection, limit, ct);
+        }
+        catch (Exception e) when (Connections.Unavailable(e) is { } unavailable)
+        {
+            throw unavailable;
+        }
     }
 
     private async Task AcquireRunLockAsync(NpgsqlConnection connection, CancellationToken ct)

@@ -16,6 +16,11 @@ public static partial class ReportKeys
     /// <summary>Every step that writes a report, in workflow order.</summary>
     public static readonly IReadOnlyList<string> Steps = [Validate, Plan, Apply, VerifyPermissions];
 
+    /// <summary>The keys one step writes, as patterns (<c>*</c> is any execution name or plan hash): what its IAM policy allows.</summary>
+    public static IReadOnlyList<string> WrittenBy(string step) => step == Plan
+        ? [$"executions/*/{step}.json", "plans/*.json"]
+        : [$"executions/*/{step}.json"];
+
     public static string ForStep(string executionName, string step)
     {
         if (!IsExecutionName(executionName))

@@ -22,10 +22,11 @@ public static class WorkflowCommands
         var dryRun = new Option<bool>("--dry-run") { Description = "Stop after Plan" };
         var mockConfig = new Option<FileInfo?>("--mock-config") { Description = "AWS Step Functions Local mock config: run a test case without a database" };
         var testCase = new Option<string?>("--test-case") { Description = "Test case of the mock config" };
+        var skipDelays = new Option<bool>("--skip-delays") { Description = "Do not sleep through Retry intervals and Wait states (the history is the same); for mock-config test runs" };
         var definition = new Option<FileInfo>("--definition") { Description = "State machine definition", DefaultValueFactory = _ => new FileInfo(WorkflowDefinition.DefaultPath()) };
         var environment = new Option<string>("--environment") { Description = "Environment name for the ${Environment} placeholder", DefaultValueFactory = _ => "local" };
         var reportDir = ReportDirectoryOption();
-        foreach (var option in new Option[] { input, action, dryRun, mockConfig, testCase, definition, environment, reportDir }) run.Options.Add(option);
+        foreach (var option in new Option[] { input, action, dryRun, mockConfig, testCase, skipDelays, definition, environment, reportDir }) run.Options.Add(option);
 
         run.SetAction(async (result, ct) =>
         {
@@ -38,6 +39,7 @@ public static class WorkflowCommands
                 var mocks = result.GetValue(mockConfig) is { } file ? MockConfig.Load(await File.ReadAllTextAsync(file.FullName, ct)) : null;
                 if (mocks is not null && result.GetValue(testCase) is null) throw new MigrationException(MigrationErrors.InvalidInput, "--mock-config needs --test-case");
                 var executorOptions = WorkflowService.ExecutorOptions() with { Mocks = mocks, TestCase = result.GetValue(testCase) };
+                if (result.GetValue(skipDelays)) executorOptions = executorOptions with { Delay = (_, _) => Task.CompletedTask };
                 var name = $"local-{DateTime.UtcNow:yyyyMMddTHHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
 
                 ExecutionResult execution;
@@ -51,7 +53,7 @@ public static class WorkflowCommands
                 {
                     await using var target = await DatabaseTarget.ResolveAsync(result.GetValue(options.Connection), log, ct);
                     foreach (var secret in new[] { target.Password, target.ConnectionString }) { output.AddSecret(secret); log.AddSecret(secret); }
-                    await using var services = LocalFunctions(result, options, target, env, reports, view);
+                    await using var services = LocalFunctions(result, options, target, env, reports, view, log);
                     var host = new FunctionHost(services, TextWriter.Null);
                     execution = await new StateMachineExecutor(machine, new FunctionTaskInvoker(host, env), executorOptions).RunAsync(executionInput, name, view.OnEvent, ct);
                 }
@@ -115,18 +117,21 @@ public static class WorkflowCommands
 
     /// <summary>The in-process functions, configured as a deployed environment's would be, on the given database.</summary>
     internal static FunctionServices LocalFunctions(ParseResult result, EngineOptions options, DatabaseTarget target, string environment,
-        string reportDirectory, INotificationPublisher publisher)
+        string reportDirectory, INotificationPublisher publisher, TextWriter log)
     {
         var migration = options.ToMigrationOptions(result);
+        var schemaDirectory = KnowItAll.Migrations.Desired.SchemaSource.FromDirectory(result.GetValue(options.Schema)!.FullName).Origin;
         var functionEnvironment = new FunctionEnvironment
         {
-            SchemaDirectory = KnowItAll.Migrations.Desired.SchemaSource.FromDirectory(result.GetValue(options.Schema)!.FullName).Origin,
+            SchemaDirectory = schemaDirectory,
+            OnStaleModel = KnowItAll.Migrations.Desired.StaleModelPolicy.Rebuild,
+            ModelCacheDirectory = ModelCache.Directory(),
             TargetSchema = migration.TargetSchema, AppRole = migration.AppRole,
             LockTimeoutMs = (int)migration.LockTimeout.TotalMilliseconds, LockRetries = migration.MaxLockRetries, EnvironmentName = environment,
             StatementTimeoutMs = (int)migration.StatementTimeout.TotalMilliseconds, ReportDirectory = reportDirectory,
         };
         return new FunctionServices(functionEnvironment, new StaticCredentials(target.ConnectionString), publisher,
-            new DirectoryReportStore(reportDirectory), TextWriter.Null);
+            new DirectoryReportStore(reportDirectory), TextWriter.Null, message => log.WriteLine("note: " + message));
     }
 
     /// <summary>Where local runs keep full reports: <c>--report-dir</c>, by default <c>knowitall-reports/</c> in the working directory.</summary>

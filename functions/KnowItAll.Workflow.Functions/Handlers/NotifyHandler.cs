@@ -22,7 +22,7 @@ public sealed class NotifyHandler : IFunctionHandler
     }
 
     /// <summary>The state machine passes {"state": the execution state, "execution": its ids}; a bare state is accepted too.</summary>
-    private static JsonObject StateOf(JsonObject input)
+    public static JsonObject StateOf(JsonObject input)
     {
         if (input["state"] is not JsonObject state) return input;
         var merged = (JsonObject)state.DeepClone();

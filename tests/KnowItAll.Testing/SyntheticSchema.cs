@@ -1,7 +1,7 @@
 using System.Text;
 using KnowItAll.Migrations.Desired;
 
-namespace KnowItAll.Benchmarks;
+namespace KnowItAll.Testing;
 
 /// <summary>
 /// A deterministic schema of N tables with 10–20 columns each, two indexes, a check, a foreign key to the
@@ -38,5 +38,12 @@ public static class SyntheticSchema
             files.Add(new SchemaFile($"synthetic/{chunk:D3}.sql", sql.ToString()));
         }
         return SchemaSource.FromFiles([.. files]);
+    }
+
+    /// <summary>Writes the schema of <paramref name="tables"/> tables as files under <paramref name="directory"/>, as a person's schema/ would hold them.</summary>
+    public static void WriteTo(string directory, int tables)
+    {
+        foreach (var file in Build(tables).Files)
+            File.WriteAllText(Path.Combine(directory, Path.GetFileName(file.Name)), file.Text);
     }
 }
