@@ -45,7 +45,11 @@ public static class DigestBuilder
         plan.Statements.Count, ChangesByKind(plan.Statements), HazardCounts(plan.Statements), plan.Drift.Count,
         plan.Statements.Take(MaxStatements).Select(Of).ToList(), Math.Max(0, plan.Statements.Count - MaxStatements),
         plan.Drift.Take(MaxListItems).Select(Cut).ToList(), Math.Max(0, plan.Drift.Count - MaxListItems),
-        plan.DurationMs, report);
+        plan.DurationMs, report)
+    {
+        BlockingCount = plan.Blocking.Count,
+        Blocking = plan.Blocking.Take(MaxListItems).Select(h => new BlockingDigest(h.Code.ToWire(), CutOrNull(h.ObjectName), Cut(h.Message))).ToList(),
+    };
 
     public static ApplyDigest Of(ApplyResult result, ReportLocation? report) => new(
         result.Success, result.Changed, result.PlanHash, result.SchemaFingerprint, result.StatementsExecuted,
