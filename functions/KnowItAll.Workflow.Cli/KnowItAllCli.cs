@@ -13,11 +13,15 @@ namespace KnowItAll.Workflow.Cli;
 /// </summary>
 public static class KnowItAllCli
 {
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
+    public static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default) =>
+        RunAsync(args, stdout, stderr, Console.In, cancellationToken);
+
+    /// <summary>With the standard input to read answers from (workflow approve, workflow run --require-approval).</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, TextReader stdin, CancellationToken cancellationToken = default)
     {
         using var output = new RedactingWriter(stdout);
         using var log = new RedactingWriter(stderr);
-        var root = Build(output, log);
+        var root = Build(output, log, stdin);
         var parsed = root.Parse(args);
         try
         {
@@ -30,7 +34,7 @@ public static class KnowItAllCli
         }
     }
 
-    private static RootCommand Build(RedactingWriter output, RedactingWriter log)
+    private static RootCommand Build(RedactingWriter output, RedactingWriter log, TextReader input)
     {
         var options = new EngineOptions();
         var root = new RootCommand("Know-It-All schema migrations: validate, plan and apply schema/ to PostgreSQL, safely.");
@@ -57,13 +61,20 @@ public static class KnowItAllCli
 
         var apply = new Command("apply", "Apply the plan: advisory lock, one transaction, lock timeouts with retries, concurrent index builds, history row.");
         options.AddTo(apply);
-        var dryRun = new Option<bool>("--dry-run") { Description = "Plan only; change nothing" };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Plan only, as `knowitall plan` does; change nothing" };
         var planHash = new Option<string?>("--plan-hash") { Description = "Refuse to apply unless the plan computed under the lock has this hash" };
         apply.Options.Add(dryRun);
         apply.Options.Add(planHash);
         apply.SetAction((result, ct) => RunEngineAsync(result, options, output, log, ct, async (engine, view, json) =>
         {
-            var request = new ApplyRequest(result.GetValue(dryRun), result.GetValue(planHash));
+            if (result.GetValue(dryRun))
+            {
+                var dry = await engine.PlanAsync(ct);
+                if (json) await output.WriteLineAsync(JsonSerializer.Serialize(dry, Indented.MigrationPlan));
+                else view.DryRun(dry);
+                return ExitCodes.Success;
+            }
+            var request = new ApplyRequest(result.GetValue(planHash));
             var applied = await engine.ApplyAsync(request, json ? null : view.ApplyProgress(), ct);
             if (json) await output.WriteLineAsync(JsonSerializer.Serialize(applied, Indented.ApplyResult));
             else view.Apply(applied);
@@ -94,7 +105,7 @@ public static class KnowItAllCli
             return ExitCodes.Success;
         }));
 
-        foreach (var command in new[] { validate, plan, apply, verify, history, ReportCommand.Build(output, log), SchemaCommands.Build(output, log), Workflow.WorkflowCommands.Build(output, log) }) root.Subcommands.Add(command);
+        foreach (var command in new[] { validate, plan, apply, verify, history, ReportCommand.Build(output, log), SchemaCommands.Build(output, log), Workflow.WorkflowCommands.Build(output, log, input) }) root.Subcommands.Add(command);
         return root;
     }
 
