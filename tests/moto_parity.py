@@ -10,7 +10,9 @@ Three defects of moto 5.2.1's interpreter are worked around here, never in the d
 - a second execution of one state machine can fail while deep-copying a lock, so every case gets a state machine
   of its own and the backend's copy is never made;
 - a Fail state whose ErrorPath names a States.* error (a caught States.DataLimitExceeded rethrown) fails with
-  States.Runtime (ValueError) instead of that error.
+  States.Runtime (ValueError) instead of that error;
+- a mocked Throw of a States.* error (States.Timeout: a callback task nobody answered) is refused as a custom error
+  name, so a States.Timeout catcher never sees it.
 Retry intervals are not slept on either side (ours: workflow run --skip-delays).
 """
 import argparse
@@ -30,7 +32,10 @@ ROLE = f"arn:aws:iam::{ACCOUNT}:role/local-executor"
 def load_moto():
     try:
         from moto.stepfunctions.parser.api import StateMachineType
+        from moto.stepfunctions.parser.asl.component.common.error_name.custom_error_name import CustomErrorName
         from moto.stepfunctions.parser.asl.component.common.error_name.error_name import ErrorName
+        from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name import StatesErrorName
+        from moto.stepfunctions.parser.asl.component.state.exec.state_task import mock_eval_utils
         from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
         from moto.stepfunctions.parser.asl.component.state.fail import state_fail
         from moto.stepfunctions.parser.asl.eval.evaluation_details import (
@@ -58,6 +63,12 @@ def load_moto():
 
     state_fail.CustomErrorName = RethrownErrorName
 
+    def mocked_error_name(name):
+        """A mocked Throw names the error the task fails with; a States.* name is that States error, as Retry and Catch see it."""
+        return StatesErrorName.from_name(name) if name and name.startswith("States.") else CustomErrorName(name)
+
+    mock_eval_utils.CustomErrorName = mocked_error_name
+
     class NoSleep:
         @staticmethod
         def sleep(_seconds):
@@ -78,12 +89,17 @@ def load_moto():
                 StateMockedResponses=StateMockedResponses)
 
 
-def substitute(definition, environment):
-    """The placeholders as our executor fills them (WorkflowDefinition.Substitutions): a function ARN each, the environment."""
+def substitute(definition, environment, require_approval):
+    """The placeholders as our executor fills them (WorkflowDefinition.Substitutions): a function ARN each, the environment,
+    and the approval policy (workflow run --require-approval; its default timeout)."""
     def value(match):
         name = match.group(1)
         if name == "Environment":
             return environment
+        if name == "RequireApproval":
+            return "true" if require_approval else "false"
+        if name == "ApprovalTimeoutSeconds":
+            return "86400"
         if name.endswith("FunctionArn"):
             return f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:knowitall-{environment}-{name[:-len('FunctionArn')]}"
         sys.exit(f"error: the definition has a placeholder this harness does not know: ${{{name}}}")
@@ -129,10 +145,10 @@ def run_moto(m, definition, config, machine, case, execution_input):
     return dict(status=type(state).__name__, path=path, output=None, error=None, cause=None)
 
 
-def run_ours(command, environment, mock_config, case, execution_input):
+def run_ours(command, environment, require_approval, mock_config, case, execution_input):
     args = command + ["workflow", "run", "--mock-config", mock_config, "--test-case", case, "--input", json.dumps(execution_input),
-                      "--environment", environment, "--skip-delays", "--json"]
-    done = subprocess.run(args, capture_output=True, text=True, timeout=120, check=False)
+                      "--environment", environment, "--skip-delays", "--json"] + (["--require-approval"] if require_approval else [])
+    done = subprocess.run(args, capture_output=True, text=True, timeout=120, check=False, stdin=subprocess.DEVNULL)
     try:
         result = json.loads(done.stdout)
     except json.JSONDecodeError:
@@ -149,6 +165,7 @@ def main():
     parser.add_argument("--mock-config", required=True)
     parser.add_argument("--inputs", required=True, help="JSON: state machine -> test case -> execution input")
     parser.add_argument("--environment", default="local")
+    parser.add_argument("--require-approval", action="store_true", help="the definition as an environment that requires plan approval")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("ours", nargs="+", help="our CLI, e.g. dotnet functions/.../knowitall.dll")
     options = parser.parse_args()
@@ -156,7 +173,7 @@ def main():
     m = load_moto()
     logging.disable(logging.ERROR)  # moto logs every error a state raises, caught or not
     with open(options.definition, encoding="utf-8") as f:
-        definition = substitute(f.read(), options.environment)
+        definition = substitute(f.read(), options.environment, options.require_approval)
     with open(options.mock_config, encoding="utf-8") as f:
         config = json.load(f)
     with open(options.inputs, encoding="utf-8") as f:
@@ -170,7 +187,7 @@ def main():
         sys.exit(f"error: {options.mock_config} has no test cases")
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=options.jobs) as pool:
-        ours = {key: pool.submit(run_ours, options.ours, options.environment, options.mock_config, key[1], inputs[key[0]][key[1]]) for key in cases}
+        ours = {key: pool.submit(run_ours, options.ours, options.environment, options.require_approval, options.mock_config, key[1], inputs[key[0]][key[1]]) for key in cases}
         theirs = {(machine, case): run_moto(m, definition, config, machine, case, inputs[machine][case]) for machine, case in cases}
         ours = {key: future.result() for key, future in ours.items()}
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using KnowItAll.Workflow.Functions;
 
 namespace KnowItAll.Workflow.Cdk;
 
@@ -33,10 +34,16 @@ public sealed record EnvironmentConfig(
     string? DatabaseSecretKmsKeyArn,
     int LogRetentionDays,
     bool ManualApproval,
-    int ReportRetentionDays = 90)
+    int ReportRetentionDays = 90,
+    bool RequireApproval = false,
+    int ApprovalTimeoutSeconds = ApprovalPolicy.DefaultTimeoutSeconds)
 {
     [JsonIgnore]
     public bool HasKmsKey => !string.IsNullOrEmpty(DatabaseSecretKmsKeyArn);
+
+    /// <summary>requireApproval: applies wait after Plan until a person approves the exact plan (knowitall workflow approve).</summary>
+    [JsonIgnore]
+    public ApprovalPolicy Approval => new(RequireApproval, ApprovalTimeoutSeconds);
 
     internal void Check(string name, string path)
     {
@@ -48,5 +55,6 @@ public sealed record EnvironmentConfig(
         Require(DatabaseSecretArn.StartsWith("arn:aws:secretsmanager:", StringComparison.Ordinal), "databaseSecretArn must be a Secrets Manager ARN");
         Require(DatabasePort is > 0 and < 65536, "databasePort must be a port");
         Require(ReportRetentionDays is > 0 and <= 3650, "reportRetentionDays must be 1 to 3650 days");
+        Require(ApprovalTimeoutSeconds is > 0 and <= ApprovalPolicy.MaxTimeoutSeconds, $"approvalTimeoutSeconds must be 1 to {ApprovalPolicy.MaxTimeoutSeconds} (7 days)");
     }
 }

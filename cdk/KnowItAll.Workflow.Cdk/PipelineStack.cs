@@ -26,6 +26,9 @@ public sealed class PipelineStackProps : StackProps
 /// </summary>
 public sealed class PipelineStack : Stack
 {
+    private const string InstallDotnet = "bash cdk/scripts/install-dotnet-sdk.sh --dir \"$HOME/.dotnet\"";
+    private const string DotnetOnPath = "export PATH=\"$HOME/.dotnet:$PATH\" DOTNET_ROOT=\"$HOME/.dotnet\"";
+
     public PipelineStack(Construct scope, string id, PipelineStackProps props) : base(scope, id, props)
     {
         var env = props.EnvironmentName;
@@ -39,7 +42,12 @@ public sealed class PipelineStack : Stack
             BuildSpec = BuildSpec.FromObject(new Dictionary<string, object>
             {
                 ["version"] = "0.2",
-                ["phases"] = new Dictionary<string, object> { ["build"] = new Dictionary<string, object> { ["commands"] = new[] { "bash tests/run.sh" } } },
+                ["phases"] = new Dictionary<string, object>
+                {
+                    // As in buildspec.yml: the image's .NET 10 SDK, else the pinned one checked against its SHA-512.
+                    ["install"] = new Dictionary<string, object> { ["commands"] = new[] { InstallDotnet } },
+                    ["build"] = new Dictionary<string, object> { ["commands"] = new[] { DotnetOnPath, "bash tests/run.sh" } },
+                },
             }),
             Timeout = Duration.Minutes(90),
         });

@@ -158,6 +158,7 @@ public sealed class WorkflowStack : Stack
 
         var substitutions = FunctionCatalog.All.ToDictionary(d => d.ArnPlaceholder, d => functions[d.Name].FunctionArn);
         substitutions["Environment"] = env;
+        config.Approval.AddTo(substitutions);
         StateMachine = new StateMachine(this, "Migration", new StateMachineProps
         {
             StateMachineName = $"knowitall-migration-{env}",
@@ -165,7 +166,6 @@ public sealed class WorkflowStack : Stack
             DefinitionBody = DefinitionBody.FromString(File.ReadAllText(props.DefinitionPath)),
             DefinitionSubstitutions = substitutions,
             TracingEnabled = true,
-            Timeout = Duration.Hours(1),
             Logs = new LogOptions
             {
                 Level = LogLevel.ALL,
@@ -179,6 +179,24 @@ public sealed class WorkflowStack : Stack
             },
         });
         foreach (var function in functions.Values) function.GrantInvoke(StateMachine);
+
+        if (config.RequireApproval)
+        {
+            // Whoever may assume this role (an IAM decision of the account) can read a waiting execution's plan and approve or
+            // reject it, for this state machine only: SendTask* on it, DescribeExecution / GetExecutionHistory on its executions.
+            ApproverRole = new Amazon.CDK.AWS.IAM.Role(this, "MigrationApprover", new Amazon.CDK.AWS.IAM.RoleProps
+            {
+                RoleName = $"knowitall-{env}-migration-approver",
+                Description = $"Approves or rejects Know-It-All migration plans ({env}): knowitall workflow approve | reject",
+                AssumedBy = new Amazon.CDK.AWS.IAM.AccountRootPrincipal(),
+                MaxSessionDuration = Duration.Hours(1),
+            });
+            StateMachine.GrantTaskResponse(ApproverRole);
+            StateMachine.GrantExecution(ApproverRole, "states:DescribeExecution", "states:GetExecutionHistory");
+            // The full plan the request points to, and nothing else of the reports.
+            foreach (var pattern in ReportKeys.WrittenBy(ReportKeys.Plan)) ReportBucket.GrantRead(ApproverRole, pattern);
+            new CfnOutput(this, "ApproverRoleArn", new CfnOutputProps { Value = ApproverRole.RoleArn, ExportName = $"knowitall-{env}-approver-role-arn" });
+        }
 
         var notify = new SnsAction(Topic);
         void Alarm(string id, IMetric metric, double threshold, string description)
@@ -220,6 +238,9 @@ public sealed class WorkflowStack : Stack
     public IKey TopicKey { get; }
 
     public StateMachine StateMachine { get; }
+
+    /// <summary>The role that may approve or reject plans; only where the environment requires approval.</summary>
+    public Amazon.CDK.AWS.IAM.Role? ApproverRole { get; }
 
     private static RetentionDays Retention(int days) => days switch
     {

@@ -61,13 +61,41 @@ else
   exit 1
 fi
 
+# The plan a RUNNING execution waits on for approval (environments with requireApproval), from the newest events of
+# its history; empty when it does not wait. Only the plan hash is printed, never the task token.
+waiting_plan() {
+  aws stepfunctions get-execution-history "${aws_args[@]}" --execution-arn "$execution_arn" --reverse-order --max-items 50 --output json |
+    python3 -c '
+import json, sys
+for e in json.load(sys.stdin).get("events", []):
+    if e["type"] in ("TaskSucceeded", "TaskFailed", "TaskTimedOut", "TaskSubmitFailed", "TaskStartFailed"):
+        break
+    if e["type"] == "TaskScheduled":
+        d = e.get("taskScheduledEventDetails") or {}
+        if d.get("resource") == "invoke.waitForTaskToken":
+            plan = ((json.loads(d.get("parameters") or "{}").get("Payload") or {}).get("state") or {}).get("plan") or {}
+            print(plan.get("plan_hash") or "?")
+        break
+'
+}
+
 deadline=$(( $(date +%s) + timeout ))
+announced=""
 while :; do
   described=$(aws stepfunctions describe-execution "${aws_args[@]}" --execution-arn "$execution_arn" --output json)
   status=$(printf '%s' "$described" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')
   [ "$status" = "RUNNING" ] || break
+  waiting=$(waiting_plan)
+  if [ -n "$waiting" ] && [ "$waiting" != "$announced" ]; then
+    echo "waiting for approval of plan ${waiting}: knowitall workflow approve ${execution_arn} (or reject ... --reason TEXT)"
+    announced="$waiting"
+  fi
   if [ "$(date +%s)" -ge "$deadline" ]; then
-    echo "still RUNNING after ${timeout} s: ${execution_arn}" >&2
+    if [ -n "$waiting" ]; then
+      echo "still waiting for approval of plan ${waiting} after ${timeout} s: ${execution_arn} (it keeps waiting until its approval timeout)" >&2
+    else
+      echo "still RUNNING after ${timeout} s: ${execution_arn}" >&2
+    fi
     exit 3
   fi
   sleep "$interval"

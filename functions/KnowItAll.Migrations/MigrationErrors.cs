@@ -14,6 +14,15 @@ public static class MigrationErrors
     public const string PermissionsMissing = "Migration.PermissionsMissing";
     public const string UnsafeChange = "Migration.UnsafeChange";
     public const string ApplyFailed = "Migration.ApplyFailed";
+
+    /// <summary>A person rejected the plan (knowitall workflow reject sends it with the reason as the cause).</summary>
+    public const string Rejected = "Migration.Rejected";
+
+    /// <summary>Nobody approved or rejected the plan within the environment's approval timeout.</summary>
+    public const string ApprovalTimedOut = "Migration.ApprovalTimedOut";
+
+    /// <summary>The approval names another plan than the one the execution made.</summary>
+    public const string ApprovalMismatch = "Migration.ApprovalMismatch";
 }
 
 /// <summary>An error a person can act on, carrying its stable name.</summary>

@@ -13,11 +13,15 @@ namespace KnowItAll.Workflow.Cli;
 /// </summary>
 public static class KnowItAllCli
 {
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
+    public static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default) =>
+        RunAsync(args, stdout, stderr, Console.In, cancellationToken);
+
+    /// <summary>With the standard input to read answers from (workflow approve, workflow run --require-approval).</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, TextReader stdin, CancellationToken cancellationToken = default)
     {
         using var output = new RedactingWriter(stdout);
         using var log = new RedactingWriter(stderr);
-        var root = Build(output, log);
+        var root = Build(output, log, stdin);
         var parsed = root.Parse(args);
         try
         {
@@ -30,7 +34,7 @@ public static class KnowItAllCli
         }
     }
 
-    private static RootCommand Build(RedactingWriter output, RedactingWriter log)
+    private static RootCommand Build(RedactingWriter output, RedactingWriter log, TextReader input)
     {
         var options = new EngineOptions();
         var root = new RootCommand("Know-It-All schema migrations: validate, plan and apply schema/ to PostgreSQL, safely.");
@@ -101,7 +105,7 @@ public static class KnowItAllCli
             return ExitCodes.Success;
         }));
 
-        foreach (var command in new[] { validate, plan, apply, verify, history, ReportCommand.Build(output, log), SchemaCommands.Build(output, log), Workflow.WorkflowCommands.Build(output, log) }) root.Subcommands.Add(command);
+        foreach (var command in new[] { validate, plan, apply, verify, history, ReportCommand.Build(output, log), SchemaCommands.Build(output, log), Workflow.WorkflowCommands.Build(output, log, input) }) root.Subcommands.Add(command);
         return root;
     }
 

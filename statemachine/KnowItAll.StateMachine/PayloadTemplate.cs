@@ -36,6 +36,9 @@ public sealed class PayloadTemplate
         }
     }
 
+    /// <summary>Whether some <c>"key.$"</c> field uses the path (alone or inside an intrinsic function).</summary>
+    public bool Mentions(string path) => _dynamic.Keys.Any(text => text.Contains(path, StringComparison.Ordinal));
+
     public JsonNode? Evaluate(JsonNode? input, JsonNode? context, string where) => Build(_template, input, context, where);
 
     private JsonNode? Build(JsonNode? node, JsonNode? input, JsonNode? context, string where)

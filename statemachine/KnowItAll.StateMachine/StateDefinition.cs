@@ -11,7 +11,7 @@ public sealed class StateDefinition
 {
     private static readonly Dictionary<string, string[]> Fields = new(StringComparer.Ordinal)
     {
-        ["Task"] = ["Type", "Comment", "Next", "End", "InputPath", "OutputPath", "Resource", "Parameters", "ResultSelector", "ResultPath", "Retry", "Catch", "TimeoutSeconds"],
+        ["Task"] = ["Type", "Comment", "Next", "End", "InputPath", "OutputPath", "Resource", "Parameters", "ResultSelector", "ResultPath", "Retry", "Catch", "TimeoutSeconds", "TimeoutSecondsPath", "HeartbeatSeconds", "HeartbeatSecondsPath"],
         ["Pass"] = ["Type", "Comment", "Next", "End", "InputPath", "OutputPath", "Parameters", "Result", "ResultPath"],
         ["Choice"] = ["Type", "Comment", "InputPath", "OutputPath", "Choices", "Default"],
         ["Wait"] = ["Type", "Comment", "Next", "End", "InputPath", "OutputPath", "Seconds", "SecondsPath", "Timestamp", "TimestampPath"],
@@ -35,6 +35,12 @@ public sealed class StateDefinition
     public JsonNode? Result { get; init; }
     public string? Resource { get; init; }
     public int? TimeoutSeconds { get; init; }
+    public ReferencePath? TimeoutSecondsPath { get; init; }
+    public int? HeartbeatSeconds { get; init; }
+    public ReferencePath? HeartbeatSecondsPath { get; init; }
+
+    /// <summary>A callback task: it waits for SendTaskSuccess or SendTaskFailure with the token it passed on.</summary>
+    public bool WaitsForTaskToken => Resource?.EndsWith(".waitForTaskToken", StringComparison.Ordinal) == true;
     public IReadOnlyList<Retrier> Retry { get; init; } = [];
     public IReadOnlyList<Catcher> Catch { get; init; } = [];
     public IReadOnlyList<ChoiceRule> Choices { get; init; } = [];
@@ -86,6 +92,9 @@ public sealed class StateDefinition
             Result = json["Result"]?.DeepClone(),
             Resource = json["Resource"]?.GetValue<string>(),
             TimeoutSeconds = json["TimeoutSeconds"]?.GetValue<int>(),
+            TimeoutSecondsPath = json["TimeoutSecondsPath"] is { } tsp ? ReferencePath.Parse(tsp.GetValue<string>(), where) : null,
+            HeartbeatSeconds = json["HeartbeatSeconds"]?.GetValue<int>(),
+            HeartbeatSecondsPath = json["HeartbeatSecondsPath"] is { } hsp ? ReferencePath.Parse(hsp.GetValue<string>(), where) : null,
             Retry = (json["Retry"] as JsonArray)?.Select((r, i) => ParseRetrier(r as JsonObject, $"{where}.Retry[{i}]")).ToList() ?? [],
             Catch = (json["Catch"] as JsonArray)?.Select((c, i) => ParseCatcher(c as JsonObject, $"{where}.Catch[{i}]")).ToList() ?? [],
             Choices = (json["Choices"] as JsonArray)?.Select((c, i) => ChoiceRule.Parse(c as JsonObject ?? throw new DefinitionException($"{where}: Choices[{i}] is not a rule"), $"{where}.Choices[{i}]", true)).ToList() ?? [],
@@ -109,6 +118,14 @@ public sealed class StateDefinition
         var terminal = Type is "Succeed" or "Fail" or "Choice";
         if (!terminal && (Next is null) == !End) throw new DefinitionException($"{where}: a {Type} state needs exactly one of Next or End");
         if (Type == "Task" && string.IsNullOrEmpty(Resource)) throw new DefinitionException($"{where}: a Task needs a Resource");
+        if (TimeoutSeconds is not null && TimeoutSecondsPath is not null || HeartbeatSeconds is not null && HeartbeatSecondsPath is not null)
+            throw new DefinitionException($"{where}: TimeoutSeconds/TimeoutSecondsPath and HeartbeatSeconds/HeartbeatSecondsPath are exclusive");
+        if (TimeoutSeconds is < 1 || HeartbeatSeconds is < 1) throw new DefinitionException($"{where}: TimeoutSeconds and HeartbeatSeconds must be positive integers");
+        if (HeartbeatSeconds is { } heartbeat && TimeoutSeconds is { } timeout && heartbeat >= timeout)
+            throw new DefinitionException($"{where}: HeartbeatSeconds must be smaller than TimeoutSeconds");
+        // AWS refuses such a definition: a task that waits for a token has to hand the token to someone.
+        if (WaitsForTaskToken && Parameters?.Mentions("$$.Task.Token") != true)
+            throw new DefinitionException($"{where}: a .waitForTaskToken task must pass $$.Task.Token in its Parameters");
         if (Type == "Choice" && Choices.Count == 0) throw new DefinitionException($"{where}: a Choice needs Choices");
         if (Type == "Parallel" && Branches.Count == 0) throw new DefinitionException($"{where}: a Parallel state needs Branches");
         if (Type == "Wait" && new object?[] { Seconds, SecondsPath, Timestamp, TimestampPath }.Count(x => x is not null) != 1)

@@ -16,6 +16,9 @@ public sealed record ExecutorOptions
     /// <summary>How Retry intervals and Wait states pass; tests replace it so nothing sleeps.</summary>
     public Func<TimeSpan, CancellationToken, Task> Delay { get; init; } = Task.Delay;
 
+    /// <summary>The tokens of <c>.waitForTaskToken</c> tasks; whoever answers SendTaskSuccess / SendTaskFailure shares it.</summary>
+    public TaskTokens TaskTokens { get; init; } = new();
+
     public MockConfig? Mocks { get; init; }
     public string? TestCase { get; init; }
 
@@ -140,12 +143,13 @@ public sealed class StateMachineExecutor(StateMachineDefinition definition, ITas
             var attempts = new int[state.Retry.Count];
             for (var attempt = 0; ; attempt++)
             {
+                var callback = state.WaitsForTaskToken ? _options.TaskTokens.Issue(arn, state.Name) : null;
                 try
                 {
-                    var parameters = state.Parameters?.Evaluate(effective, Context(state, entered, attempt), where) ?? effective;
+                    var parameters = state.Parameters?.Evaluate(effective, Context(state, entered, attempt, callback?.Token), where) ?? effective;
                     if (state.Parameters is not null && Quotas.Utf8Size(parameters) is var parameterBytes and > Quotas.MaxPayloadBytes)
                         throw Quotas.InputTooLarge($"The input of state/task '{state.Name}' after Parameters", parameterBytes);
-                    var result = state.Type == "Parallel" ? await BranchesAsync(state, parameters, ct) : await TaskAsync(state, parameters, attempt, ct);
+                    var result = state.Type == "Parallel" ? await BranchesAsync(state, parameters, ct) : await TaskAsync(state, parameters, effective, attempt, callback, where, ct);
                     if (state.ResultSelector is not null) result = state.ResultSelector.Evaluate(result, Context(state, entered, attempt), where);
                     return (Exit(state, Output(state, Place(state, raw, result, where), where)), state.End ? null : state.Next);
                 }
@@ -166,41 +170,125 @@ public sealed class StateMachineExecutor(StateMachineDefinition definition, ITas
                     var caught = catcher.DiscardResult ? raw?.DeepClone() : catcher.ResultPath is { } path ? path.Place(raw, errorOutput, where) : errorOutput;
                     return (Exit(state, caught), catcher.Next);
                 }
+                finally
+                {
+                    callback?.Close();
+                }
             }
         }
 
-        private async Task<JsonNode?> TaskAsync(StateDefinition state, JsonNode? parameters, int attempt, CancellationToken ct)
+        private async Task<JsonNode?> TaskAsync(StateDefinition state, JsonNode? parameters, JsonNode? effective, int attempt, PendingTask? callback,
+            string where, CancellationToken ct)
         {
             var lambda = state.Resource!.StartsWith("arn:aws:lambda:", StringComparison.Ordinal);
             var prefix = lambda ? "LambdaFunction" : "Task";
-            Record($"{prefix}Scheduled", state.Name, new JsonObject { ["resource"] = state.Resource, ["input"] = Json(parameters), ["timeoutInSeconds"] = state.TimeoutSeconds });
-            Record($"{prefix}Started", state.Name, []);
+            var timeoutSeconds = Seconds(state.TimeoutSeconds, state.TimeoutSecondsPath, effective, "TimeoutSecondsPath", where);
+            var heartbeatSeconds = Seconds(state.HeartbeatSeconds, state.HeartbeatSecondsPath, effective, "HeartbeatSecondsPath", where);
+            var integration = ServiceIntegration.Parse(state.Resource);
+            Record($"{prefix}Scheduled", state.Name, lambda || integration is null
+                ? new JsonObject { ["resource"] = state.Resource, ["input"] = Json(parameters), ["timeoutInSeconds"] = timeoutSeconds }
+                : new JsonObject
+                {
+                    ["resourceType"] = integration.Service, ["resource"] = integration.Action, ["region"] = _options.Region, ["parameters"] = Json(parameters),
+                    ["timeoutInSeconds"] = timeoutSeconds, ["heartbeatInSeconds"] = heartbeatSeconds,
+                });
+            Record($"{prefix}Started", state.Name, integration is null ? [] : new JsonObject { ["resourceType"] = integration.Service, ["resource"] = integration.Action });
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            if (state.TimeoutSeconds is { } seconds) timeout.CancelAfter(TimeSpan.FromSeconds(seconds));
+            if (timeoutSeconds is { } seconds) timeout.CancelAfter(TimeSpan.FromSeconds(seconds));
             try
             {
                 JsonNode? result;
                 string? response = null;
                 var mocked = Mocks?.TryGetValue(state.Name, out response) == true;
                 if (mocked) result = _options.Mocks!.Respond(response!, attempt, lambda);
-                else result = await owner._invoker.InvokeAsync(state.Resource, parameters, new TaskContext(arn, state.Name, attempt), timeout.Token);
-                var bytes = Quotas.Utf8Size(result);
-                // A mocked response is what Lambda answered; an invoked function's answer still has to pass Lambda's own quota.
-                if (lambda && !mocked && bytes > Quotas.MaxLambdaResponseBytes) throw Quotas.LambdaResponseOverQuota();
-                if (bytes > Quotas.MaxPayloadBytes) throw Quotas.ResultTooLarge(state.Resource);
-                Record($"{prefix}Succeeded", state.Name, new JsonObject { ["output"] = Json(result) });
+                else
+                {
+                    var lambdaInvoke = integration?.IsLambdaInvoke == true;
+                    var invoked = lambdaInvoke
+                        ? await owner._invoker.InvokeAsync(LambdaFunction(parameters, where), parameters!["Payload"]?.DeepClone(), new TaskContext(arn, state.Name, attempt), timeout.Token)
+                        : await owner._invoker.InvokeAsync(state.Resource, parameters, new TaskContext(arn, state.Name, attempt), timeout.Token);
+                    // An invoked function's answer has to pass Lambda's own quota; a mocked response is what Lambda answered.
+                    if ((lambda || lambdaInvoke) && Quotas.Utf8Size(invoked) > Quotas.MaxLambdaResponseBytes) throw Quotas.LambdaResponseOverQuota();
+                    result = lambdaInvoke ? LambdaInvokeResponse(invoked) : invoked;
+                    if (callback is not null)
+                    {
+                        Record("TaskSubmitted", state.Name, new JsonObject { ["resourceType"] = integration!.Service, ["resource"] = integration.Action, ["output"] = Json(result) });
+                        result = await CallbackAsync(callback, heartbeatSeconds, timeout.Token);
+                    }
+                }
+                if (Quotas.Utf8Size(result) > Quotas.MaxPayloadBytes) throw Quotas.ResultTooLarge(state.Resource);
+                Record($"{prefix}Succeeded", state.Name, integration is null || lambda
+                    ? new JsonObject { ["output"] = Json(result) }
+                    : new JsonObject { ["resourceType"] = integration.Service, ["resource"] = integration.Action, ["output"] = Json(result) });
                 return result;
             }
             catch (OperationCanceledException) when (timeout.IsCancellationRequested && !ct.IsCancellationRequested)
             {
-                Record($"{prefix}TimedOut", state.Name, new JsonObject { ["error"] = StatesErrors.Timeout, ["cause"] = $"the task ran longer than {state.TimeoutSeconds} s" });
-                throw new StatesException(StatesErrors.Timeout, $"state '{state.Name}' ran longer than {state.TimeoutSeconds} s");
+                Record($"{prefix}TimedOut", state.Name, new JsonObject { ["error"] = StatesErrors.Timeout, ["cause"] = $"the task ran longer than {timeoutSeconds} s" });
+                throw new StatesException(StatesErrors.Timeout, $"state '{state.Name}' ran longer than {timeoutSeconds} s");
+            }
+            catch (StatesException e) when (e.Error == StatesErrors.HeartbeatTimeout)
+            {
+                Record($"{prefix}TimedOut", state.Name, new JsonObject { ["error"] = e.Error, ["cause"] = e.Cause });
+                throw;
             }
             catch (StatesException e) when (!e.Terminal)
             {
                 Record($"{prefix}Failed", state.Name, new JsonObject { ["error"] = e.Error, ["cause"] = e.Cause });
                 throw;
             }
+        }
+
+        /// <summary>Waits for SendTaskSuccess / SendTaskFailure; HeartbeatSeconds without a SendTaskHeartbeat is States.HeartbeatTimeout.</summary>
+        private static async Task<JsonNode?> CallbackAsync(PendingTask callback, int? heartbeatSeconds, CancellationToken timeout)
+        {
+            using var heartbeat = new CancellationTokenSource();
+            if (heartbeatSeconds is { } beat)
+            {
+                heartbeat.CancelAfter(TimeSpan.FromSeconds(beat));
+                callback.OnHeartbeat(() => heartbeat.CancelAfter(TimeSpan.FromSeconds(beat)));
+            }
+            using var either = CancellationTokenSource.CreateLinkedTokenSource(timeout, heartbeat.Token);
+            TaskCallback outcome;
+            try
+            {
+                outcome = await callback.Callback.WaitAsync(either.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                callback.Close();
+                // A callback that settled the task just before the close still counts, as it would in AWS.
+                if (!callback.Callback.IsCompletedSuccessfully)
+                {
+                    if (heartbeat.IsCancellationRequested && !timeout.IsCancellationRequested)
+                        throw new StatesException(StatesErrors.HeartbeatTimeout, $"no heartbeat within {heartbeatSeconds} s");
+                    throw;
+                }
+                outcome = callback.Callback.Result;
+            }
+            finally
+            {
+                callback.Close();
+            }
+            return outcome.Succeeded ? outcome.Output : throw new TaskFailedException(outcome.Error!, outcome.Cause ?? "");
+        }
+
+        /// <summary>lambda:invoke hands the function the Payload and returns Lambda's Invoke response around its result.</summary>
+        private static JsonObject LambdaInvokeResponse(JsonNode? payload) => new()
+        {
+            ["ExecutedVersion"] = "$LATEST", ["Payload"] = payload, ["StatusCode"] = 200,
+        };
+
+        private static string LambdaFunction(JsonNode? parameters, string where) =>
+            parameters?["FunctionName"] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>()
+                : throw new StatesException(StatesErrors.Runtime, $"{where}: lambda:invoke needs Parameters.FunctionName");
+
+        private static int? Seconds(int? fixedSeconds, ReferencePath? path, JsonNode? input, string field, string where)
+        {
+            if (path is null) return fixedSeconds;
+            return path.Select(input, StatesErrors.Runtime, where) is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<int>(out var n) && n > 0
+                ? n
+                : throw new StatesException(StatesErrors.Runtime, $"{where}: {field} '{path.Text}' must name a positive integer");
         }
 
         private async Task<JsonNode?> BranchesAsync(StateDefinition state, JsonNode? input, CancellationToken ct)
@@ -232,8 +320,10 @@ public sealed class StateMachineExecutor(StateMachineDefinition definition, ITas
         private static JsonNode? Output(StateDefinition state, JsonNode? data, string where) =>
             state.DiscardOutput ? new JsonObject() : state.OutputPath is { } path ? path.Select(data, StatesErrors.Runtime, where) : data;
 
+        // States.Timeout also matches a heartbeat timeout, as it did before AWS named States.HeartbeatTimeout.
         private static bool Matches(IReadOnlyList<string> errorEquals, string error) => errorEquals.Any(e =>
-            e == error || e == StatesErrors.All || e == StatesErrors.TaskFailed && error != StatesErrors.Timeout);
+            e == error || e == StatesErrors.All || e == StatesErrors.Timeout && error == StatesErrors.HeartbeatTimeout
+            || e == StatesErrors.TaskFailed && error is not (StatesErrors.Timeout or StatesErrors.HeartbeatTimeout));
 
         private TimeSpan WaitTime(StateDefinition state, JsonNode? input, string where)
         {
@@ -257,15 +347,20 @@ public sealed class StateMachineExecutor(StateMachineDefinition definition, ITas
             _ => null,
         };
 
-        private JsonObject Context(StateDefinition state, DateTimeOffset entered, int retryCount) => new()
+        private JsonObject Context(StateDefinition state, DateTimeOffset entered, int retryCount, string? taskToken = null)
         {
-            ["Execution"] = new JsonObject
+            var context = new JsonObject
             {
-                ["Id"] = arn, ["Name"] = name, ["Input"] = input?.DeepClone(), ["StartTime"] = Started.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
-                ["RoleArn"] = _options.RoleArn,
-            },
-            ["StateMachine"] = new JsonObject { ["Id"] = _options.StateMachineArn, ["Name"] = _options.StateMachineName },
-            ["State"] = new JsonObject { ["Name"] = state.Name, ["EnteredTime"] = entered.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture), ["RetryCount"] = retryCount },
-        };
+                ["Execution"] = new JsonObject
+                {
+                    ["Id"] = arn, ["Name"] = name, ["Input"] = input?.DeepClone(), ["StartTime"] = Started.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
+                    ["RoleArn"] = _options.RoleArn,
+                },
+                ["StateMachine"] = new JsonObject { ["Id"] = _options.StateMachineArn, ["Name"] = _options.StateMachineName },
+                ["State"] = new JsonObject { ["Name"] = state.Name, ["EnteredTime"] = entered.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture), ["RetryCount"] = retryCount },
+            };
+            if (taskToken is not null) context["Task"] = new JsonObject { ["Token"] = taskToken };
+            return context;
+        }
     }
 }

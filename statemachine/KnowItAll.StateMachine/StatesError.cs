@@ -6,6 +6,7 @@ public static class StatesErrors
     public const string All = "States.ALL";
     public const string TaskFailed = "States.TaskFailed";
     public const string Timeout = "States.Timeout";
+    public const string HeartbeatTimeout = "States.HeartbeatTimeout";
     public const string Runtime = "States.Runtime";
     public const string IntrinsicFailure = "States.IntrinsicFailure";
     public const string ResultPathMatchFailure = "States.ResultPathMatchFailure";

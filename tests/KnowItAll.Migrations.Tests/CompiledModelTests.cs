@@ -107,7 +107,7 @@ public sealed class CompiledModelTests(PostgresFixture pg)
     }
 
     [Fact]
-    public async Task A_model_for_another_target_schema_or_edited_by_hand_is_refused()
+    public async Task A_model_for_another_target_schema_edited_by_hand_or_of_another_format_is_refused()
     {
         using var schema = await CompiledSchemaAsync();
         var path = CompiledModelFile.DefaultPath(schema.Path);
@@ -119,7 +119,7 @@ public sealed class CompiledModelTests(PostgresFixture pg)
         Assert.Contains("compiled for the schema 'public', not 'app'", foreign.Message);
 
         await File.WriteAllTextAsync(path, (await File.ReadAllTextAsync(path)).Replace("\"display_name\"", "\"shown_name\"", StringComparison.Ordinal));
-        var edited = await Assert.ThrowsAsync<MigrationException>(() => resolver.ResolveAsync(connection, Options, CancellationToken.None));
+        var edited = Assert.Throws<MigrationException>(() => CompiledModelFile.EnsureCurrent(schema.Path, "public"));
         Assert.Contains("edited after it was compiled", edited.Message);
 
         await File.WriteAllTextAsync(path, "{\"format\": \"something else\"}");

@@ -12,6 +12,7 @@ public sealed class MigrationDefinitionTests
     private static StateMachineDefinition Definition() => StateMachineDefinition.Load(
         File.ReadAllText(Path.Combine(Root, "statemachine", "migration.asl.json")),
         Functions.ToDictionary(f => f + "FunctionArn", f => $"arn:aws:lambda:us-east-1:123456789012:function:knowitall-test-{f}").Append(new("Environment", "test"))
+            .Append(new("RequireApproval", "false")).Append(new("ApprovalTimeoutSeconds", "86400"))
             .ToDictionary(p => p.Key, p => p.Value));
 
     private static async Task<(ExecutionResult Result, List<string> Visited, Mock<ITaskInvoker> Invoker)> RunAsync(string testCase, string input)

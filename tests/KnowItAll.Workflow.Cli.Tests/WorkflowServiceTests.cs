@@ -17,7 +17,7 @@ public sealed class WorkflowServiceTests(PostgresFixture pg, MotoServer moto) : 
     private static readonly string Script = Path.Combine(Repo.Root, "cdk", "scripts", "start-migration.sh");
     private static readonly string Arn = WorkflowService.StateMachineArn;
 
-    private sealed class Served(CancellationTokenSource stop, Task<int> serving, string endpoint) : IAsyncDisposable
+    internal sealed class Served(CancellationTokenSource stop, Task<int> serving, string endpoint) : IAsyncDisposable
     {
         public string Endpoint => endpoint;
 
@@ -35,29 +35,41 @@ public sealed class WorkflowServiceTests(PostgresFixture pg, MotoServer moto) : 
         return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
-    private static async Task<Served> ServeAsync(string db)
+    internal static async Task<Served> ServeAsync(string db, params string[] options)
     {
-        var port = FreePort();
-        var stop = new CancellationTokenSource();
-        var output = new StringWriter();
-        var serving = Task.Run(() => KnowItAllCli.RunAsync(["workflow", "serve", "--port", port.ToString(), "--connection", db], output, TextWriter.Null, stop.Token));
-        using var http = new HttpClient();
-        for (var i = 0; i < 100; i++)
+        // A free port can be taken by another process between the probe and the bind: then serve exits, and the
+        // test tries another port rather than waiting on whatever answers there now.
+        for (var attempt = 0; attempt < 3; attempt++)
         {
-            try
+            var port = FreePort();
+            var stop = new CancellationTokenSource();
+            var output = new StringWriter();
+            var serving = Task.Run(() => KnowItAllCli.RunAsync(["workflow", "serve", "--port", port.ToString(), "--connection", db, .. options], output, TextWriter.Null, stop.Token));
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+            for (var i = 0; i < 300 && !serving.IsCompleted; i++)
             {
-                await http.PostAsync($"http://127.0.0.1:{port}/", new StringContent("{}"));
-                return new Served(stop, serving, $"http://127.0.0.1:{port}");
+                if (!output.ToString().Contains("Step Functions endpoint", StringComparison.Ordinal))
+                {
+                    await Task.Delay(100);
+                    continue;
+                }
+                try
+                {
+                    await http.PostAsync($"http://127.0.0.1:{port}/", new StringContent("{}"));
+                    return new Served(stop, serving, $"http://127.0.0.1:{port}");
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                    await Task.Delay(100);
+                }
             }
-            catch (HttpRequestException)
-            {
-                await Task.Delay(100);
-            }
+            await stop.CancelAsync();
+            await serving;
         }
-        throw new TimeoutException("workflow serve did not start");
+        throw new TimeoutException("workflow serve did not start on any of 3 ports");
     }
 
-    private static async Task<(int Exit, string Output)> ProcessAsync(string file, params string[] args)
+    internal static async Task<(int Exit, string Output)> ProcessAsync(string file, params string[] args)
     {
         var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args) info.ArgumentList.Add(a);
@@ -72,7 +84,7 @@ public sealed class WorkflowServiceTests(PostgresFixture pg, MotoServer moto) : 
         return (process.ExitCode, await stdout + await stderr);
     }
 
-    private static Task<(int, string)> ScriptAsync(params string[] args) => ProcessAsync("bash", [Script, .. args]);
+    internal static Task<(int, string)> ScriptAsync(params string[] args) => ProcessAsync("bash", [Script, .. args]);
 
     [Fact]
     public async Task The_pipeline_script_applies_through_the_aws_cli_and_a_retried_build_starts_one_execution()

@@ -12,7 +12,10 @@ parity_configs=0
 for mock_config in statemachine/mocks/*.mock.json; do
   [ -e "$mock_config" ] || continue
   parity_configs=$((parity_configs + 1))
+  # The approval cases (approval.mock.json) run the definition as an environment that requires plan approval.
+  parity_approval=()
+  case "$mock_config" in *approval.mock.json) parity_approval=(--require-approval) ;; esac
   python3 tests/moto_parity.py --definition statemachine/migration.asl.json --mock-config "$mock_config" \
-    --inputs "${mock_config%.mock.json}.inputs.json" -- dotnet "$knowitall_dll"
+    --inputs "${mock_config%.mock.json}.inputs.json" "${parity_approval[@]}" -- dotnet "$knowitall_dll"
 done
 [ "$parity_configs" -gt 0 ] || { echo "error: no mock configs under statemachine/mocks" >&2; exit 1; }

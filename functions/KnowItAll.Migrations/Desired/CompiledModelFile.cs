@@ -105,7 +105,11 @@ public static class CompiledModelFile
         var path = DefaultPath(schemaDirectory);
         if (!File.Exists(path))
             throw new MigrationException(MigrationErrors.SchemaError, $"there is no compiled model at {path}: run `knowitall schema build` and commit it");
-        if (Mismatch(Read(path), SchemaSource.FromDirectory(schemaDirectory), targetSchema) is { } problem)
+        var compiled = Read(path);
+        var problem = Mismatch(compiled, SchemaSource.FromDirectory(schemaDirectory), targetSchema);
+        if (problem is null && compiled.Model.Fingerprint() != compiled.ModelFingerprint)
+            problem = "its model was edited after it was compiled (the fingerprint does not match)";
+        if (problem is not null)
             throw new MigrationException(MigrationErrors.SchemaError,
                 $"the compiled model {path} is stale: {problem}; run `knowitall schema build` and commit it");
     }

@@ -11,13 +11,13 @@ namespace KnowItAll.Workflow.Cli.Workflow;
 /// <summary><c>knowitall workflow run</c>: the real state machine definition, executed locally end to end.</summary>
 public static class WorkflowCommands
 {
-    public static Command Build(RedactingWriter output, RedactingWriter log)
+    public static Command Build(RedactingWriter output, RedactingWriter log, TextReader input)
     {
         var workflow = new Command("workflow", "Run the Step Functions workflow (statemachine/migration.asl.json) locally.");
         var run = new Command("run", "Execute the state machine definition with the in-process functions; each state is printed as it is entered and left.");
         var options = new EngineOptions();
         options.AddTo(run);
-        var input = new Option<string?>("--input") { Description = "Execution input JSON (default: {\"action\": ACTION, \"dry_run\": DRY_RUN})" };
+        var executionInput = new Option<string?>("--input") { Description = "Execution input JSON (default: {\"action\": ACTION, \"dry_run\": DRY_RUN})" };
         var action = new Option<string>("--action") { Description = "validate, plan or apply", DefaultValueFactory = _ => "apply" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Stop after Plan" };
         var mockConfig = new Option<FileInfo?>("--mock-config") { Description = "AWS Step Functions Local mock config: run a test case without a database" };
@@ -26,7 +26,8 @@ public static class WorkflowCommands
         var definition = new Option<FileInfo>("--definition") { Description = "State machine definition", DefaultValueFactory = _ => new FileInfo(WorkflowDefinition.DefaultPath()) };
         var environment = new Option<string>("--environment") { Description = "Environment name for the ${Environment} placeholder", DefaultValueFactory = _ => "local" };
         var reportDir = ReportDirectoryOption();
-        foreach (var option in new Option[] { input, action, dryRun, mockConfig, testCase, skipDelays, definition, environment, reportDir }) run.Options.Add(option);
+        var approval = new ApprovalOptions();
+        foreach (var option in new Option[] { executionInput, action, dryRun, mockConfig, testCase, skipDelays, definition, environment, reportDir, approval.Require, approval.Timeout }) run.Options.Add(option);
 
         run.SetAction(async (result, ct) =>
         {
@@ -34,20 +35,28 @@ public static class WorkflowCommands
             try
             {
                 var env = result.GetValue(environment)!;
-                var machine = WorkflowDefinition.Load(result.GetValue(definition)!.FullName, env);
-                var executionInput = ParseInput(result.GetValue(input), result.GetValue(action)!, result.GetValue(dryRun));
+                var policy = approval.Policy(result);
+                var machine = WorkflowDefinition.Load(result.GetValue(definition)!.FullName, env, policy);
+                var start = ParseInput(result.GetValue(executionInput), result.GetValue(action)!, result.GetValue(dryRun));
                 var mocks = result.GetValue(mockConfig) is { } file ? MockConfig.Load(await File.ReadAllTextAsync(file.FullName, ct)) : null;
                 if (mocks is not null && result.GetValue(testCase) is null) throw new MigrationException(MigrationErrors.InvalidInput, "--mock-config needs --test-case");
-                var executorOptions = WorkflowService.ExecutorOptions() with { Mocks = mocks, TestCase = result.GetValue(testCase) };
+                var tokens = new TaskTokens();
+                var executorOptions = WorkflowService.ExecutorOptions() with { Mocks = mocks, TestCase = result.GetValue(testCase), TaskTokens = tokens };
                 if (result.GetValue(skipDelays)) executorOptions = executorOptions with { Delay = (_, _) => Task.CompletedTask };
                 var name = $"local-{DateTime.UtcNow:yyyyMMddTHHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
 
                 ExecutionResult execution;
                 var reports = result.GetValue(reportDir)!.FullName;
                 var view = new WorkflowView(output, json, $"knowitall report {{name}} --report-dir {reports}");
+                var approver = policy.Required ? new TerminalApprover(tokens, json ? log : output, input) : null;
+                void Observe(HistoryEvent e)
+                {
+                    view.OnEvent(e);
+                    approver?.OnEvent(e);
+                }
                 if (mocks is not null)
                 {
-                    execution = await new StateMachineExecutor(machine, new FunctionTaskInvoker(null, env), executorOptions).RunAsync(executionInput, name, view.OnEvent, ct);
+                    execution = await new StateMachineExecutor(machine, new FunctionTaskInvoker(null, env), executorOptions).RunAsync(start, name, Observe, ct);
                 }
                 else
                 {
@@ -55,7 +64,7 @@ public static class WorkflowCommands
                     foreach (var secret in new[] { target.Password, target.ConnectionString }) { output.AddSecret(secret); log.AddSecret(secret); }
                     await using var services = LocalFunctions(result, options, target, env, reports, view, log);
                     var host = new FunctionHost(services, TextWriter.Null);
-                    execution = await new StateMachineExecutor(machine, new FunctionTaskInvoker(host, env), executorOptions).RunAsync(executionInput, name, view.OnEvent, ct);
+                    execution = await new StateMachineExecutor(machine, new FunctionTaskInvoker(host, env), executorOptions).RunAsync(start, name, Observe, ct);
                 }
                 await view.FinishAsync(execution);
                 return execution.Status == ExecutionStatus.Succeeded ? ExitCodes.Success : ExitCodes.Failure;
@@ -75,6 +84,8 @@ public static class WorkflowCommands
         workflow.Subcommands.Add(DiagramCommand(output, log));
         workflow.Subcommands.Add(WorkflowService.ServeCommand(output, log));
         workflow.Subcommands.Add(WorkflowService.StartCommand(output, log));
+        workflow.Subcommands.Add(ApprovalCommands.Approve(output, log, input));
+        workflow.Subcommands.Add(ApprovalCommands.Reject(output, log));
         return workflow;
     }
 
@@ -90,7 +101,7 @@ public static class WorkflowCommands
         diagram.SetAction(async (result, ct) =>
         {
             var definitionPath = WorkflowDefinition.DefaultPath();
-            var text = MermaidDiagram.Generate(WorkflowDefinition.Load(definitionPath, "local"));
+            var text = MermaidDiagram.Generate(WorkflowDefinition.Load(definitionPath, "local", ApprovalPolicy.None));
             if (!result.GetValue(write))
             {
                 await output.WriteAsync(text);

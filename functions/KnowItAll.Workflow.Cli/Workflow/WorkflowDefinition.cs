@@ -17,16 +17,17 @@ public static class WorkflowDefinition
 
     public static string FunctionArn(string environment, string function) => $"arn:aws:lambda:{Region}:{Account}:function:knowitall-{environment}-{function}";
 
-    public static Dictionary<string, string> Substitutions(string environment)
+    public static Dictionary<string, string> Substitutions(string environment, ApprovalPolicy approval)
     {
         var values = FunctionCatalog.All.ToDictionary(f => f.ArnPlaceholder, f => FunctionArn(environment, f.Name), StringComparer.Ordinal);
         values["Environment"] = environment;
+        approval.AddTo(values);
         return values;
     }
 
-    public static StateMachineDefinition Load(string path, string environment)
+    public static StateMachineDefinition Load(string path, string environment, ApprovalPolicy approval)
     {
         if (!File.Exists(path)) throw new DefinitionException($"state machine definition '{path}' does not exist");
-        return StateMachineDefinition.Load(File.ReadAllText(path), Substitutions(environment));
+        return StateMachineDefinition.Load(File.ReadAllText(path), Substitutions(environment, approval));
     }
 }

@@ -30,6 +30,9 @@ public static class WorkflowService
         var port = new Option<int>("--port") { Description = "Port on 127.0.0.1", DefaultValueFactory = _ => 8083 };
         var environment = new Option<string>("--environment") { DefaultValueFactory = _ => "local", Description = "Environment name" };
         var reportDir = WorkflowCommands.ReportDirectoryOption();
+        var approval = new ApprovalOptions();
+        serve.Options.Add(approval.Require);
+        serve.Options.Add(approval.Timeout);
         serve.Options.Add(port);
         serve.Options.Add(environment);
         serve.Options.Add(reportDir);
@@ -39,7 +42,8 @@ public static class WorkflowService
             {
                 var env = result.GetValue(environment)!;
                 var path = WorkflowDefinition.DefaultPath();
-                var definition = WorkflowDefinition.Load(path, env);
+                var policy = approval.Policy(result);
+                var definition = WorkflowDefinition.Load(path, env, policy);
                 await using var target = await DatabaseTarget.ResolveAsync(result.GetValue(options.Connection), log, ct);
                 foreach (var secret in new[] { target.Password, target.ConnectionString }) { output.AddSecret(secret); log.AddSecret(secret); }
                 var reports = result.GetValue(reportDir)!.FullName;
@@ -52,6 +56,8 @@ public static class WorkflowService
                 await output.WriteLineAsync($"Step Functions endpoint: {server.Endpoint}");
                 await output.WriteLineAsync($"State machine ARN:       {machine.Arn}");
                 await output.WriteLineAsync($"Reports:                 {reports} (knowitall report EXECUTION --report-dir {reports})");
+                if (policy.Required)
+                    await output.WriteLineAsync($"Approval:                applies wait up to {policy.TimeoutSeconds} s after Plan: knowitall workflow approve|reject EXECUTION --endpoint-url {server.Endpoint}");
                 await output.WriteLineAsync($"Try: aws stepfunctions start-execution --endpoint-url {server.Endpoint} --state-machine-arn {machine.Arn} --input '{{\"action\":\"apply\"}}'");
                 await output.FlushAsync(ct);
                 try

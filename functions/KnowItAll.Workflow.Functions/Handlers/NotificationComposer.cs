@@ -73,6 +73,48 @@ public static class NotificationComposer
     }
 
     /// <summary>
+    /// The approval request: which plan (full hash and the schema fingerprint it was planned against), what it does
+    /// (counts, hazards, the first statements), where the whole plan is, how long it waits, and the commands that decide.
+    /// Bounded like every notification; it never carries the task token.
+    /// </summary>
+    public static Notification ComposeApprovalRequest(JsonObject state, string environment, int timeoutSeconds)
+    {
+        var plan = state["plan"] as JsonObject;
+        var hash = Text(plan?["plan_hash"]) ?? "?";
+        var execution = Text(state["execution"]?["id"]) ?? Text(state["execution"]?["name"]) ?? "EXECUTION";
+        var subject = $"[{DigestBuilder.Cut(environment, 20)}] Approval needed: plan {Short(hash)}, {Number(plan?["statement_count"])} statements";
+        if (subject.Length > MaxSubjectLength) subject = subject[..(MaxSubjectLength - 1)] + "…";
+
+        var body = new StringBuilder();
+        body.AppendLine($"A schema migration in {DigestBuilder.Cut(environment, 40)} waits for approval. Nothing is applied before a decision.");
+        body.AppendLine($"Execution: {DigestBuilder.Cut(execution, 300)}");
+        body.AppendLine($"Plan hash: {DigestBuilder.Cut(hash, 100)}");
+        body.AppendLine($"Planned against schema: {DigestBuilder.Cut(Text(plan?["schema_fingerprint"]) ?? "?", 100)}");
+        foreach (var line in SummaryLines(state)) body.AppendLine(line);
+        var reports = ReportLines(state).ToList();
+        if (reports.Count > 0)
+        {
+            body.AppendLine("Full plan and reports:");
+            foreach (var line in reports) body.AppendLine(line);
+        }
+        var waits = TimeSpan.FromSeconds(timeoutSeconds);
+        var started = DateTimeOffset.TryParse(Text(state["execution"]?["start_time"]), System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.RoundtripKind, out var start) ? $" (started {start:u})" : "";
+        body.AppendLine($"It waits {waits.TotalHours:0.##} h for a decision{started}, then fails as Migration.ApprovalTimedOut.");
+        body.AppendLine("Approving sends this plan's hash: if the database changed meanwhile, Apply refuses the plan and applies nothing.");
+        body.AppendLine($"Approve: knowitall workflow approve {DigestBuilder.Cut(execution, 300)}");
+        body.AppendLine($"Reject:  knowitall workflow reject {DigestBuilder.Cut(execution, 300)} --reason \"...\"");
+
+        return new Notification(subject, Bounded(body.ToString()), new Dictionary<string, string>
+        {
+            ["status"] = "WAITING_FOR_APPROVAL",
+            ["environment"] = DigestBuilder.Cut(environment, 100),
+            ["action"] = DigestBuilder.Cut(Text(state["action"]) ?? "unknown", 100),
+            ["dry_run"] = "false",
+        });
+    }
+
+    /// <summary>
     /// What each step found, from the bounded digests in the state: the lines the notification, <c>workflow run</c>
     /// and <c>workflow start --wait</c> all print.
     /// </summary>

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using KnowItAll.Migrations;
 
 namespace KnowItAll.Workflow.Functions.Handlers;
 
@@ -9,7 +10,9 @@ public sealed class NotifyHandler : IFunctionHandler
 
     public async Task<JsonNode> HandleAsync(JsonObject input, FunctionServices services, CancellationToken cancellationToken)
     {
-        var notification = NotificationComposer.Compose(StateOf(input), services.Environment.EnvironmentName);
+        var notification = input["approval"] is { } approval
+            ? NotificationComposer.ComposeApprovalRequest(StateOf(input), services.Environment.EnvironmentName, ApprovalTimeout(approval))
+            : NotificationComposer.Compose(StateOf(input), services.Environment.EnvironmentName);
         var messageId = await services.Publisher.PublishAsync(notification, cancellationToken);
         return new JsonObject
         {
@@ -19,6 +22,21 @@ public sealed class NotifyHandler : IFunctionHandler
             ["subject"] = notification.Subject,
             ["status"] = notification.Attributes["status"],
         };
+    }
+
+    /// <summary>
+    /// The approval request's settings. Step Functions requires the task token in the payload of a waiting task, but the
+    /// request never repeats it: approve and reject read it from the execution's history, which needs
+    /// states:GetExecutionHistory on this state machine (the approver role's grant), so the topic's subscribers cannot act
+    /// on the message alone and the token lands nowhere AWS does not already put it.
+    /// </summary>
+    private static int ApprovalTimeout(JsonNode approval)
+    {
+        if (approval is not JsonObject fields) throw new MigrationException(MigrationErrors.InvalidInput, "event field 'approval' must be an object");
+        if (EventFields.OptionalString(fields, "task_token") is not { Length: > 0 })
+            throw new MigrationException(MigrationErrors.InvalidInput, "event field 'approval.task_token' is missing: the approval request must come from a .waitForTaskToken task");
+        return fields["timeout_seconds"] is JsonValue v && v.TryGetValue<int>(out var seconds) && seconds > 0 ? seconds
+            : throw new MigrationException(MigrationErrors.InvalidInput, "event field 'approval.timeout_seconds' must be a positive integer");
     }
 
     /// <summary>The state machine passes {"state": the execution state, "execution": its ids}; a bare state is accepted too.</summary>

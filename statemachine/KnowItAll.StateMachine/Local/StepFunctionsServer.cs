@@ -26,6 +26,7 @@ public sealed partial class StepFunctionsServer : IAsyncDisposable
     private readonly Dictionary<string, ServedStateMachine> _machines;
     private readonly Dictionary<string, LocalExecution> _executions = new(StringComparer.Ordinal);
     private readonly List<Task> _running = [];
+    private readonly TaskTokens _tokens = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly DateTimeOffset _created = DateTimeOffset.UtcNow;
     private Task? _serving;
@@ -119,6 +120,9 @@ public sealed partial class StepFunctionsServer : IAsyncDisposable
             "GetExecutionHistory" => History(body),
             "ListExecutions" => ListExecutions(body),
             "StopExecution" => StopExecution(body),
+            "SendTaskSuccess" => Callback(() => _tokens.Succeed(Required(body, "taskToken"), Required(body, "output"))),
+            "SendTaskFailure" => Callback(() => _tokens.Fail(Required(body, "taskToken"), Optional(body, "error"), Optional(body, "cause"))),
+            "SendTaskHeartbeat" => Callback(() => _tokens.Heartbeat(Required(body, "taskToken"))),
             "DescribeStateMachine" => DescribeStateMachine(Required(body, "stateMachineArn")),
             "ListStateMachines" => new JsonObject
             {
@@ -161,9 +165,23 @@ public sealed partial class StepFunctionsServer : IAsyncDisposable
             }
             var execution = new LocalExecution(executionArn, name, arn, input, DateTimeOffset.UtcNow);
             _executions[executionArn] = execution;
-            var executor = new StateMachineExecutor(machine.Definition, machine.Invoker, machine.Options with { StateMachineName = machine.Name });
+            var executor = new StateMachineExecutor(machine.Definition, machine.Invoker, machine.Options with { StateMachineName = machine.Name, TaskTokens = _tokens });
             _running.Add(Task.Run(async () => execution.Finish(await executor.RunAsync(parsed, name, execution.Add, execution.Stop.Token))));
             return new JsonObject { ["executionArn"] = executionArn, ["startDate"] = LocalExecution.Epoch(execution.Started) };
+        }
+    }
+
+    /// <summary>SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat answer an empty object, or AWS's error for the token.</summary>
+    private static JsonObject Callback(Action settle)
+    {
+        try
+        {
+            settle();
+            return [];
+        }
+        catch (TaskTokenException e)
+        {
+            throw new ApiError(e.Type, e.Message);
         }
     }
 
