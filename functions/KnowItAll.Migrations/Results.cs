@@ -1,11 +1,24 @@
+using System.Text.Json.Serialization;
+
 namespace KnowItAll.Migrations;
 
-/// <summary>One desired object and whether the live database has it.</summary>
-public sealed record ObjectStatus(string Kind, string Name, string Status, string? Detail = null)
+/// <summary>
+/// One desired object and whether the live database has it: present; missing (or missing a change the engine
+/// plans, such as a new default or enum value); different (in a way only reported, as drift).
+/// </summary>
+public sealed record ObjectStatus(string Kind, string Name, ObjectState Status, string? Detail = null)
 {
-    public const string Present = "present";
-    public const string Missing = "missing";
-    public const string Different = "different";
+    public const ObjectState Present = ObjectState.Present;
+    public const ObjectState Missing = ObjectState.Missing;
+    public const ObjectState Different = ObjectState.Different;
+}
+
+[JsonConverter(typeof(JsonStringEnumConverter<ObjectState>))]
+public enum ObjectState
+{
+    [JsonStringEnumMemberName("present")] Present,
+    [JsonStringEnumMemberName("missing")] Missing,
+    [JsonStringEnumMemberName("different")] Different,
 }
 
 /// <summary>Something the live database has that the desired schema does not, or has differently. Reported, never fixed.</summary>

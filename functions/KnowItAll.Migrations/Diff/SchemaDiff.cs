@@ -37,7 +37,7 @@ public sealed class SchemaDiff
     /// <summary>Desired changes that cannot be applied without loss or a long lock; Apply refuses the plan.</summary>
     public List<Planning.Hazard> Blocking { get; } = [];
 
-    public void Status(string kind, string name, string status, string? detail = null) => Objects.Add(new ObjectStatus(kind, name, status, detail));
+    public void Status(string kind, string name, ObjectState status, string? detail = null) => Objects.Add(new ObjectStatus(kind, name, status, detail));
 
     /// <summary>Every live object the desired schema does not name is drift, never removed.</summary>
     public void NotInSchema<T>(string kind, IEnumerable<T> extra, Func<T, string> name, Func<T, string?>? live = null)

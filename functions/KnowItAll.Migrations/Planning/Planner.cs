@@ -34,7 +34,8 @@ public static partial class Planner
         Guard(statements);
         return new MigrationPlan(
             Success: true,
-            HasChanges: statements.Count > 0,
+            // A plan that can only be refused still has changes: the workflow must reach Apply and fail, not report "no changes".
+            HasChanges: statements.Count > 0 || builder.Blocking.Count > 0,
             TargetSchema: options.TargetSchema,
             PlanHash: PlanHasher.Hash(options.TargetSchema, statements),
             SchemaFingerprint: live.Fingerprint(),
