@@ -105,7 +105,12 @@ public sealed class WorkflowStack : Stack
                 ["KNOWITALL_ENVIRONMENT"] = env,
                 ["METRICS_NAMESPACE"] = MetricsNamespace,
             };
-            if (definition.ConnectsToDatabase) environment["DB_SECRET_ARN"] = config.DatabaseSecretArn;
+            if (definition.ConnectsToDatabase)
+            {
+                environment["DB_SECRET_ARN"] = config.DatabaseSecretArn;
+                // The bundle carries the compiled model (BootstrapBundling checks it); without it a function refuses to run.
+                environment["KNOWITALL_REQUIRE_COMPILED_MODEL"] = "true";
+            }
             if (definition.PublishesNotifications) environment["NOTIFY_TOPIC_ARN"] = Topic.TopicArn;
             if (definition.ReportStep is not null) environment["REPORT_BUCKET"] = ReportBucket.BucketName;
             var function = new Function(this, definition.Name, new FunctionProps

@@ -17,17 +17,23 @@ namespace KnowItAll.Migrations;
 public sealed class MigrationEngine
 {
     private readonly NpgsqlDataSource _dataSource;
-    private readonly SchemaSource _source;
+    private readonly DesiredModelResolver _desiredModels;
     private readonly MigrationOptions _options;
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _desiredGate = new(1, 1);
     private DesiredSchema? _desired;
 
+    /// <summary>An engine that builds the desired model from <paramref name="source"/> on the database (no compiled model).</summary>
     public MigrationEngine(NpgsqlDataSource dataSource, SchemaSource source, MigrationOptions options, TimeProvider? time = null)
+        : this(dataSource, new DesiredModelResolver(source), options, time)
+    {
+    }
+
+    public MigrationEngine(NpgsqlDataSource dataSource, DesiredModelResolver desiredModels, MigrationOptions options, TimeProvider? time = null)
     {
         options.Validate();
         _dataSource = dataSource;
-        _source = source;
+        _desiredModels = desiredModels;
         _options = options;
         _time = time ?? TimeProvider.System;
     }
@@ -100,8 +106,8 @@ public sealed class MigrationEngine
         {
             if (_desired is null)
             {
-                var model = await DesiredSchemaLoader.LoadAsync(connection, _source, _options, cancellationToken);
-                _desired = new DesiredSchema(model, model.Fingerprint());
+                var desired = await _desiredModels.ResolveAsync(connection, _options, cancellationToken);
+                _desired = new DesiredSchema(desired.Model, desired.Fingerprint);
             }
             return _desired;
         }

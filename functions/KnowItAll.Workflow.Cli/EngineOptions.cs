@@ -1,5 +1,6 @@
 using System.CommandLine;
 using KnowItAll.Migrations;
+using KnowItAll.Migrations.Desired;
 
 namespace KnowItAll.Workflow.Cli;
 
@@ -53,6 +54,24 @@ public sealed class EngineOptions
         options.Validate();
         return options;
     }
+
+    /// <summary>
+    /// The desired model for a CLI call: the compiled model beside the schema files when it matches them, else one
+    /// built on the database and cached by the files' hash (said on stderr).
+    /// </summary>
+    public DesiredModelResolver DesiredModels(ParseResult result, TextWriter log)
+    {
+        var directory = result.GetValue(Schema)!.FullName;
+        return new DesiredModelResolver(SchemaSource.FromDirectory(directory), DesiredModelSettings(directory, log));
+    }
+
+    public static DesiredModelSettings DesiredModelSettings(string schemaDirectory, TextWriter log) => new()
+    {
+        CompiledModelPath = CompiledModelFile.DefaultPath(schemaDirectory),
+        OnStale = StaleModelPolicy.Rebuild,
+        CacheDirectory = ModelCache.Directory(),
+        Notice = message => log.WriteLine("note: " + message),
+    };
 
     /// <summary>The repository's schema/ directory: found by walking up from the working directory, then from the binary.</summary>
     public static string DefaultSchemaDirectory()

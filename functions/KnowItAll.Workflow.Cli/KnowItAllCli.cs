@@ -98,7 +98,7 @@ public static class KnowItAllCli
             return ExitCodes.Success;
         }));
 
-        foreach (var command in new[] { validate, plan, apply, verify, history, ReportCommand.Build(output, log), Workflow.WorkflowCommands.Build(output, log, input) }) root.Subcommands.Add(command);
+        foreach (var command in new[] { validate, plan, apply, verify, history, ReportCommand.Build(output, log), SchemaCommands.Build(output, log), Workflow.WorkflowCommands.Build(output, log, input) }) root.Subcommands.Add(command);
         return root;
     }
 
@@ -109,14 +109,14 @@ public static class KnowItAllCli
         try
         {
             var migrationOptions = options.ToMigrationOptions(result);
-            var source = SchemaSource.FromDirectory(result.GetValue(options.Schema)!.FullName);
+            var desired = options.DesiredModels(result, log);
             await using var target = await DatabaseTarget.ResolveAsync(result.GetValue(options.Connection), log, ct);
             output.AddSecret(target.Password);
             log.AddSecret(target.Password);
             output.AddSecret(target.ConnectionString);
             log.AddSecret(target.ConnectionString);
             await using var dataSource = KnowItAll.Migrations.Connections.CreateDataSource(target.ConnectionString);
-            var engine = new MigrationEngine(dataSource, source, migrationOptions);
+            var engine = new MigrationEngine(dataSource, desired, migrationOptions);
             return await body(engine, new ConsoleView(output, target.Source), json);
         }
         catch (MigrationException e)

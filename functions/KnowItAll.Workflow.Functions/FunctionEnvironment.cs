@@ -1,4 +1,5 @@
 using KnowItAll.Migrations;
+using KnowItAll.Migrations.Desired;
 
 namespace KnowItAll.Workflow.Functions;
 
@@ -6,6 +7,18 @@ namespace KnowItAll.Workflow.Functions;
 public sealed record FunctionEnvironment
 {
     public string SchemaDirectory { get; init; } = Path.Combine(AppContext.BaseDirectory, "schema");
+
+    /// <summary>The compiled desired model; by default <c>knowitall.lock.json</c> beside the schema files.</summary>
+    public string? CompiledModelPath { get; init; }
+
+    /// <summary>Deployed functions set this: a bundle without its compiled model is refused rather than built from the files.</summary>
+    public bool RequireCompiledModel { get; init; }
+
+    /// <summary>Functions refuse a stale compiled model; local runs of the CLI rebuild it (into <see cref="ModelCacheDirectory"/>).</summary>
+    public StaleModelPolicy OnStaleModel { get; init; } = StaleModelPolicy.Refuse;
+
+    public string? ModelCacheDirectory { get; init; }
+
     public string TargetSchema { get; init; } = "public";
     public string AppRole { get; init; } = "tutor_app";
     public int LockTimeoutMs { get; init; } = 5000;
@@ -33,6 +46,8 @@ public sealed record FunctionEnvironment
         return new FunctionEnvironment
         {
             SchemaDirectory = Blank(get("KNOWITALL_SCHEMA_DIR")) ?? defaults.SchemaDirectory,
+            CompiledModelPath = Blank(get("KNOWITALL_COMPILED_MODEL")),
+            RequireCompiledModel = Flag(get, "KNOWITALL_REQUIRE_COMPILED_MODEL"),
             TargetSchema = Blank(get("KNOWITALL_TARGET_SCHEMA")) ?? defaults.TargetSchema,
             AppRole = Blank(get("KNOWITALL_APP_ROLE")) ?? defaults.AppRole,
             LockTimeoutMs = Number(get, "KNOWITALL_LOCK_TIMEOUT_MS", defaults.LockTimeoutMs),
@@ -60,6 +75,22 @@ public sealed record FunctionEnvironment
         StatementTimeout = TimeSpan.FromMilliseconds(StatementTimeoutMs),
         MaxLockRetries = LockRetries,
         RunBy = runBy,
+    };
+
+    public DesiredModelSettings DesiredModel(Action<string> notice) => new()
+    {
+        CompiledModelPath = CompiledModelPath ?? CompiledModelFile.DefaultPath(SchemaDirectory),
+        RequireCompiledModel = RequireCompiledModel,
+        OnStale = OnStaleModel,
+        CacheDirectory = ModelCacheDirectory,
+        Notice = notice,
+    };
+
+    private static bool Flag(Func<string, string?> get, string name) => Blank(get(name)) switch
+    {
+        null or "false" or "0" => false,
+        "true" or "1" => true,
+        _ => throw new MigrationException(MigrationErrors.InvalidInput, $"environment variable {name} must be true or false"),
     };
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;

@@ -10,13 +10,14 @@ namespace KnowItAll.Workflow.Functions;
 /// What handlers share within one container: the engine (its connection pool and desired model stay warm
 /// across invocations), the credentials, the publisher and the metrics of the current invocation.
 /// </summary>
-public sealed class FunctionServices(FunctionEnvironment environment, IDatabaseCredentials credentials, INotificationPublisher publisher, IReportStore reports, TextWriter output)
+public sealed class FunctionServices(FunctionEnvironment environment, IDatabaseCredentials credentials, INotificationPublisher publisher, IReportStore reports, TextWriter output,
+    Action<string>? notice = null)
     : IAsyncDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private NpgsqlDataSource? _dataSource;
     private MigrationEngine? _engine;
-    private SchemaSource? _source;
+    private DesiredModelResolver? _desiredModels;
 
     public FunctionEnvironment Environment => environment;
 
@@ -47,11 +48,12 @@ public sealed class FunctionServices(FunctionEnvironment environment, IDatabaseC
         try
         {
             if (_engine is not null && !refresh) return _engine;
-            _source ??= SchemaSource.FromDirectory(environment.SchemaDirectory);
+            _desiredModels ??= new DesiredModelResolver(SchemaSource.FromDirectory(environment.SchemaDirectory),
+                environment.DesiredModel(notice ?? (message => new JsonLog(output, environment.FunctionArn ?? "knowitall").Write("WARN", message))));
             var connectionString = await credentials.GetConnectionStringAsync(refresh, cancellationToken);
             if (_dataSource is not null) await _dataSource.DisposeAsync();
             _dataSource = KnowItAll.Migrations.Connections.CreateDataSource(connectionString);
-            _engine = new MigrationEngine(_dataSource, _source, environment.MigrationOptions(environment.FunctionArn ?? "lambda"));
+            _engine = new MigrationEngine(_dataSource, _desiredModels, environment.MigrationOptions(environment.FunctionArn ?? "lambda"));
             return _engine;
         }
         finally

@@ -48,10 +48,12 @@ public sealed class MockConfig
                     throw new DefinitionException($"mock config: response '{name}': '{range}' is not an attempt or a range like 1-2");
                 var from = int.Parse(bounds[0]);
                 var to = int.Parse(bounds[^1]);
-                if (response is not JsonObject r || r.ContainsKey("Return") == r.ContainsKey("Throw"))
-                    throw new DefinitionException($"mock config: response '{name}' attempt '{range}' needs exactly one of Return or Throw");
+                var where = $"mock config: response '{name}' attempt '{range}'";
+                if (response is not JsonObject r || r.Count != 1 || r.ContainsKey("Return") == r.ContainsKey("Throw"))
+                    throw new DefinitionException($"{where} needs exactly one of Return or Throw");
                 var thrown = r["Throw"] as JsonObject;
-                if (r["Return"] is JsonObject invoke && invoke.ContainsKey("StatusCode")) CheckInvokeResponse(invoke, $"mock config: response '{name}' attempt '{range}'");
+                if (r.ContainsKey("Throw")) CheckThrow(thrown, where);
+                if (r["Return"] is JsonObject invoke && invoke.ContainsKey("StatusCode")) CheckInvokeResponse(invoke, where);
                 list.Add((from, to, r["Return"]?.DeepClone(), thrown?["Error"]?.GetValue<string>(), thrown?["Cause"]?.GetValue<string>()));
             }
             responses[name] = list;
@@ -95,6 +97,13 @@ public sealed class MockConfig
     private static readonly JsonSerializerOptions Compact = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private static readonly string[] InvokeResponseFields = ["StatusCode", "Payload", "FunctionError", "ExecutedVersion", "LogResult"];
+
+    private static void CheckThrow(JsonObject? thrown, string where)
+    {
+        if (thrown is null || thrown.Count != 2 || thrown["Error"] is not JsonValue error || error.GetValueKind() != JsonValueKind.String
+            || thrown["Cause"] is not JsonValue cause || cause.GetValueKind() != JsonValueKind.String)
+            throw new DefinitionException($"{where}: Throw needs a string Error and a string Cause, and nothing else");
+    }
 
     private static void CheckInvokeResponse(JsonObject invoke, string where)
     {

@@ -40,7 +40,7 @@ public static class ColdStartBenchmark
     private static long DirectorySize(string directory) => Directory.GetFiles(directory).Sum(f => new FileInfo(f).Length);
 
     /// <summary>Starts the process with a one-event Runtime API and returns when its answer arrives.</summary>
-    private static async Task FirstInvocationAsync(string file, string[] args, IReadOnlyDictionary<string, string> environment)
+    internal static async Task FirstInvocationAsync(string file, string[] args, IReadOnlyDictionary<string, string> environment)
     {
         int port;
         using (var probe = new TcpListener(IPAddress.Loopback, 0))

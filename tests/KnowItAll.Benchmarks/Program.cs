@@ -1,8 +1,11 @@
 using KnowItAll.Benchmarks;
 using KnowItAll.Migrations.Embedded;
 
-// knowitall-bench [scale|online|coldstart|e2e|states|all] [--sizes 100,1000,5000] [--runs 3] [--rows 1000000] [--writers 4]
-//   coldstart needs the Native AOT bootstrap: --bootstrap PATH (default functions/KnowItAll.Workflow.Functions/bin/aot/bootstrap)
+// knowitall-bench [scale|online|coldstart|e2e|coldpath|states|all] [--sizes 100,1000,5000] [--runs 3] [--rows 1000000] [--writers 4]
+//   coldstart and coldpath need the Native AOT bootstrap: --bootstrap PATH (default functions/KnowItAll.Workflow.Functions/bin/aot/bootstrap)
+//   coldpath runs the built CLI as processes: --cli PATH (default functions/KnowItAll.Workflow.Cli/bin/Release/net10.0/knowitall);
+//   --e2e-size N (default 5000, 0 for none) is the schema size of its workflow run
+// knowitall-bench write-schema --sizes 1000 --out DIR: only write the synthetic schemas as schema directories
 var what = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 string Arg(string name, string fallback)
 {
@@ -13,9 +16,15 @@ var sizes = Arg("--sizes", "100,1000,5000").Split(',').Select(int.Parse).ToList(
 var runs = int.Parse(Arg("--runs", "3"));
 var rows = int.Parse(Arg("--rows", "1000000"));
 var writers = int.Parse(Arg("--writers", "4"));
-if (what is not ("scale" or "online" or "coldstart" or "e2e" or "states" or "all"))
+if (what == "write-schema")
 {
-    Console.Error.WriteLine($"unknown benchmark '{what}': use scale, online, coldstart, e2e, states or all");
+    // The synthetic schemas as directories (--out DIR), for timing the CLI by hand against a server of one's own.
+    foreach (var size in sizes) Console.WriteLine(ColdPathBenchmark.WriteSchema(Arg("--out", "bench-schemas"), size));
+    return 0;
+}
+if (what is not ("scale" or "online" or "coldstart" or "e2e" or "coldpath" or "states" or "all"))
+{
+    Console.Error.WriteLine($"unknown benchmark '{what}': use scale, online, coldstart, e2e, coldpath, states or all");
     return 1;
 }
 
@@ -44,9 +53,22 @@ if (what is "online" or "all")
 }
 var root = Path.GetDirectoryName(KnowItAll.Workflow.Cli.EngineOptions.DefaultSchemaDirectory())!;
 var schema = Path.Combine(root, "schema");
+var native = Arg("--bootstrap", Path.Combine(root, "functions", "KnowItAll.Workflow.Functions", "bin", "aot", "bootstrap"));
+if (what is "coldpath" or "all")
+{
+    var cli = Arg("--cli", Path.Combine(root, "functions", "KnowItAll.Workflow.Cli", "bin", "Release", "net10.0", "knowitall"));
+    if (!File.Exists(native) || !File.Exists(cli))
+    {
+        Console.Error.WriteLine($"coldpath needs the Native AOT bootstrap ({native}: bash tests/run.d/10-bootstrap.sh) and the built CLI ({cli}: dotnet build -c Release)");
+        return 1;
+    }
+    Console.WriteLine("## Cold path: compiled desired model, whole processes beside pg_dump --schema-only");
+    Console.WriteLine();
+    Console.WriteLine(await ColdPathBenchmark.RunAsync(server, sizes, runs, cli, native, int.Parse(Arg("--e2e-size", "5000")), Console.Error));
+    Console.WriteLine();
+}
 if (what is "coldstart" or "all")
 {
-    var native = Arg("--bootstrap", Path.Combine(root, "functions", "KnowItAll.Workflow.Functions", "bin", "aot", "bootstrap"));
     var jit = Path.Combine(AppContext.BaseDirectory, "bootstrap.dll");
     if (!File.Exists(native))
     {

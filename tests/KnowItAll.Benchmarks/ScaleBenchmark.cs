@@ -64,7 +64,7 @@ public static class ScaleBenchmark
         return string.Join('\n', rows);
     }
 
-    private static async Task PgDumpAsync(EmbeddedPostgres server, string database)
+    internal static async Task PgDumpAsync(EmbeddedPostgres server, string database)
     {
         var info = new ProcessStartInfo(Path.Combine(EmbeddedPostgres.FindBinaries()!, "pg_dump"))
         {

@@ -66,7 +66,10 @@ public sealed class MockConfigTests
     [InlineData("""{"Return": {"StatusCode": "200", "Payload": {}}}""", "StatusCode must be a number")]
     [InlineData("""{"Return": {"StatusCode": 200, "Payload": {}, "Headers": {}}}""", "'Headers' is not a field of a Lambda Invoke response")]
     [InlineData("""{"Return": {"StatusCode": 200, "FunctionError": "Unhandled", "Payload": {"message": "x"}}}""", "needs a Payload with errorType")]
-    [InlineData("""{"Return": {}, "Throw": {"Error": "E"}}""", "exactly one of Return or Throw")]
+    [InlineData("""{"Return": {}, "Throw": {"Error": "E", "Cause": "C"}}""", "exactly one of Return or Throw")]
+    [InlineData("""{"Throw": {"Error": "E"}}""", "Throw needs a string Error and a string Cause")]
+    [InlineData("""{"Throw": {"Error": "E", "Cause": "C", "Retry": 1}}""", "Throw needs a string Error and a string Cause")]
+    [InlineData("""{"Return": {}, "Delay": 3}""", "exactly one of Return or Throw")]
     public void A_malformed_response_is_refused_when_the_config_is_loaded_naming_where(string response, string message)
     {
         var error = Assert.Throws<DefinitionException>(() => Config(response));

@@ -29,6 +29,7 @@ public sealed class StackTests(SynthesizedApp app)
             Assert.Equal(definition.ConnectsToDatabase, f["VpcConfig"] is not null);
             var variables = f["Environment"]!["Variables"]!.AsObject();
             Assert.Equal(definition.ConnectsToDatabase, variables.ContainsKey("DB_SECRET_ARN"));
+            Assert.Equal(definition.ConnectsToDatabase, variables["KNOWITALL_REQUIRE_COMPILED_MODEL"]?.GetValue<string>() == "true");
             Assert.Equal(definition.PublishesNotifications, variables.ContainsKey("NOTIFY_TOPIC_ARN"));
             Assert.Equal(env, variables["KNOWITALL_ENVIRONMENT"]!.GetValue<string>());
         }

@@ -37,24 +37,36 @@ public sealed class WorkflowServiceTests(PostgresFixture pg, MotoServer moto) : 
 
     internal static async Task<Served> ServeAsync(string db, params string[] options)
     {
-        var port = FreePort();
-        var stop = new CancellationTokenSource();
-        var output = new StringWriter();
-        var serving = Task.Run(() => KnowItAllCli.RunAsync(["workflow", "serve", "--port", port.ToString(), "--connection", db, .. options], output, TextWriter.Null, stop.Token));
-        using var http = new HttpClient();
-        for (var i = 0; i < 100; i++)
+        // A free port can be taken by another process between the probe and the bind: then serve exits, and the
+        // test tries another port rather than waiting on whatever answers there now.
+        for (var attempt = 0; attempt < 3; attempt++)
         {
-            try
+            var port = FreePort();
+            var stop = new CancellationTokenSource();
+            var output = new StringWriter();
+            var serving = Task.Run(() => KnowItAllCli.RunAsync(["workflow", "serve", "--port", port.ToString(), "--connection", db, .. options], output, TextWriter.Null, stop.Token));
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+            for (var i = 0; i < 300 && !serving.IsCompleted; i++)
             {
-                await http.PostAsync($"http://127.0.0.1:{port}/", new StringContent("{}"));
-                return new Served(stop, serving, $"http://127.0.0.1:{port}");
+                if (!output.ToString().Contains("Step Functions endpoint", StringComparison.Ordinal))
+                {
+                    await Task.Delay(100);
+                    continue;
+                }
+                try
+                {
+                    await http.PostAsync($"http://127.0.0.1:{port}/", new StringContent("{}"));
+                    return new Served(stop, serving, $"http://127.0.0.1:{port}");
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                    await Task.Delay(100);
+                }
             }
-            catch (HttpRequestException)
-            {
-                await Task.Delay(100);
-            }
+            await stop.CancelAsync();
+            await serving;
         }
-        throw new TimeoutException("workflow serve did not start");
+        throw new TimeoutException("workflow serve did not start on any of 3 ports");
     }
 
     internal static async Task<(int Exit, string Output)> ProcessAsync(string file, params string[] args)

@@ -146,6 +146,40 @@ public sealed class BootstrapTests(PostgresFixture pg)
     }
 
     [Fact]
+    public async Task A_schema_edit_deployed_without_rebuilding_the_compiled_model_is_refused_naming_the_file()
+    {
+        var db = await pg.NewDatabaseAsync();
+        using var schema = TempSchema.TutorWith("10_users.sql", "ALTER TABLE users ADD COLUMN nickname text;");
+        File.Copy(Path.Combine(Repo.SchemaDirectory, "knowitall.lock.json"), Path.Combine(schema.Path, "knowitall.lock.json"));
+
+        foreach (var handler in new[] { "Validate", "Plan", "Apply" })
+        {
+            await using var function = Start(handler, new Dictionary<string, string> { ["DB_CONNECTION_STRING"] = db, ["KNOWITALL_SCHEMA_DIR"] = schema.Path });
+            var (ok, body, errorType) = await function.InvokeAsync("""{"action":"apply","dry_run":false,"plan_hash":null}""");
+            Assert.False(ok, body);
+            Assert.Equal("Migration.SchemaError", errorType);
+            Assert.Contains("10_users.sql changed", body);
+            Assert.Contains("knowitall schema build", body);
+        }
+        Assert.Equal(0L, await PostgresFixture.ScalarAsync<long>(db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"));
+    }
+
+    [Fact]
+    public async Task A_deployed_function_without_its_compiled_model_is_refused()
+    {
+        var db = await pg.NewDatabaseAsync();
+        using var schema = TempSchema.TutorWith("10_users.sql", "");
+        await using var function = Start("Validate", new Dictionary<string, string>
+        {
+            ["DB_CONNECTION_STRING"] = db, ["KNOWITALL_SCHEMA_DIR"] = schema.Path, ["KNOWITALL_REQUIRE_COMPILED_MODEL"] = "true",
+        });
+        var (ok, body, errorType) = await function.InvokeAsync("""{"action":"apply","dry_run":false}""");
+        Assert.False(ok, body);
+        Assert.Equal("Migration.SchemaError", errorType);
+        Assert.Contains("there is no compiled model at", body);
+    }
+
+    [Fact]
     public async Task An_unknown_handler_is_an_init_error()
     {
         await using var unknown = Start("Migrate", new Dictionary<string, string>());

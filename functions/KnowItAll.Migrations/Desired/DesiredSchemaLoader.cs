@@ -20,6 +20,23 @@ public static partial class DesiredSchemaLoader
 
     public static async Task<SchemaModel> LoadAsync(NpgsqlConnection connection, SchemaSource source, MigrationOptions options, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await LoadInScratchAsync(connection, source, options, cancellationToken);
+        }
+        catch (Exception e) when ((e as PostgresException ?? e.InnerException as PostgresException) is { SqlState: "53200" })
+        {
+            throw new MigrationException(MigrationErrors.SchemaError,
+                "building the desired model ran out of lock slots (out of shared memory, 53200): the build creates every object of " +
+                "schema/ in one rolled-back transaction and PostgreSQL locks each one until the end. Raise max_locks_per_transaction " +
+                "so that max_locks_per_transaction × (max_connections + max_prepared_transactions) exceeds about three times the " +
+                "number of tables, indexes and sequences in schema/, or compile on the embedded server (`knowitall schema build` " +
+                "without --connection) and let the functions and the CLI read the compiled model, which takes no lock at all", e);
+        }
+    }
+
+    private static async Task<SchemaModel> LoadInScratchAsync(NpgsqlConnection connection, SchemaSource source, MigrationOptions options, CancellationToken cancellationToken)
+    {
         var statements = source.Files.SelectMany(f => SqlScript.Split(f.Name, f.Text)).ToList();
         if (statements.Count == 0)
             throw new MigrationException(MigrationErrors.SchemaError, $"the schema files in {source.Origin} hold no statements");
@@ -148,7 +165,7 @@ public static partial class DesiredSchemaLoader
         {
             await ExecuteAsync(connection, tx, run.Text, ct);
         }
-        catch (PostgresException e) when (Connections.Unavailable(e) is null)
+        catch (PostgresException e) when (Connections.Unavailable(e) is null && e.SqlState != "53200")
         {
             var line = e.Position > 0 ? reportAs.LineOf(e.Position) : reportAs.Line;
             var hint = e.SqlState == "42704" && e.MessageText.StartsWith("role ", StringComparison.Ordinal)

@@ -62,7 +62,7 @@ public static class WorkflowCommands
                 {
                     await using var target = await DatabaseTarget.ResolveAsync(result.GetValue(options.Connection), log, ct);
                     foreach (var secret in new[] { target.Password, target.ConnectionString }) { output.AddSecret(secret); log.AddSecret(secret); }
-                    await using var services = LocalFunctions(result, options, target, env, reports, view);
+                    await using var services = LocalFunctions(result, options, target, env, reports, view, log);
                     var host = new FunctionHost(services, TextWriter.Null);
                     execution = await new StateMachineExecutor(machine, new FunctionTaskInvoker(host, env), executorOptions).RunAsync(start, name, Observe, ct);
                 }
@@ -128,18 +128,21 @@ public static class WorkflowCommands
 
     /// <summary>The in-process functions, configured as a deployed environment's would be, on the given database.</summary>
     internal static FunctionServices LocalFunctions(ParseResult result, EngineOptions options, DatabaseTarget target, string environment,
-        string reportDirectory, INotificationPublisher publisher)
+        string reportDirectory, INotificationPublisher publisher, TextWriter log)
     {
         var migration = options.ToMigrationOptions(result);
+        var schemaDirectory = KnowItAll.Migrations.Desired.SchemaSource.FromDirectory(result.GetValue(options.Schema)!.FullName).Origin;
         var functionEnvironment = new FunctionEnvironment
         {
-            SchemaDirectory = KnowItAll.Migrations.Desired.SchemaSource.FromDirectory(result.GetValue(options.Schema)!.FullName).Origin,
+            SchemaDirectory = schemaDirectory,
+            OnStaleModel = KnowItAll.Migrations.Desired.StaleModelPolicy.Rebuild,
+            ModelCacheDirectory = ModelCache.Directory(),
             TargetSchema = migration.TargetSchema, AppRole = migration.AppRole,
             LockTimeoutMs = (int)migration.LockTimeout.TotalMilliseconds, LockRetries = migration.MaxLockRetries, EnvironmentName = environment,
             StatementTimeoutMs = (int)migration.StatementTimeout.TotalMilliseconds, ReportDirectory = reportDirectory,
         };
         return new FunctionServices(functionEnvironment, new StaticCredentials(target.ConnectionString), publisher,
-            new DirectoryReportStore(reportDirectory), TextWriter.Null);
+            new DirectoryReportStore(reportDirectory), TextWriter.Null, message => log.WriteLine("note: " + message));
     }
 
     /// <summary>Where local runs keep full reports: <c>--report-dir</c>, by default <c>knowitall-reports/</c> in the working directory.</summary>

@@ -47,7 +47,7 @@ public static class WorkflowService
                 await using var target = await DatabaseTarget.ResolveAsync(result.GetValue(options.Connection), log, ct);
                 foreach (var secret in new[] { target.Password, target.ConnectionString }) { output.AddSecret(secret); log.AddSecret(secret); }
                 var reports = result.GetValue(reportDir)!.FullName;
-                await using var services = WorkflowCommands.LocalFunctions(result, options, target, env, reports, new StdoutPublisher(log));
+                await using var services = WorkflowCommands.LocalFunctions(result, options, target, env, reports, new StdoutPublisher(log), log);
                 var host = new FunctionHost(services, TextWriter.Null);
                 var machine = new ServedStateMachine(WorkflowDefinition.StateMachineName, await File.ReadAllTextAsync(path, ct), definition,
                     new FunctionTaskInvoker(host, env), ExecutorOptions());

@@ -75,7 +75,7 @@ public sealed class WorkflowView(TextWriter output, bool json, string reportHint
     {
         var history = new JsonArray();
         foreach (var e in execution.History)
-            history.Add(new JsonObject
+            history.Add((JsonNode)new JsonObject
             {
                 ["id"] = e.Id, ["previous_event_id"] = e.PreviousEventId, ["timestamp"] = e.Timestamp.ToString("O", CultureInfo.InvariantCulture),
                 ["type"] = e.Type, ["state"] = e.StateName, ["details"] = e.Details.DeepClone(),
