@@ -40,7 +40,9 @@ public sealed class PostgresFixture : IAsyncLifetime
     /// <summary>A new empty database; returns its connection string.</summary>
     public async Task<string> NewDatabaseAsync()
     {
-        var name = $"t{Environment.ProcessId}_{Interlocked.Increment(ref _counter)}_{Guid.NewGuid():N}"[..40];
+        // At most 40 characters (PostgreSQL allows 63); a low process id makes it shorter, never longer.
+        var unique = $"t{Environment.ProcessId}_{Interlocked.Increment(ref _counter)}_{Guid.NewGuid():N}";
+        var name = unique[..Math.Min(unique.Length, 40)];
         await ExecuteAsync(_adminConnection, $"CREATE DATABASE {name}");
         // Unpooled: a test run makes many databases, and idle pooled connections to each would exhaust the server.
         return new NpgsqlConnectionStringBuilder(_adminConnection) { Database = name, Pooling = false }.ConnectionString;
