@@ -23,64 +23,16 @@ public sealed record ValidationResult(
     IReadOnlyList<ObjectStatus> Objects,
     long DurationMs);
 
-public sealed record Hazard(string Code, string Message)
-{
-    public const string AccessExclusiveLock = "ACCESS_EXCLUSIVE_LOCK";
-    public const string TableRewrite = "TABLE_REWRITE";
-    public const string IndexBuild = "INDEX_BUILD";
-    public const string ForeignKeyValidation = "FK_VALIDATION_SCAN";
-    public const string CheckValidation = "CHECK_VALIDATION_SCAN";
-    public const string NotNullWithoutDefault = "NOT_NULL_WITHOUT_DEFAULT";
-    public const string UniqueBuild = "UNIQUE_INDEX_BUILD";
-}
-
 /// <summary>
-/// One statement of a plan. <see cref="Transactional"/> false means it runs on its own, outside the
-/// plan's transaction (CREATE INDEX CONCURRENTLY, VALIDATE CONSTRAINT).
+/// What Apply is asked to do. There is no dry run here: whether a run is a dry run is decided by the state machine
+/// (it calls Plan and stops), and `knowitall apply --dry-run` calls Plan.
 /// </summary>
-public sealed record PlannedStatement(
-    int Order,
-    string Kind,
-    string ObjectName,
-    string Sql,
-    string Lock,
-    bool Transactional,
-    IReadOnlyList<Hazard> Hazards);
-
-public sealed record PlanSummary(
-    IReadOnlyList<string> ExtensionsCreated,
-    IReadOnlyList<string> SequencesCreated,
-    IReadOnlyList<string> TablesCreated,
-    IReadOnlyList<string> ColumnsAdded,
-    IReadOnlyList<string> IndexesCreated,
-    IReadOnlyList<string> ConstraintsAdded,
-    IReadOnlyList<string> GrantsApplied)
-{
-    public static readonly PlanSummary Empty = new([], [], [], [], [], [], []);
-
-    public int ChangeCount => ExtensionsCreated.Count + SequencesCreated.Count + TablesCreated.Count + ColumnsAdded.Count
-        + IndexesCreated.Count + ConstraintsAdded.Count + GrantsApplied.Count;
-}
-
-public sealed record MigrationPlan(
-    bool Success,
-    bool HasChanges,
-    string TargetSchema,
-    string PlanHash,
-    string SchemaFingerprint,
-    string DesiredFingerprint,
-    IReadOnlyList<PlannedStatement> Statements,
-    PlanSummary Summary,
-    IReadOnlyList<DriftItem> Drift,
-    long DurationMs);
-
-public sealed record ApplyRequest(bool DryRun = false, string? ExpectedPlanHash = null);
+public sealed record ApplyRequest(string? ExpectedPlanHash = null);
 
 public sealed record StatementTiming(int Order, string ObjectName, long DurationMs, int Attempts);
 
 public sealed record ApplyResult(
     bool Success,
-    bool DryRun,
     bool Changed,
     string PlanHash,
     string SchemaFingerprint,

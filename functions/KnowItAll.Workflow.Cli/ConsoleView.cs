@@ -1,4 +1,5 @@
 using KnowItAll.Migrations;
+using KnowItAll.Migrations.Planning;
 using Spectre.Console;
 using ValidationResult = KnowItAll.Migrations.ValidationResult;
 
@@ -50,10 +51,11 @@ public sealed class ConsoleView
         var table = new Table().Border(TableBorder.Rounded).AddColumns("#", "change", "object", "lock", "runs", "hazards");
         foreach (var s in plan.Statements)
         {
-            var hazards = s.Hazards.Count == 0 ? "[green]none[/]" : string.Join("\n", s.Hazards.Select(h => $"[yellow]{Esc(h.Code)}[/] {Esc(h.Message)}"));
-            table.AddRow(s.Order.ToString(), Esc(s.Kind), Esc(s.ObjectName), LockMarkup(s.Lock), s.Transactional ? "in transaction" : "[blue]alone, after[/]", hazards);
+            var hazards = s.Hazards.Count == 0 ? "[green]none[/]" : string.Join("\n", s.Hazards.Select(h => $"[yellow]{Esc(h.Code.ToWire())}[/] {Esc(h.Message)}"));
+            table.AddRow(s.Order.ToString(), Esc(s.Kind.ToWire()), Esc(s.ObjectName), LockMarkup(s.Lock.ToWire()), s.Transactional ? "in transaction" : "[blue]alone[/]", hazards);
         }
         _console.Write(table);
+        foreach (var h in plan.Blocking) _console.MarkupLine($"[red]blocked[/] {Esc(h.Code.ToWire())} {Esc(h.Message)}");
         _console.MarkupLine($"{plan.Statements.Count} statements, {plan.Summary.ChangeCount} changes. plan hash [bold]{plan.PlanHash}[/]");
         _console.MarkupLine($"[grey]apply exactly this plan: knowitall apply --plan-hash {plan.PlanHash}[/]");
         Drift(plan.Drift);
@@ -64,14 +66,14 @@ public sealed class ConsoleView
         if (p.Phase == "running") _console.MarkupLine($"[grey]  ▶ {p.Order}/{p.Total} {Esc(p.ObjectName)}…[/]");
     });
 
+    public void DryRun(MigrationPlan plan)
+    {
+        Plan(plan);
+        _console.MarkupLine("[blue]dry run: nothing was changed[/]");
+    }
+
     public void Apply(ApplyResult result)
     {
-        if (result.DryRun)
-        {
-            Plan(result.Plan);
-            _console.MarkupLine("[blue]dry run: nothing was changed[/]");
-            return;
-        }
         Header("apply", result.Plan.TargetSchema);
         if (!result.Changed)
         {

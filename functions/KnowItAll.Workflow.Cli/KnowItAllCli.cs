@@ -61,13 +61,20 @@ public static class KnowItAllCli
 
         var apply = new Command("apply", "Apply the plan: advisory lock, one transaction, lock timeouts with retries, concurrent index builds, history row.");
         options.AddTo(apply);
-        var dryRun = new Option<bool>("--dry-run") { Description = "Plan only; change nothing" };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Plan only, as `knowitall plan` does; change nothing" };
         var planHash = new Option<string?>("--plan-hash") { Description = "Refuse to apply unless the plan computed under the lock has this hash" };
         apply.Options.Add(dryRun);
         apply.Options.Add(planHash);
         apply.SetAction((result, ct) => RunEngineAsync(result, options, output, log, ct, async (engine, view, json) =>
         {
-            var request = new ApplyRequest(result.GetValue(dryRun), result.GetValue(planHash));
+            if (result.GetValue(dryRun))
+            {
+                var dry = await engine.PlanAsync(ct);
+                if (json) await output.WriteLineAsync(JsonSerializer.Serialize(dry, Indented.MigrationPlan));
+                else view.DryRun(dry);
+                return ExitCodes.Success;
+            }
+            var request = new ApplyRequest(result.GetValue(planHash));
             var applied = await engine.ApplyAsync(request, json ? null : view.ApplyProgress(), ct);
             if (json) await output.WriteLineAsync(JsonSerializer.Serialize(applied, Indented.ApplyResult));
             else view.Apply(applied);

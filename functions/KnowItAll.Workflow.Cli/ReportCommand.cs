@@ -109,10 +109,11 @@ public static class ReportCommand
             text.AppendLine($"-- plan {plan.PlanHash}: {plan.Statements.Count} statements against schema {plan.SchemaFingerprint}");
             foreach (var s in plan.Statements)
             {
-                var hazards = s.Hazards.Count == 0 ? "" : "; hazards: " + string.Join(", ", s.Hazards.Select(h => $"{h.Code} ({h.Message})"));
-                text.AppendLine($"-- {s.Order}. {s.Kind} {s.ObjectName}: lock {s.Lock}{(s.Transactional ? "" : ", outside the transaction")}{hazards}");
+                var hazards = s.Hazards.Count == 0 ? "" : "; hazards: " + string.Join(", ", s.Hazards.Select(h => $"{h.Code.ToWire()} ({h.Message})"));
+                text.AppendLine($"-- {s.Order}. {s.Kind.ToWire()} {s.ObjectName}: lock {s.Lock.ToWire()}{(s.Transactional ? "" : ", outside the transaction")}{hazards}");
                 text.AppendLine(s.Sql.TrimEnd().TrimEnd(';') + ";");
             }
+            foreach (var h in plan.Blocking) text.AppendLine($"-- BLOCKED {h.Code.ToWire()}: {h.Message}");
             foreach (var d in plan.Drift) text.AppendLine($"-- drift (reported, never changed): {d.Kind} {d.Name}: {d.Reason}");
         }
         return text.ToString();

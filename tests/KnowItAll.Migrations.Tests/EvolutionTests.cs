@@ -21,25 +21,25 @@ public sealed class EvolutionTests(PostgresFixture pg)
 
         var plan = await engine.PlanAsync();
 
-        var locale = Single(plan, ChangeKind.Column, "users.locale");
+        var locale = Single(plan, StatementKind.Column, "users.locale");
         Assert.True(locale.Transactional);
         Assert.Equal(LockLevel.AccessExclusive, locale.Lock);
-        Assert.Contains(locale.Hazards, h => h.Code == Hazard.AccessExclusiveLock);
-        Assert.DoesNotContain(locale.Hazards, h => h.Code == Hazard.TableRewrite);
-        Assert.Contains(Single(plan, ChangeKind.Column, "users.api_token").Hazards, h => h.Code == Hazard.TableRewrite);
+        Assert.Contains(locale.Hazards, h => h.Code == HazardCode.AccessExclusiveLock);
+        Assert.DoesNotContain(locale.Hazards, h => h.Code == HazardCode.TableRewrite);
+        Assert.Contains(Single(plan, StatementKind.Column, "users.api_token").Hazards, h => h.Code == HazardCode.TableRewrite);
 
-        var index = Single(plan, ChangeKind.Index, "idx_users_display_name");
+        var index = Single(plan, StatementKind.Index, "idx_users_display_name");
         Assert.False(index.Transactional);
         Assert.Contains("CREATE INDEX CONCURRENTLY IF NOT EXISTS", index.Sql);
-        Assert.Contains(index.Hazards, h => h.Code == Hazard.IndexBuild);
+        Assert.Contains(index.Hazards, h => h.Code == HazardCode.IndexBuild);
 
-        var fk = Single(plan, ChangeKind.Constraint, "quiz_sessions.quiz_sessions_reviewer_fkey");
+        var fk = Single(plan, StatementKind.Constraint, "quiz_sessions.quiz_sessions_reviewer_fkey");
         Assert.True(fk.Transactional);
         Assert.Contains("NOT VALID", fk.Sql);
-        var validateFk = Single(plan, ChangeKind.Validate, "quiz_sessions.quiz_sessions_reviewer_fkey");
+        var validateFk = Single(plan, StatementKind.Validate, "quiz_sessions.quiz_sessions_reviewer_fkey");
         Assert.False(validateFk.Transactional);
-        Assert.Contains(validateFk.Hazards, h => h.Code == Hazard.ForeignKeyValidation);
-        Assert.Contains(Single(plan, ChangeKind.Validate, "users.users_email_shape").Hazards, h => h.Code == Hazard.CheckValidation);
+        Assert.Contains(validateFk.Hazards, h => h.Code == HazardCode.ForeignKeyValidation);
+        Assert.Contains(Single(plan, StatementKind.Validate, "users.users_email_shape").Hazards, h => h.Code == HazardCode.CheckValidation);
         Assert.True(plan.Statements.TakeWhile(s => s.Transactional).Count() == plan.Statements.Count(s => s.Transactional),
             "statements that run alone come after the transaction");
 
@@ -59,20 +59,24 @@ public sealed class EvolutionTests(PostgresFixture pg)
     }
 
     [Fact]
-    public async Task A_not_null_column_without_default_on_a_table_with_rows_is_a_planning_error_that_changes_nothing()
+    public async Task A_not_null_column_without_default_on_a_table_with_rows_is_a_blocking_hazard_and_apply_changes_nothing()
     {
         var db = await SchemaEdits.AppliedTutorDatabaseAsync(pg);
         await PostgresFixture.ExecuteAsync(db, SchemaEdits.SeedRows);
         var engine = Engines.For(db, SchemaEdits.Replace("10_users.sql", "    last_login_at   timestamptz,\n", "    last_login_at   timestamptz,\n    country char(2) NOT NULL,\n"));
         var before = (await engine.ValidateAsync()).SchemaFingerprint;
 
-        var error = await Assert.ThrowsAsync<MigrationException>(() => engine.PlanAsync());
-        Assert.Equal(MigrationErrors.UnsafeChange, error.ErrorName);
-        Assert.Contains("users.country", error.Message);
-        Assert.Contains("DEFAULT", error.Message);
+        var plan = await engine.PlanAsync();
+        var blocking = Assert.Single(plan.Blocking);
+        Assert.Equal(HazardCode.NotNullWithoutDefault, blocking.Code);
+        Assert.Equal("users.country", blocking.ObjectName);
+        Assert.Contains("DEFAULT", blocking.Message);
+        Assert.DoesNotContain(plan.Statements, s => s.ObjectName == "users.country");
 
         var applyError = await Assert.ThrowsAsync<MigrationException>(() => engine.ApplyAsync(new ApplyRequest()));
         Assert.Equal(MigrationErrors.UnsafeChange, applyError.ErrorName);
+        Assert.Contains("users.country", applyError.Message);
+        Assert.Contains("NOT_NULL_WITHOUT_DEFAULT", applyError.Message);
         Assert.Equal(before, (await engine.ValidateAsync()).SchemaFingerprint);
     }
 
@@ -111,7 +115,7 @@ public sealed class EvolutionTests(PostgresFixture pg)
         Assert.True(await PostgresFixture.ScalarAsync<bool>(db, "SELECT has_table_privilege('tutor_app', 'users', 'DELETE')"));
     }
 
-    private static PlannedStatement Single(MigrationPlan plan, string kind, string name)
+    private static PlannedStatement Single(MigrationPlan plan, StatementKind kind, string name)
     {
         var match = plan.Statements.Where(s => s.Kind == kind && s.ObjectName == name).ToList();
         Assert.True(match.Count == 1, $"expected one {kind} statement for {name}; plan:\n{string.Join("\n", plan.Statements.Select(s => $"{s.Kind} {s.ObjectName}"))}");

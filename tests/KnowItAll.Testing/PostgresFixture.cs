@@ -40,9 +40,9 @@ public sealed class PostgresFixture : IAsyncLifetime
     /// <summary>A new empty database; returns its connection string.</summary>
     public async Task<string> NewDatabaseAsync()
     {
-        // At most 40 characters (PostgreSQL allows 63); a low process id makes it shorter, never longer.
-        var unique = $"t{Environment.ProcessId}_{Interlocked.Increment(ref _counter)}_{Guid.NewGuid():N}";
-        var name = unique[..Math.Min(unique.Length, 40)];
+        // A short process id makes the text shorter than 40 characters; cut only what is longer.
+        var name = $"t{Environment.ProcessId}_{Interlocked.Increment(ref _counter)}_{Guid.NewGuid():N}";
+        name = name[..Math.Min(name.Length, 40)];
         await ExecuteAsync(_adminConnection, $"CREATE DATABASE {name}");
         // Unpooled: a test run makes many databases, and idle pooled connections to each would exhaust the server.
         return new NpgsqlConnectionStringBuilder(_adminConnection) { Database = name, Pooling = false }.ConnectionString;

@@ -120,7 +120,9 @@ public sealed class BootstrapTests(PostgresFixture pg)
         Assert.Equal("Migration.InvalidInput", badHash.ErrorType);
 
         var dry = await apply.InvokeAsync("""{"dry_run":true}""");
-        Assert.True(dry.Ok, dry.Body);
+        Assert.False(dry.Ok);
+        Assert.Equal("Migration.InvalidInput", dry.ErrorType);
+        Assert.Contains("dry run stops after Plan", dry.Body);
         Assert.Null(await PostgresFixture.ScalarAsync<string>(db, "SELECT to_regclass('public.users')::text"));
         var errorBody = JsonNode.Parse(malformed.Body)!;
         Assert.Equal("Migration.InvalidInput", errorBody["errorType"]!.GetValue<string>());

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using KnowItAll.Migrations.Json;
+using KnowItAll.Migrations.Planning;
 using Npgsql;
 using static KnowItAll.Migrations.Identifier;
 
@@ -56,7 +57,7 @@ internal sealed class HistoryStore(MigrationOptions options)
             var undone = statements.Where(s => !s.Transactional && needed.Contains((s.Kind, s.ObjectName))).ToList();
             var error = undone.Count == 0 ? null :
                 $"interrupted after its transaction committed: {undone.Count} statement(s) outside the transaction were not done " +
-                $"({string.Join(", ", undone.Take(10).Select(s => $"{s.Kind} {s.ObjectName}"))}{(undone.Count > 10 ? ", …" : "")}); a later run plans them again";
+                $"({string.Join(", ", undone.Take(10).Select(s => $"{s.Kind.ToWire()} {s.ObjectName}"))}{(undone.Count > 10 ? ", …" : "")}); a later run plans them again";
             await using var update = new NpgsqlCommand(
                 $"UPDATE {Table} SET outcome = $1, finished_at = coalesce(finished_at, $2), settled_at = $2, error = $3 WHERE id = $4 AND outcome = 'applying'", connection);
             update.Parameters.Add(new NpgsqlParameter { Value = undone.Count == 0 ? "applied" : "failed" });

@@ -6,10 +6,11 @@ using static KnowItAll.Migrations.Identifier;
 namespace KnowItAll.Migrations.Apply;
 
 /// <summary>
-/// Applies a plan safely: a session advisory lock serialises runs; the plan is recomputed under it; the
-/// transactional statements and the history row commit together, retried whole (never holding locks
-/// while backing off) when a lock is not granted within lock_timeout; index builds and validations on
-/// tables with rows run afterwards, one by one.
+/// Applies a plan safely: a session advisory lock serialises runs; the plan is recomputed under it and refused
+/// when it has blocking hazards; a history row an interrupted run left "applying" is settled; statements that
+/// must run outside the transaction before it (enum values) run first, one by one; the transactional
+/// statements and the history row commit together; index builds and validations on tables with rows run
+/// afterwards, one by one. Every lock timeout goes through <see cref="LockRetry"/>.
 /// </summary>
 internal sealed class PlanExecutor(
     NpgsqlDataSource dataSource,
@@ -17,9 +18,9 @@ internal sealed class PlanExecutor(
     TimeProvider time,
     Func<NpgsqlConnection, CancellationToken, Task<MigrationPlan>> plan)
 {
-    private const string LockNotAvailable = "55P03";
     private const string QueryCanceled = "57014";
     private readonly HistoryStore _history = new(options);
+    private readonly LockRetry _retry = new(options, time);
 
     public async Task<ApplyResult> ApplyAsync(ApplyRequest request, IProgress<ApplyProgress>? progress, CancellationToken ct)
     {
@@ -28,11 +29,6 @@ internal sealed class PlanExecutor(
         await using var connection = await Connections.OpenAsync(dataSource, ct);
         try
         {
-            if (request.DryRun)
-            {
-                var dry = await plan(connection, ct);
-                return Result(dry, dryRun: true, changed: false, [], 0, null, started);
-            }
             await AcquireRunLockAsync(connection, ct);
             try
             {
@@ -55,24 +51,36 @@ internal sealed class PlanExecutor(
         await _history.EnsureAsync(connection, ct);
         var current = await plan(connection, ct);
         await _history.SettleAsync(connection, current, time.GetUtcNow(), ct);
+        if (current.Blocking.Count > 0) throw Blocked(current);
         if (!current.HasChanges)
         {
             var noop = await _history.InsertAsync(connection, null, new HistoryEntry(startedAt, time.GetUtcNow(), current, "no_changes", [], 0, null), ct);
-            return Result(current, dryRun: false, changed: false, [], 0, noop, started);
+            return Result(current, changed: false, [], 0, noop, started);
         }
         if (request.ExpectedPlanHash is { } expected && !string.Equals(expected, current.PlanHash, StringComparison.OrdinalIgnoreCase))
             throw new MigrationException(MigrationErrors.PlanStale,
                 $"the database changed since the plan was made: expected plan {expected[..12]}…, the plan now is {current.PlanHash[..12]}… " +
                 $"({current.Statements.Count} statements). Plan again and review it.");
 
+        // Plan order: statements outside the transaction before its first statement, the transaction, the rest after it.
+        var firstInTransaction = current.Statements.TakeWhile(s => !s.Transactional).Count();
+        var before = current.Statements.Take(firstInTransaction).ToList();
         var transactional = current.Statements.Where(s => s.Transactional).ToList();
-        var afterwards = current.Statements.Where(s => !s.Transactional).ToList();
+        var afterwards = current.Statements.Skip(firstInTransaction).Where(s => !s.Transactional).ToList();
         var timings = new List<StatementTiming>();
         var retries = 0;
         long historyId;
         try
         {
-            (historyId, retries) = await RunTransactionAsync(connection, current, transactional, afterwards.Count == 0, timings, progress, startedAt, ct);
+            if (before.Count > 0)
+            {
+                await SetSessionTimeoutsAsync(connection, ct);
+                foreach (var statement in before)
+                    retries += await RunAloneAsync(connection, statement, current.Statements.Count, timings, progress, ct);
+            }
+            int transactionRetries;
+            (historyId, transactionRetries) = await RunTransactionAsync(connection, current, transactional, afterwards.Count == 0, timings, progress, startedAt, ct);
+            retries += transactionRetries;
         }
         catch (MigrationException e) when (e.ErrorName != MigrationErrors.DatabaseUnavailable)
         {
@@ -95,21 +103,33 @@ internal sealed class PlanExecutor(
             }
             await _history.CompleteAsync(connection, historyId, "applied", time.GetUtcNow(), timings, retries, null, ct);
         }
-        return Result(current, dryRun: false, changed: true, timings, retries, historyId, started);
+        return Result(current, changed: true, timings, retries, historyId, started);
+    }
+
+    /// <summary>Every blocking hazard of the plan, in one error; nothing has been changed.</summary>
+    private static MigrationException Blocked(MigrationPlan plan)
+    {
+        const int shown = 10;
+        var text = string.Join(" | ", plan.Blocking.Take(shown).Select(h => $"{h.Code.ToWire()}: {h.Message}"));
+        var more = plan.Blocking.Count > shown ? $" | and {plan.Blocking.Count - shown} more (see the plan)" : "";
+        return new MigrationException(MigrationErrors.UnsafeChange,
+            $"the plan has {plan.Blocking.Count} blocking hazard{(plan.Blocking.Count == 1 ? "" : "s")}; nothing was applied: {text}{more}");
     }
 
     private async Task<(long HistoryId, int Retries)> RunTransactionAsync(NpgsqlConnection connection, MigrationPlan current,
         IReadOnlyList<PlannedStatement> statements, bool complete, List<StatementTiming> timings, IProgress<ApplyProgress>? progress,
         DateTimeOffset startedAt, CancellationToken ct)
     {
-        for (var attempt = 0; ; attempt++)
+        PlannedStatement? running = null;
+        var ((id, attemptTimings), retries) = await _retry.RunAsync(async attempt =>
         {
             var attemptTimings = new List<StatementTiming>();
-            PlannedStatement? running = null;
+            // Disposing the transaction rolls it back, so a retry never waits while holding a lock.
             await using var tx = await connection.BeginTransactionAsync(ct);
             try
             {
-                await ExecuteAsync(connection, tx, $"SET LOCAL lock_timeout = {Ms(options.LockTimeout)}; SET LOCAL statement_timeout = {Ms(options.StatementTimeout)}", ct);
+                await ExecuteAsync(connection, tx,
+                    $"SET LOCAL lock_timeout = {Ms(options.LockTimeout)}; SET LOCAL statement_timeout = {Ms(options.StatementTimeout)}; SET LOCAL check_function_bodies = off", ct);
                 foreach (var statement in statements)
                 {
                     running = statement;
@@ -123,20 +143,15 @@ internal sealed class PlanExecutor(
                 var id = await _history.InsertAsync(connection, tx,
                     new HistoryEntry(startedAt, complete ? time.GetUtcNow() : null, current, complete ? "applied" : "applying", attemptTimings, attempt, null), ct);
                 await tx.CommitAsync(ct);
-                timings.AddRange(attemptTimings);
-                return (id, attempt);
+                return (id, attemptTimings);
             }
-            catch (PostgresException e) when (e.SqlState == LockNotAvailable && running is not null)
-            {
-                await tx.RollbackAsync(CancellationToken.None);
-                if (attempt >= options.MaxLockRetries) throw LockTimeout(running, attempt + 1);
-                await Task.Delay(Backoff(attempt), time, ct);
-            }
-            catch (PostgresException e) when (running is not null && Connections.Unavailable(e) is null)
+            catch (PostgresException e) when (running is not null && e.SqlState != LockRetry.LockNotAvailable && Connections.Unavailable(e) is null)
             {
                 throw Failed(running, e);
             }
-        }
+        }, () => running, ct);
+        timings.AddRange(attemptTimings);
+        return (id, retries);
     }
 
     private async Task<int> RunAloneAsync(NpgsqlConnection connection, PlannedStatement statement, int total, List<StatementTiming> timings,
@@ -144,28 +159,24 @@ internal sealed class PlanExecutor(
     {
         progress?.Report(new ApplyProgress(statement.Order, total, statement.ObjectName, "running"));
         var watch = Stopwatch.StartNew();
-        for (var attempt = 0; ; attempt++)
+        var (_, retries) = await _retry.RunAsync(async attempt =>
         {
             try
             {
-                if (statement.Kind == ChangeKind.Index) await DropInvalidIndexAsync(connection, statement.ObjectName, ct);
+                if (statement.Kind == StatementKind.Index) await DropInvalidIndexAsync(connection, statement.ObjectName, ct);
                 await ExecuteAsync(connection, null, statement.Sql, ct);
                 timings.Add(new StatementTiming(statement.Order, statement.ObjectName, watch.ElapsedMilliseconds, attempt + 1));
-                progress?.Report(new ApplyProgress(statement.Order, total, statement.ObjectName, "done"));
-                return attempt;
-            }
-            catch (PostgresException e) when (e.SqlState == LockNotAvailable)
-            {
-                if (statement.Kind == ChangeKind.Index) await DropInvalidIndexAsync(connection, statement.ObjectName, CancellationToken.None);
-                if (attempt >= options.MaxLockRetries) throw LockTimeout(statement, attempt + 1);
-                await Task.Delay(Backoff(attempt), time, ct);
+                return true;
             }
             catch (PostgresException e) when (Connections.Unavailable(e) is null)
             {
-                if (statement.Kind == ChangeKind.Index) await DropInvalidIndexAsync(connection, statement.ObjectName, CancellationToken.None);
+                if (statement.Kind == StatementKind.Index) await DropInvalidIndexAsync(connection, statement.ObjectName, CancellationToken.None);
+                if (e.SqlState == LockRetry.LockNotAvailable) throw;
                 throw Failed(statement, e);
             }
-        }
+        }, () => statement, ct);
+        progress?.Report(new ApplyProgress(statement.Order, total, statement.ObjectName, "done"));
+        return retries;
     }
 
     /// <summary>
@@ -270,16 +281,9 @@ internal sealed class PlanExecutor(
     private Task SetSessionTimeoutsAsync(NpgsqlConnection connection, CancellationToken ct) =>
         ExecuteAsync(connection, null, $"SET lock_timeout = {Ms(options.LockTimeout)}; SET statement_timeout = {Ms(options.StatementTimeout)}", ct);
 
-    private TimeSpan Backoff(int attempt) =>
-        TimeSpan.FromMilliseconds(Math.Min(options.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, attempt), 30_000));
-
-    private MigrationException LockTimeout(PlannedStatement statement, int attempts) => new(MigrationErrors.LockTimeout,
-        $"statement {statement.Order} ({statement.Kind} {statement.ObjectName}) could not get its {statement.Lock} lock within " +
-        $"{options.LockTimeout.TotalMilliseconds:0} ms, {attempts} times: another session holds a conflicting lock. Nothing was changed; retry later.");
-
     private static MigrationException Failed(PlannedStatement statement, PostgresException e) => e.SqlState == QueryCanceled
-        ? new MigrationException(MigrationErrors.ApplyFailed, $"statement {statement.Order} ({statement.Kind} {statement.ObjectName}) exceeded the statement timeout", e)
-        : new MigrationException(MigrationErrors.ApplyFailed, $"statement {statement.Order} ({statement.Kind} {statement.ObjectName}) failed: {e.MessageText} [{e.SqlState}]", e);
+        ? new MigrationException(MigrationErrors.ApplyFailed, $"statement {statement.Order} ({statement.Kind.ToWire()} {statement.ObjectName}) exceeded the statement timeout", e)
+        : new MigrationException(MigrationErrors.ApplyFailed, $"statement {statement.Order} ({statement.Kind.ToWire()} {statement.ObjectName}) failed: {e.MessageText} [{e.SqlState}]", e);
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, string sql, CancellationToken ct)
     {
@@ -289,12 +293,11 @@ internal sealed class PlanExecutor(
 
     private static long Ms(TimeSpan span) => (long)span.TotalMilliseconds;
 
-    private static ApplyResult Result(MigrationPlan plan, bool dryRun, bool changed, IReadOnlyList<StatementTiming> timings, int retries, long? historyId, long started)
+    private static ApplyResult Result(MigrationPlan plan, bool changed, IReadOnlyList<StatementTiming> timings, int retries, long? historyId, long started)
     {
         var s = changed ? plan.Summary : PlanSummary.Empty;
         return new ApplyResult(
             Success: true,
-            DryRun: dryRun,
             Changed: changed,
             PlanHash: plan.PlanHash,
             SchemaFingerprint: plan.SchemaFingerprint,

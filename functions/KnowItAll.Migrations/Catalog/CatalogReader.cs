@@ -38,8 +38,9 @@ public static class CatalogReader
         await using var batch = new NpgsqlBatch(connection, tx);
         foreach (var sql in new[]
                  {
-                     CatalogQueries.Tables, CatalogQueries.Columns, CatalogQueries.Indexes, CatalogQueries.Constraints,
-                     CatalogQueries.Sequences, CatalogQueries.Extensions, CatalogQueries.Privileges, CatalogQueries.VolatileFunctions,
+                     TableCatalog.Tables, TableCatalog.Columns, IndexCatalog.Query, ConstraintCatalog.Query, SequenceCatalog.Query,
+                     ExtensionCatalog.Query, PrivilegeCatalog.Query, ExtensionCatalog.VolatileFunctions, EnumCatalog.Query, ViewCatalog.Query,
+                     FunctionCatalog.Query, TriggerCatalog.Query, PolicyCatalog.Query, CommentCatalog.Query,
                  })
         {
             var command = new NpgsqlBatchCommand(sql);
@@ -48,70 +49,43 @@ public static class CatalogReader
         }
 
         await using var reader = await batch.ExecuteReaderAsync(ct);
-
-        var tableHasRows = new List<(string Name, bool HasRows)>();
-        while (await reader.ReadAsync(ct)) tableHasRows.Add((reader.GetString(0), reader.GetBoolean(1)));
-
+        var tables = await TableCatalog.ReadAsync(reader, ct);
         await reader.NextResultAsync(ct);
-        var columns = new Dictionary<string, List<ColumnModel>>(StringComparer.Ordinal);
-        while (await reader.ReadAsync(ct))
+        var columns = await TableCatalog.ReadColumnsAsync(reader, ct);
+        await reader.NextResultAsync(ct);
+        var indexes = await IndexCatalog.ReadAsync(reader, ct);
+        await reader.NextResultAsync(ct);
+        var constraints = await ConstraintCatalog.ReadAsync(reader, ct);
+        await reader.NextResultAsync(ct);
+        var sequences = await SequenceCatalog.ReadAsync(reader, ct);
+        await reader.NextResultAsync(ct);
+        var extensions = await ExtensionCatalog.ReadAsync(reader, ct);
+        await reader.NextResultAsync(ct);
+        var privileges = await PrivilegeCatalog.ReadAsync(reader, ct);
+        await reader.NextResultAsync(ct);
+        var volatileFunctions = await ExtensionCatalog.ReadVolatileAsync(reader, ct);
+        await reader.NextResultAsync(ct);
+        var enums = await EnumCatalog.ReadAsync(reader, ct);
+        await reader.NextResultAsync(ct);
+        var views = await ViewCatalog.ReadAsync(reader, ct);
+        await reader.NextResultAsync(ct);
+        var functions = await FunctionCatalog.ReadAsync(reader, ct);
+        await reader.NextResultAsync(ct);
+        var triggers = await TriggerCatalog.ReadAsync(reader, ct);
+        await reader.NextResultAsync(ct);
+        var policies = await PolicyCatalog.ReadAsync(reader, ct);
+        await reader.NextResultAsync(ct);
+        var comments = await CommentCatalog.ReadAsync(reader, ct);
+
+        var withColumns = tables.Select(t => t with { Columns = columns.TryGetValue(t.Name, out var c) ? c : [] }).ToList();
+        return new SchemaModel(schema, extensions, sequences, withColumns, indexes, constraints, privileges, volatileFunctions)
         {
-            var table = reader.GetString(0);
-            if (!columns.TryGetValue(table, out var list)) columns[table] = list = [];
-            list.Add(new ColumnModel(
-                Name: reader.GetString(1),
-                Ordinal: reader.GetInt32(2),
-                Type: reader.GetString(3),
-                NotNull: reader.GetBoolean(4),
-                Default: reader.IsDBNull(5) ? null : reader.GetString(5),
-                Identity: Flag(reader.GetString(6)),
-                Generated: Flag(reader.GetString(7)),
-                Collation: reader.IsDBNull(8) ? null : reader.GetString(8)));
-        }
-
-        await reader.NextResultAsync(ct);
-        var indexes = new List<IndexModel>();
-        while (await reader.ReadAsync(ct))
-            indexes.Add(new IndexModel(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetBoolean(3), reader.GetBoolean(4)));
-
-        await reader.NextResultAsync(ct);
-        var constraints = new List<ConstraintModel>();
-        while (await reader.ReadAsync(ct))
-        {
-            var definition = reader.GetString(3);
-            const string notValid = " NOT VALID";
-            if (definition.EndsWith(notValid, StringComparison.Ordinal)) definition = definition[..^notValid.Length];
-            constraints.Add(new ConstraintModel(reader.GetString(0), reader.GetString(1), reader.GetString(2)[0], definition,
-                reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetBoolean(5)));
-        }
-
-        await reader.NextResultAsync(ct);
-        var sequences = new List<SequenceModel>();
-        while (await reader.ReadAsync(ct))
-            sequences.Add(new SequenceModel(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4),
-                reader.GetInt64(5), reader.GetInt64(6), reader.GetBoolean(7), reader.IsDBNull(8) ? null : reader.GetString(8), reader.IsDBNull(9) ? null : reader.GetString(9)));
-
-        await reader.NextResultAsync(ct);
-        var extensions = new List<ExtensionModel>();
-        while (await reader.ReadAsync(ct)) extensions.Add(new ExtensionModel(reader.GetString(0), reader.GetString(1)));
-
-        await reader.NextResultAsync(ct);
-        var privileges = new List<PrivilegeModel>();
-        while (await reader.ReadAsync(ct))
-        {
-            if (reader.IsDBNull(4)) continue;
-            privileges.Add(new PrivilegeModel(reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetString(3), reader.GetString(4)));
-        }
-
-        await reader.NextResultAsync(ct);
-        var volatileFunctions = new HashSet<string>(StringComparer.Ordinal);
-        while (await reader.ReadAsync(ct)) volatileFunctions.Add(reader.GetString(0));
-
-        var tables = tableHasRows
-            .Select(t => new TableModel(t.Name, columns.TryGetValue(t.Name, out var c) ? c : [], t.HasRows))
-            .ToList();
-        return new SchemaModel(schema, extensions, sequences, tables, indexes, constraints, privileges, volatileFunctions);
+            Enums = enums,
+            Views = views,
+            Functions = functions,
+            Triggers = triggers,
+            Policies = policies,
+            Comments = comments,
+        };
     }
-
-    private static char Flag(string value) => value.Length == 0 ? '\0' : value[0];
 }

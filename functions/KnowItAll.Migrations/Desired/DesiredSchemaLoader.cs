@@ -13,11 +13,6 @@ namespace KnowItAll.Migrations.Desired;
 /// </summary>
 public static partial class DesiredSchemaLoader
 {
-    private static readonly string[] AllowedStarts =
-    [
-        "CREATE TABLE ", "CREATE INDEX ", "CREATE UNIQUE INDEX ", "CREATE SEQUENCE ", "ALTER TABLE ", "ALTER SEQUENCE ", "GRANT ",
-    ];
-
     public static async Task<SchemaModel> LoadAsync(NpgsqlConnection connection, SchemaSource source, MigrationOptions options, CancellationToken cancellationToken)
     {
         try
@@ -95,7 +90,7 @@ public static partial class DesiredSchemaLoader
             {
                 var table = Identifier.Qualify(scratch, c.Table);
                 sql.Add($"ALTER TABLE {table} DROP CONSTRAINT {Identifier.Quote(c.Name)}");
-                sql.Add($"ALTER TABLE {table} ADD CONSTRAINT {Identifier.Quote(c.Name)} {c.Definition}");
+                sql.Add($"ALTER TABLE {table} ADD CONSTRAINT {Identifier.Quote(c.Name)} {c.Definition}{(c.IsValidated ? "" : " NOT VALID")}");
             }
             foreach (var i in model.Indexes)
             {
@@ -105,6 +100,9 @@ public static partial class DesiredSchemaLoader
             foreach (var t in model.Tables)
             foreach (var c in t.Columns.Where(c => c.Default is not null && c.Generated == '\0'))
                 sql.Add($"ALTER TABLE {Identifier.Qualify(scratch, t.Name)} ALTER COLUMN {Identifier.Quote(c.Name)} SET DEFAULT {c.Default}");
+            // Recreating an index or a check loses its comment; it is set again from the model read before.
+            foreach (var c in model.Comments.Where(c => c.ObjectType is "INDEX" or "CONSTRAINT"))
+                sql.Add($"COMMENT ON {c.ObjectType} {c.Identity} IS {Identifier.Literal(c.Text)}");
             if (sql.Count == 0) return model;
             await ExecuteAsync(connection, tx, string.Join(";\n", sql), ct);
             var next = await CatalogReader.ReadAsync(connection, scratch, options.LockTimeout, ct, tx);
@@ -118,13 +116,19 @@ public static partial class DesiredSchemaLoader
         List<PrivilegeModel> schemaGrants, List<SqlStatement> executable)
     {
         var words = statement.Words;
-        if (ExtensionStatement().Match(words) is { Success: true } ext)
+        if (words.StartsWith("CREATE EXTENSION ", StringComparison.Ordinal))
         {
+            var ext = ExtensionStatement().Match(words);
+            if (!ext.Success)
+                throw Error(statement, "CREATE EXTENSION [IF NOT EXISTS] name is accepted; VERSION, CASCADE and another schema are not modelled (the engine installs extensions in the target schema)");
+            if (ext.Groups["schema"].Success && Unquote(ext.Groups["schema"].Value).ToLowerInvariant() != options.TargetSchema)
+                throw Error(statement, $"extensions are installed in the target schema '{options.TargetSchema}'; another schema is not modelled");
             extensions.Add((Unquote(ext.Groups["name"].Value).ToLowerInvariant(), statement));
             return;
         }
         if (SchemaGrant().Match(words) is { Success: true } grant)
         {
+            if (grant.Groups["option"].Success) throw Error(statement, "grant options (WITH GRANT OPTION) are not modelled");
             var target = Unquote(grant.Groups["schema"].Value).ToLowerInvariant();
             if (target != options.TargetSchema)
                 throw Error(statement, $"GRANT on schema {target}: schema files describe the schema '{options.TargetSchema}' only");
@@ -133,15 +137,7 @@ public static partial class DesiredSchemaLoader
                 schemaGrants.Add(new PrivilegeModel("schema", options.TargetSchema, null, privilege, Unquote(grantee).ToLowerInvariant()));
             return;
         }
-        if (!AllowedStarts.Any(s => words.StartsWith(s, StringComparison.Ordinal)))
-        {
-            var head = string.Join(' ', words.Split(' ').Take(3));
-            throw Error(statement, $"'{head}' is not supported in schema files; they hold CREATE TABLE / INDEX / SEQUENCE / EXTENSION, ALTER TABLE ... ADD and GRANT statements");
-        }
-        if (words.StartsWith("ALTER ", StringComparison.Ordinal) && DestructiveAlter().IsMatch(words))
-            throw Error(statement, "schema files declare what should exist: ALTER ... DROP / RENAME / TYPE is never applied by this engine");
-        if (words.Contains(options.TargetSchema.ToUpperInvariant() + ".", StringComparison.Ordinal))
-            throw Error(statement, $"names in schema files are unqualified; the engine applies them to schema '{options.TargetSchema}'");
+        StatementAcceptance.Check(statement, options);
         executable.Add(statement);
     }
 
@@ -220,11 +216,26 @@ public static partial class DesiredSchemaLoader
         return model with
         {
             Schema = to,
-            Tables = model.Tables.Select(t => t with { Columns = t.Columns.Select(c => c with { Type = R(c.Type), Default = N(c.Default) }).ToList() }).ToList(),
+            Tables = model.Tables.Select(t => t with
+            {
+                Columns = t.Columns.Select(c => c with { Type = R(c.Type), Default = N(c.Default) }).ToList(),
+                PartitionKey = N(t.PartitionKey),
+                PartitionBound = N(t.PartitionBound),
+            }).ToList(),
             Indexes = model.Indexes.Select(i => i with { Definition = R(i.Definition) }).ToList(),
             Constraints = model.Constraints.Select(c => c with { Definition = R(c.Definition) }).ToList(),
             Sequences = model.Sequences.Select(s => s with { DataType = R(s.DataType) }).ToList(),
-            Privileges = model.Privileges.Select(p => p.ObjectKind == "schema" ? p with { ObjectName = to } : p).ToList(),
+            Privileges = model.Privileges.Select(p => p.ObjectKind switch
+            {
+                "schema" => p with { ObjectName = to },
+                "function" => p with { ObjectName = R(p.ObjectName) },
+                _ => p,
+            }).ToList(),
+            Views = model.Views.Select(v => v with { Definition = R(v.Definition), Columns = v.Columns.Select(R).ToList() }).ToList(),
+            Functions = model.Functions.Select(f => f with { ArgumentTypes = R(f.ArgumentTypes), Result = R(f.Result), Definition = R(f.Definition) }).ToList(),
+            Triggers = model.Triggers.Select(t => t with { Definition = R(t.Definition) }).ToList(),
+            Policies = model.Policies.Select(p => p with { Using = N(p.Using), Check = N(p.Check) }).ToList(),
+            Comments = model.Comments.Select(c => c with { Identity = R(c.Identity) }).ToList(),
         };
     }
 
@@ -232,12 +243,9 @@ public static partial class DesiredSchemaLoader
 
     private static MigrationException Error(SqlStatement at, string message) => new(MigrationErrors.SchemaError, $"{at.Location}: {message}");
 
-    [GeneratedRegex("""^CREATE EXTENSION (IF NOT EXISTS )?(?<name>"[^"]+"|[A-Z0-9_\-]+)""")]
+    [GeneratedRegex("""^CREATE EXTENSION (IF NOT EXISTS )?(?<name>"[^"]+"|[A-Z0-9_\-]+)( (WITH )?SCHEMA (?<schema>"[^"]+"|[A-Z0-9_$]+))?$""")]
     private static partial Regex ExtensionStatement();
 
-    [GeneratedRegex("""^GRANT (?<privs>[A-Z ,]+?) ON SCHEMA (?<schema>"[^"]+"|[A-Z0-9_$]+) TO (?<roles>.+?)( WITH GRANT OPTION)?$""")]
+    [GeneratedRegex("""^GRANT (?<privs>[A-Z ,]+?) ON SCHEMA (?<schema>"[^"]+"|[A-Z0-9_$]+) TO (?<roles>.+?)(?<option> WITH GRANT OPTION)?$""")]
     private static partial Regex SchemaGrant();
-
-    [GeneratedRegex(@"\b(DROP|RENAME|TYPE|DISABLE|NO FORCE|OWNER TO|SET SCHEMA|DETACH)\b")]
-    private static partial Regex DestructiveAlter();
 }

@@ -15,4 +15,7 @@ namespace KnowItAll.Migrations.Json;
 [JsonSerializable(typeof(IReadOnlyList<PlannedStatement>))]
 [JsonSerializable(typeof(IReadOnlyList<StatementTiming>))]
 [JsonSerializable(typeof(IReadOnlyList<Apply.HistoryRow>))]
+[JsonSerializable(typeof(KnowItAll.Migrations.Planning.StatementKind))]
+[JsonSerializable(typeof(KnowItAll.Migrations.Planning.LockLevel))]
+[JsonSerializable(typeof(KnowItAll.Migrations.Planning.HazardCode))]
 public sealed partial class MigrationJsonContext : JsonSerializerContext;

@@ -10,7 +10,32 @@ public sealed record SequenceModel(string Name, string DataType, long Start, lon
 public sealed record ColumnModel(string Name, int Ordinal, string Type, bool NotNull, string? Default, char Identity, char Generated, string? Collation);
 
 /// <summary>A table; <see cref="HasRows"/> comes from the heap size, so it is true for a table that has or had rows.</summary>
-public sealed record TableModel(string Name, IReadOnlyList<ColumnModel> Columns, bool HasRows);
+public sealed record TableModel(string Name, IReadOnlyList<ColumnModel> Columns, bool HasRows)
+{
+    /// <summary>'p' permanent, 'u' unlogged.</summary>
+    public char Persistence { get; init; } = 'p';
+
+    public bool RowSecurity { get; init; }
+
+    public bool ForceRowSecurity { get; init; }
+
+    /// <summary>Storage parameters as "name=value", sorted.</summary>
+    public IReadOnlyList<string> Options { get; init; } = [];
+
+    /// <summary>The PARTITION BY clause of a partitioned table (pg_get_partkeydef).</summary>
+    public string? PartitionKey { get; init; }
+
+    /// <summary>The parent of a partition, and its FOR VALUES clause.</summary>
+    public string? PartitionOf { get; init; }
+
+    public string? PartitionBound { get; init; }
+
+    public string Describe() =>
+        (Persistence == 'u' ? "unlogged " : "") + (RowSecurity ? "rls " : "") + (ForceRowSecurity ? "force-rls " : "")
+        + (Options.Count > 0 ? $"with ({string.Join(", ", Options)}) " : "")
+        + (PartitionKey is null ? "" : $"partition by {PartitionKey} ")
+        + (PartitionOf is null ? "" : $"partition of {PartitionOf} {PartitionBound}");
+}
 
 public sealed record IndexModel(string Name, string Table, string Definition, bool IsUnique, bool IsValid);
 
@@ -49,13 +74,30 @@ public sealed record SchemaModel(
     IReadOnlyList<PrivilegeModel> Privileges,
     IReadOnlySet<string> VolatileFunctions)
 {
+    public IReadOnlyList<EnumModel> Enums { get; init; } = [];
+
+    /// <summary>Views and materialized views in creation order (a view after those it reads).</summary>
+    public IReadOnlyList<ViewModel> Views { get; init; } = [];
+
+    /// <summary>Functions and procedures in creation order.</summary>
+    public IReadOnlyList<FunctionModel> Functions { get; init; } = [];
+
+    public IReadOnlyList<TriggerModel> Triggers { get; init; } = [];
+
+    public IReadOnlyList<PolicyModel> Policies { get; init; } = [];
+
+    public IReadOnlyList<CommentModel> Comments { get; init; } = [];
+
     public TableModel? Table(string name) => Tables.FirstOrDefault(t => t.Name == name);
 
     /// <summary>
     /// SHA-256 over a canonical text of the structure (not of row counts): two databases with the same
     /// objects have the same fingerprint, and any added, removed or changed object changes it.
     /// </summary>
-    public string Fingerprint()
+    public string Fingerprint() => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Canonical())));
+
+    /// <summary>The canonical text the fingerprint is taken over: one line per object, sorted within each kind.</summary>
+    public string Canonical()
     {
         var text = new StringBuilder();
         text.Append("schema ").Append(Schema).Append('\n');
@@ -63,12 +105,20 @@ public sealed record SchemaModel(
         foreach (var s in Sequences.OrderBy(s => s.Name, StringComparer.Ordinal)) text.Append("seq ").Append(s with { }).Append('\n');
         foreach (var t in Tables.OrderBy(t => t.Name, StringComparer.Ordinal))
         {
-            text.Append("table ").Append(t.Name).Append('\n');
+            text.Append("table ").Append(t.Name).Append(' ').Append(t.Describe()).Append('\n');
             foreach (var c in t.Columns.OrderBy(c => c.Name, StringComparer.Ordinal)) text.Append("  col ").Append(c with { Ordinal = 0 }).Append('\n');
         }
         foreach (var i in Indexes.OrderBy(i => i.Name, StringComparer.Ordinal)) text.Append("idx ").Append(i).Append('\n');
         foreach (var c in Constraints.OrderBy(c => c.Table, StringComparer.Ordinal).ThenBy(c => c.Name, StringComparer.Ordinal)) text.Append("con ").Append(c).Append('\n');
         foreach (var p in Privileges.Select(p => p.Key).Order(StringComparer.Ordinal)) text.Append("priv ").Append(p).Append('\n');
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+        foreach (var e in Enums.OrderBy(e => e.Name, StringComparer.Ordinal)) text.Append("enum ").Append(e.Name).Append(' ').AppendJoin(',', e.Labels).Append('\n');
+        foreach (var v in Views.OrderBy(v => v.Name, StringComparer.Ordinal))
+            text.Append(v.Materialized ? "matview " : "view ").Append(v.Name).Append(' ').AppendJoin(',', v.Options).Append(' ').AppendJoin(',', v.Columns).Append(' ').Append(v.Definition).Append('\n');
+        foreach (var f in Functions.OrderBy(f => f.Signature, StringComparer.Ordinal)) text.Append("func ").Append(f.Signature).Append(' ').Append(f.Definition).Append('\n');
+        foreach (var t in Triggers.OrderBy(t => t.Table, StringComparer.Ordinal).ThenBy(t => t.Name, StringComparer.Ordinal)) text.Append("trigger ").Append(t.Definition).Append('\n');
+        foreach (var p in Policies.OrderBy(p => p.Table, StringComparer.Ordinal).ThenBy(p => p.Name, StringComparer.Ordinal))
+            text.Append("policy ").Append(p.Table).Append(' ').Append(p.Name).Append(' ').Append(p.Describe()).Append('\n');
+        foreach (var c in Comments.OrderBy(c => c.Key, StringComparer.Ordinal)) text.Append("comment ").Append(c.Key).Append(' ').Append(c.Text).Append('\n');
+        return text.ToString();
     }
 }

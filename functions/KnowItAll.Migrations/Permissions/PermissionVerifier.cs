@@ -14,6 +14,7 @@ public static class PermissionVerifier
         SELECT c.kind, c.obj, c.col, c.priv,
                CASE c.kind
                  WHEN 'schema' THEN CASE WHEN to_regnamespace(c.obj) IS NULL THEN false ELSE has_schema_privilege($1, c.obj, c.priv) END
+                 WHEN 'function' THEN CASE WHEN to_regprocedure(c.qualified) IS NULL THEN false ELSE has_function_privilege($1, c.qualified, c.priv) END
                  WHEN 'sequence' THEN CASE WHEN to_regclass(c.qualified) IS NULL THEN false ELSE has_sequence_privilege($1, c.qualified, c.priv) END
                  WHEN 'column' THEN CASE WHEN NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = to_regclass(c.qualified) AND a.attname = c.col AND NOT a.attisdropped)
                                          THEN false ELSE has_column_privilege($1, c.qualified, c.col, c.priv) END
@@ -21,6 +22,14 @@ public static class PermissionVerifier
                END
         FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS c(kind, obj, qualified, col, priv)
         """;
+
+    /// <summary>The object's name as the has_*_privilege functions take it; a function's carries its argument types.</summary>
+    private static string Qualified(string schema, PrivilegeModel p)
+    {
+        if (p.ObjectKind != "function") return Qualify(schema, p.ObjectName);
+        var open = p.ObjectName.IndexOf('(', StringComparison.Ordinal);
+        return Qualify(schema, p.ObjectName[..open]) + p.ObjectName[open..];
+    }
 
     public static async Task<PermissionReport> VerifyAsync(NpgsqlConnection connection, SchemaModel desired, MigrationOptions options, CancellationToken ct)
     {
@@ -51,7 +60,7 @@ public static class PermissionVerifier
         command.Parameters.Add(new NpgsqlParameter { Value = role });
         command.Parameters.Add(new NpgsqlParameter { Value = wanted.Select(p => p.ObjectKind).ToArray() });
         command.Parameters.Add(new NpgsqlParameter { Value = wanted.Select(p => p.ObjectName).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { Value = wanted.Select(p => Qualify(options.TargetSchema, p.ObjectName)).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = wanted.Select(p => Qualified(options.TargetSchema, p)).ToArray() });
         command.Parameters.Add(new NpgsqlParameter { Value = wanted.Select(p => p.Column ?? "").ToArray() });
         command.Parameters.Add(new NpgsqlParameter { Value = wanted.Select(p => p.Privilege).ToArray() });
 

@@ -1,3 +1,5 @@
+using KnowItAll.Migrations.Planning;
+
 namespace KnowItAll.Migrations.Reporting;
 
 /// <summary>
@@ -43,7 +45,11 @@ public static class DigestBuilder
         plan.Statements.Count, ChangesByKind(plan.Statements), HazardCounts(plan.Statements), plan.Drift.Count,
         plan.Statements.Take(MaxStatements).Select(Of).ToList(), Math.Max(0, plan.Statements.Count - MaxStatements),
         plan.Drift.Take(MaxListItems).Select(Cut).ToList(), Math.Max(0, plan.Drift.Count - MaxListItems),
-        plan.DurationMs, report);
+        plan.DurationMs, report)
+    {
+        BlockingCount = plan.Blocking.Count,
+        Blocking = plan.Blocking.Take(MaxListItems).Select(h => new BlockingDigest(h.Code.ToWire(), CutOrNull(h.ObjectName), Cut(h.Message))).ToList(),
+    };
 
     public static ApplyDigest Of(ApplyResult result, ReportLocation? report) => new(
         result.Success, result.Changed, result.PlanHash, result.SchemaFingerprint, result.StatementsExecuted,
@@ -59,8 +65,8 @@ public static class DigestBuilder
         Math.Max(0, result.Missing.Count - MaxListItems), result.DurationMs, report);
 
     public static StatementDigest Of(PlannedStatement s) => new(
-        s.Order, s.Kind.ToString(), Cut(s.ObjectName), s.Lock.ToString(), s.Transactional,
-        s.Hazards.Select(h => h.Code.ToString()).Distinct(StringComparer.Ordinal).ToList(),
+        s.Order, s.Kind.ToWire(), Cut(s.ObjectName), s.Lock.ToWire(), s.Transactional,
+        s.Hazards.Select(h => h.Code.ToWire()).Distinct(StringComparer.Ordinal).ToList(),
         s.Sql.Length > MaxSqlChars ? s.Sql[..MaxSqlChars] + "…" : s.Sql, s.Sql.Length > MaxSqlChars);
 
     /// <summary>Text cut to <paramref name="max"/> characters, marked with an ellipsis.</summary>
@@ -73,10 +79,10 @@ public static class DigestBuilder
     private static DriftItem Cut(DriftItem d) => d with { Name = Cut(d.Name), Reason = Cut(d.Reason), Live = CutOrNull(d.Live), Desired = CutOrNull(d.Desired) };
 
     private static Dictionary<string, int> ChangesByKind(IEnumerable<PlannedStatement> statements) =>
-        statements.GroupBy(s => s.Kind.ToString(), StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+        statements.GroupBy(s => s.Kind.ToWire(), StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
 
     private static Dictionary<string, int> HazardCounts(IEnumerable<PlannedStatement> statements) =>
-        statements.SelectMany(s => s.Hazards).GroupBy(h => h.Code.ToString(), StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+        statements.SelectMany(s => s.Hazards).GroupBy(h => h.Code.ToWire(), StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
 }

@@ -55,7 +55,16 @@ public sealed record PlanDigest(
     IReadOnlyList<DriftItem> Drift,
     int DriftTruncated,
     long DurationMs,
-    ReportLocation? Report);
+    ReportLocation? Report)
+{
+    /// <summary>How many changes cannot be applied safely (Apply refuses the plan), and the first of them.</summary>
+    public int BlockingCount { get; init; }
+
+    public IReadOnlyList<BlockingDigest> Blocking { get; init; } = [];
+}
+
+/// <summary>A blocking hazard as the execution state shows it: its wire code, the object and the reason, cut to a budget.</summary>
+public sealed record BlockingDigest(string Code, string? ObjectName, string Message);
 
 /// <summary>What Apply returns: what changed, the slowest statements, the history row; every timing is in the report.</summary>
 public sealed record ApplyDigest(

@@ -35,9 +35,12 @@ public sealed class ApplyHandler : IFunctionHandler
 
     public async Task<JsonNode> HandleAsync(JsonObject input, FunctionServices services, CancellationToken cancellationToken)
     {
-        var request = new ApplyRequest(EventFields.OptionalBool(input, "dry_run") ?? false, EventFields.OptionalString(input, "plan_hash"));
+        // The state machine decides dry runs and never calls Apply in one; an Apply asked to be one refuses rather than apply.
+        if (EventFields.OptionalBool(input, "dry_run") == true)
+            throw new MigrationException(MigrationErrors.InvalidInput, "Apply was invoked with dry_run true: a dry run stops after Plan (the state machine's Dry Run? choice); Apply always applies");
+        var request = new ApplyRequest(EventFields.OptionalString(input, "plan_hash"));
         var result = await services.WithEngineAsync(e => e.ApplyAsync(request, null, cancellationToken), cancellationToken);
-        services.Metrics.Record(result.DryRun ? [] : [("MigrationSuccess", 1, "Count"), ("ChangesApplied", result.StatementsExecuted, "Count"), ("MigrationDuration", result.DurationMs, "Milliseconds")]);
+        services.Metrics.Record([("MigrationSuccess", 1, "Count"), ("ChangesApplied", result.StatementsExecuted, "Count"), ("MigrationDuration", result.DurationMs, "Milliseconds")]);
         var digest = await services.Reports.ApplyAsync(result, EventFields.ExecutionName(input), cancellationToken);
         return JsonSerializer.SerializeToNode(digest, ReportJsonContext.Default.ApplyDigest)!;
     }

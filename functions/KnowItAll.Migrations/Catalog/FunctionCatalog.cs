@@ -1,0 +1,24 @@
+using KnowItAll.Migrations.Model;
+using Npgsql;
+
+namespace KnowItAll.Migrations.Catalog;
+
+/// <summary>Functions and procedures no extension owns, in creation order, with pg_get_functiondef's text.</summary>
+internal static class FunctionCatalog
+{
+    public const string Query = """
+        SELECT p.proname, oidvectortypes(p.proargtypes), p.prokind::text, coalesce(pg_get_function_result(p.oid), ''), pg_get_functiondef(p.oid)
+        FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+        WHERE n.nspname = $1 AND p.prokind IN ('f', 'p')
+          AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
+        ORDER BY p.oid
+        """;
+
+    public static async Task<List<FunctionModel>> ReadAsync(NpgsqlDataReader reader, CancellationToken ct)
+    {
+        var functions = new List<FunctionModel>();
+        while (await reader.ReadAsync(ct))
+            functions.Add(new FunctionModel(reader.GetString(0), reader.GetString(1), reader.GetString(2)[0], reader.GetString(3), reader.GetString(4).Trim()));
+        return functions;
+    }
+}

@@ -1,0 +1,82 @@
+using KnowItAll.Migrations.Model;
+using Npgsql;
+
+namespace KnowItAll.Migrations.Catalog;
+
+/// <summary>Tables (with their storage, row-security and partitioning) and their columns.</summary>
+internal static class TableCatalog
+{
+    // The heap size takes an ACCESS SHARE lock, so it is asked only for tables the statistics call empty.
+    public const string Tables = """
+        SELECT c.relname,
+               CASE WHEN c.relpages > 0 OR c.reltuples > 0 THEN true ELSE pg_relation_size(c.oid) > 0 END,
+               c.relpersistence::text, c.relrowsecurity, c.relforcerowsecurity, coalesce(c.reloptions, '{}'),
+               CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END,
+               pc.relname, CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        LEFT JOIN pg_inherits h ON c.relispartition AND h.inhrelid = c.oid
+        LEFT JOIN pg_class pc ON pc.oid = h.inhparent
+        WHERE n.nspname = $1 AND c.relkind IN ('r', 'p')
+        ORDER BY c.relname
+        """;
+
+    // A partition's columns are its parent's: it is created with PARTITION OF and never altered column by column.
+    public const string Columns = """
+        SELECT c.relname, a.attname, a.attnum::int, format_type(a.atttypid, a.atttypmod), a.attnotnull,
+               pg_get_expr(d.adbin, d.adrelid), a.attidentity::text, a.attgenerated::text,
+               CASE WHEN a.attcollation <> t.typcollation THEN co.collname END
+        FROM pg_attribute a
+        JOIN pg_class c ON c.oid = a.attrelid
+        JOIN pg_namespace n ON n.oid = c.relnamespace
+        JOIN pg_type t ON t.oid = a.atttypid
+        LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+        LEFT JOIN pg_collation co ON co.oid = a.attcollation
+        WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND a.attnum > 0 AND NOT a.attisdropped
+        ORDER BY c.relname, a.attnum
+        """;
+
+    public static async Task<List<TableModel>> ReadAsync(NpgsqlDataReader reader, CancellationToken ct)
+    {
+        var tables = new List<TableModel>();
+        while (await reader.ReadAsync(ct))
+        {
+            tables.Add(new TableModel(reader.GetString(0), [], reader.GetBoolean(1))
+            {
+                Persistence = reader.GetString(2)[0],
+                RowSecurity = reader.GetBoolean(3),
+                ForceRowSecurity = reader.GetBoolean(4),
+                Options = reader.GetFieldValue<string[]>(5).Order(StringComparer.Ordinal).ToList(),
+                PartitionKey = reader.IsDBNull(6) ? null : reader.GetString(6),
+                PartitionOf = reader.IsDBNull(7) ? null : reader.GetString(7),
+                PartitionBound = reader.IsDBNull(8) ? null : reader.GetString(8),
+            });
+        }
+        return tables;
+    }
+
+    public static async Task<Dictionary<string, List<ColumnModel>>> ReadColumnsAsync(NpgsqlDataReader reader, CancellationToken ct)
+    {
+        var columns = new Dictionary<string, List<ColumnModel>>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(ct))
+        {
+            var table = reader.GetString(0);
+            if (!columns.TryGetValue(table, out var list)) columns[table] = list = [];
+            list.Add(new ColumnModel(
+                Name: reader.GetString(1),
+                Ordinal: reader.GetInt32(2),
+                Type: reader.GetString(3),
+                NotNull: reader.GetBoolean(4),
+                Default: reader.IsDBNull(5) ? null : ExplicitDefault(reader.GetString(5)),
+                Identity: Flag(reader.GetString(6)),
+                Generated: Flag(reader.GetString(7)),
+                Collation: reader.IsDBNull(8) ? null : reader.GetString(8)));
+        }
+        return columns;
+    }
+
+    /// <summary>DEFAULT NULL is stored as an expression but means no default; both sides read it as none.</summary>
+    private static string? ExplicitDefault(string expression) =>
+        expression == "NULL" || expression.StartsWith("NULL::", StringComparison.Ordinal) ? null : expression;
+
+    private static char Flag(string value) => value.Length == 0 ? '\0' : value[0];
+}

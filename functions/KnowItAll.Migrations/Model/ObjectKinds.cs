@@ -1,0 +1,40 @@
+namespace KnowItAll.Migrations.Model;
+
+/// <summary>An enum type; <see cref="Labels"/> in sort order.</summary>
+public sealed record EnumModel(string Name, IReadOnlyList<string> Labels);
+
+/// <summary>
+/// A view or materialized view. <see cref="Definition"/> is PostgreSQL's own deparsed query (names qualified);
+/// <see cref="Columns"/> are "name type" in order, which decides whether CREATE OR REPLACE can apply a change.
+/// </summary>
+public sealed record ViewModel(string Name, bool Materialized, string Definition, IReadOnlyList<string> Columns, IReadOnlyList<string> Options);
+
+/// <summary>
+/// A function (<see cref="Kind"/> 'f') or procedure ('p'). It is keyed by <see cref="Signature"/>, so a changed
+/// argument list is another function; <see cref="Definition"/> is pg_get_functiondef's CREATE OR REPLACE text.
+/// </summary>
+public sealed record FunctionModel(string Name, string ArgumentTypes, char Kind, string Result, string Definition)
+{
+    public string Signature => $"{Name}({ArgumentTypes})";
+}
+
+/// <summary>A user trigger; <see cref="Definition"/> is pg_get_triggerdef's CREATE TRIGGER text.</summary>
+public sealed record TriggerModel(string Name, string Table, string Definition);
+
+/// <summary>A row-level security policy. <see cref="Command"/>: ALL, SELECT, INSERT, UPDATE or DELETE.</summary>
+public sealed record PolicyModel(string Name, string Table, bool Permissive, string Command, IReadOnlyList<string> Roles, string? Using, string? Check)
+{
+    public string Describe() =>
+        $"AS {(Permissive ? "PERMISSIVE" : "RESTRICTIVE")} FOR {Command} TO {string.Join(", ", Roles)}" +
+        (Using is null ? "" : $" USING ({Using})") + (Check is null ? "" : $" WITH CHECK ({Check})");
+}
+
+/// <summary>
+/// A comment. <see cref="ObjectType"/> is the COMMENT ON keyword (TABLE, COLUMN, TRIGGER, ...) and
+/// <see cref="Identity"/> PostgreSQL's quoted identity of the object (pg_identify_object), so
+/// <c>COMMENT ON {ObjectType} {Identity}</c> is the statement.
+/// </summary>
+public sealed record CommentModel(string ObjectType, string Identity, string Text)
+{
+    public string Key => $"{ObjectType} {Identity}";
+}

@@ -1,0 +1,40 @@
+using static KnowItAll.Migrations.Identifier;
+
+namespace KnowItAll.Migrations.Planning;
+
+/// <summary>Grants last, one statement per object and grantee; the schema's own first.</summary>
+internal static class GrantPlanner
+{
+    public static void Plan(PlanBuilder b)
+    {
+        foreach (var group in b.Diff.MissingPrivileges
+                     .GroupBy(p => (p.ObjectKind, p.ObjectName, p.Column, p.Grantee))
+                     .OrderBy(g => g.Key.ObjectKind == "schema" ? 0 : 1)
+                     .ThenBy(g => g.Key.ObjectName, StringComparer.Ordinal)
+                     .ThenBy(g => g.Key.Column, StringComparer.Ordinal)
+                     .ThenBy(g => g.Key.Grantee, StringComparer.Ordinal))
+        {
+            var (kind, objectName, column, grantee) = group.Key;
+            var privileges = string.Join(", ", group.Select(p => p.Privilege).Distinct().Order(StringComparer.Ordinal));
+            var target = kind switch
+            {
+                "schema" => $"SCHEMA {Quote(objectName)}",
+                "sequence" => $"SEQUENCE {b.Q(objectName)}",
+                "function" => $"ROUTINE {Routine(b, objectName)}",
+                _ => $"TABLE {b.Q(objectName)}",
+            };
+            var columnList = column is null ? "" : $" ({Quote(column)})";
+            var role = grantee == "PUBLIC" ? "PUBLIC" : Quote(grantee);
+            var label = column is null ? $"{privileges} on {kind} {objectName} to {grantee}" : $"{privileges} ({column}) on table {objectName} to {grantee}";
+            b.Grants.Add(label);
+            b.Add(StatementKind.Grant, label, $"GRANT {privileges}{columnList} ON {target} TO {role}", LockLevel.None);
+        }
+    }
+
+    /// <summary>A function privilege's object is "name(argument types)"; the name is quoted, the types are PostgreSQL's own text.</summary>
+    internal static string Routine(PlanBuilder b, string signature)
+    {
+        var open = signature.IndexOf('(', StringComparison.Ordinal);
+        return b.Q(signature[..open]) + signature[open..];
+    }
+}

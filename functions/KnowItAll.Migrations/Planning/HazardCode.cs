@@ -1,0 +1,29 @@
+using System.Text.Json.Serialization;
+
+namespace KnowItAll.Migrations.Planning;
+
+/// <summary>
+/// What a planned statement costs the live database (on the statement), or why a desired change cannot be
+/// applied safely at all (a blocking hazard, on the plan: Apply refuses a plan that has one).
+/// </summary>
+[JsonConverter(typeof(JsonStringEnumConverter<HazardCode>))]
+public enum HazardCode
+{
+    [JsonStringEnumMemberName("ACCESS_EXCLUSIVE_LOCK")] AccessExclusiveLock,
+    [JsonStringEnumMemberName("SHARE_ROW_EXCLUSIVE_LOCK")] ShareRowExclusiveLock,
+    [JsonStringEnumMemberName("TABLE_REWRITE")] TableRewrite,
+    [JsonStringEnumMemberName("INDEX_BUILD")] IndexBuild,
+    [JsonStringEnumMemberName("UNIQUE_INDEX_BUILD")] UniqueBuild,
+    [JsonStringEnumMemberName("FK_VALIDATION_SCAN")] ForeignKeyValidation,
+    [JsonStringEnumMemberName("CHECK_VALIDATION_SCAN")] CheckValidation,
+    [JsonStringEnumMemberName("ROW_LEVEL_SECURITY")] RowLevelSecurity,
+    [JsonStringEnumMemberName("MATERIALIZED_VIEW_POPULATE")] MaterializedViewPopulate,
+    [JsonStringEnumMemberName("ENUM_VALUE_OUTSIDE_TRANSACTION")] EnumValueOutsideTransaction,
+    [JsonStringEnumMemberName("NOT_NULL_WITHOUT_DEFAULT")] NotNullWithoutDefault,
+    [JsonStringEnumMemberName("VIEW_NOT_REPLACEABLE")] ViewNotReplaceable,
+    [JsonStringEnumMemberName("FUNCTION_RESULT_CHANGED")] FunctionResultChanged,
+    [JsonStringEnumMemberName("POLICY_NOT_ALTERABLE")] PolicyNotAlterable,
+}
+
+/// <summary>A hazard of one statement, or a blocking one of the plan (<see cref="ObjectName"/> says which object).</summary>
+public sealed record Hazard(HazardCode Code, string Message, string? ObjectName = null);

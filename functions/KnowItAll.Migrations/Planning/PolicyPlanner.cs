@@ -1,0 +1,31 @@
+using KnowItAll.Migrations.Model;
+using static KnowItAll.Migrations.Identifier;
+
+namespace KnowItAll.Migrations.Planning;
+
+/// <summary>Row-level security policies: created, or altered in place (roles, USING, WITH CHECK).</summary>
+internal static class PolicyPlanner
+{
+    public static void Plan(PlanBuilder b)
+    {
+        foreach (var p in b.Diff.MissingPolicies)
+        {
+            var sql = $"CREATE POLICY {Quote(p.Name)} ON {b.Q(p.Table)} AS {(p.Permissive ? "PERMISSIVE" : "RESTRICTIVE")} FOR {p.Command} TO {Roles(p)}{Clauses(p)}";
+            b.Add(StatementKind.Policy, $"{p.Table}.{p.Name}", sql, LockLevel.AccessExclusive, Hazards(b, p));
+            b.Other.Add($"policy {p.Table}.{p.Name}");
+        }
+        foreach (var p in b.Diff.AlteredPolicies)
+        {
+            b.Add(StatementKind.Policy, $"{p.Table}.{p.Name}", $"ALTER POLICY {Quote(p.Name)} ON {b.Q(p.Table)} TO {Roles(p)}{Clauses(p)}", LockLevel.AccessExclusive, Hazards(b, p));
+            b.Other.Add($"policy {p.Table}.{p.Name} (altered)");
+        }
+    }
+
+    private static string Roles(PolicyModel p) => string.Join(", ", p.Roles.Select(r => r == "PUBLIC" ? "PUBLIC" : Quote(r)));
+
+    private static string Clauses(PolicyModel p) => (p.Using is null ? "" : $" USING ({p.Using})") + (p.Check is null ? "" : $" WITH CHECK ({p.Check})");
+
+    private static IReadOnlyList<Hazard> Hazards(PlanBuilder b, PolicyModel p) => b.NewTables.Contains(p.Table) || !b.HasRows(p.Table)
+        ? []
+        : [new Hazard(HazardCode.AccessExclusiveLock, $"takes an ACCESS EXCLUSIVE lock on {p.Table} briefly")];
+}

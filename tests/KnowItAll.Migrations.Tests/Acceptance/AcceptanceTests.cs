@@ -1,0 +1,78 @@
+using KnowItAll.Migrations.Desired;
+using KnowItAll.Migrations.Planning;
+
+namespace KnowItAll.Migrations.Tests.Acceptance;
+
+/// <summary>
+/// The acceptance harness every case goes through on a real PostgreSQL: plan (hazards and statements as the
+/// case expects), apply (or refuse, changing nothing), then validate clean, re-plan empty, no invalid index, and
+/// the migrated schema's model equal to the model of a database the new DDL was run on directly.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class AcceptanceTests(PostgresFixture pg)
+{
+    public static TheoryData<AcceptanceCase> Cases()
+    {
+        var data = new TheoryData<AcceptanceCase>();
+        foreach (var c in AcceptanceCases.All) data.Add(c);
+        return data;
+    }
+
+    [Fact]
+    public void There_are_at_least_a_hundred_cases_with_unique_names()
+    {
+        Assert.True(AcceptanceCases.All.Count >= 100, $"only {AcceptanceCases.All.Count} acceptance cases");
+        Assert.Equal(AcceptanceCases.All.Count, AcceptanceCases.All.Select(c => c.Name).Distinct().Count());
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Migrates(AcceptanceCase c)
+    {
+        var db = await pg.NewDatabaseAsync();
+        if (c.Old.Length > 0) await PostgresFixture.ExecuteAsync(db, c.Old);
+        if (c.Seed is not null) await PostgresFixture.ExecuteAsync(db, c.Seed);
+        var engine = Engines.For(db, SchemaSource.FromFiles(new SchemaFile("schema/new.sql", c.New)));
+
+        var plan = await engine.PlanAsync();
+        var listing = string.Join("\n", plan.Statements.Select(s => $"{s.Order}. [{s.Kind.ToWire()}] {s.Sql} {{{string.Join(",", s.Hazards.Select(h => h.Code.ToWire()))}}}"))
+                      + string.Join("", plan.Blocking.Select(h => $"\nBLOCKED {h.Code.ToWire()}: {h.Message}"));
+        var codes = plan.Statements.SelectMany(s => s.Hazards).Concat(plan.Blocking).Select(h => h.Code).Distinct().Order().ToList();
+        Assert.True((c.Hazards ?? []).Distinct().Order().SequenceEqual(codes),
+            $"hazards: expected [{string.Join(", ", (c.Hazards ?? []).Select(h => h.ToWire()))}], planned [{string.Join(", ", codes.Select(h => h.ToWire()))}]\n{listing}");
+        foreach (var sql in c.Sql ?? []) Assert.True(plan.Statements.Any(s => s.Sql.Contains(sql, StringComparison.Ordinal)), $"no statement contains '{sql}'\n{listing}");
+
+        var before = await PostgresFixture.ReadLiveAsync(db);
+        if (c.Blocked)
+        {
+            Assert.NotEmpty(plan.Blocking);
+            var refused = await Assert.ThrowsAsync<MigrationException>(() => engine.ApplyAsync(new ApplyRequest()));
+            Assert.Equal(MigrationErrors.UnsafeChange, refused.ErrorName);
+            Assert.Equal(before.Canonical(), (await PostgresFixture.ReadLiveAsync(db)).Canonical());
+            return;
+        }
+        Assert.Empty(plan.Blocking);
+        await engine.ApplyAsync(new ApplyRequest(ExpectedPlanHash: plan.PlanHash));
+
+        var validation = await engine.ValidateAsync();
+        Assert.True(validation.SchemaValid, $"missing after apply: {string.Join(", ", validation.Missing.Select(m => $"{m.Kind} {m.Name} {m.Detail}"))}\n{listing}");
+        Assert.True(c.Drift == validation.Drift.Count > 0, $"drift expected: {c.Drift}; reported: {string.Join("; ", validation.Drift.Select(d => $"{d.Kind} {d.Name}: {d.Reason}"))}");
+        var replan = await engine.PlanAsync();
+        Assert.False(replan.HasChanges, "re-plan is not empty:\n" + string.Join("\n", replan.Statements.Select(s => s.Sql)) + "\nfirst plan:\n" + listing);
+        Assert.Equal(0L, await PostgresFixture.ScalarAsync<long>(db, "SELECT count(*) FROM pg_index WHERE NOT indisvalid"));
+
+        if (c.Drift) return;
+        var direct = await pg.NewDatabaseAsync();
+        await PostgresFixture.ExecuteAsync(direct, c.New);
+        var expected = (await PostgresFixture.ReadLiveAsync(direct)).Canonical();
+        var actual = (await PostgresFixture.ReadLiveAsync(db)).Canonical();
+        Assert.True(expected == actual, $"migrated schema differs from a direct load of the new DDL:\n{LineDiff(expected, actual)}\n{listing}");
+    }
+
+    private static string LineDiff(string expected, string actual)
+    {
+        var e = expected.Split('\n').ToHashSet(StringComparer.Ordinal);
+        var a = actual.Split('\n').ToHashSet(StringComparer.Ordinal);
+        return string.Join("\n", e.Except(a).Select(l => "- direct:   " + l).Concat(a.Except(e).Select(l => "+ migrated: " + l)));
+    }
+}
