@@ -77,6 +77,23 @@ public sealed class MigrationDefinitionTests
         Assert.Equal("Migration Failed", visited[^1]);
     }
 
+    [Theory]
+    [InlineData("""{"action": "apply"}""")]
+    [InlineData("""{"action": "apply", "dry_run": true}""")]
+    [InlineData("""{"action": "plan"}""")]
+    public async Task A_plan_with_blocking_hazards_fails_even_as_a_dry_run_and_never_passes_as_no_changes(string input)
+    {
+        var (result, visited, _) = await RunAsync("PlanBlocked", input);
+
+        Assert.Equal(ExecutionStatus.Failed, result.Status);
+        Assert.Equal("Migration.UnsafeChange", result.Error);
+        Assert.Contains("users.country is NOT NULL without a default", result.Cause);
+        Assert.Contains("Unsafe Plan", visited);
+        Assert.DoesNotContain("No Changes", visited);
+        Assert.DoesNotContain("Apply Migration", visited);
+        Assert.Equal("Migration Failed", visited[^1]);
+    }
+
     [Fact]
     public async Task A_300_kb_validate_result_fails_the_execution_with_DataLimitExceeded_after_notifying()
     {

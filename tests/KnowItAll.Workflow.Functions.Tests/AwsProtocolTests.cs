@@ -162,14 +162,7 @@ public sealed class AwsProtocolTests(PostgresFixture pg, MotoServer moto) : ICla
             print(auth.signature(auth.string_to_sign(req, canonical), req))
             print(auth.signed_headers(auth.headers_to_sign(req)))
             """;
-        var info = new ProcessStartInfo("python3") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add("-");
-        using var python = Process.Start(info)!;
-        await python.StandardInput.WriteAsync(script);
-        python.StandardInput.Close();
-        var lines = (await python.StandardOutput.ReadToEndAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        await python.WaitForExitAsync();
-        Assert.True(python.ExitCode == 0, await python.StandardError.ReadToEndAsync());
+        var lines = await PythonAsync(script);
 
         Assert.Contains($"SignedHeaders={lines[1]}", ours);
         Assert.EndsWith($"Signature={lines[0]}", ours);

@@ -49,6 +49,7 @@ public static class DigestBuilder
     {
         BlockingCount = plan.Blocking.Count,
         Blocking = plan.Blocking.Take(MaxListItems).Select(h => new BlockingDigest(h.Code.ToWire(), CutOrNull(h.ObjectName), Cut(h.Message))).ToList(),
+        BlockingSummary = plan.Blocking.Count == 0 ? null : Cut($"{plan.Blocking[0].Code.ToWire()}: {plan.Blocking[0].Message}", MaxTextChars + 40),
     };
 
     public static ApplyDigest Of(ApplyResult result, ReportLocation? report) => new(

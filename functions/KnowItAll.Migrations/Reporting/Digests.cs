@@ -61,6 +61,9 @@ public sealed record PlanDigest(
     public int BlockingCount { get; init; }
 
     public IReadOnlyList<BlockingDigest> Blocking { get; init; } = [];
+
+    /// <summary>The first blocking hazard in one line (code, object, reason), for the state machine's failure cause; null when there is none.</summary>
+    public string? BlockingSummary { get; init; }
 }
 
 /// <summary>A blocking hazard as the execution state shows it: its wire code, the object and the reason, cut to a budget.</summary>
