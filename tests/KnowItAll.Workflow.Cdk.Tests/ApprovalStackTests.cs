@@ -61,5 +61,19 @@ public sealed class ApprovalStackTests(SynthesizedApp app)
         var tests = SynthesizedApp.Resources(app.Template("KnowItAll-Pipeline-prod"), "AWS::CodeBuild::Project").Select(p => p.Resource["Properties"]!.ToJsonString())
             .Single(p => p.Contains("bash tests/run.sh"));
         Assert.Contains("install-dotnet-sdk.sh", tests);
+        Assert.Contains("--timeout \"$MIGRATION_WAIT_SECONDS\"", buildspec);
+    }
+
+    [Theory]
+    [InlineData("dev", 60, "1800")]
+    [InlineData("prod", 480, "27000")]
+    public void The_deploy_stage_follows_a_migration_that_waits_for_approval_as_long_as_codebuild_allows(string env, int minutes, string seconds)
+    {
+        var deploy = SynthesizedApp.Resources(app.Template($"KnowItAll-Pipeline-{env}"), "AWS::CodeBuild::Project")
+            .Select(p => p.Resource["Properties"]!).Single(p => p.ToJsonString().Contains("buildspec.yml"));
+
+        Assert.Equal(minutes, deploy["TimeoutInMinutes"]!.GetValue<int>());
+        var variables = deploy["Environment"]!["EnvironmentVariables"]!.AsArray();
+        Assert.Equal(seconds, variables.Single(v => v!["Name"]!.GetValue<string>() == "MIGRATION_WAIT_SECONDS")!["Value"]!.GetValue<string>());
     }
 }

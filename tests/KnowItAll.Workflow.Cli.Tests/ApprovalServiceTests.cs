@@ -197,7 +197,7 @@ public sealed class ApprovalServiceTests(PostgresFixture pg)
         var db = await pg.NewDatabaseAsync();
         await using var served = await WorkflowServiceTests.ServeAsync(db, "--require-approval");
         var execution = await StartAsync(served.Endpoint, "ask-1", """{"action":"apply"}""");
-        await WaitingAsync(served.Endpoint, execution);
+        var token = Token(await WaitingAsync(served.Endpoint, execution));
         var stdout = new StringWriter();
 
         var exit = await KnowItAllCli.RunAsync(["workflow", "approve", execution, "--endpoint-url", served.Endpoint], stdout, new StringWriter(), new StringReader("n\n"));
@@ -207,5 +207,17 @@ public sealed class ApprovalServiceTests(PostgresFixture pg)
         Assert.Contains("not approved: nothing sent", stdout.ToString());
         Assert.Equal("RUNNING", JsonNode.Parse((await Aws(served.Endpoint, "describe-execution", "--execution-arn", execution)).Output)!["status"]!.GetValue<string>());
         Assert.Equal(0, await TablesAsync(db));
+
+        // The open task takes a heartbeat; a well-formed token this endpoint never issued does not exist.
+        var (beat, beatOutput) = await Aws(served.Endpoint, "send-task-heartbeat", "--task-token", token);
+        Assert.True(beat == 0, beatOutput);
+        var stranger = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(66));
+        var (unknown, unknownOutput) = await Aws(served.Endpoint, "send-task-success", "--task-token", stranger, "--task-output", "{}");
+        Assert.NotEqual(0, unknown);
+        Assert.Contains("TaskDoesNotExist", unknownOutput);
+        var (badOutput, badOutputText) = await Aws(served.Endpoint, "send-task-success", "--task-token", token, "--task-output", "{not json");
+        Assert.NotEqual(0, badOutput);
+        Assert.Contains("InvalidOutput", badOutputText);
+        Assert.Equal("RUNNING", JsonNode.Parse((await Aws(served.Endpoint, "describe-execution", "--execution-arn", execution)).Output)!["status"]!.GetValue<string>());
     }
 }

@@ -18,7 +18,7 @@ public static class ApprovalCommands
         var (execution, endpoint, region, machine) = Common(approve);
         var yes = new Option<bool>("--yes") { Description = "Approve without asking" };
         approve.Options.Add(yes);
-        approve.SetAction((result, ct) => DecideAsync(result, execution, endpoint, region, machine, output, log, async (client, pending) =>
+        approve.SetAction((result, ct) => DecideAsync(result, execution, endpoint, region, machine, output, log, ct, async (client, pending) =>
         {
             if (!result.GetValue(yes))
             {
@@ -46,7 +46,7 @@ public static class ApprovalCommands
         var (execution, endpoint, region, machine) = Common(reject);
         var reason = new Option<string>("--reason") { Required = true, Description = "Why (the execution's failure cause and the notification show it)" };
         reject.Options.Add(reason);
-        reject.SetAction((result, ct) => DecideAsync(result, execution, endpoint, region, machine, output, log, async (client, pending) =>
+        reject.SetAction((result, ct) => DecideAsync(result, execution, endpoint, region, machine, output, log, ct, async (client, pending) =>
         {
             var text = result.GetValue(reason)!.Trim();
             if (text.Length == 0)
@@ -80,9 +80,8 @@ public static class ApprovalCommands
     }
 
     private static async Task<int> DecideAsync(ParseResult result, Argument<string> execution, Option<string?> endpoint, Option<string?> region,
-        Option<string> machine, TextWriter output, TextWriter log, Func<StepFunctionsClient, PendingApproval, Task<int>> decide)
+        Option<string> machine, TextWriter output, TextWriter log, CancellationToken ct, Func<StepFunctionsClient, PendingApproval, Task<int>> decide)
     {
-        var ct = CancellationToken.None;
         var arn = ExecutionArn(result.GetValue(execution)!, result.GetValue(machine)!);
         if (arn is null)
         {

@@ -61,7 +61,7 @@ public sealed record PendingApproval(string StateName, string TaskToken, string 
         yield return $"plan hash:   {PlanHash}";
         if (State["plan"]?["schema_fingerprint"] is JsonValue fingerprint) yield return $"planned against schema {fingerprint}";
         foreach (var line in NotificationComposer.SummaryLines(State)) yield return line;
-        foreach (var line in NotificationComposer.ReportLines(State)) yield return "full plan:" + line;
+        if (State["plan"]?["report"]?["location"] is JsonValue location) yield return $"full plan: {location}";
     }
 
     /// <summary>SendTaskSuccess's output: the approval names the plan it is for, and the state machine applies only that plan.</summary>

@@ -35,10 +35,17 @@ public sealed class TerminalApprover(TaskTokens tokens, TextWriter output, TextR
         try
         {
             if (PendingApproval.IsYes(answer))
+            {
+                // Written before the answer: the execution is parked until then, so nothing else writes meanwhile.
+                await output.WriteLineAsync($"approving plan {pending.PlanHash}");
                 tokens.Succeed(pending.TaskToken, pending.ApprovalOutput(PendingApproval.Person(), DateTimeOffset.UtcNow));
+            }
             else
+            {
+                await output.WriteLineAsync($"rejecting plan {pending.PlanHash}: nothing is applied");
                 tokens.Fail(pending.TaskToken, PendingApproval.RejectionError,
                     pending.RejectionCause(answer is null ? "no answer on the terminal" : "answered no on the terminal", PendingApproval.Person()));
+            }
         }
         catch (TaskTokenException e)
         {
