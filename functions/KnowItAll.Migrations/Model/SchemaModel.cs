@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-
 namespace KnowItAll.Migrations.Model;
 
 public sealed record ExtensionModel(string Name, string Schema);
@@ -94,31 +91,49 @@ public sealed record SchemaModel(
     /// SHA-256 over a canonical text of the structure (not of row counts): two databases with the same
     /// objects have the same fingerprint, and any added, removed or changed object changes it.
     /// </summary>
-    public string Fingerprint() => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Canonical())));
+    /// <remarks>The text is hashed as it is written, never held whole: at 1,000 tables it is megabytes.</remarks>
+    public string Fingerprint()
+    {
+        using var hash = new CanonicalHashWriter();
+        WriteCanonical(hash);
+        return hash.Finish();
+    }
 
     /// <summary>The canonical text the fingerprint is taken over: one line per object, sorted within each kind.</summary>
     public string Canonical()
     {
-        var text = new StringBuilder();
-        text.Append("schema ").Append(Schema).Append('\n');
-        foreach (var e in Extensions.OrderBy(e => e.Name, StringComparer.Ordinal)) text.Append("ext ").Append(e.Name).Append(' ').Append(e.Schema).Append('\n');
-        foreach (var s in Sequences.OrderBy(s => s.Name, StringComparer.Ordinal)) text.Append("seq ").Append(s with { }).Append('\n');
+        var text = new StringWriter { NewLine = "\n" };
+        WriteCanonical(text);
+        return text.ToString();
+    }
+
+    private void WriteCanonical(TextWriter text)
+    {
+        text.Write("schema "); text.Write(Schema); text.Write('\n');
+        foreach (var e in Extensions.OrderBy(e => e.Name, StringComparer.Ordinal)) { text.Write("ext "); text.Write(e.Name); text.Write(' '); text.Write(e.Schema); text.Write('\n'); }
+        foreach (var s in Sequences.OrderBy(s => s.Name, StringComparer.Ordinal)) Line(text, "seq ", (s with { }).ToString());
         foreach (var t in Tables.OrderBy(t => t.Name, StringComparer.Ordinal))
         {
-            text.Append("table ").Append(t.Name).Append(' ').Append(t.Describe()).Append('\n');
-            foreach (var c in t.Columns.OrderBy(c => c.Name, StringComparer.Ordinal)) text.Append("  col ").Append(c with { Ordinal = 0 }).Append('\n');
+            text.Write("table "); text.Write(t.Name); text.Write(' '); text.Write(t.Describe()); text.Write('\n');
+            foreach (var c in t.Columns.OrderBy(c => c.Name, StringComparer.Ordinal)) Line(text, "  col ", (c with { Ordinal = 0 }).ToString());
         }
-        foreach (var i in Indexes.OrderBy(i => i.Name, StringComparer.Ordinal)) text.Append("idx ").Append(i).Append('\n');
-        foreach (var c in Constraints.OrderBy(c => c.Table, StringComparer.Ordinal).ThenBy(c => c.Name, StringComparer.Ordinal)) text.Append("con ").Append(c).Append('\n');
-        foreach (var p in Privileges.Select(p => p.Key).Order(StringComparer.Ordinal)) text.Append("priv ").Append(p).Append('\n');
-        foreach (var e in Enums.OrderBy(e => e.Name, StringComparer.Ordinal)) text.Append("enum ").Append(e.Name).Append(' ').AppendJoin(',', e.Labels).Append('\n');
+        foreach (var i in Indexes.OrderBy(i => i.Name, StringComparer.Ordinal)) Line(text, "idx ", i.ToString());
+        foreach (var c in Constraints.OrderBy(c => c.Table, StringComparer.Ordinal).ThenBy(c => c.Name, StringComparer.Ordinal)) Line(text, "con ", c.ToString());
+        foreach (var p in Privileges.Select(p => p.Key).Order(StringComparer.Ordinal)) Line(text, "priv ", p);
+        foreach (var e in Enums.OrderBy(e => e.Name, StringComparer.Ordinal)) Line(text, "enum ", e.Name + " " + string.Join(',', e.Labels));
         foreach (var v in Views.OrderBy(v => v.Name, StringComparer.Ordinal))
-            text.Append(v.Materialized ? "matview " : "view ").Append(v.Name).Append(' ').AppendJoin(',', v.Options).Append(' ').AppendJoin(',', v.Columns).Append(' ').Append(v.Definition).Append('\n');
-        foreach (var f in Functions.OrderBy(f => f.Signature, StringComparer.Ordinal)) text.Append("func ").Append(f.Signature).Append(' ').Append(f.Definition).Append('\n');
-        foreach (var t in Triggers.OrderBy(t => t.Table, StringComparer.Ordinal).ThenBy(t => t.Name, StringComparer.Ordinal)) text.Append("trigger ").Append(t.Definition).Append('\n');
+            Line(text, v.Materialized ? "matview " : "view ", $"{v.Name} {string.Join(',', v.Options)} {string.Join(',', v.Columns)} {v.Definition}");
+        foreach (var f in Functions.OrderBy(f => f.Signature, StringComparer.Ordinal)) Line(text, "func ", f.Signature + " " + f.Definition);
+        foreach (var t in Triggers.OrderBy(t => t.Table, StringComparer.Ordinal).ThenBy(t => t.Name, StringComparer.Ordinal)) Line(text, "trigger ", t.Definition);
         foreach (var p in Policies.OrderBy(p => p.Table, StringComparer.Ordinal).ThenBy(p => p.Name, StringComparer.Ordinal))
-            text.Append("policy ").Append(p.Table).Append(' ').Append(p.Name).Append(' ').Append(p.Describe()).Append('\n');
-        foreach (var c in Comments.OrderBy(c => c.Key, StringComparer.Ordinal)) text.Append("comment ").Append(c.Key).Append(' ').Append(c.Text).Append('\n');
-        return text.ToString();
+            Line(text, "policy ", $"{p.Table} {p.Name} {p.Describe()}");
+        foreach (var c in Comments.OrderBy(c => c.Key, StringComparer.Ordinal)) Line(text, "comment ", c.Key + " " + c.Text);
+    }
+
+    private static void Line(TextWriter text, string prefix, string value)
+    {
+        text.Write(prefix);
+        text.Write(value);
+        text.Write('\n');
     }
 }
