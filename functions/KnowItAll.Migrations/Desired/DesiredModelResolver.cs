@@ -43,8 +43,19 @@ public sealed record DesiredModel(SchemaModel Model, string Fingerprint, string 
 public sealed class DesiredModelResolver(SchemaSource source, DesiredModelSettings? settings = null)
 {
     private readonly DesiredModelSettings _settings = settings ?? new DesiredModelSettings();
+    private PendingRead? _reading;
 
     public SchemaSource Source => source;
+
+    /// <summary>
+    /// Starts reading the compiled model on the thread pool, so the file is read and parsed while the server reads
+    /// the live catalog; <see cref="ResolveAsync"/> then takes that read instead of reading the file again.
+    /// </summary>
+    public void StartReading(string targetSchema)
+    {
+        if (_settings.CompiledModelPath is not { } path || Volatile.Read(ref _reading) is not null || !File.Exists(path)) return;
+        Interlocked.CompareExchange(ref _reading, new PendingRead(targetSchema, Task.Run(() => ReadFor(path, targetSchema))), null);
+    }
 
     public async Task<DesiredModel> ResolveAsync(NpgsqlConnection connection, MigrationOptions options, CancellationToken cancellationToken)
     {
@@ -54,7 +65,7 @@ public sealed class DesiredModelResolver(SchemaSource source, DesiredModelSettin
         {
             if (File.Exists(path))
             {
-                var (compiled, problem) = ReadFor(path, options.TargetSchema);
+                var (compiled, problem) = await ReadCompiledAsync(path, options.TargetSchema);
                 if (problem is not null)
                 {
                     if (_settings.OnStale == StaleModelPolicy.Refuse)
@@ -107,6 +118,13 @@ public sealed class DesiredModelResolver(SchemaSource source, DesiredModelSettin
         return new DesiredModel(built.Model, built.ModelFingerprint, "built from " + source.Origin);
     }
 
+    private async Task<(CompiledModel? Model, string? Problem)> ReadCompiledAsync(string path, string targetSchema)
+    {
+        if (Interlocked.Exchange(ref _reading, null) is { } reading && reading.TargetSchema == targetSchema)
+            return await reading.Read;
+        return ReadFor(path, targetSchema);
+    }
+
     /// <summary>Reads a compiled model and says why it does not stand for the sources, or null when it does.</summary>
     private (CompiledModel? Model, string? Problem) ReadFor(string path, string targetSchema, bool quiet = false)
     {
@@ -157,4 +175,6 @@ public sealed class DesiredModelResolver(SchemaSource source, DesiredModelSettin
             // A cache that cannot be written only costs the next call a rebuild.
         }
     }
+
+    private sealed record PendingRead(string TargetSchema, Task<(CompiledModel? Model, string? Problem)> Read);
 }

@@ -12,7 +12,7 @@ namespace KnowItAll.Migrations.Planning;
 /// </summary>
 public static partial class Planner
 {
-    public static MigrationPlan Plan(SchemaModel desired, string desiredFingerprint, SchemaModel live, SchemaDiff diff, MigrationOptions options)
+    public static MigrationPlan Plan(SchemaModel desired, string desiredFingerprint, SchemaModel live, string liveFingerprint, SchemaDiff diff, MigrationOptions options)
     {
         var builder = new PlanBuilder(desired, live, diff, options.TargetSchema);
         ExtensionPlanner.Plan(builder);
@@ -38,7 +38,7 @@ public static partial class Planner
             HasChanges: statements.Count > 0 || builder.Blocking.Count > 0,
             TargetSchema: options.TargetSchema,
             PlanHash: PlanHasher.Hash(options.TargetSchema, statements),
-            SchemaFingerprint: live.Fingerprint(),
+            SchemaFingerprint: liveFingerprint,
             DesiredFingerprint: desiredFingerprint,
             Statements: statements,
             Summary: new PlanSummary(
