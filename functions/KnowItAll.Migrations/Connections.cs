@@ -12,16 +12,24 @@ public static class Connections
     /// reports it as a cancelled statement. The engine bounds its statements on the server instead (lock_timeout,
     /// statement_timeout) and the caller's deadline through the cancellation token, so the client-side limit is off
     /// unless the connection string sets one.
+    /// The engine reads only built-in types (catalog names, text, numbers, text arrays), so Npgsql does not load the
+    /// server's type catalog on the first connection (a round trip and tens of milliseconds of every cold process)
+    /// unless the connection string asks for another compatibility mode.
     /// </summary>
     public static NpgsqlDataSource CreateDataSource(string connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         // Npgsql's builder knows every keyword; the plain one tells what this string actually sets.
         var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
-        if (!given.Keys.Cast<string>().Any(k => k.Replace(" ", "", StringComparison.Ordinal).Equals("CommandTimeout", StringComparison.OrdinalIgnoreCase)))
+        if (!Sets(given, "CommandTimeout"))
             builder.CommandTimeout = 0;
-        return NpgsqlDataSource.Create(builder.ConnectionString);
+        var source = new NpgsqlDataSourceBuilder(builder.ConnectionString);
+        if (!Sets(given, "ServerCompatibilityMode")) source.ConfigureTypeLoading(types => types.EnableTypeLoading(false));
+        return source.Build();
     }
+
+    private static bool Sets(System.Data.Common.DbConnectionStringBuilder given, string keyword) =>
+        given.Keys.Cast<string>().Any(k => k.Replace(" ", "", StringComparison.Ordinal).Equals(keyword, StringComparison.OrdinalIgnoreCase));
 
     public static async Task<NpgsqlConnection> OpenAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
