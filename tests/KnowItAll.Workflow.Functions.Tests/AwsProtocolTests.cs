@@ -156,13 +156,8 @@ public sealed class AwsProtocolTests(PostgresFixture pg, MotoServer moto) : ICla
             req = AWSRequest(method="POST", url="https://secretsmanager.eu-west-1.amazonaws.com/", data=b'{"SecretId":"tutor/db"}',
                              headers={"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "secretsmanager.GetSecretValue"})
             auth = SigV4Auth(Credentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"), "secretsmanager", "eu-west-1")
-            req.context["timestamp"] = "20261124T120000Z"
-            auth._modify_request_before_signing(req)
-            canonical = auth.canonical_request(req)
-            print(auth.signature(auth.string_to_sign(req, canonical), req))
-            print(auth.signed_headers(auth.headers_to_sign(req)))
             """;
-        var lines = await PythonAsync(script);
+        var lines = await BotocoreSignatureAsync(script);
 
         Assert.Contains($"SignedHeaders={lines[1]}", ours);
         Assert.EndsWith($"Signature={lines[0]}", ours);
@@ -195,17 +190,21 @@ public sealed class AwsProtocolTests(PostgresFixture pg, MotoServer moto) : ICla
             req = AWSRequest(method="PUT", url="https://tutor-reports.s3.eu-west-1.amazonaws.com/prod/plans/abc123.json", data=body,
                              headers={"Content-Type": "application/json", "X-Amz-Content-SHA256": hashlib.sha256(body).hexdigest()})
             auth = S3SigV4Auth(Credentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"), "s3", "eu-west-1")
-            req.context["timestamp"] = "20261124T120000Z"
-            auth._modify_request_before_signing(req)
-            canonical = auth.canonical_request(req)
-            print(auth.signature(auth.string_to_sign(req, canonical), req))
-            print(auth.signed_headers(auth.headers_to_sign(req)))
             """;
-        var lines = await PythonAsync(script);
+        var lines = await BotocoreSignatureAsync(script);
 
         Assert.Contains($"SignedHeaders={lines[1]}", ours);
         Assert.EndsWith($"Signature={lines[0]}", ours);
     }
+
+    /// <summary>botocore's signature and signed headers for the request the script builds as <c>req</c> and signs with <c>auth</c>, at our fixed clock.</summary>
+    private static Task<string[]> BotocoreSignatureAsync(string setup) => PythonAsync(setup + "\n" + """
+        req.context["timestamp"] = "20261124T120000Z"
+        auth._modify_request_before_signing(req)
+        canonical = auth.canonical_request(req)
+        print(auth.signature(auth.string_to_sign(req, canonical), req))
+        print(auth.signed_headers(auth.headers_to_sign(req)))
+        """);
 
     private static async Task<string[]> PythonAsync(string script)
     {
