@@ -109,7 +109,7 @@ public static class ColdPathBenchmark
     public static string WriteSchema(string work, int size)
     {
         var directory = Directory.CreateDirectory(Path.Combine(work, $"schema_{size}")).FullName;
-        foreach (var file in SyntheticSchema.Build(size).Files) File.WriteAllText(Path.Combine(directory, file.FileName), file.Text);
+        SyntheticSchema.WriteTo(directory, size);
         return directory;
     }
 

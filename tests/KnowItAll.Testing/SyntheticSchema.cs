@@ -44,6 +44,6 @@ public static class SyntheticSchema
     public static void WriteTo(string directory, int tables)
     {
         foreach (var file in Build(tables).Files)
-            File.WriteAllText(Path.Combine(directory, Path.GetFileName(file.Name)), file.Text);
+            File.WriteAllText(Path.Combine(directory, file.FileName), file.Text);
     }
 }

@@ -202,10 +202,7 @@ public static partial class DesiredSchemaLoader
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string sql, CancellationToken ct)
     {
-        // The server's statement_timeout (set on the scratch transaction, per statement) bounds each statement; the
-        // client's default 30 s for the whole command would cut the canonicalisation batch, which grows with the
-        // schema (about 30,000 statements at 5,000 tables), and report it as an unreachable database.
-        await using var command = new NpgsqlCommand(sql, connection, tx) { CommandTimeout = 0 };
+        await using var command = new NpgsqlCommand(sql, connection, tx);
         await command.ExecuteNonQueryAsync(ct);
     }
 

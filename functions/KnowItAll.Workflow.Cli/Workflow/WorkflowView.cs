@@ -68,8 +68,10 @@ public sealed class WorkflowView(TextWriter output, bool json, string reportHint
             await output.WriteLineAsync($"full reports: {reportHint.Replace("{name}", execution.Name, StringComparison.Ordinal)}");
     }
 
+    /// <summary>Whether any step's digest names a report (a failed execution has no output, but its earlier steps wrote theirs).</summary>
     private static bool HasReports(ExecutionResult execution) =>
-        execution.History.Any(e => e.Type is "LambdaFunctionSucceeded" or "TaskSucceeded" && e.Details["output"]?.GetValue<string>().Contains("\"report\"", StringComparison.Ordinal) == true);
+        execution.History.Any(e => e.Type is "LambdaFunctionSucceeded" or "TaskSucceeded"
+            && e.Details["output"] is JsonValue output && JsonNode.Parse(output.GetValue<string>()) is JsonObject { } digest && digest["report"] is JsonObject);
 
     private static JsonObject Document(ExecutionResult execution)
     {
