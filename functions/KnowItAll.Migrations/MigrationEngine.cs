@@ -95,7 +95,8 @@ public sealed class MigrationEngine
         var (desired, live) = await DesiredAndLiveAsync(connection, cancellationToken);
         var liveFingerprint = Task.Run(live.Fingerprint, cancellationToken);
         var diff = SchemaComparer.Compare(desired.Model, live);
-        return Planner.Plan(desired.Model, desired.Fingerprint, live, await liveFingerprint, diff, _options);
+        return await Planner.PlanAsync(desired.Model, desired.Fingerprint, live, await liveFingerprint, diff, _options,
+            tables => CatalogReader.HeapSizesAsync(connection, _options.TargetSchema, tables, _options.LockTimeout, cancellationToken));
     }
 
     /// <summary>
@@ -105,7 +106,7 @@ public sealed class MigrationEngine
     private async Task<(DesiredSchema Desired, SchemaModel Live)> DesiredAndLiveAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         if (_desired is null) _desiredModels.StartReading(_options.TargetSchema);
-        var live = await CatalogReader.ReadAsync(connection, _options.TargetSchema, _options.LockTimeout, cancellationToken);
+        var live = await CatalogReader.ReadAsync(connection, _options.TargetSchema, _options.LockTimeout, cancellationToken, helpers: _dataSource);
         return (await DesiredModelAsync(connection, cancellationToken), live);
     }
 

@@ -44,7 +44,7 @@ public static class KnowItAllCli
         validate.SetAction((result, ct) => RunEngineAsync(result, options, output, log, ct, async (engine, view, json) =>
         {
             var validation = await engine.ValidateAsync(ct);
-            if (json) await output.WriteLineAsync(JsonSerializer.Serialize(validation, Indented.ValidationResult));
+            if (json) await output.WriteJsonAsync(validation, Indented.ValidationResult);
             else view.Validation(validation);
             return validation.SchemaValid ? ExitCodes.Success : ExitCodes.ChangesPending;
         }));
@@ -54,7 +54,7 @@ public static class KnowItAllCli
         plan.SetAction((result, ct) => RunEngineAsync(result, options, output, log, ct, async (engine, view, json) =>
         {
             var migrationPlan = await engine.PlanAsync(ct);
-            if (json) await output.WriteLineAsync(JsonSerializer.Serialize(migrationPlan, Indented.MigrationPlan));
+            if (json) await output.WriteJsonAsync(migrationPlan, Indented.MigrationPlan);
             else view.Plan(migrationPlan);
             return ExitCodes.Success;
         }));
@@ -70,13 +70,13 @@ public static class KnowItAllCli
             if (result.GetValue(dryRun))
             {
                 var dry = await engine.PlanAsync(ct);
-                if (json) await output.WriteLineAsync(JsonSerializer.Serialize(dry, Indented.MigrationPlan));
+                if (json) await output.WriteJsonAsync(dry, Indented.MigrationPlan);
                 else view.DryRun(dry);
                 return ExitCodes.Success;
             }
             var request = new ApplyRequest(result.GetValue(planHash));
             var applied = await engine.ApplyAsync(request, json ? null : view.ApplyProgress(), ct);
-            if (json) await output.WriteLineAsync(JsonSerializer.Serialize(applied, Indented.ApplyResult));
+            if (json) await output.WriteJsonAsync(applied, Indented.ApplyResult);
             else view.Apply(applied);
             return ExitCodes.Success;
         }));
@@ -86,7 +86,7 @@ public static class KnowItAllCli
         verify.SetAction((result, ct) => RunEngineAsync(result, options, output, log, ct, async (engine, view, json) =>
         {
             var report = await engine.VerifyPermissionsAsync(ct);
-            if (json) await output.WriteLineAsync(JsonSerializer.Serialize(report, Indented.PermissionReport));
+            if (json) await output.WriteJsonAsync(report, Indented.PermissionReport);
             else view.Permissions(report);
             return report.Success ? ExitCodes.Success : ExitCodes.Failure;
         }));
@@ -100,7 +100,7 @@ public static class KnowItAllCli
             var count = result.GetValue(limit);
             if (count is < 1 or > 10_000) throw new MigrationException(MigrationErrors.InvalidInput, $"--limit {count}: give 1 to 10000 runs");
             var runs = await engine.HistoryAsync(count, ct);
-            if (json) await output.WriteLineAsync(JsonSerializer.Serialize(runs, Indented.IReadOnlyListHistoryRow));
+            if (json) await output.WriteJsonAsync(runs, Indented.IReadOnlyListHistoryRow);
             else view.History(runs);
             return ExitCodes.Success;
         }));

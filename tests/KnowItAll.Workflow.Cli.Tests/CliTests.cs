@@ -1,4 +1,6 @@
 using System.Text.Json;
+using KnowItAll.Migrations;
+using KnowItAll.Migrations.Json;
 using Npgsql;
 
 namespace KnowItAll.Workflow.Cli.Tests;
@@ -120,6 +122,35 @@ public sealed class CliTests(PostgresFixture pg)
         var unknown = await RunAsync("migrate-everything");
         Assert.NotEqual(ExitCodes.Success, unknown.Exit);
         Assert.Contains("migrate-everything", unknown.Err);
+    }
+
+    [Fact]
+    public async Task Json_of_megabytes_is_written_in_blocks_redacted_and_byte_for_byte_what_the_serializer_writes()
+    {
+        const string secret = "s3cr3t-pa55word";
+        var context = new MigrationJsonContext(new JsonSerializerOptions(MigrationJsonContext.Default.Options)
+        {
+            WriteIndented = true,
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        });
+        // 30,000 objects (megabytes of JSON), a line far longer than a block with the secret across a block's end, and
+        // the secret in an ordinary line.
+        var objects = Enumerable.Range(0, 30_000).Select(i => new ObjectStatus("column", $"t{i / 15:D5}.c{i % 15:D2}", ObjectStatus.Present)).ToList();
+        objects[12_345] = new ObjectStatus("table", "t_long", ObjectStatus.Different, new string('x', 16 * 1024 - 7) + secret + new string('y', 50_000));
+        objects[29_000] = new ObjectStatus("table", "t_" + secret, ObjectStatus.Missing);
+        var value = new ValidationResult(true, false, "public", "fp", "dfp", objects.Count, [], [], objects, 1);
+
+        var inner = new StringWriter();
+        using (var writer = new RedactingWriter(inner))
+        {
+            writer.AddSecret(secret);
+            await writer.WriteJsonAsync(value, context.ValidationResult);
+        }
+
+        var expected = JsonSerializer.Serialize(value, context.ValidationResult) + "\n";
+        Assert.True(expected.Length > 2_000_000, $"the document is only {expected.Length} characters");
+        Assert.Equal(2, expected.Split(secret).Length - 1);
+        Assert.Equal(expected.Replace(secret, "***", StringComparison.Ordinal), inner.ToString());
     }
 
     [Fact]

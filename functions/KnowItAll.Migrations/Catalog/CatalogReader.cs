@@ -3,29 +3,57 @@ using Npgsql;
 
 namespace KnowItAll.Migrations.Catalog;
 
-/// <summary>Reads one schema into a <see cref="SchemaModel"/> in a single round trip of per-kind queries.</summary>
+/// <summary>Reads one schema into a <see cref="SchemaModel"/>: one batch of per-kind queries, on one or two connections.</summary>
 public static class CatalogReader
 {
     /// <summary>
-    /// Reads <paramref name="schema"/>. Outside a transaction it opens a read-only REPEATABLE READ one so
-    /// all kinds come from one snapshot; inside one (the desired-schema scratch load) it uses that.
+    /// Reads <paramref name="schema"/>. Outside a transaction it opens a read-only REPEATABLE READ one so all kinds
+    /// come from one snapshot; inside one (the desired-schema scratch load) it uses that.
     /// </summary>
+    /// <param name="helpers">
+    /// Where a second connection may come from. Outside a transaction the kinds are then read in two halves at once,
+    /// the second on a connection that imports this one's exported snapshot (as <c>pg_dump -j</c> does), so both see
+    /// exactly the same catalog: the server deparses indexes and constraints on two cores instead of one. When no
+    /// second connection can be had (a pool of one, the server's connection limit) everything is read on this one.
+    /// </param>
     public static async Task<SchemaModel> ReadAsync(NpgsqlConnection connection, string schema, TimeSpan lockTimeout,
-        CancellationToken cancellationToken, NpgsqlTransaction? transaction = null)
+        CancellationToken cancellationToken, NpgsqlTransaction? transaction = null, NpgsqlDataSource? helpers = null)
     {
         var own = transaction is null;
+        var parts = new Parts();
         var tx = transaction ?? await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
         try
         {
-            await using (var setup = new NpgsqlCommand(
-                $"SET LOCAL search_path = pg_catalog; SET LOCAL lock_timeout = {(long)lockTimeout.TotalMilliseconds}" + (own ? "; SET TRANSACTION READ ONLY" : ""),
-                connection, tx))
+            var setup = Setup(lockTimeout, readOnly: own);
+            if (own && helpers is not null && AllowsSecondConnection(helpers))
             {
-                await setup.ExecuteNonQueryAsync(cancellationToken);
+                // The helper connects while this connection exports its snapshot and starts on its own half.
+                var helper = OpenHelperAsync(helpers, cancellationToken);
+                var exported = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+                var second = ReadOnHelperAsync(helper, exported.Task, setup, schema, cancellationToken);
+                try
+                {
+                    await ReadKindsAsync(connection, tx, [.. setup, "SELECT pg_catalog.pg_export_snapshot()"], First, schema, parts, cancellationToken,
+                        snapshot => exported.TrySetResult(snapshot));
+                }
+                catch
+                {
+                    // The helper never outlives the read: it gets no snapshot, or finishes with the one it has. This
+                    // connection's failure is the one reported (WhenAny waits without rethrowing the helper's).
+                    exported.TrySetCanceled(cancellationToken);
+                    await Task.WhenAny(second);
+                    throw;
+                }
+                // The exporting transaction stays open until the helper has imported the snapshot and read its half.
+                if (await second is { } helperParts) parts.Take(helperParts);
+                else await ReadKindsAsync(connection, tx, [], Second, schema, parts, cancellationToken);
             }
-            var model = await ReadBatchAsync(connection, tx, schema, cancellationToken);
+            else
+            {
+                await ReadKindsAsync(connection, tx, setup, [.. First, .. Second], schema, parts, cancellationToken);
+            }
             if (own) await tx.CommitAsync(cancellationToken);
-            return model;
+            return parts.Model(schema);
         }
         finally
         {
@@ -33,59 +61,184 @@ public static class CatalogReader
         }
     }
 
-    private static async Task<SchemaModel> ReadBatchAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string schema, CancellationToken ct)
+    /// <summary>
+    /// Whether each of <paramref name="tables"/> has rows in its heap (<c>pg_relation_size</c> &gt; 0; a table that is
+    /// gone reads as empty). It opens each table, so it takes an ACCESS SHARE lock on it for the statement, within
+    /// <paramref name="lockTimeout"/>: asked only for the tables whose statistics call them empty and a change depends on.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<string, bool>> HeapSizesAsync(NpgsqlConnection connection, string schema,
+        IReadOnlyCollection<string> tables, TimeSpan lockTimeout, CancellationToken cancellationToken)
+    {
+        var sizes = tables.ToDictionary(t => t, _ => false, StringComparer.Ordinal);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection, tx);
+        foreach (var sql in Setup(lockTimeout, readOnly: true)) batch.BatchCommands.Add(new NpgsqlBatchCommand(sql));
+        var query = new NpgsqlBatchCommand("""
+            SELECT c.relname, pg_relation_size(c.oid) > 0
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND c.relname = ANY($2)
+            """);
+        query.Parameters.Add(new NpgsqlParameter { Value = schema });
+        query.Parameters.Add(new NpgsqlParameter { Value = tables.ToArray() });
+        batch.BatchCommands.Add(query);
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken)) sizes[reader.GetString(0)] = reader.GetBoolean(1);
+        }
+        await tx.CommitAsync(cancellationToken);
+        return sizes;
+    }
+
+    private static string[] Setup(TimeSpan lockTimeout, bool readOnly) =>
+    [
+        "SET LOCAL search_path = pg_catalog",
+        $"SET LOCAL lock_timeout = {(long)lockTimeout.TotalMilliseconds}",
+        .. readOnly ? new[] { "SET TRANSACTION READ ONLY" } : [],
+    ];
+
+    /// <summary>A pool of one would wait for this very connection: then there is no helper.</summary>
+    private static bool AllowsSecondConnection(NpgsqlDataSource source)
+    {
+        var settings = new NpgsqlConnectionStringBuilder(source.ConnectionString);
+        return !settings.Pooling || settings.MaxPoolSize >= 2;
+    }
+
+    private static async Task<NpgsqlConnection?> OpenHelperAsync(NpgsqlDataSource helpers, CancellationToken ct)
+    {
+        try
+        {
+            return await helpers.OpenConnectionAsync(ct);
+        }
+        catch (NpgsqlException)
+        {
+            // Too many connections, or none to be had in time: the first connection reads everything.
+            return null;
+        }
+    }
+
+    /// <summary>The second half on the helper, in the exported snapshot; null when the helper could not do it.</summary>
+    private static async Task<Parts?> ReadOnHelperAsync(Task<NpgsqlConnection?> opening, Task<string> snapshot, string[] setup, string schema,
+        CancellationToken ct)
+    {
+        await using var connection = await opening;
+        if (connection is null) return null;
+        string id;
+        try
+        {
+            id = await snapshot;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+        var parts = new Parts();
+        try
+        {
+            await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+            // SET TRANSACTION SNAPSHOT must come before anything else in the transaction.
+            await ReadKindsAsync(connection, tx, [$"SET TRANSACTION SNAPSHOT {Identifier.Literal(id)}", .. setup], Second, schema, parts, ct);
+            await tx.CommitAsync(ct);
+            return parts;
+        }
+        catch (PostgresException e) when (e.SqlState is "0A000" or "22023" or "55000")
+        {
+            // The server cannot share the snapshot (a pooler between, an old standby): the first connection reads this half.
+            return null;
+        }
+    }
+
+    private static async Task ReadKindsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string[] setup, Kind[] kinds, string schema,
+        Parts parts, CancellationToken ct, Action<string>? exported = null)
     {
         await using var batch = new NpgsqlBatch(connection, tx);
-        foreach (var sql in new[]
-                 {
-                     TableCatalog.Tables, TableCatalog.Columns, IndexCatalog.Query, ConstraintCatalog.Query, SequenceCatalog.Query,
-                     ExtensionCatalog.Query, PrivilegeCatalog.Query, ExtensionCatalog.VolatileFunctions, EnumCatalog.Query, ViewCatalog.Query,
-                     FunctionCatalog.Query, TriggerCatalog.Query, PolicyCatalog.Query, CommentCatalog.Query,
-                 })
+        foreach (var sql in setup) batch.BatchCommands.Add(new NpgsqlBatchCommand(sql));
+        foreach (var kind in kinds)
         {
-            var command = new NpgsqlBatchCommand(sql);
-            if (sql.Contains("$1", StringComparison.Ordinal)) command.Parameters.Add(new NpgsqlParameter { Value = schema });
+            var command = new NpgsqlBatchCommand(kind.Sql);
+            if (kind.Sql.Contains("$1", StringComparison.Ordinal)) command.Parameters.Add(new NpgsqlParameter { Value = schema });
             batch.BatchCommands.Add(command);
         }
 
         await using var reader = await batch.ExecuteReaderAsync(ct);
-        var tables = await TableCatalog.ReadAsync(reader, ct);
-        await reader.NextResultAsync(ct);
-        var columns = await TableCatalog.ReadColumnsAsync(reader, ct);
-        await reader.NextResultAsync(ct);
-        var indexes = await IndexCatalog.ReadAsync(reader, ct);
-        await reader.NextResultAsync(ct);
-        var constraints = await ConstraintCatalog.ReadAsync(reader, ct);
-        await reader.NextResultAsync(ct);
-        var sequences = await SequenceCatalog.ReadAsync(reader, ct);
-        await reader.NextResultAsync(ct);
-        var extensions = await ExtensionCatalog.ReadAsync(reader, ct);
-        await reader.NextResultAsync(ct);
-        var privileges = await PrivilegeCatalog.ReadAsync(reader, ct);
-        await reader.NextResultAsync(ct);
-        var volatileFunctions = await ExtensionCatalog.ReadVolatileAsync(reader, ct);
-        await reader.NextResultAsync(ct);
-        var enums = await EnumCatalog.ReadAsync(reader, ct);
-        await reader.NextResultAsync(ct);
-        var views = await ViewCatalog.ReadAsync(reader, ct);
-        await reader.NextResultAsync(ct);
-        var functions = await FunctionCatalog.ReadAsync(reader, ct);
-        await reader.NextResultAsync(ct);
-        var triggers = await TriggerCatalog.ReadAsync(reader, ct);
-        await reader.NextResultAsync(ct);
-        var policies = await PolicyCatalog.ReadAsync(reader, ct);
-        await reader.NextResultAsync(ct);
-        var comments = await CommentCatalog.ReadAsync(reader, ct);
-
-        var withColumns = tables.Select(t => t with { Columns = columns.TryGetValue(t.Name, out var c) ? c : [] }).ToList();
-        return new SchemaModel(schema, extensions, sequences, withColumns, indexes, constraints, privileges, volatileFunctions)
+        if (exported is not null)
         {
-            Enums = enums,
-            Views = views,
-            Functions = functions,
-            Triggers = triggers,
-            Policies = policies,
-            Comments = comments,
-        };
+            // The statements before it return no rows; the export is the first result with one.
+            await reader.ReadAsync(ct);
+            exported(reader.GetString(0));
+            await reader.NextResultAsync(ct);
+        }
+        for (var k = 0; k < kinds.Length; k++)
+        {
+            if (k > 0) await reader.NextResultAsync(ct);
+            await kinds[k].Read(reader, parts, ct);
+        }
+    }
+
+    private sealed record Kind(string Sql, Func<NpgsqlDataReader, Parts, CancellationToken, Task> Read);
+
+    // Two halves of about equal server time at 1,000 tables: columns and constraint definitions; index definitions and grants.
+    private static readonly Kind[] First =
+    [
+        new(TableCatalog.Tables, async (r, p, ct) => p.Tables = await TableCatalog.ReadAsync(r, ct)),
+        new(TableCatalog.Columns, async (r, p, ct) => p.Columns = await TableCatalog.ReadColumnsAsync(r, ct)),
+        new(ConstraintCatalog.Query, async (r, p, ct) => p.Constraints = await ConstraintCatalog.ReadAsync(r, ct)),
+        new(ExtensionCatalog.Query, async (r, p, ct) => p.Extensions = await ExtensionCatalog.ReadAsync(r, ct)),
+        new(ExtensionCatalog.VolatileFunctions, async (r, p, ct) => p.VolatileFunctions = await ExtensionCatalog.ReadVolatileAsync(r, ct)),
+        new(EnumCatalog.Query, async (r, p, ct) => p.Enums = await EnumCatalog.ReadAsync(r, ct)),
+        new(FunctionCatalog.Query, async (r, p, ct) => p.Functions = await FunctionCatalog.ReadAsync(r, ct)),
+        new(TriggerCatalog.Query, async (r, p, ct) => p.Triggers = await TriggerCatalog.ReadAsync(r, ct)),
+        new(PolicyCatalog.Query, async (r, p, ct) => p.Policies = await PolicyCatalog.ReadAsync(r, ct)),
+    ];
+
+    private static readonly Kind[] Second =
+    [
+        new(IndexCatalog.Query, async (r, p, ct) => p.Indexes = await IndexCatalog.ReadAsync(r, ct)),
+        new(SequenceCatalog.Query, async (r, p, ct) => p.Sequences = await SequenceCatalog.ReadAsync(r, ct)),
+        new(PrivilegeCatalog.Query, async (r, p, ct) => p.Privileges = await PrivilegeCatalog.ReadAsync(r, ct)),
+        new(ViewCatalog.Query, async (r, p, ct) => p.Views = await ViewCatalog.ReadAsync(r, ct)),
+        new(CommentCatalog.Query, async (r, p, ct) => p.Comments = await CommentCatalog.ReadAsync(r, ct)),
+    ];
+
+    /// <summary>What the queries have read so far; each kind is set by exactly one query of one half.</summary>
+    private sealed class Parts
+    {
+        public List<TableModel>? Tables;
+        public Dictionary<string, List<ColumnModel>>? Columns;
+        public List<ConstraintModel>? Constraints;
+        public List<ExtensionModel>? Extensions;
+        public HashSet<string>? VolatileFunctions;
+        public List<EnumModel>? Enums;
+        public List<FunctionModel>? Functions;
+        public List<TriggerModel>? Triggers;
+        public List<PolicyModel>? Policies;
+        public List<IndexModel>? Indexes;
+        public List<SequenceModel>? Sequences;
+        public List<PrivilegeModel>? Privileges;
+        public List<ViewModel>? Views;
+        public List<CommentModel>? Comments;
+
+        public void Take(Parts second)
+        {
+            Indexes = second.Indexes;
+            Sequences = second.Sequences;
+            Privileges = second.Privileges;
+            Views = second.Views;
+            Comments = second.Comments;
+        }
+
+        public SchemaModel Model(string schema)
+        {
+            var columns = Columns!;
+            var tables = Tables!.Select(t => t with { Columns = columns.TryGetValue(t.Name, out var c) ? c : [] }).ToList();
+            return new SchemaModel(schema, Extensions!, Sequences!, tables, Indexes!, Constraints!, Privileges!, VolatileFunctions!)
+            {
+                Enums = Enums!,
+                Views = Views!,
+                Functions = Functions!,
+                Triggers = Triggers!,
+                Policies = Policies!,
+                Comments = Comments!,
+            };
+        }
     }
 }

@@ -6,10 +6,11 @@ namespace KnowItAll.Migrations.Catalog;
 /// <summary>Tables (with their storage, row-security and partitioning) and their columns.</summary>
 internal static class TableCatalog
 {
-    // The heap size takes an ACCESS SHARE lock, so it is asked only for tables the statistics call empty.
+    // Only what the statistics say about rows: the heap size opens the table (an ACCESS SHARE lock and a file stat each,
+    // a tenth of this query's time at 1,000 tables), so it is asked later, for the tables a plan's change depends on.
     public const string Tables = """
         SELECT c.relname,
-               CASE WHEN c.relpages > 0 OR c.reltuples > 0 THEN true ELSE pg_relation_size(c.oid) > 0 END,
+               c.relpages > 0 OR c.reltuples > 0,
                c.relpersistence::text, c.relrowsecurity, c.relforcerowsecurity, coalesce(c.reloptions, '{}'),
                CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END,
                pc.relname, CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END

@@ -47,19 +47,16 @@ public static class CompiledModelFile
     /// <summary>Reads a compiled model; a file that is not one, or was written in another format or shape, is an error naming it.</summary>
     public static CompiledModel Read(string path)
     {
-        byte[] bytes;
+        CompiledModel? compiled;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            // Parsed as it is read: at 1,000 tables the file is megabytes, which as one array would cost a full collection.
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+            compiled = JsonSerializer.Deserialize(file, Json.CompiledModel);
         }
         catch (IOException e)
         {
             throw new MigrationException(MigrationErrors.SchemaError, $"cannot read the compiled model {path}: {e.Message}", e);
-        }
-        CompiledModel? compiled;
-        try
-        {
-            compiled = JsonSerializer.Deserialize(bytes, Json.CompiledModel);
         }
         catch (Exception e) when (e is JsonException or NotSupportedException)
         {

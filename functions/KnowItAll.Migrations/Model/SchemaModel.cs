@@ -6,7 +6,11 @@ public sealed record SequenceModel(string Name, string DataType, long Start, lon
 
 public sealed record ColumnModel(string Name, int Ordinal, string Type, bool NotNull, string? Default, char Identity, char Generated, string? Collation);
 
-/// <summary>A table; <see cref="HasRows"/> comes from the heap size, so it is true for a table that has or had rows.</summary>
+/// <summary>
+/// A table. <see cref="HasRows"/> is what the catalog's statistics say (relpages, reltuples): true for a table that has
+/// or had rows. False means they call it empty, which a table filled since its last VACUUM or ANALYZE may not be: the
+/// planner then asks its heap size, for the tables a change depends on only (<see cref="Catalog.CatalogReader.HeapSizesAsync"/>).
+/// </summary>
 public sealed record TableModel(string Name, IReadOnlyList<ColumnModel> Columns, bool HasRows)
 {
     /// <summary>'p' permanent, 'u' unlogged.</summary>

@@ -14,7 +14,8 @@ internal enum Phase
 }
 
 /// <summary>What every kind's planner shares: the models, the diff, and the statements of the three phases.</summary>
-internal sealed class PlanBuilder(SchemaModel desired, SchemaModel live, SchemaDiff diff, string schema)
+/// <param name="heapSizes">Heap sizes asked so far, for tables whose statistics call them empty (<see cref="TableModel.HasRows"/>).</param>
+internal sealed class PlanBuilder(SchemaModel desired, SchemaModel live, SchemaDiff diff, string schema, IReadOnlyDictionary<string, bool> heapSizes)
 {
     private readonly List<PlannedStatement> _before = [];
     private readonly List<PlannedStatement> _inTransaction = [];
@@ -37,9 +38,20 @@ internal sealed class PlanBuilder(SchemaModel desired, SchemaModel live, SchemaD
 
     public string Q(string name) => Identifier.Qualify(schema, name);
 
+    /// <summary>Tables whose heap size this plan depended on and was not given: ask them and plan again.</summary>
+    public HashSet<string> Unsized { get; } = new(StringComparer.Ordinal);
+
     /// <summary>A table has rows when its heap has, or any of its partitions has.</summary>
     public bool HasRows(string table) =>
-        live.Table(table) is { } t && (t.HasRows || live.Tables.Any(p => p.PartitionOf == table && HasRows(p.Name)));
+        live.Table(table) is { } t && (HeapHasRows(t) || live.Tables.Any(p => p.PartitionOf == table && HasRows(p.Name)));
+
+    private bool HeapHasRows(TableModel table)
+    {
+        if (table.HasRows) return true;
+        if (heapSizes.TryGetValue(table.Name, out var hasRows)) return hasRows;
+        Unsized.Add(table.Name);
+        return false;
+    }
 
     public bool IsPartitioned(string table) => (live.Table(table) ?? desired.Table(table))?.PartitionKey is not null;
 

@@ -12,9 +12,27 @@ namespace KnowItAll.Migrations.Planning;
 /// </summary>
 public static partial class Planner
 {
-    public static MigrationPlan Plan(SchemaModel desired, string desiredFingerprint, SchemaModel live, string liveFingerprint, SchemaDiff diff, MigrationOptions options)
+    /// <summary>
+    /// Plans with the heap sizes of the tables whose statistics call them empty asked through <paramref name="heapSizes"/>,
+    /// for those a change depends on only (usually none: a plan that touches no existing table asks nothing), then plans
+    /// again with the answers until nothing more is asked.
+    /// </summary>
+    public static async Task<MigrationPlan> PlanAsync(SchemaModel desired, string desiredFingerprint, SchemaModel live, string liveFingerprint,
+        SchemaDiff diff, MigrationOptions options, Func<IReadOnlyCollection<string>, Task<IReadOnlyDictionary<string, bool>>> heapSizes)
     {
-        var builder = new PlanBuilder(desired, live, diff, options.TargetSchema);
+        var known = new Dictionary<string, bool>(StringComparer.Ordinal);
+        while (true)
+        {
+            var builder = new PlanBuilder(desired, live, diff, options.TargetSchema, known);
+            var plan = Plan(builder, desiredFingerprint, liveFingerprint, diff, options);
+            if (builder.Unsized.Count == 0) return plan;
+            var sizes = await heapSizes(builder.Unsized);
+            foreach (var table in builder.Unsized) known[table] = sizes.TryGetValue(table, out var hasRows) && hasRows;
+        }
+    }
+
+    private static MigrationPlan Plan(PlanBuilder builder, string desiredFingerprint, string liveFingerprint, SchemaDiff diff, MigrationOptions options)
+    {
         ExtensionPlanner.Plan(builder);
         EnumPlanner.Plan(builder);
         SequencePlanner.Plan(builder);

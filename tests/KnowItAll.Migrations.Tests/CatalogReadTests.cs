@@ -1,0 +1,76 @@
+using KnowItAll.Migrations.Catalog;
+using Npgsql;
+
+namespace KnowItAll.Migrations.Tests;
+
+/// <summary>
+/// The live catalog is read in two halves on two connections sharing one snapshot, and a table's heap size is asked
+/// when a planned change depends on it, not for every table on every read.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class CatalogReadTests(PostgresFixture pg)
+{
+    private const string Kinds = """
+        CREATE TYPE user_status AS ENUM ('invited', 'active');
+        CREATE FUNCTION touch_updated_at() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN NEW.updated_at := now(); RETURN NEW; END$$;
+        CREATE TRIGGER users_touch BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION touch_updated_at();
+        CREATE VIEW active_learners AS SELECT id, email FROM users WHERE role = 'learner' AND is_active;
+        COMMENT ON VIEW active_learners IS 'Who can take a quiz';
+        ALTER TABLE progress_records ENABLE ROW LEVEL SECURITY;
+        CREATE POLICY progress_own ON progress_records FOR SELECT TO tutor_app USING (user_id IS NOT NULL);
+        GRANT SELECT ON active_learners TO tutor_app;
+        """;
+
+    [Fact]
+    public async Task Two_connections_read_exactly_what_one_reads_and_a_pool_of_one_reads_on_one()
+    {
+        var db = await SchemaEdits.AppliedTutorDatabaseAsync(pg);
+        await Engines.For(db, SchemaEdits.With("95_kinds.sql", Kinds)).ApplyAsync(new ApplyRequest());
+        var one = await PostgresFixture.ReadLiveAsync(db);
+        Assert.NotEmpty(one.Views);
+        Assert.NotEmpty(one.Policies);
+
+        var pooled = new NpgsqlConnectionStringBuilder(db) { Pooling = true };
+        foreach (var (poolSize, connections) in new[] { (10, 2), (1, 1) })
+        {
+            pooled.MaxPoolSize = poolSize;
+            pooled.ApplicationName = $"catalog-read-{poolSize}-{Guid.NewGuid():N}";
+            await using var source = NpgsqlDataSource.Create(pooled.ConnectionString);
+            await using var connection = await source.OpenConnectionAsync();
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            var read = await CatalogReader.ReadAsync(connection, "public", TimeSpan.FromSeconds(5), deadline.Token, helpers: source);
+
+            Assert.Equal(one.Canonical(), read.Canonical());
+            Assert.Equal(one.Tables.Select(t => (t.Name, t.HasRows)), read.Tables.Select(t => (t.Name, t.HasRows)));
+            Assert.Equal(one.VolatileFunctions.Order(), read.VolatileFunctions.Order());
+            // Connections the pool holds open to the server: the helper's beside this one, or none when the pool holds one.
+            Assert.Equal(connections, await PostgresFixture.ScalarAsync<long>(db,
+                $"SELECT count(*) FROM pg_stat_activity WHERE application_name = '{pooled.ApplicationName}'"));
+        }
+    }
+
+    [Fact]
+    public async Task A_table_the_statistics_call_empty_is_sized_when_a_change_depends_on_its_rows()
+    {
+        var db = await SchemaEdits.AppliedTutorDatabaseAsync(pg);
+        await PostgresFixture.ExecuteAsync(db, SchemaEdits.SeedRows);
+        // Rows, but no VACUUM or ANALYZE yet: the statistics still say empty.
+        Assert.True(await PostgresFixture.ScalarAsync<bool>(db,
+            "SELECT relpages = 0 AND reltuples <= 0 FROM pg_class WHERE oid = 'public.users'::regclass"), "users has statistics already");
+        Assert.DoesNotContain((await PostgresFixture.ReadLiveAsync(db)).Tables, t => t.Name == "users" && t.HasRows);
+
+        var engine = Engines.For(db, SchemaEdits.With("95_index.sql", """
+            CREATE INDEX idx_users_display_name ON users (display_name);
+            CREATE INDEX idx_progress_records_created ON progress_records (user_id, id);
+            """));
+        var plan = await engine.PlanAsync();
+
+        // users has rows: its index is built CONCURRENTLY, outside the transaction; progress_records is empty.
+        var onUsers = Assert.Single(plan.Statements, s => s.Sql.Contains("idx_users_display_name", StringComparison.Ordinal));
+        Assert.Contains("CONCURRENTLY", onUsers.Sql);
+        Assert.False(onUsers.Transactional);
+        var onEmpty = Assert.Single(plan.Statements, s => s.Sql.Contains("idx_progress_records_created", StringComparison.Ordinal));
+        Assert.DoesNotContain("CONCURRENTLY", onEmpty.Sql);
+        Assert.True(onEmpty.Transactional);
+    }
+}
