@@ -44,8 +44,7 @@ public sealed class MigrationEngine
     {
         var started = Stopwatch.GetTimestamp();
         await using var connection = await Connections.OpenAsync(_dataSource, cancellationToken);
-        var (desired, live) = await DesiredAndLiveAsync(connection, cancellationToken);
-        var liveFingerprint = Task.Run(live.Fingerprint, cancellationToken);
+        var (desired, live, liveFingerprint) = await DesiredAndLiveAsync(connection, cancellationToken);
         var diff = SchemaComparer.Compare(desired.Model, live);
         var missing = diff.Objects.Where(o => o.Status == ObjectStatus.Missing).ToList();
         return new ValidationResult(
@@ -92,8 +91,7 @@ public sealed class MigrationEngine
 
     private async Task<MigrationPlan> PlanOnAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        var (desired, live) = await DesiredAndLiveAsync(connection, cancellationToken);
-        var liveFingerprint = Task.Run(live.Fingerprint, cancellationToken);
+        var (desired, live, liveFingerprint) = await DesiredAndLiveAsync(connection, cancellationToken);
         var diff = SchemaComparer.Compare(desired.Model, live);
         return await Planner.PlanAsync(desired.Model, desired.Fingerprint, live, await liveFingerprint, diff, _options,
             tables => CatalogReader.HeapSizesAsync(connection, _options.TargetSchema, tables, _options.LockTimeout, cancellationToken));
@@ -101,13 +99,16 @@ public sealed class MigrationEngine
 
     /// <summary>
     /// The desired and the live model. A cold engine reads the compiled model on the thread pool while the server
-    /// reads the catalog (each about half of a cold call at 1,000 tables), then resolves it on the connection.
+    /// reads the catalog (each about half of a cold call at 1,000 tables), then resolves it on the connection. The live
+    /// model's fingerprint is taken on the thread pool from the moment the catalog is read.
     /// </summary>
-    private async Task<(DesiredSchema Desired, SchemaModel Live)> DesiredAndLiveAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    private async Task<(DesiredSchema Desired, SchemaModel Live, Task<string> LiveFingerprint)> DesiredAndLiveAsync(NpgsqlConnection connection,
+        CancellationToken cancellationToken)
     {
         if (_desired is null) _desiredModels.StartReading(_options.TargetSchema);
         var live = await CatalogReader.ReadAsync(connection, _options.TargetSchema, _options.LockTimeout, cancellationToken, helpers: _dataSource);
-        return (await DesiredModelAsync(connection, cancellationToken), live);
+        var fingerprint = Task.Run(live.Fingerprint, cancellationToken);
+        return (await DesiredModelAsync(connection, cancellationToken), live, fingerprint);
     }
 
     private async Task<DesiredSchema> DesiredModelAsync(NpgsqlConnection connection, CancellationToken cancellationToken)

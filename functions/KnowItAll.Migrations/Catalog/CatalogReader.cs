@@ -14,7 +14,8 @@ public static class CatalogReader
     /// Where a second connection may come from. Outside a transaction the kinds are then read in two halves at once,
     /// the second on a connection that imports this one's exported snapshot (as <c>pg_dump -j</c> does), so both see
     /// exactly the same catalog: the server deparses indexes and constraints on two cores instead of one. When no
-    /// second connection can be had (a pool of one, the server's connection limit) everything is read on this one.
+    /// second connection can be had (a pool of one, the server's connection limit), or the server's lock table is too
+    /// small for two (<see cref="ExportSnapshot"/>), everything is read on this one.
     /// </param>
     public static async Task<SchemaModel> ReadAsync(NpgsqlConnection connection, string schema, TimeSpan lockTimeout,
         CancellationToken cancellationToken, NpgsqlTransaction? transaction = null, NpgsqlDataSource? helpers = null)
@@ -33,8 +34,11 @@ public static class CatalogReader
                 var second = ReadOnHelperAsync(helper, exported.Task, setup, schema, cancellationToken);
                 try
                 {
-                    await ReadKindsAsync(connection, tx, [.. setup, "SELECT pg_catalog.pg_export_snapshot()"], First, schema, parts, cancellationToken,
-                        snapshot => exported.TrySetResult(snapshot));
+                    await ReadKindsAsync(connection, tx, setup, First, schema, parts, cancellationToken, (snapshot, shared) =>
+                    {
+                        if (shared) exported.TrySetResult(snapshot);
+                        else exported.TrySetCanceled(cancellationToken);
+                    });
                 }
                 catch
                 {
@@ -147,15 +151,30 @@ public static class CatalogReader
         }
     }
 
+    /// <summary>
+    /// The snapshot to share, and whether to share it. The catalog functions lock each table they deparse until the read
+    /// commits (defaults and checks on one connection, index predicates on the other: up to two locks per table in all),
+    /// so the second connection is used only while that fits in half of the server's lock table; a server with the
+    /// default 64 locks per transaction and 100 connections reads up to 1,600 tables on two connections, more on one,
+    /// which needs no more lock slots than before.
+    /// </summary>
+    private const string ExportSnapshot = """
+        SELECT pg_export_snapshot(),
+               2 * (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                    WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'm'))
+               <= current_setting('max_locks_per_transaction')::bigint
+                  * (current_setting('max_connections')::bigint + current_setting('max_prepared_transactions')::bigint) / 2
+        """;
+
     private static async Task ReadKindsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string[] setup, Kind[] kinds, string schema,
-        Parts parts, CancellationToken ct, Action<string>? exported = null)
+        Parts parts, CancellationToken ct, Action<string, bool>? exported = null)
     {
         await using var batch = new NpgsqlBatch(connection, tx);
         foreach (var sql in setup) batch.BatchCommands.Add(new NpgsqlBatchCommand(sql));
-        foreach (var kind in kinds)
+        foreach (var sql in exported is null ? kinds.Select(k => k.Sql) : [ExportSnapshot, .. kinds.Select(k => k.Sql)])
         {
-            var command = new NpgsqlBatchCommand(kind.Sql);
-            if (kind.Sql.Contains("$1", StringComparison.Ordinal)) command.Parameters.Add(new NpgsqlParameter { Value = schema });
+            var command = new NpgsqlBatchCommand(sql);
+            if (sql.Contains("$1", StringComparison.Ordinal)) command.Parameters.Add(new NpgsqlParameter { Value = schema });
             batch.BatchCommands.Add(command);
         }
 
@@ -164,7 +183,7 @@ public static class CatalogReader
         {
             // The statements before it return no rows; the export is the first result with one.
             await reader.ReadAsync(ct);
-            exported(reader.GetString(0));
+            exported(reader.GetString(0), reader.GetBoolean(1));
             await reader.NextResultAsync(ct);
         }
         for (var k = 0; k < kinds.Length; k++)
@@ -176,7 +195,9 @@ public static class CatalogReader
 
     private sealed record Kind(string Sql, Func<NpgsqlDataReader, Parts, CancellationToken, Task> Read);
 
-    // Two halves of about equal server time at 1,000 tables: columns and constraint definitions; index definitions and grants.
+    // Two halves of about equal server time at 1,000 tables: columns, constraint definitions and comments on the first
+    // connection; index definitions and grants on the helper, which starts a few milliseconds later (it connects, then
+    // waits for the snapshot).
     private static readonly Kind[] First =
     [
         new(TableCatalog.Tables, async (r, p, ct) => p.Tables = await TableCatalog.ReadAsync(r, ct)),
@@ -188,6 +209,7 @@ public static class CatalogReader
         new(FunctionCatalog.Query, async (r, p, ct) => p.Functions = await FunctionCatalog.ReadAsync(r, ct)),
         new(TriggerCatalog.Query, async (r, p, ct) => p.Triggers = await TriggerCatalog.ReadAsync(r, ct)),
         new(PolicyCatalog.Query, async (r, p, ct) => p.Policies = await PolicyCatalog.ReadAsync(r, ct)),
+        new(CommentCatalog.Query, async (r, p, ct) => p.Comments = await CommentCatalog.ReadAsync(r, ct)),
     ];
 
     private static readonly Kind[] Second =
@@ -196,7 +218,6 @@ public static class CatalogReader
         new(SequenceCatalog.Query, async (r, p, ct) => p.Sequences = await SequenceCatalog.ReadAsync(r, ct)),
         new(PrivilegeCatalog.Query, async (r, p, ct) => p.Privileges = await PrivilegeCatalog.ReadAsync(r, ct)),
         new(ViewCatalog.Query, async (r, p, ct) => p.Views = await ViewCatalog.ReadAsync(r, ct)),
-        new(CommentCatalog.Query, async (r, p, ct) => p.Comments = await CommentCatalog.ReadAsync(r, ct)),
     ];
 
     /// <summary>What the queries have read so far; each kind is set by exactly one query of one half.</summary>
@@ -223,7 +244,6 @@ public static class CatalogReader
             Sequences = second.Sequences;
             Privileges = second.Privileges;
             Views = second.Views;
-            Comments = second.Comments;
         }
 
         public SchemaModel Model(string schema)
