@@ -62,7 +62,7 @@ public sealed class EngineOptions
     public DesiredModelResolver DesiredModels(ParseResult result, TextWriter log)
     {
         var directory = result.GetValue(Schema)!.FullName;
-        return new DesiredModelResolver(SchemaSource.FromDirectory(directory), DesiredModelSettings(directory, log));
+        return new DesiredModelResolver(SchemaSource.StartReading(directory), DesiredModelSettings(directory, log));
     }
 
     public static DesiredModelSettings DesiredModelSettings(string schemaDirectory, TextWriter log) => new()

@@ -48,7 +48,7 @@ public sealed class FunctionServices(FunctionEnvironment environment, IDatabaseC
         try
         {
             if (_engine is not null && !refresh) return _engine;
-            _desiredModels ??= new DesiredModelResolver(SchemaSource.FromDirectory(environment.SchemaDirectory),
+            _desiredModels ??= new DesiredModelResolver(SchemaSource.StartReading(environment.SchemaDirectory),
                 environment.DesiredModel(notice ?? (message => new JsonLog(output, environment.FunctionArn ?? "knowitall").Write("WARN", message))));
             var connectionString = await credentials.GetConnectionStringAsync(refresh, cancellationToken);
             if (_dataSource is not null) await _dataSource.DisposeAsync();

@@ -40,12 +40,18 @@ public sealed record DesiredModel(SchemaModel Model, string Fingerprint, string 
 /// schemas; else the model is built from the files on this database, which is always correct, and said so).
 /// Reading it takes no database lock, whatever the schema's size.
 /// </summary>
-public sealed class DesiredModelResolver(SchemaSource source, DesiredModelSettings? settings = null)
+/// <param name="sources">
+/// The schema files, which may still be being read and hashed (<see cref="SchemaSource.StartReading"/>): they are
+/// needed only once the compiled model is parsed, so a cold call reads them while it connects.
+/// </param>
+public sealed class DesiredModelResolver(Task<SchemaSource> sources, DesiredModelSettings? settings = null)
 {
     private readonly DesiredModelSettings _settings = settings ?? new DesiredModelSettings();
     private PendingRead? _reading;
 
-    public SchemaSource Source => source;
+    public DesiredModelResolver(SchemaSource source, DesiredModelSettings? settings = null) : this(Task.FromResult(source), settings)
+    {
+    }
 
     /// <summary>
     /// Starts reading the compiled model on the thread pool, so the file is read and parsed while the server reads
@@ -54,7 +60,7 @@ public sealed class DesiredModelResolver(SchemaSource source, DesiredModelSettin
     public void StartReading(string targetSchema)
     {
         if (_settings.CompiledModelPath is not { } path || Volatile.Read(ref _reading) is not null || !File.Exists(path)) return;
-        Interlocked.CompareExchange(ref _reading, new PendingRead(targetSchema, Task.Run(() => ReadFor(path, targetSchema))), null);
+        Interlocked.CompareExchange(ref _reading, new PendingRead(targetSchema, Task.Run(async () => ReadFor(path, targetSchema, await sources))), null);
     }
 
     public async Task<DesiredModel> ResolveAsync(NpgsqlConnection connection, MigrationOptions options, CancellationToken cancellationToken)
@@ -65,7 +71,7 @@ public sealed class DesiredModelResolver(SchemaSource source, DesiredModelSettin
         {
             if (File.Exists(path))
             {
-                var (compiled, problem) = await ReadCompiledAsync(path, options.TargetSchema);
+                var (compiled, problem) = await ReadCompiledAsync(path, options.TargetSchema, await sources);
                 if (problem is not null)
                 {
                     if (_settings.OnStale == StaleModelPolicy.Refuse)
@@ -94,13 +100,14 @@ public sealed class DesiredModelResolver(SchemaSource source, DesiredModelSettin
             }
         }
 
+        var source = await sources;
         string? cachePath = null;
         if (_settings.CacheDirectory is { } cache)
         {
             cachePath = Path.Combine(cache, $"{source.Hash[..24]}-{options.TargetSchema}-pg{major}-{CompiledModelFile.CurrentShape[..12]}.json");
             if (File.Exists(cachePath))
             {
-                var (cached, problem) = ReadFor(cachePath, options.TargetSchema, quiet: true);
+                var (cached, problem) = ReadFor(cachePath, options.TargetSchema, source, quiet: true);
                 if (problem is null && await ServerMismatchAsync(connection, cached!, major, cancellationToken) is null)
                 {
                     if (why is not null) _settings.Notice($"{why}; used the model cached for these files ({cachePath}); `knowitall schema build` updates the compiled model");
@@ -118,15 +125,15 @@ public sealed class DesiredModelResolver(SchemaSource source, DesiredModelSettin
         return new DesiredModel(built.Model, built.ModelFingerprint, "built from " + source.Origin);
     }
 
-    private async Task<(CompiledModel? Model, string? Problem)> ReadCompiledAsync(string path, string targetSchema)
+    private async Task<(CompiledModel? Model, string? Problem)> ReadCompiledAsync(string path, string targetSchema, SchemaSource source)
     {
         if (Interlocked.Exchange(ref _reading, null) is { } reading && reading.TargetSchema == targetSchema)
             return await reading.Read;
-        return ReadFor(path, targetSchema);
+        return ReadFor(path, targetSchema, source);
     }
 
     /// <summary>Reads a compiled model and says why it does not stand for the sources, or null when it does.</summary>
-    private (CompiledModel? Model, string? Problem) ReadFor(string path, string targetSchema, bool quiet = false)
+    private (CompiledModel? Model, string? Problem) ReadFor(string path, string targetSchema, SchemaSource source, bool quiet = false)
     {
         CompiledModel compiled;
         try

@@ -34,13 +34,30 @@ public sealed class SchemaSource
     /// <summary>SHA-256 over every file's name and SHA-256: a compiled desired model is valid while this is unchanged.</summary>
     public string Hash { get; }
 
-    public static SchemaSource FromDirectory(string directory)
+    public static SchemaSource FromDirectory(string directory) => Read(directory, ListFiles(directory));
+
+    /// <summary>
+    /// Checks the directory and lists its files now (a missing directory or one without .sql files fails here, before
+    /// anything else), and reads and hashes them on the thread pool: a cold call does that while it connects.
+    /// </summary>
+    public static Task<SchemaSource> StartReading(string directory)
+    {
+        var paths = ListFiles(directory);
+        return Task.Run(() => Read(directory, paths));
+    }
+
+    private static List<string> ListFiles(string directory)
     {
         if (!System.IO.Directory.Exists(directory))
             throw new MigrationException(MigrationErrors.InvalidInput, $"schema directory '{directory}' does not exist");
         var paths = System.IO.Directory.GetFiles(directory, "*.sql").OrderBy(Path.GetFileName, StringComparer.Ordinal).ToList();
         if (paths.Count == 0)
             throw new MigrationException(MigrationErrors.InvalidInput, $"schema directory '{directory}' has no .sql files");
+        return paths;
+    }
+
+    private static SchemaSource Read(string directory, List<string> paths)
+    {
         var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(directory));
         return new SchemaSource(directory, directory, paths.Select(p => Read(p, $"{name}/{Path.GetFileName(p)}")).ToList());
     }
