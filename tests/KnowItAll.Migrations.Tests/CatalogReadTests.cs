@@ -10,22 +10,11 @@ namespace KnowItAll.Migrations.Tests;
 [Collection(PostgresCollection.Name)]
 public sealed class CatalogReadTests(PostgresFixture pg)
 {
-    private const string Kinds = """
-        CREATE TYPE user_status AS ENUM ('invited', 'active');
-        CREATE FUNCTION touch_updated_at() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN NEW.updated_at := now(); RETURN NEW; END$$;
-        CREATE TRIGGER users_touch BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION touch_updated_at();
-        CREATE VIEW active_learners AS SELECT id, email FROM users WHERE role = 'learner' AND is_active;
-        COMMENT ON VIEW active_learners IS 'Who can take a quiz';
-        ALTER TABLE progress_records ENABLE ROW LEVEL SECURITY;
-        CREATE POLICY progress_own ON progress_records FOR SELECT TO tutor_app USING (user_id IS NOT NULL);
-        GRANT SELECT ON active_learners TO tutor_app;
-        """;
-
     [Fact]
     public async Task Two_connections_read_exactly_what_one_reads_and_a_pool_of_one_reads_on_one()
     {
         var db = await SchemaEdits.AppliedTutorDatabaseAsync(pg);
-        await Engines.For(db, SchemaEdits.With("95_kinds.sql", Kinds)).ApplyAsync(new ApplyRequest());
+        await Engines.For(db, SchemaEdits.With("95_kinds.sql", NewKindsTests.Kinds)).ApplyAsync(new ApplyRequest());
         var one = await PostgresFixture.ReadLiveAsync(db);
         Assert.NotEmpty(one.Views);
         Assert.NotEmpty(one.Policies);

@@ -11,7 +11,7 @@ namespace KnowItAll.Migrations.Tests;
 [Collection(PostgresCollection.Name)]
 public sealed class NewKindsTests(PostgresFixture pg)
 {
-    private const string Kinds = """
+    internal const string Kinds = """
         CREATE TYPE user_status AS ENUM ('invited', 'active');
         ALTER TABLE users ADD COLUMN status user_status NOT NULL DEFAULT 'active';
         CREATE FUNCTION touch_updated_at() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN NEW.updated_at := now(); RETURN NEW; END$$;
