@@ -31,7 +31,7 @@ public static class CatalogReader
                 // The helper connects while this connection exports its snapshot and starts on its own half.
                 var helper = OpenHelperAsync(helpers, cancellationToken);
                 var exported = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-                var second = ReadOnHelperAsync(helper, exported.Task, setup, schema, cancellationToken);
+                var second = ReadOnHelperAsync(helper, exported.Task, setup, schema, parts, cancellationToken);
                 try
                 {
                     await ReadKindsAsync(connection, tx, setup, First, schema, parts, cancellationToken, (snapshot, shared) =>
@@ -49,8 +49,7 @@ public static class CatalogReader
                     throw;
                 }
                 // The exporting transaction stays open until the helper has imported the snapshot and read its half.
-                if (await second is { } helperParts) parts.Take(helperParts);
-                else await ReadKindsAsync(connection, tx, [], Second, schema, parts, cancellationToken);
+                if (!await second) await ReadKindsAsync(connection, tx, [], Second, schema, parts, cancellationToken);
             }
             else
             {
@@ -120,12 +119,15 @@ public static class CatalogReader
         }
     }
 
-    /// <summary>The second half on the helper, in the exported snapshot; null when the helper could not do it.</summary>
-    private static async Task<Parts?> ReadOnHelperAsync(Task<NpgsqlConnection?> opening, Task<string> snapshot, string[] setup, string schema,
-        CancellationToken ct)
+    /// <summary>
+    /// Reads the second half into <paramref name="parts"/> on the helper, in the exported snapshot; false when the helper
+    /// could not (the first connection then reads that half, setting the same kinds again).
+    /// </summary>
+    private static async Task<bool> ReadOnHelperAsync(Task<NpgsqlConnection?> opening, Task<string> snapshot, string[] setup, string schema,
+        Parts parts, CancellationToken ct)
     {
         await using var connection = await opening;
-        if (connection is null) return null;
+        if (connection is null) return false;
         string id;
         try
         {
@@ -133,21 +135,20 @@ public static class CatalogReader
         }
         catch (OperationCanceledException)
         {
-            return null;
+            return false;
         }
-        var parts = new Parts();
         try
         {
             await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
             // SET TRANSACTION SNAPSHOT must come before anything else in the transaction.
             await ReadKindsAsync(connection, tx, [$"SET TRANSACTION SNAPSHOT {Identifier.Literal(id)}", .. setup], Second, schema, parts, ct);
             await tx.CommitAsync(ct);
-            return parts;
+            return true;
         }
         catch (PostgresException e) when (e.SqlState is "0A000" or "22023" or "55000")
         {
             // The server cannot share the snapshot (a pooler between, an old standby): the first connection reads this half.
-            return null;
+            return false;
         }
     }
 
@@ -220,7 +221,10 @@ public static class CatalogReader
         new(ViewCatalog.Query, async (r, p, ct) => p.Views = await ViewCatalog.ReadAsync(r, ct)),
     ];
 
-    /// <summary>What the queries have read so far; each kind is set by exactly one query of one half.</summary>
+    /// <summary>
+    /// What the queries have read; each kind is set by one query, so the two halves fill one object from two threads
+    /// without sharing a field (the first connection reads it only after awaiting the helper).
+    /// </summary>
     private sealed class Parts
     {
         public List<TableModel>? Tables;
@@ -237,14 +241,6 @@ public static class CatalogReader
         public List<PrivilegeModel>? Privileges;
         public List<ViewModel>? Views;
         public List<CommentModel>? Comments;
-
-        public void Take(Parts second)
-        {
-            Indexes = second.Indexes;
-            Sequences = second.Sequences;
-            Privileges = second.Privileges;
-            Views = second.Views;
-        }
 
         public SchemaModel Model(string schema)
         {

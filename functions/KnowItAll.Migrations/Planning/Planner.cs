@@ -27,7 +27,7 @@ public static partial class Planner
             var plan = Plan(builder, desiredFingerprint, liveFingerprint, diff, options);
             if (builder.Unsized.Count == 0) return plan;
             var sizes = await heapSizes(builder.Unsized);
-            foreach (var table in builder.Unsized) known[table] = sizes.TryGetValue(table, out var hasRows) && hasRows;
+            foreach (var table in builder.Unsized) known[table] = sizes.GetValueOrDefault(table);
         }
     }
 
