@@ -1,0 +1,10 @@
+CREATE SEQUENCE invoice_no;
+CREATE TABLE items (
+    id int PRIMARY KEY,
+    code varchar(20) NOT NULL,
+    qty int NOT NULL DEFAULT nextval('invoice_no'),
+    price numeric(8,2),
+    label text,
+    at timestamp,
+    flag boolean
+);

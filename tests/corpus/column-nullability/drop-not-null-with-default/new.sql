@@ -1,0 +1,8 @@
+CREATE TABLE orders (
+    id bigint PRIMARY KEY,
+    user_id bigint NOT NULL,
+    total numeric(10,2) NOT NULL DEFAULT 0,
+    status text DEFAULT 'new',
+    note varchar(200),
+    placed_at timestamptz NOT NULL DEFAULT now()
+);

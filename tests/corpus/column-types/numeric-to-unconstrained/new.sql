@@ -1,0 +1,9 @@
+CREATE TABLE items (
+    id int PRIMARY KEY,
+    code varchar(20) NOT NULL,
+    qty int NOT NULL DEFAULT 0,
+    price numeric,
+    label text,
+    at timestamp,
+    flag boolean
+);

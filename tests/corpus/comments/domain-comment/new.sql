@@ -1,0 +1,2 @@
+CREATE DOMAIN cents AS bigint;
+COMMENT ON DOMAIN cents IS 'money in cents';

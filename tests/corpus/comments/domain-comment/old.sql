@@ -1,0 +1,1 @@
+CREATE DOMAIN cents AS bigint;

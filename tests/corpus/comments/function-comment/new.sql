@@ -1,0 +1,2 @@
+CREATE FUNCTION one() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;
+COMMENT ON FUNCTION one() IS 'health check';

@@ -1,0 +1,3 @@
+CREATE TABLE t (id int, o text);
+ALTER TABLE t ENABLE ROW LEVEL SECURITY;
+CREATE POLICY p ON t USING (o = current_user);

@@ -1,0 +1,2 @@
+CREATE TYPE mood AS ENUM ('sad', 'ok');
+COMMENT ON TYPE mood IS 'survey answer';

@@ -1,0 +1,1 @@
+CREATE TABLE employees (id int PRIMARY KEY, manager_id int REFERENCES employees (id));

@@ -1,0 +1,2 @@
+CREATE TABLE t (id int NOT NULL, v text);
+CREATE UNIQUE INDEX t_pkey ON t (id);

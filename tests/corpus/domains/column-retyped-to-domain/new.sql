@@ -1,0 +1,7 @@
+CREATE DOMAIN email AS text CHECK (VALUE ~ '@');
+CREATE TABLE users (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    email email NOT NULL,
+    name text,
+    created_at timestamptz NOT NULL DEFAULT now()
+);

@@ -1,0 +1,1 @@
+CREATE DOMAIN currency AS char(3);

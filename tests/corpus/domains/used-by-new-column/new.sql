@@ -1,0 +1,8 @@
+CREATE DOMAIN email AS text CHECK (VALUE ~ '@');
+CREATE TABLE users (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    email text NOT NULL,
+    name text,
+    backup_email email,
+    created_at timestamptz NOT NULL DEFAULT now()
+);

@@ -1,0 +1,2 @@
+CREATE EXTENSION IF NOT EXISTS citext;
+CREATE TABLE accounts (id int PRIMARY KEY, login citext UNIQUE);

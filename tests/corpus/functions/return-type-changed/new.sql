@@ -1,0 +1,9 @@
+CREATE TABLE orders (
+    id bigint PRIMARY KEY,
+    user_id bigint NOT NULL,
+    total numeric(10,2) NOT NULL DEFAULT 0,
+    status text NOT NULL DEFAULT 'new',
+    note varchar(200),
+    placed_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE FUNCTION order_tax(total numeric) RETURNS numeric(12,2) LANGUAGE sql IMMUTABLE AS $$ SELECT round(total * 0.2, 2)::numeric(12,2) $$;

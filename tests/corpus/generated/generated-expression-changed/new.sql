@@ -1,0 +1,6 @@
+CREATE TABLE rects (
+    id int PRIMARY KEY,
+    w numeric NOT NULL,
+    h numeric NOT NULL,
+    area numeric GENERATED ALWAYS AS (round(w * h, 2)) STORED
+);

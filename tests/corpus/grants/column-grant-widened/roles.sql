@@ -1,0 +1,3 @@
+CREATE ROLE reporting NOLOGIN;
+CREATE ROLE analyst NOLOGIN;
+CREATE ROLE support LOGIN;

@@ -1,0 +1,1 @@
+CREATE FUNCTION secret() RETURNS int LANGUAGE sql AS $$ SELECT 42 $$;

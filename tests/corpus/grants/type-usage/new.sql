@@ -1,0 +1,3 @@
+CREATE TYPE mood AS ENUM ('sad', 'ok');
+REVOKE USAGE ON TYPE mood FROM PUBLIC;
+GRANT USAGE ON TYPE mood TO tutor_app;

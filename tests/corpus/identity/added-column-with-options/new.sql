@@ -1,0 +1,5 @@
+CREATE TABLE tickets (
+    id bigint NOT NULL PRIMARY KEY,
+    subject text NOT NULL,
+    seq int GENERATED ALWAYS AS IDENTITY (START WITH 100 INCREMENT BY 2)
+);

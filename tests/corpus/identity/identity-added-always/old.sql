@@ -1,0 +1,4 @@
+CREATE TABLE tickets (
+    id bigint NOT NULL PRIMARY KEY,
+    subject text NOT NULL
+);

@@ -1,0 +1,1 @@
+INSERT INTO tickets SELECT g, 's' FROM generate_series(1, 100) g;

@@ -1,0 +1,4 @@
+CREATE TABLE tickets (
+    id bigint GENERATED ALWAYS AS IDENTITY (CACHE 20) PRIMARY KEY,
+    subject text NOT NULL
+);

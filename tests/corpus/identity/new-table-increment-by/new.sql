@@ -1,0 +1,4 @@
+CREATE TABLE tickets (
+    id bigint GENERATED ALWAYS AS IDENTITY (INCREMENT BY 10) PRIMARY KEY,
+    subject text NOT NULL
+);

@@ -1,0 +1,4 @@
+CREATE TABLE tickets (
+    id bigint GENERATED ALWAYS AS IDENTITY (START WITH 1000) PRIMARY KEY,
+    subject text NOT NULL
+);

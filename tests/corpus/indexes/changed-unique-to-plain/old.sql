@@ -1,0 +1,15 @@
+CREATE TABLE users (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    email text NOT NULL,
+    name text,
+    created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE orders (
+    id bigint PRIMARY KEY,
+    user_id bigint NOT NULL,
+    total numeric(10,2) NOT NULL DEFAULT 0,
+    status text NOT NULL DEFAULT 'new',
+    note varchar(200),
+    placed_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE UNIQUE INDEX users_email_idx ON users (email);

@@ -1,0 +1,1 @@
+CREATE TABLE vehicles (id int PRIMARY KEY, make text NOT NULL);

@@ -1,0 +1,9 @@
+CREATE TABLE orders (
+    id bigint PRIMARY KEY,
+    user_id bigint NOT NULL,
+    total numeric(10,2) NOT NULL DEFAULT 0,
+    status text NOT NULL DEFAULT 'new',
+    note varchar(200),
+    placed_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE PROCEDURE archive_orders(before timestamptz) LANGUAGE sql AS $$ DELETE FROM orders WHERE placed_at < before AND status = 'shipped' $$;

@@ -1,0 +1,2 @@
+CREATE SEQUENCE order_numbers;
+ALTER SEQUENCE order_numbers INCREMENT BY 2 CACHE 10;

@@ -1,0 +1,3 @@
+CREATE TABLE invoices (no bigint NOT NULL);
+CREATE SEQUENCE order_numbers;
+ALTER SEQUENCE order_numbers OWNED BY invoices.no;

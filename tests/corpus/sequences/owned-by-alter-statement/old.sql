@@ -1,0 +1,2 @@
+CREATE TABLE invoices (no bigint NOT NULL);
+CREATE SEQUENCE order_numbers;

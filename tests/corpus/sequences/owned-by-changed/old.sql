@@ -1,0 +1,2 @@
+CREATE TABLE invoices (no bigint NOT NULL, alt bigint);
+CREATE SEQUENCE order_numbers OWNED BY invoices.no;

@@ -1,0 +1,2 @@
+CREATE SEQUENCE order_numbers;
+CREATE SEQUENCE ticket_numbers;

@@ -1,0 +1,4 @@
+CREATE TABLE notes (
+    id bigserial,
+    title text NOT NULL
+);

@@ -1,0 +1,4 @@
+CREATE TABLE notes (
+    id serial,
+    title text NOT NULL
+);

@@ -1,0 +1,1 @@
+INSERT INTO notes SELECT 'n' || g FROM generate_series(1, 100) g;

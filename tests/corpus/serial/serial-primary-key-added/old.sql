@@ -1,0 +1,3 @@
+CREATE TABLE notes (
+    title text NOT NULL
+);

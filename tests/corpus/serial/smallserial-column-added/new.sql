@@ -1,0 +1,4 @@
+CREATE TABLE notes (
+    id smallserial,
+    title text NOT NULL
+);

@@ -1,0 +1,1 @@
+INSERT INTO cache SELECT 'k' || g, '{}' FROM generate_series(1, 50) g;

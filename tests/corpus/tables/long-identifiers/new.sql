@@ -1,0 +1,1 @@
+CREATE TABLE customer_subscription_billing_history_entries_archive (id bigint PRIMARY KEY, customer_subscription_billing_reference_code text);

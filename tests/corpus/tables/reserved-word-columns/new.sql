@@ -1,0 +1,1 @@
+CREATE TABLE audit ("user" text NOT NULL, "order" int, "group" text, "check" boolean DEFAULT false);

@@ -1,0 +1,1 @@
+CREATE TABLE spans (id int PRIMARY KEY, starts date NOT NULL);

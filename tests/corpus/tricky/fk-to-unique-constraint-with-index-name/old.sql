@@ -1,0 +1,1 @@
+CREATE TABLE a (id int PRIMARY KEY, code text NOT NULL, CONSTRAINT a_code_key UNIQUE (code));

@@ -1,0 +1,2 @@
+CREATE TABLE a (id int NOT NULL, code text NOT NULL);
+CREATE UNIQUE INDEX a_code_uniq ON a (code);

@@ -1,0 +1,2 @@
+CREATE DOMAIN pct AS numeric CHECK (VALUE BETWEEN 0 AND 100);
+CREATE TABLE grades (id int PRIMARY KEY, score pct NOT NULL, passed boolean GENERATED ALWAYS AS (score >= 50) STORED);

@@ -1,0 +1,2 @@
+CREATE TABLE t (id int, tenant text);
+ALTER TABLE t ENABLE ROW LEVEL SECURITY;

@@ -1,0 +1,1 @@
+CREATE TABLE t (id int PRIMARY KEY, CONSTRAINT t_id_key UNIQUE (id));

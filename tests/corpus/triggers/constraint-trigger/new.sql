@@ -1,0 +1,3 @@
+CREATE TABLE docs (id int PRIMARY KEY, body text, updated_at timestamptz);
+CREATE FUNCTION check_body() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.body = '' THEN RAISE EXCEPTION 'empty body'; END IF; RETURN NULL; END $$;
+CREATE CONSTRAINT TRIGGER docs_body_check AFTER INSERT OR UPDATE ON docs DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION check_body();

@@ -1,0 +1,14 @@
+CREATE TABLE docs (id int PRIMARY KEY, body text, updated_at timestamptz);
+CREATE FUNCTION set_updated_at() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.updated_at := now();
+    RETURN NEW;
+END
+$$;
+CREATE FUNCTION touch_doc() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.updated_at := clock_timestamp();
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER docs_updated BEFORE UPDATE ON docs FOR EACH ROW EXECUTE FUNCTION touch_doc();

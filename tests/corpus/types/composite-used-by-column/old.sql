@@ -1,0 +1,7 @@
+CREATE TYPE address AS (street text, city text);
+CREATE TABLE users (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    email text NOT NULL,
+    name text,
+    created_at timestamptz NOT NULL DEFAULT now()
+);

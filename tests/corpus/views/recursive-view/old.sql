@@ -1,0 +1,1 @@
+CREATE TABLE categories (id int PRIMARY KEY, parent_id int);
