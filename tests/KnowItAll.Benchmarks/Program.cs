@@ -6,6 +6,7 @@ using KnowItAll.Migrations.Embedded;
 //   coldpath runs the built CLI as processes: --cli PATH (default functions/KnowItAll.Workflow.Cli/bin/Release/net10.0/knowitall);
 //   --e2e-size N (default 5000, 0 for none) is the schema size of its workflow run
 // knowitall-bench write-schema --sizes 1000 --out DIR: only write the synthetic schemas as schema directories
+// knowitall-bench corpus [--dir tests/corpus] [--filter TEXT] [--out FILE.json] [--parallel 3]: the change corpus, case by case
 var what = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 string Arg(string name, string fallback)
 {
@@ -22,9 +23,17 @@ if (what == "write-schema")
     foreach (var size in sizes) Console.WriteLine(ColdPathBenchmark.WriteSchema(Arg("--out", "bench-schemas"), size));
     return 0;
 }
+if (what == "corpus")
+{
+    await using var corpusServer = await EmbeddedPostgres.StartAsync();
+    var corpusDir = Arg("--dir", KnowItAll.Testing.ChangeCorpus.DefaultDirectory);
+    var filter = Arg("--filter", "");
+    var output = Arg("--out", "");
+    return await CorpusBenchmark.RunAsync(corpusServer, corpusDir, filter.Length > 0 ? filter : null, output.Length > 0 ? output : null, int.Parse(Arg("--parallel", "3")), Console.Error);
+}
 if (what is not ("scale" or "online" or "coldstart" or "e2e" or "coldpath" or "states" or "all"))
 {
-    Console.Error.WriteLine($"unknown benchmark '{what}': use scale, online, coldstart, e2e, coldpath, states or all");
+    Console.Error.WriteLine($"unknown benchmark '{what}': use scale, online, coldstart, e2e, coldpath, states, corpus or all");
     return 1;
 }
 
