@@ -9,8 +9,9 @@ namespace KnowItAll.Testing;
 /// same DDL compare equal exactly when their schemas are the same: an attribute the engine does not read still
 /// shows here. Owners, privileges and comments are kept (they are part of the schema). What is dropped: comment
 /// and SET lines, blank lines, <c>\restrict</c>, the engine's own history schema; column lines inside CREATE TABLE
-/// are sorted (a migration can only append columns); GRANT/REVOKE lines of one ACL entry are sorted (their order
-/// follows the order the grants were made). The result is a sorted list of dump entries, one per object.
+/// are sorted (a migration can only append columns); GRANT/REVOKE lines of one ACL entry are split one privilege per
+/// line and sorted (their grouping and order follow the order the grants were made); trailing commas and semicolons
+/// are dropped. The result is a sorted list of dump entries, one per object.
 /// </summary>
 public static class SchemaDump
 {
@@ -132,7 +133,34 @@ public static class SchemaDump
             i = end - 1;
         }
         if (result.All(l => l.StartsWith("GRANT ", StringComparison.Ordinal) || l.StartsWith("REVOKE ", StringComparison.Ordinal)))
+        {
+            result = result.SelectMany(OnePrivilegePerLine).ToList();
             result.Sort(StringComparer.Ordinal);
-        return result;
+        }
+        // Separators follow position (the last column, the last enum label, a clause moved to the next line), not content.
+        return result.Select(l => l.TrimEnd(',', ';')).ToList();
+    }
+
+    /// <summary>"GRANT SELECT,INSERT ON TABLE t TO r;" as one line per privilege, so that one privilege more or less is one line.</summary>
+    private static IEnumerable<string> OnePrivilegePerLine(string line)
+    {
+        var verb = line.StartsWith("GRANT ", StringComparison.Ordinal) ? "GRANT " : "REVOKE ";
+        var on = line.IndexOf(" ON ", StringComparison.Ordinal);
+        if (on < 0) return [line];
+        var privileges = new List<string>();
+        var depth = 0;
+        var start = verb.Length;
+        for (var i = verb.Length; i < on; i++)
+        {
+            if (line[i] == '(') depth++;
+            else if (line[i] == ')') depth--;
+            else if (line[i] == ',' && depth == 0)
+            {
+                privileges.Add(line[start..i]);
+                start = i + 1;
+            }
+        }
+        privileges.Add(line[start..on]);
+        return privileges.Select(p => verb + p.Trim() + line[on..]);
     }
 }

@@ -12,3 +12,6 @@ CREATE TABLE orders (
     note varchar(200),
     placed_at timestamptz NOT NULL DEFAULT now()
 );
+CREATE SCHEMA billing;
+CREATE TABLE billing.invoices (id bigint PRIMARY KEY, amount numeric(12,2) NOT NULL);
+CREATE TABLE billing.refunds (id bigint PRIMARY KEY);
