@@ -6,11 +6,10 @@ CREATE TABLE users (
 );
 CREATE TABLE orders (
     id bigint PRIMARY KEY,
-    user_id bigint NOT NULL,
+    user_id bigint,
     total numeric(10,2) NOT NULL DEFAULT 0,
     status text NOT NULL DEFAULT 'new',
     note varchar(200),
     placed_at timestamptz NOT NULL DEFAULT now()
 );
-ALTER TABLE orders ALTER COLUMN user_id DROP NOT NULL;
 ALTER TABLE orders ADD CONSTRAINT orders_user_fkey FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE SET NULL ON UPDATE CASCADE;
