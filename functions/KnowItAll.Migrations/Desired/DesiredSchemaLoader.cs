@@ -97,6 +97,9 @@ public static partial class DesiredSchemaLoader
                 sql.Add($"DROP INDEX {Identifier.Qualify(scratch, i.Name)}");
                 sql.Add(i.Definition);
             }
+            // A recreated index is no longer the table's replica identity; it is made so again.
+            foreach (var t in model.Tables.Where(t => t.ReplicaIdentityIndex is { } ri && model.Indexes.Any(i => i.Name == ri)))
+                sql.Add($"ALTER TABLE {Identifier.Qualify(scratch, t.Name)} REPLICA IDENTITY {t.ReplicaIdentityClause()}");
             foreach (var t in model.Tables)
             foreach (var c in t.Columns.Where(c => c.Default is not null && c.Generated == '\0'))
                 sql.Add($"ALTER TABLE {Identifier.Qualify(scratch, t.Name)} ALTER COLUMN {Identifier.Quote(c.Name)} SET DEFAULT {c.Default}");

@@ -12,7 +12,8 @@ public static partial class StatementAcceptance
     /// <summary>The forms accepted, as people write them; the refusal message lists them.</summary>
     public const string Accepted =
         "CREATE TABLE / UNLOGGED TABLE / INDEX / SEQUENCE / EXTENSION / TYPE ... AS ENUM / VIEW / MATERIALIZED VIEW / FUNCTION / PROCEDURE / TRIGGER / POLICY, " +
-        "ALTER TABLE ... ADD, ALTER COLUMN ... SET DEFAULT / SET NOT NULL / ADD GENERATED, VALIDATE CONSTRAINT, ENABLE / FORCE ROW LEVEL SECURITY, SET (storage parameters), SET LOGGED / UNLOGGED, ATTACH PARTITION, " +
+        "ALTER TABLE ... ADD, ALTER COLUMN ... SET DEFAULT / SET NOT NULL / ADD GENERATED, VALIDATE CONSTRAINT, ENABLE / FORCE ROW LEVEL SECURITY, SET (storage parameters), SET LOGGED / UNLOGGED, ATTACH PARTITION, REPLICA IDENTITY, " +
+        "ALTER COLUMN ... SET GENERATED / SET (identity options), " +
         "ALTER SEQUENCE (options, OWNED BY), ALTER TYPE ... ADD VALUE, COMMENT ON, and GRANT on the schema, tables, columns, sequences and functions";
 
     /// <summary>Throws a SchemaError naming the statement's file and line unless the statement is an accepted form.</summary>
@@ -158,7 +159,7 @@ public static partial class StatementAcceptance
     [GeneratedRegex(@"^(DROP|RENAME|DISABLE|NO FORCE|OWNER TO|SET SCHEMA|DETACH|RESET|NO INHERIT|NOT OF)\b|^ALTER (COLUMN )?\S+ (TYPE|SET DATA TYPE|DROP)\b")]
     private static partial Regex DestructiveAction();
 
-    [GeneratedRegex(@"^(ADD\b|VALIDATE CONSTRAINT |ENABLE ROW LEVEL SECURITY$|FORCE ROW LEVEL SECURITY$|SET \(|SET (LOGGED|UNLOGGED)$|ATTACH PARTITION |ALTER (COLUMN )?(""[^""]+""|\S+) (SET DEFAULT |SET NOT NULL$|ADD GENERATED ))")]
+    [GeneratedRegex(@"^(ADD\b|VALIDATE CONSTRAINT |ENABLE ROW LEVEL SECURITY$|FORCE ROW LEVEL SECURITY$|SET \(|SET (LOGGED|UNLOGGED)$|ATTACH PARTITION |REPLICA IDENTITY (DEFAULT|FULL|NOTHING|USING INDEX \S+)$|ALTER (COLUMN )?(""[^""]+""|\S+) (SET DEFAULT |SET NOT NULL$|ADD GENERATED |(?!.*\bRESTART\b)SET (GENERATED|START|INCREMENT|MINVALUE|MAXVALUE|NO MINVALUE|NO MAXVALUE|CACHE|CYCLE|NO CYCLE)\b))")]
     private static partial Regex AllowedTableAction();
 
     [GeneratedRegex(@"^ALTER SEQUENCE (IF EXISTS )?\S+ (?!.*\b(RESTART|RENAME|OWNER TO|SET SCHEMA|SET LOGGED|SET UNLOGGED)\b)")]

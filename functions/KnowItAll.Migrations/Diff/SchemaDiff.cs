@@ -22,6 +22,12 @@ public sealed class SchemaDiff
     public List<(TableModel Table, ColumnModel Column)> ColumnDefaults { get; } = [];
     public List<(TableModel Table, ColumnModel Column)> ColumnsNotNull { get; } = [];
     public List<TableSettingsChange> TableSettings { get; } = [];
+    public List<ColumnTypeChange> ColumnTypes { get; } = [];
+    public List<(TableModel Table, ColumnModel Column)> DroppedDefaults { get; } = [];
+    public List<(TableModel Table, ColumnModel Column)> ColumnsNullable { get; } = [];
+    public List<ColumnTypeChange> IdentityChanges { get; } = [];
+    public List<(SequenceModel Live, SequenceModel Desired)> SequenceChanges { get; } = [];
+    public List<(TableModel Live, TableModel Desired)> ReplicaIdentities { get; } = [];
     public List<ConstraintModel> MissingConstraints { get; } = [];
     public List<ConstraintModel> UnvalidatedConstraints { get; } = [];
     public List<IndexModel> MissingIndexes { get; } = [];
@@ -51,3 +57,20 @@ public sealed record EnumValueAddition(string Enum, string Label, string? Before
 
 /// <summary>Table settings to set: row-level security, FORCE, storage parameters.</summary>
 public sealed record TableSettingsChange(TableModel Table, bool EnableRowSecurity, bool ForceRowSecurity, IReadOnlyList<string> Options);
+
+/// <summary>
+/// An existing column whose type, collation or identity changes. <see cref="Effect"/> is what PostgreSQL said the type
+/// change would cost (<see cref="Catalog.ColumnTypeProbe"/>), set before planning.
+/// </summary>
+public sealed record ColumnTypeChange(TableModel Table, ColumnModel Live, ColumnModel Desired)
+{
+    public ColumnTypeEffect? Effect { get; init; }
+
+    public string Name => $"{Table.Name}.{Desired.Name}";
+}
+
+/// <summary>
+/// What a column type or collation change does, as PostgreSQL showed on a copy: rewrites the table, rebuilds indexes (named),
+/// checks every row against a domain, needs USING (no assignment cast), or is refused (<see cref="Refusal"/>: why).
+/// </summary>
+public sealed record ColumnTypeEffect(bool Rewrites, bool ChecksRows, bool NeedsUsing, IReadOnlyList<string> RebuiltIndexes, string? Refusal);

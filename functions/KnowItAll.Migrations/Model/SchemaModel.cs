@@ -4,7 +4,30 @@ public sealed record ExtensionModel(string Name, string Schema);
 
 public sealed record SequenceModel(string Name, string DataType, long Start, long Increment, long MinValue, long MaxValue, long Cache, bool Cycle, string? OwnedByTable, string? OwnedByColumn);
 
-public sealed record ColumnModel(string Name, int Ordinal, string Type, bool NotNull, string? Default, char Identity, char Generated, string? Collation);
+public sealed record ColumnModel(string Name, int Ordinal, string Type, bool NotNull, string? Default, char Identity, char Generated, string? Collation)
+{
+    /// <summary>The options of an identity column's own sequence; null for a column that is not an identity.</summary>
+    public IdentityOptions? IdentityOptions { get; init; }
+}
+
+/// <summary>An identity sequence's options (pg_sequence); its data type is the column's.</summary>
+public sealed record IdentityOptions(long Start, long Increment, long MinValue, long MaxValue, long Cache, bool Cycle)
+{
+    /// <summary>The options PostgreSQL gives an identity of <paramref name="type"/> that names none, to leave those out of the SQL.</summary>
+    public static IdentityOptions Defaults(string type, long increment)
+    {
+        var (min, max) = type switch
+        {
+            "smallint" => ((long)short.MinValue, (long)short.MaxValue),
+            "integer" => (int.MinValue, int.MaxValue),
+            _ => (long.MinValue, long.MaxValue),
+        };
+        return increment > 0 ? new(1, increment, 1, max, 1, false) : new(-1, increment, min, -1, 1, false);
+    }
+
+    public override string ToString() =>
+        $"start {Start} increment {Increment} minvalue {MinValue} maxvalue {MaxValue} cache {Cache}{(Cycle ? " cycle" : "")}";
+}
 
 /// <summary>
 /// A table. <see cref="HasRows"/> is what the catalog's statistics say (relpages, reltuples): true for a table that has
@@ -31,11 +54,26 @@ public sealed record TableModel(string Name, IReadOnlyList<ColumnModel> Columns,
 
     public string? PartitionBound { get; init; }
 
+    /// <summary>REPLICA IDENTITY: 'd' default (the primary key), 'f' full, 'n' nothing, 'i' <see cref="ReplicaIdentityIndex"/>.</summary>
+    public char ReplicaIdentity { get; init; } = 'd';
+
+    public string? ReplicaIdentityIndex { get; init; }
+
+    /// <summary>The REPLICA IDENTITY clause as written in ALTER TABLE.</summary>
+    public string ReplicaIdentityClause() => ReplicaIdentity switch
+    {
+        'f' => "FULL",
+        'n' => "NOTHING",
+        'i' => ReplicaIdentityIndex is null ? "NOTHING" : "USING INDEX " + Identifier.Quote(ReplicaIdentityIndex),
+        _ => "DEFAULT",
+    };
+
     public string Describe() =>
         (Persistence == 'u' ? "unlogged " : "") + (RowSecurity ? "rls " : "") + (ForceRowSecurity ? "force-rls " : "")
         + (Options.Count > 0 ? $"with ({string.Join(", ", Options)}) " : "")
         + (PartitionKey is null ? "" : $"partition by {PartitionKey} ")
-        + (PartitionOf is null ? "" : $"partition of {PartitionOf} {PartitionBound}");
+        + (PartitionOf is null ? "" : $"partition of {PartitionOf} {PartitionBound}")
+        + (ReplicaIdentity == 'd' ? "" : $" replica identity {ReplicaIdentityClause()}");
 }
 
 public sealed record IndexModel(string Name, string Table, string Definition, bool IsUnique, bool IsValid);

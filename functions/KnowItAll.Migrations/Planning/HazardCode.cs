@@ -23,6 +23,10 @@ public enum HazardCode
     [JsonStringEnumMemberName("VIEW_NOT_REPLACEABLE")] ViewNotReplaceable,
     [JsonStringEnumMemberName("FUNCTION_RESULT_CHANGED")] FunctionResultChanged,
     [JsonStringEnumMemberName("POLICY_NOT_ALTERABLE")] PolicyNotAlterable,
+    [JsonStringEnumMemberName("INDEX_REBUILD")] IndexRebuild,
+    [JsonStringEnumMemberName("TYPE_CHECK_SCAN")] TypeCheckScan,
+    [JsonStringEnumMemberName("TYPE_CHANGE_REFUSED")] TypeChangeRefused,
+    [JsonStringEnumMemberName("IDENTITY_DROPPED")] IdentityDropped,
 }
 
 /// <summary>A hazard of one statement, or a blocking one of the plan (<see cref="ObjectName"/> says which object).</summary>

@@ -8,7 +8,8 @@ namespace KnowItAll.Migrations.Planning;
 /// Turns a diff into ordered, additive, idempotent statements, kind by kind in dependency order: types and
 /// functions before the tables that use them, tables before views, views before their triggers and indexes,
 /// comments and grants last. What must not hold a lock for a scan runs outside the transaction. Nothing here
-/// ever drops, rewrites a type, or deletes; what cannot be done that way is a blocking hazard on the plan.
+/// ever drops a table or column or deletes rows; the in-place alterations of a column (a default, NOT NULL or an identity
+/// dropped, a type changed) keep every row, and what cannot be done safely is a blocking hazard on the plan.
 /// </summary>
 public static partial class Planner
 {
@@ -40,6 +41,7 @@ public static partial class Planner
         TablePlanner.Plan(builder);
         ConstraintPlanner.Plan(builder);
         IndexPlanner.Plan(builder, onViews: false);
+        ColumnAlterationPlanner.ReplicaIdentities(builder);
         ViewPlanner.Plan(builder);
         FunctionPlanner.Plan(builder, usesRowTypes: true);
         IndexPlanner.Plan(builder, onViews: true);
@@ -78,6 +80,8 @@ public static partial class Planner
             if (IsDestructive(s.Kind switch
                 {
                     StatementKind.ColumnNotNull => TablePlanner.WithoutHelperDrop(s.Sql),
+                    StatementKind.ColumnDefault or StatementKind.ColumnNullable or StatementKind.ColumnType or StatementKind.ColumnIdentity
+                        => ColumnAlterationPlanner.WithoutInPlaceAlteration(s.Sql),
                     StatementKind.Function => DollarQuoted().Replace(s.Sql, "_"),
                     StatementKind.Trigger => TriggerEvents().Replace(s.Sql, "_"),
                     _ => s.Sql,

@@ -27,4 +27,9 @@ public enum StatementKind
     [JsonStringEnumMemberName("policy")] Policy,
     [JsonStringEnumMemberName("comment")] Comment,
     [JsonStringEnumMemberName("grant")] Grant,
+    [JsonStringEnumMemberName("column_type")] ColumnType,
+    [JsonStringEnumMemberName("column_nullable")] ColumnNullable,
+    [JsonStringEnumMemberName("column_identity")] ColumnIdentity,
+    [JsonStringEnumMemberName("sequence_options")] SequenceOptions,
+    [JsonStringEnumMemberName("replica_identity")] ReplicaIdentity,
 }

@@ -16,6 +16,7 @@ public static class AcceptanceCases
     [
         .. Tables(), .. Columns(), .. Constraints(), .. Indexes(), .. Sequences(), .. Enums(), .. Views(), .. Functions(),
         .. Triggers(), .. Policies(), .. Comments(), .. Grants(), .. Partitions(),
+        .. AlterationCases.All(),
     ];
 
     private static IEnumerable<AcceptanceCase> Tables()
@@ -51,18 +52,20 @@ public static class AcceptanceCases
         yield return new("column: default set where there was none", Users, "CREATE TABLE users (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, email text NOT NULL, name text DEFAULT 'anonymous');", SeedUsers, [H.AccessExclusiveLock], ["SET DEFAULT 'anonymous'::text"]);
         yield return new("column: default changed", Orders, Orders.Replace("DEFAULT 0", "DEFAULT 1", StringComparison.Ordinal), Sql: ["SET DEFAULT 1"]);
         yield return new("column: default changed by ALTER in schema files", Orders, Orders + "ALTER TABLE orders ALTER COLUMN total SET DEFAULT 5;", Sql: ["SET DEFAULT 5"]);
-        yield return new("column: dropped default is drift", Orders, Orders.Replace(" DEFAULT 0", "", StringComparison.Ordinal), Drift: true);
+        yield return new("column: dropped default", Orders, Orders.Replace(" DEFAULT 0", "", StringComparison.Ordinal), SeedOrders, [H.AccessExclusiveLock], ["ALTER COLUMN \"total\" DROP DEFAULT"]);
         yield return new("column: NOT NULL on an empty table", Users, Users.Replace("name text", "name text NOT NULL", StringComparison.Ordinal), Sql: ["ALTER COLUMN \"name\" SET NOT NULL"]);
         yield return new("column: NOT NULL on rows through a validated check", Users, Users.Replace("name text", "name text NOT NULL", StringComparison.Ordinal), SeedUsers,
             [H.AccessExclusiveLock, H.CheckValidation], ["CHECK (\"name\" IS NOT NULL) NOT VALID", "VALIDATE CONSTRAINT \"knowitall_nn_name\"", "SET NOT NULL", "DROP CONSTRAINT IF EXISTS \"knowitall_nn_name\""]);
         yield return new("column: NOT NULL by ALTER in schema files", Users, Users + "ALTER TABLE users ALTER COLUMN name SET NOT NULL;", SeedUsers, [H.AccessExclusiveLock, H.CheckValidation]);
-        yield return new("column: made nullable is drift", Users, Users.Replace("email text NOT NULL", "email text", StringComparison.Ordinal), Drift: true);
-        yield return new("column: type change is drift", Users, Users.Replace("name text", "name varchar(50)", StringComparison.Ordinal), Drift: true);
+        yield return new("column: made nullable", Users, Users.Replace("email text NOT NULL", "email text", StringComparison.Ordinal), SeedUsers, [H.AccessExclusiveLock], ["ALTER COLUMN \"email\" DROP NOT NULL"]);
+        yield return new("column: text to varchar on rows is blocked", Users, Users.Replace("name text", "name varchar(50)", StringComparison.Ordinal), SeedUsers, [H.TableRewrite], Blocked: true);
+        yield return new("column: text to varchar on an empty table", Users, Users.Replace("name text", "name varchar(50)", StringComparison.Ordinal), Hazards: [H.TableRewrite]);
         yield return new("column: removed is drift", Users, Users.Replace(", name text", "", StringComparison.Ordinal), Drift: true);
         yield return new("column: default and NOT NULL together on rows", Users, Users.Replace("name text", "name text NOT NULL DEFAULT 'n/a'", StringComparison.Ordinal), "INSERT INTO users (email, name) VALUES ('a@b', 'A');",
             [H.AccessExclusiveLock, H.CheckValidation]);
         yield return new("column: array and json types", "", "CREATE TABLE t (tags text[] NOT NULL DEFAULT '{}', doc jsonb DEFAULT '{}'::jsonb, ints int[]);");
-        yield return new("column: identity by ALTER in schema files", "CREATE TABLE t (id bigint NOT NULL);", "CREATE TABLE t (id bigint NOT NULL); ALTER TABLE t ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY;", Drift: true);
+        yield return new("column: identity by ALTER in schema files", "CREATE TABLE t (id bigint NOT NULL);", "CREATE TABLE t (id bigint NOT NULL); ALTER TABLE t ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY;",
+            Sql: ["ADD GENERATED ALWAYS AS IDENTITY"]);
     }
 
     private static IEnumerable<AcceptanceCase> Constraints()
@@ -120,7 +123,7 @@ public static class AcceptanceCases
             "CREATE SEQUENCE invoice_no; CREATE TABLE invoices (no bigint NOT NULL DEFAULT nextval('invoice_no'), v text); ALTER SEQUENCE invoice_no OWNED BY invoices.no;",
             Sql: ["OWNED BY"]);
         yield return new("sequence: removed is drift", "CREATE SEQUENCE s; CREATE TABLE t (id int);", "CREATE TABLE t (id int);", Drift: true);
-        yield return new("sequence: changed increment is drift", "CREATE SEQUENCE s;", "CREATE SEQUENCE s INCREMENT BY 2;", Drift: true);
+        yield return new("sequence: changed increment is altered", "CREATE SEQUENCE s;", "CREATE SEQUENCE s INCREMENT BY 2;", Hazards: [H.ShareRowExclusiveLock], Sql: ["ALTER SEQUENCE \"public\".\"s\" INCREMENT BY 2"]);
         yield return new("sequence: options by ALTER SEQUENCE", "", "CREATE SEQUENCE s; ALTER SEQUENCE s MAXVALUE 5000 CYCLE;");
     }
 
