@@ -94,6 +94,7 @@ public sealed class MigrationEngine
         var (desired, live, liveFingerprint) = await DesiredAndLiveAsync(connection, cancellationToken);
         var diff = SchemaComparer.Compare(desired.Model, live);
         await ColumnTypeProbe.ProbeAsync(connection, _options.TargetSchema, diff, _options.LockTimeout, cancellationToken);
+        await SequenceCounters.ReadAsync(connection, _options.TargetSchema, diff, cancellationToken);
         return await Planner.PlanAsync(desired.Model, desired.Fingerprint, live, await liveFingerprint, diff, _options,
             tables => CatalogReader.HeapSizesAsync(connection, _options.TargetSchema, tables, _options.LockTimeout, cancellationToken));
     }

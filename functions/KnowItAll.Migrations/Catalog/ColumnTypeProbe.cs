@@ -10,7 +10,8 @@ namespace KnowItAll.Migrations.Catalog;
 /// identity and indexes) in a transaction that is always rolled back. A rewrite gives the copy a new relfilenode, a rebuilt
 /// index a new one too; a check, default or generated column that does not fit the new type makes PostgreSQL refuse, as it
 /// would at apply. What the copy cannot show is read from the catalog: views, rules, policies and triggers on the column
-/// (PostgreSQL refuses the change), and a domain's constraints (every row is checked). The copy takes ACCESS SHARE on the
+/// (PostgreSQL refuses the change), foreign keys over a rewritten column (re-checked), and a domain's constraints (every
+/// row is checked). The copy takes ACCESS SHARE on the
 /// live table (to read its definition), within the lock timeout, and writes nothing shared.
 /// </summary>
 internal static class ColumnTypeProbe
@@ -75,7 +76,11 @@ internal static class ColumnTypeProbe
         if (refusal is not null) return Refused($"PostgreSQL refuses it: {refusal}");
 
         var rewrites = after.GetValueOrDefault("") != storage.GetValueOrDefault("");
-        var rebuilt = storage.Keys.Any(k => k.Length > 0 && after.GetValueOrDefault(k) != storage[k]);
+        // A copy has no foreign keys: PostgreSQL re-checks a key over a rewritten column, and refuses it when the other side's type no longer matches.
+        if (rewrites && await ForeignKeysOnAsync(connection, tx, table, change.Live.Name, ct) is { Count: > 0 } keys)
+            return Refused($"the column is in foreign key {string.Join(", ", keys)}, which PostgreSQL re-checks (and refuses when the other side's type no longer matches) when it rewrites the column");
+        // A rewrite rebuilds every index of the table (said with the rewrite); without one, those on the column may be rebuilt.
+        var rebuilt = !rewrites && storage.Keys.Any(k => k.Length > 0 && after.GetValueOrDefault(k) != storage[k]);
         return new ColumnTypeEffect(
             Rewrites: rewrites,
             ChecksRows: !rewrites && change.Desired.Type != change.Live.Type && await ChecksDomainAsync(connection, tx, change.Desired.Type, ct),
@@ -139,6 +144,23 @@ internal static class ColumnTypeProbe
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) names.Add(reader.GetString(0));
         return names.Count > 0 ? names : ["an index on the column"];
+    }
+
+    private static async Task<List<string>> ForeignKeysOnAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string table, string column, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("""
+            SELECT DISTINCT k.conname || ' on ' || k.conrelid::regclass::text
+            FROM pg_constraint k
+            JOIN pg_attribute a ON a.attrelid = to_regclass($1) AND a.attname = $2
+            WHERE k.contype = 'f' AND (k.conrelid = a.attrelid AND a.attnum = ANY (k.conkey) OR k.confrelid = a.attrelid AND a.attnum = ANY (k.confkey))
+            ORDER BY 1
+            """, connection, tx);
+        command.Parameters.Add(new NpgsqlParameter { Value = table });
+        command.Parameters.Add(new NpgsqlParameter { Value = column });
+        var names = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) names.Add(reader.GetString(0));
+        return names;
     }
 
     /// <summary>Whether <paramref name="type"/> is a domain with a constraint or NOT NULL (its own or a base domain's).</summary>

@@ -28,6 +28,9 @@ public sealed class SchemaDiff
     public List<ColumnTypeChange> IdentityChanges { get; } = [];
     public List<(SequenceModel Live, SequenceModel Desired)> SequenceChanges { get; } = [];
     public List<(TableModel Live, TableModel Desired)> ReplicaIdentities { get; } = [];
+
+    /// <summary>The live counters of re-optioned sequences and identities (null: none handed out), read before planning.</summary>
+    public Dictionary<string, long?> SequenceCounters { get; } = new(StringComparer.Ordinal);
     public List<ConstraintModel> MissingConstraints { get; } = [];
     public List<ConstraintModel> UnvalidatedConstraints { get; } = [];
     public List<IndexModel> MissingIndexes { get; } = [];

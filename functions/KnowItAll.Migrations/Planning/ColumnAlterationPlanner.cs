@@ -119,7 +119,7 @@ internal static partial class ColumnAlterationPlanner
             return;
         }
         var costs = new List<Hazard>();
-        if (effect.Rewrites) costs.Add(new(HazardCode.TableRewrite, $"changing {what} rewrites every row of {table} (PostgreSQL gave a copy of it new storage)"));
+        if (effect.Rewrites) costs.Add(new(HazardCode.TableRewrite, $"changing {what} rewrites every row of {table} and rebuilds its indexes (PostgreSQL gave a copy of it new storage)"));
         if (effect.ChecksRows) costs.Add(new(HazardCode.TypeCheckScan, $"changing {what} checks every row of {table} against the domain's constraints"));
         if (effect.RebuiltIndexes.Count > 0) costs.Add(new(HazardCode.IndexRebuild, $"changing {what} rebuilds {string.Join(", ", effect.RebuiltIndexes)}"));
         if (b.HasRows(table) && costs.Count > 0)
@@ -186,6 +186,11 @@ internal static partial class ColumnAlterationPlanner
             if (from.Cycle != to.Cycle) parts.Add(to.Cycle ? "SET CYCLE" : "SET NO CYCLE");
         }
         if (parts.Count == 0) return;
+        if (l.IdentityOptions is { } was && d.IdentityOptions is { } will)
+        {
+            if (!SequencePlanner.CounterFits(b, Catalog.SequenceCounters.IdentityKey(change.Name), $"the identity of {change.Name}", was.Start, will.MinValue, will.MaxValue, out var restart)) return;
+            if (restart) parts.Add("RESTART");
+        }
         b.Add(StatementKind.ColumnIdentity, change.Name, $"ALTER TABLE {b.Q(t)} ALTER COLUMN {Quote(d.Name)} {string.Join(" ", parts)}", LockLevel.AccessExclusive,
             Brief(b, t, "no scan; the counter is left where it is"));
         b.Other.Add($"identity {change.Name}");

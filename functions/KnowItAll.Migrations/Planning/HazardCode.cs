@@ -27,6 +27,7 @@ public enum HazardCode
     [JsonStringEnumMemberName("TYPE_CHECK_SCAN")] TypeCheckScan,
     [JsonStringEnumMemberName("TYPE_CHANGE_REFUSED")] TypeChangeRefused,
     [JsonStringEnumMemberName("IDENTITY_DROPPED")] IdentityDropped,
+    [JsonStringEnumMemberName("SEQUENCE_COUNTER_OUT_OF_RANGE")] SequenceCounterOutOfRange,
 }
 
 /// <summary>A hazard of one statement, or a blocking one of the plan (<see cref="ObjectName"/> says which object).</summary>

@@ -41,8 +41,30 @@ internal static class SequencePlanner
         if (live.Cache != s.Cache) parts.Add($"CACHE {s.Cache}");
         if (live.Cycle != s.Cycle) parts.Add(s.Cycle ? "CYCLE" : "NO CYCLE");
         if (parts.Count == 0) return;
+        if (!CounterFits(b, s.Name, $"sequence {s.Name}", live.Start, s.MinValue, s.MaxValue, out var restart)) return;
+        if (restart) parts.Add("RESTART");
         b.Add(StatementKind.SequenceOptions, s.Name, $"ALTER SEQUENCE {b.Q(s.Name)} {string.Join(" ", parts)}", LockLevel.ShareRowExclusive, Waits(s));
         b.Other.Add($"sequence {s.Name}");
+    }
+
+    /// <summary>
+    /// Whether the live counter fits new bounds, which PostgreSQL requires. A sequence that has handed out no value yet
+    /// still holds its old start: when that is outside, it is restarted at the new start (nothing was handed out, so
+    /// nothing can be handed out twice). One that has handed out a value outside the bounds is a blocking hazard.
+    /// </summary>
+    internal static bool CounterFits(PlanBuilder b, string key, string name, long liveStart, long min, long max, out bool restart)
+    {
+        restart = false;
+        if (!b.Diff.SequenceCounters.TryGetValue(key, out var counter)) return true;
+        if (counter is null)
+        {
+            restart = liveStart < min || liveStart > max;
+            return true;
+        }
+        if (counter >= min && counter <= max) return true;
+        b.Blocking.Add(new Hazard(HazardCode.SequenceCounterOutOfRange,
+            $"{name} has handed out {counter}, outside the new bounds {min}..{max}: PostgreSQL refuses such bounds, and moving the counter back could hand out a value twice", name));
+        return false;
     }
 
     private static string Owner(PlanBuilder b, SequenceModel s) =>
