@@ -20,6 +20,7 @@ public static class SchemaComparer
         PolicyDiff.Compare(desired, live, diff);
         CommentDiff.Compare(desired, live, diff);
         PrivilegeDiff.Compare(desired, live, diff);
+        ReplacedDependants.Restore(desired, live, diff);
         return diff;
     }
 }

@@ -43,6 +43,18 @@ public sealed class SchemaDiff
     public List<CommentModel> Comments { get; } = [];
     public List<PrivilegeModel> MissingPrivileges { get; } = [];
 
+    /// <summary>Indexes schema/ changed: built anew under a temporary name, the old one dropped, the new one renamed.</summary>
+    public List<IndexReplacement> ReplacedIndexes { get; } = [];
+
+    /// <summary>Constraints schema/ changed (definition, or validated ↔ NOT VALID), and keys whose name a plain index holds.</summary>
+    public List<ConstraintReplacement> ReplacedConstraints { get; } = [];
+
+    /// <summary>Live views and materialized views dropped in the transaction to be created again as schema/ says (with the views reading them).</summary>
+    public List<ViewModel> DroppedViews { get; } = [];
+
+    /// <summary>Policies whose command or kind changes: dropped and created again in the transaction.</summary>
+    public List<PolicyModel> ReplacedPolicies { get; } = [];
+
     /// <summary>Desired changes that cannot be applied without loss or a long lock; Apply refuses the plan.</summary>
     public List<Planning.Hazard> Blocking { get; } = [];
 
@@ -54,6 +66,19 @@ public sealed class SchemaDiff
         foreach (var e in extra) Drift.Add(new DriftItem(kind, name(e), "not in schema/", live?.Invoke(e)));
     }
 }
+
+/// <summary>
+/// An index to replace: <see cref="Old"/> is the live one of its name (null once dropped), <see cref="Temporary"/> the one a
+/// run built under the temporary name (null when none, invalid when its build was killed).
+/// </summary>
+public sealed record IndexReplacement(IndexModel Desired, IndexModel? Old, IndexModel? Temporary);
+
+/// <summary>
+/// A constraint to replace: <see cref="Old"/> is the live one of its name (null once dropped), <see cref="Temporary"/> the one a
+/// run added under the temporary name, <see cref="TemporaryIndex"/> the unique index a run built for a key,
+/// <see cref="NamedIndex"/> a plain index that holds the key's name.
+/// </summary>
+public sealed record ConstraintReplacement(ConstraintModel Desired, ConstraintModel? Old, ConstraintModel? Temporary, IndexModel? TemporaryIndex, IndexModel? NamedIndex);
 
 /// <summary>A value an existing enum lacks, placed before or after a value it has.</summary>
 public sealed record EnumValueAddition(string Enum, string Label, string? Before, string? After);

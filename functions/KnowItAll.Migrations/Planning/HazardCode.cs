@@ -28,6 +28,10 @@ public enum HazardCode
     [JsonStringEnumMemberName("TYPE_CHANGE_REFUSED")] TypeChangeRefused,
     [JsonStringEnumMemberName("IDENTITY_DROPPED")] IdentityDropped,
     [JsonStringEnumMemberName("SEQUENCE_COUNTER_OUT_OF_RANGE")] SequenceCounterOutOfRange,
+    /// <summary>An object schema/ changed is dropped and built again as schema/ says (the statement says what stands in meanwhile).</summary>
+    [JsonStringEnumMemberName("OBJECT_REPLACED")] ObjectReplaced,
+    /// <summary>A replacement other objects depend on that the plan cannot carry (foreign keys on a replaced key, objects schema/ does not name).</summary>
+    [JsonStringEnumMemberName("REPLACEMENT_BLOCKED")] ReplacementBlocked,
 }
 
 /// <summary>A hazard of one statement, or a blocking one of the plan (<see cref="ObjectName"/> says which object).</summary>

@@ -77,17 +77,22 @@ public static partial class Planner
     private static void Guard(IEnumerable<PlannedStatement> statements)
     {
         foreach (var s in statements)
-            if (IsDestructive(s.Kind switch
-                {
-                    StatementKind.ColumnNotNull => TablePlanner.WithoutHelperDrop(s.Sql),
-                    StatementKind.ColumnDefault or StatementKind.ColumnNullable or StatementKind.ColumnType or StatementKind.ColumnIdentity
-                        => ColumnAlterationPlanner.WithoutInPlaceAlteration(s.Sql),
-                    StatementKind.Function => DollarQuoted().Replace(s.Sql, "_"),
-                    StatementKind.Trigger => TriggerEvents().Replace(s.Sql, "_"),
-                    _ => s.Sql,
-                }))
+            if (Refuses(s.Kind, s.Sql))
                 throw new MigrationException(MigrationErrors.UnsafeChange, $"refusing to plan a destructive statement for {s.ObjectName}: {s.Sql}");
     }
+
+    /// <summary>Whether the guard refuses <paramref name="sql"/> planned as a statement of <paramref name="kind"/>.</summary>
+    internal static bool Refuses(StatementKind kind, string sql) => IsDestructive(kind switch
+    {
+        StatementKind.ColumnNotNull => TablePlanner.WithoutHelperDrop(sql),
+        StatementKind.ColumnDefault or StatementKind.ColumnNullable or StatementKind.ColumnType or StatementKind.ColumnIdentity
+            => ColumnAlterationPlanner.WithoutInPlaceAlteration(sql),
+        StatementKind.Function => DollarQuoted().Replace(sql, "_"),
+        StatementKind.Trigger => TriggerEvents().Replace(sql, "_"),
+        StatementKind.IndexReplace or StatementKind.ConstraintReplace or StatementKind.ViewReplace or StatementKind.TriggerReplace or StatementKind.PolicyReplace
+            => TriggerEvents().Replace(Replacement().Replace(QuotedText().Replace(sql, "_"), "_"), "_"),
+        _ => sql,
+    });
 
     internal static bool IsDestructive(string sql) => Destructive().IsMatch(QuotedText().Replace(sql, "_"));
 
@@ -98,6 +103,11 @@ public static partial class Planner
     // A trigger may fire on TRUNCATE: that names an event, it truncates nothing.
     [GeneratedRegex(@"\bTRUNCATE\b(?=[^;]*\bON\b)")]
     private static partial Regex TriggerEvents();
+
+    // A replacement drops and renames the one object schema/ changed, never with CASCADE (which could take what schema/
+    // does not name); a table's rename, a column's drop, TRUNCATE and DELETE stay refused in these statements too.
+    [GeneratedRegex(@"\bDROP\s+(?:INDEX(?:\s+CONCURRENTLY)?|CONSTRAINT|(?:MATERIALIZED\s+)?VIEW|TRIGGER|POLICY)\b(?![^;]*\bCASCADE\b)|\bALTER\s+INDEX\s+(?:IF\s+EXISTS\s+)?\S+\s+RENAME\s+TO\b|\bRENAME\s+CONSTRAINT\b", RegexOptions.IgnoreCase)]
+    private static partial Regex Replacement();
 
     // Identifiers and literals may say anything ("DROP TABLE" included); only the SQL around them is judged.
     [GeneratedRegex("\"(?:[^\"]|\"\")*\"|'(?:[^']|'')*'")]

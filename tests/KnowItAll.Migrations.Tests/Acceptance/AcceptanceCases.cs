@@ -17,6 +17,7 @@ public static class AcceptanceCases
         .. Tables(), .. Columns(), .. Constraints(), .. Indexes(), .. Sequences(), .. Enums(), .. Views(), .. Functions(),
         .. Triggers(), .. Policies(), .. Comments(), .. Grants(), .. Partitions(),
         .. AlterationCases.All(),
+        .. ReplacementCases.All(),
     ];
 
     private static IEnumerable<AcceptanceCase> Tables()
@@ -91,7 +92,7 @@ public static class AcceptanceCases
             "CREATE TABLE booking (room int, during tsrange, CONSTRAINT booking_no_overlap EXCLUDE USING gist (during WITH &&));");
         yield return new("constraint: deferrable unique", Users, Users + "ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email) DEFERRABLE INITIALLY DEFERRED;");
         yield return new("constraint: removed is drift", Users + "ALTER TABLE users ADD CONSTRAINT users_email_at CHECK (email LIKE '%@%');", Users, Drift: true);
-        yield return new("constraint: changed check is drift", Users + "ALTER TABLE users ADD CONSTRAINT c CHECK (length(email) > 1);", Users + "ALTER TABLE users ADD CONSTRAINT c CHECK (length(email) > 2);", Drift: true);
+        yield return new("constraint: changed check is replaced", Users + "ALTER TABLE users ADD CONSTRAINT c CHECK (length(email) > 1);", Users + "ALTER TABLE users ADD CONSTRAINT c CHECK (length(email) > 2);", Hazards: [H.ObjectReplaced]);
         yield return new("constraint: left NOT VALID is validated", Users + "ALTER TABLE users ADD CONSTRAINT c CHECK (length(email) > 1) NOT VALID;", Users + "ALTER TABLE users ADD CONSTRAINT c CHECK (length(email) > 1);", SeedUsers,
             [H.CheckValidation], ["VALIDATE CONSTRAINT \"c\""]);
         yield return new("constraint: NOT VALID in schema/ stays NOT VALID", Users, Users + "ALTER TABLE users ADD CONSTRAINT c CHECK (id > 0) NOT VALID;", SeedUsers,
@@ -112,7 +113,7 @@ public static class AcceptanceCases
         yield return new("index: storage parameter", Users, Users + "CREATE INDEX users_name ON users (name) WITH (fillfactor = 70);");
         yield return new("index: descending with nulls first", Orders, Orders + "CREATE INDEX orders_recent ON orders (placed_at DESC NULLS LAST, id);");
         yield return new("index: removed is drift", Users + "CREATE INDEX users_name ON users (name);", Users, Drift: true);
-        yield return new("index: changed is drift", Users + "CREATE INDEX users_name ON users (name);", Users + "CREATE INDEX users_name ON users (name, email);", Drift: true);
+        yield return new("index: changed is replaced", Users + "CREATE INDEX users_name ON users (name);", Users + "CREATE INDEX users_name ON users (name, email);", Hazards: [H.ObjectReplaced]);
         yield return new("index: brin on rows", Orders, Orders + "CREATE INDEX orders_placed_brin ON orders USING brin (placed_at);", SeedOrders, [H.IndexBuild]);
     }
 
@@ -155,9 +156,9 @@ public static class AcceptanceCases
             Hazards: [H.AccessExclusiveLock], Sql: ["CREATE OR REPLACE VIEW"]);
         yield return new("view: filter changed, same columns, is replaced", Users + Active, Users + "CREATE VIEW named_users AS SELECT id, email FROM users WHERE name IS NULL;",
             Hazards: [H.AccessExclusiveLock], Sql: ["CREATE OR REPLACE VIEW"]);
-        yield return new("view: column removed is blocked", Users + Active, Users + "CREATE VIEW named_users AS SELECT id FROM users WHERE name IS NOT NULL;", Hazards: [H.ViewNotReplaceable], Blocked: true);
-        yield return new("view: column renamed is blocked", Users + Active, Users + "CREATE VIEW named_users AS SELECT id, email AS mail FROM users WHERE name IS NOT NULL;", Hazards: [H.ViewNotReplaceable], Blocked: true);
-        yield return new("view: column retyped is blocked", Users + Active, Users + "CREATE VIEW named_users AS SELECT id, email::varchar(200) AS email FROM users WHERE name IS NOT NULL;", Hazards: [H.ViewNotReplaceable], Blocked: true);
+        yield return new("view: column removed is replaced", Users + Active, Users + "CREATE VIEW named_users AS SELECT id FROM users WHERE name IS NOT NULL;", Hazards: [H.ObjectReplaced, H.AccessExclusiveLock]);
+        yield return new("view: column renamed is replaced", Users + Active, Users + "CREATE VIEW named_users AS SELECT id, email AS mail FROM users WHERE name IS NOT NULL;", Hazards: [H.ObjectReplaced, H.AccessExclusiveLock]);
+        yield return new("view: column retyped is replaced", Users + Active, Users + "CREATE VIEW named_users AS SELECT id, email::varchar(200) AS email FROM users WHERE name IS NOT NULL;", Hazards: [H.ObjectReplaced, H.AccessExclusiveLock]);
         yield return new("view: with check option", "", Users + "CREATE VIEW named_users AS SELECT id, email, name FROM users WHERE name IS NOT NULL WITH CASCADED CHECK OPTION;", Sql: ["check_option=cascaded"]);
         yield return new("view: security barrier", "", Users + "CREATE VIEW named_users WITH (security_barrier) AS SELECT id, email FROM users;");
         yield return new("view: created by CREATE OR REPLACE in schema files", "", Users + "CREATE OR REPLACE VIEW v AS SELECT count(*) AS n FROM users;");
@@ -167,8 +168,8 @@ public static class AcceptanceCases
         yield return new("materialized view: created with its data", Users, Users + "CREATE MATERIALIZED VIEW user_count AS SELECT count(*) AS n FROM users;", SeedUsers, [H.MaterializedViewPopulate]);
         yield return new("materialized view: with an index", "", Users + "CREATE MATERIALIZED VIEW emails AS SELECT id, email FROM users; CREATE UNIQUE INDEX emails_id ON emails (id);",
             Hazards: [H.MaterializedViewPopulate]);
-        yield return new("materialized view: changed is blocked", Users + "CREATE MATERIALIZED VIEW emails AS SELECT id, email FROM users;",
-            Users + "CREATE MATERIALIZED VIEW emails AS SELECT id, email, name FROM users;", Hazards: [H.ViewNotReplaceable], Blocked: true);
+        yield return new("materialized view: changed is replaced", Users + "CREATE MATERIALIZED VIEW emails AS SELECT id, email FROM users;",
+            Users + "CREATE MATERIALIZED VIEW emails AS SELECT id, email, name FROM users;", Hazards: [H.ObjectReplaced, H.AccessExclusiveLock, H.MaterializedViewPopulate]);
         yield return new("materialized view: removed is drift", Users + "CREATE MATERIALIZED VIEW emails AS SELECT id, email FROM users;", Users, Drift: true);
     }
 
@@ -217,7 +218,7 @@ public static class AcceptanceCases
         yield return new("policy: created on a table with rows", Users + Rls, Users + Rls + Own, SeedUsers, [H.AccessExclusiveLock]);
         yield return new("policy: expression changed is altered", Users + Rls + Own, Users + Rls + Own.Replace("IS NOT NULL", "IS NULL", StringComparison.Ordinal), Sql: ["ALTER POLICY"]);
         yield return new("policy: roles changed is altered", Users + Rls + Own, Users + Rls + Own.Replace("TO tutor_app", "TO tutor_app, PUBLIC", StringComparison.Ordinal), Sql: ["ALTER POLICY"]);
-        yield return new("policy: command changed is blocked", Users + Rls + Own, Users + Rls + Own.Replace("FOR SELECT", "FOR UPDATE", StringComparison.Ordinal), Hazards: [H.PolicyNotAlterable], Blocked: true);
+        yield return new("policy: command changed is replaced", Users + Rls + Own, Users + Rls + Own.Replace("FOR SELECT", "FOR UPDATE", StringComparison.Ordinal), Hazards: [H.ObjectReplaced]);
         yield return new("policy: restrictive with check", "", Users + Rls + "CREATE POLICY users_mail ON users AS RESTRICTIVE FOR INSERT WITH CHECK (email LIKE '%@%');");
         yield return new("policy: removed is drift", Users + Rls + Own, Users + Rls, Drift: true);
         yield return new("policy: for all with using and check", "", Users + Rls + "CREATE POLICY users_all ON users USING (id > 0) WITH CHECK (id > 0);");
