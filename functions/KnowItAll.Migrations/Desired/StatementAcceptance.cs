@@ -19,8 +19,6 @@ public static partial class StatementAcceptance
     public static void Check(SqlStatement statement, MigrationOptions options)
     {
         var words = statement.Words;
-        if (words.Contains(options.TargetSchema.ToUpperInvariant() + ".", StringComparison.Ordinal))
-            throw Error(statement, $"names in schema files are unqualified; the engine applies them to schema '{options.TargetSchema}'");
         var reason = words switch
         {
             _ when words.StartsWith("CREATE ", StringComparison.Ordinal) => Create(words),
