@@ -143,7 +143,8 @@ public static partial class DesiredSchemaLoader
                 throw Error(statement, $"GRANT on schema {target}: schema files describe the schema '{options.TargetSchema}' only");
             foreach (var privilege in SchemaPrivileges(grant.Groups["privs"].Value, statement))
             foreach (var grantee in grant.Groups["roles"].Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-                schemaGrants.Add(new PrivilegeModel("schema", options.TargetSchema, null, privilege, Unquote(grantee).ToLowerInvariant()));
+                schemaGrants.Add(new PrivilegeModel("schema", options.TargetSchema, null, privilege,
+                    grantee.Equals("PUBLIC", StringComparison.OrdinalIgnoreCase) ? "PUBLIC" : Unquote(grantee).ToLowerInvariant()));
             return;
         }
         StatementAcceptance.Check(statement, options);

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace KnowItAll.Migrations.Desired;
 
@@ -8,12 +9,12 @@ namespace KnowItAll.Migrations.Desired;
 /// of the real schema. <see cref="DesiredSchemaLoader.Rename"/> maps the scratch name back in the model's texts.
 /// </summary>
 /// <remarks>
-/// Identifiers are rewritten outside comments; inside string literals only a literal that is a whole qualified name
+/// Identifiers are rewritten outside comments; of string literals only those that name an object by a qualified name
 /// (<c>nextval('public.seq'::regclass)</c>); dollar-quoted text (function bodies) is rewritten as SQL, since its
 /// definition is mapped back as text. A name that belongs to an extension installed in the real schema
 /// (<c>public.citext</c>) keeps pointing there: those objects are not built in the scratch schema.
 /// </remarks>
-public sealed class QualifiedNames(IReadOnlyDictionary<string, string> scratchOf, IReadOnlySet<string> extensionMembers)
+public sealed partial class QualifiedNames(IReadOnlyDictionary<string, string> scratchOf, IReadOnlySet<string> extensionMembers)
 {
     /// <summary>The statement's text with every qualified reference to a managed schema pointing at its scratch schema.</summary>
     public string ToScratch(string sql)
@@ -41,7 +42,7 @@ public sealed class QualifiedNames(IReadOnlyDictionary<string, string> scratchOf
                 var escaped = i > 0 && sql[i - 1] is 'E' or 'e' && (i < 2 || !IsIdentifierChar(sql[i - 2]));
                 var end = QuotedEnd(sql, i, '\'', escaped);
                 var content = sql[(i + 1)..(end - 1)];
-                output.Append('\'').Append(escaped ? content : Literal(content)).Append('\'');
+                output.Append('\'').Append(escaped || !NamesObject(sql, end, output) ? content : Literal(content)).Append('\'');
                 i = end;
             }
             else if (c == '"')
@@ -83,15 +84,26 @@ public sealed class QualifiedNames(IReadOnlyDictionary<string, string> scratchOf
         return end;
     }
 
-    /// <summary>A literal that is exactly a qualified name (a regclass or regproc literal) is a reference too.</summary>
+    /// <summary>
+    /// Whether the literal ending at <paramref name="end"/> names an object: cast to a reg* type (<c>'public.seq'::regclass</c>) or the
+    /// sequence of nextval, currval or setval. Any other literal is data (a comment's text, an enum label) and kept.
+    /// </summary>
+    private static bool NamesObject(string sql, int end, StringBuilder before)
+    {
+        if (string.Compare(sql, end, "::reg", 0, 5, StringComparison.OrdinalIgnoreCase) == 0) return true;
+        var head = before.ToString(Math.Max(0, before.Length - 24), Math.Min(24, before.Length)).TrimEnd();
+        return head.EndsWith('(') && SequenceFunction().IsMatch(head);
+    }
+
+    /// <summary>A literal that is exactly a qualified name is a reference to that object.</summary>
     private string Literal(string content)
     {
-        var dot = content.IndexOf('.', StringComparison.Ordinal);
-        if (dot <= 0 || content.Contains('\'', StringComparison.Ordinal) || content.Contains(' ', StringComparison.Ordinal)) return content;
-        var head = content[..dot];
-        var schema = head.Length > 1 && head[0] == '"' && head[^1] == '"' ? head[1..^1] : head.ToLowerInvariant();
-        return scratchOf.TryGetValue(schema, out var scratch) && !extensionMembers.Contains(schema + "." + NextName(content, dot + 1))
-            ? scratch + content[dot..]
+        var m = QualifiedLiteral().Match(content);
+        if (!m.Success) return content;
+        var head = m.Groups["schema"].Value;
+        var schema = head[0] == '"' ? head[1..^1].Replace("\"\"", "\"", StringComparison.Ordinal) : head.ToLowerInvariant();
+        return scratchOf.TryGetValue(schema, out var scratch) && !extensionMembers.Contains(schema + "." + NextName(content, head.Length + 1))
+            ? scratch + content[head.Length..]
             : content;
     }
 
@@ -153,4 +165,10 @@ public sealed class QualifiedNames(IReadOnlyDictionary<string, string> scratchOf
         while (j < sql.Length && (char.IsLetterOrDigit(sql[j]) || sql[j] == '_')) j++;
         return j < sql.Length && sql[j] == '$' && (j == i + 1 || !char.IsDigit(sql[i + 1])) ? sql[i..(j + 1)] : null;
     }
+
+    [GeneratedRegex("""^(?<schema>"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)\.("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)(\(.*\))?$""")]
+    private static partial Regex QualifiedLiteral();
+
+    [GeneratedRegex(@"\b(nextval|currval|setval)\s*\($", RegexOptions.IgnoreCase)]
+    private static partial Regex SequenceFunction();
 }

@@ -150,7 +150,7 @@ public static partial class StatementAcceptance
     [GeneratedRegex(@"^CREATE (OR REPLACE )?(CONSTRAINT )?TRIGGER ")]
     private static partial Regex TriggerStart();
 
-    [GeneratedRegex(@"^ALTER TABLE (IF EXISTS )?(ONLY )?(""[^""]+""|[^ ]+) ")]
+    [GeneratedRegex(@"^ALTER TABLE (IF EXISTS )?(ONLY )?((""[^""]+""|[^ "".]+)\.)?(""[^""]+""|[^ "".]+) ")]
     private static partial Regex AlterTableHead();
 
     [GeneratedRegex(@"^(DROP|RENAME|DISABLE|NO FORCE|OWNER TO|SET SCHEMA|DETACH|RESET|NO INHERIT|NOT OF)\b|^ALTER (COLUMN )?\S+ (TYPE|SET DATA TYPE|DROP)\b")]
