@@ -13,7 +13,6 @@ public sealed class QualifiedNamesTests
     [InlineData("ALTER TABLE ONLY Public.users ADD CONSTRAINT k UNIQUE (id)", "ALTER TABLE ONLY scratch_1.users ADD CONSTRAINT k UNIQUE (id)")]
     [InlineData("CREATE TABLE \"Public\".t (id int)", "CREATE TABLE \"Public\".t (id int)")]
     [InlineData("DEFAULT nextval('public.seq'::regclass)", "DEFAULT nextval('scratch_1.seq'::regclass)")]
-    [InlineData("DEFAULT nextval( 'public.\"Order Lines_id_seq\"')", "DEFAULT nextval( 'scratch_1.\"Order Lines_id_seq\"')")]
     [InlineData("COMMENT ON TABLE public.t IS 'see public.users'", "COMMENT ON TABLE scratch_1.t IS 'see public.users'")]
     [InlineData("CREATE TYPE public.k AS ENUM ('public.a')", "CREATE TYPE scratch_1.k AS ENUM ('public.a')")]
     [InlineData("CREATE TABLE t (email public.citext) -- public.users", "CREATE TABLE t (email public.citext) -- public.users")]
