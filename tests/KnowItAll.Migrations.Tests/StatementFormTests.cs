@@ -107,6 +107,13 @@ public sealed class StatementFormTests(PostgresFixture pg)
         "GRANT EXECUTE ON FUNCTION f() TO tutor_app",
         "GRANT EXECUTE ON PROCEDURE pr() TO tutor_app",
         "GRANT ALL PRIVILEGES ON users TO tutor_app",
+        // pg_dump's forms: names qualified with the target schema, ONLY, regclass literals, the schema's own comment.
+        "CREATE TABLE public.t (id int)",
+        "CREATE TABLE \"public\".\"t\" (id int)",
+        "ALTER TABLE ONLY public.users ADD CONSTRAINT users_email_key UNIQUE (email)",
+        "ALTER TABLE ONLY public.users ALTER COLUMN score SET DEFAULT nextval('public.s'::regclass)",
+        "CREATE FUNCTION public.g() RETURNS bigint LANGUAGE sql AS $$SELECT count(*) FROM public.users$$",
+        "COMMENT ON SCHEMA public IS 'x'",
     };
 
     public static TheoryData<string, string> RefusedForms => new()
@@ -124,9 +131,8 @@ public sealed class StatementFormTests(PostgresFixture pg)
         { "CREATE EXTENSION citext CASCADE", "CASCADE" },
         { "CREATE EXTENSION citext VERSION '1.6'", "VERSION" },
         { "CREATE RULE r AS ON INSERT TO users DO NOTHING", "not supported" },
-        { "CREATE SCHEMA other", "not supported" },
+        { "CREATE SCHEMA other", "describe the schema 'public' only" },
         { "ALTER TABLE users CLUSTER ON users_name", "not modelled" },
-        { "ALTER TABLE users OWNER TO tutor_app", "never applied" },
         { "ALTER TABLE users ALTER COLUMN id RESTART WITH 100", "not modelled" },
         { "ALTER TABLE users DISABLE TRIGGER tr", "never applied" },
         { "ALTER TABLE users ENABLE ALWAYS TRIGGER tr", "not modelled" },
@@ -141,21 +147,43 @@ public sealed class StatementFormTests(PostgresFixture pg)
         { "ALTER TYPE mood RENAME VALUE 'calm' TO 'still'", "ADD VALUE" },
         { "ALTER SEQUENCE s RESTART WITH 5", "RESTART" },
         { "ALTER VIEW v RENAME TO w", "not supported" },
-        { "ALTER FUNCTION f() OWNER TO tutor_app", "not supported" },
-        { "COMMENT ON SCHEMA public IS 'x'", "COMMENT ON is accepted for" },
-        { "COMMENT ON EXTENSION citext IS 'x'", "COMMENT ON is accepted for" },
+        { "COMMENT ON SCHEMA other IS 'x'", "describe the schema 'public' only" },
+        { "COMMENT ON EXTENSION citext IS 'x'", "does not create extension citext" },
         { "GRANT SELECT ON users TO tutor_app WITH GRANT OPTION", "grant options" },
         { "GRANT USAGE ON SCHEMA public TO tutor_app WITH GRANT OPTION", "grant options" },
         { "GRANT SELECT ON ALL TABLES IN SCHEMA public TO tutor_app", "IN SCHEMA" },
         { "GRANT tutor_app TO postgres", "role memberships" },
         { "GRANT USAGE ON TYPE mood TO tutor_app", "not modelled" },
         { "GRANT CONNECT ON DATABASE postgres TO tutor_app", "not modelled" },
-        { "REVOKE SELECT ON users FROM tutor_app", "not supported" },
+        { "REVOKE SELECT ON users FROM tutor_app", "REVOKE is not modelled" },
+        { "ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO tutor_app", "default privileges" },
         { "DO $$BEGIN PERFORM 1; END$$", "not supported" },
-        { "SET search_path = public", "not supported" },
+        { "SET search_path = other", "would change what they name" },
+        { "SELECT pg_catalog.set_config('search_path', 'other', false)", "would change what they name" },
+        { "SET standard_conforming_strings = off", "backslashes" },
+        { "SET default_tablespace = fast", "tablespaces" },
+        { "SET enable_seqscan = off", "could change what the statements after it mean" },
+        { "\\set x 1", "psql meta-command" },
         { "INSERT INTO users (email) VALUES ('a@b')", "not supported" },
         { "SELECT 1", "not supported" },
-        { "CREATE TABLE public.t (id int)", "unqualified" },
+    };
+
+    /// <summary>What pg_dump prints around the DDL is accepted and leaves the model as it is (see DumpInput).</summary>
+    public static TheoryData<string> NeutralDumpForms => new()
+    {
+        "\\restrict 4bZ9x",
+        "SET statement_timeout = 0",
+        "SET client_encoding = 'UTF8'",
+        "SET standard_conforming_strings = on",
+        "SELECT pg_catalog.set_config('search_path', '', false)",
+        "SET check_function_bodies = false",
+        "SET xmloption = content",
+        "SET default_tablespace = ''",
+        "SET default_table_access_method = heap",
+        "CREATE SCHEMA public",
+        "ALTER TABLE public.users OWNER TO tutor_app",
+        "ALTER FUNCTION public.f() OWNER TO tutor_app",
+        "ALTER SCHEMA public OWNER TO pg_database_owner",
     };
 
     [Theory]
@@ -178,6 +206,28 @@ public sealed class StatementFormTests(PostgresFixture pg)
         Assert.Equal(MigrationErrors.SchemaError, error.ErrorName);
         Assert.Contains($"schema/forms.sql:{line}", error.Message);
         Assert.Contains(why, error.Message);
+    }
+
+    [Theory]
+    [MemberData(nameof(NeutralDumpForms))]
+    public async Task Pg_dump_session_lines_and_ownership_are_accepted_and_change_nothing(string statement)
+    {
+        var db = await DatabaseAsync();
+        var without = (await Engines.For(db, Files(Base)).ValidateAsync()).DesiredFingerprint;
+        var source = Files(Base + "\n" + statement + (statement.StartsWith('\\') ? "\n" : ";\n"));
+        Assert.Equal(without, (await Engines.For(db, source).ValidateAsync()).DesiredFingerprint);
+        Assert.Equal(statement.Contains(" OWNER TO ", StringComparison.Ordinal) ? 1 : 0, DumpInput.Ownership(source).Count);
+    }
+
+    [Fact]
+    public async Task A_name_qualified_with_another_schema_is_refused_and_names_the_object()
+    {
+        var db = await DatabaseAsync();
+        await PostgresFixture.ExecuteAsync(db, "CREATE SCHEMA IF NOT EXISTS elsewhere");
+        var error = await Assert.ThrowsAsync<MigrationException>(() => Engines.For(db, Files(Base + "\nCREATE TABLE elsewhere.t (id int);\n")).ValidateAsync());
+        Assert.Equal(MigrationErrors.SchemaError, error.ErrorName);
+        Assert.Contains("relation elsewhere.t, outside the schema it describes", error.Message);
+        Assert.Null(await PostgresFixture.ScalarAsync<string>(db, "SELECT to_regclass('elsewhere.t')::text"));
     }
 
     private static SchemaSource Files(string text) => SchemaSource.FromFiles(new SchemaFile("schema/forms.sql", text));

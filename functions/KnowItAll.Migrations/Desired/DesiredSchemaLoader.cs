@@ -39,8 +39,10 @@ public static partial class DesiredSchemaLoader
         var extensions = new List<(string Name, SqlStatement At)>();
         var schemaGrants = new List<PrivilegeModel>();
         var executable = new List<SqlStatement>();
+        var dump = new DumpStatements();
         foreach (var statement in statements)
         {
+            if (DumpInput.Accept(statement, options, dump)) continue;
             Classify(statement, options, extensions, schemaGrants, executable);
         }
 
@@ -60,9 +62,14 @@ public static partial class DesiredSchemaLoader
             await RunStatementAsync(connection, tx, at with { Text = $"CREATE EXTENSION IF NOT EXISTS {Identifier.Quote(name)} SCHEMA {scratch}" }, at, cancellationToken);
         }
         await ExecuteAsync(connection, tx, "SET LOCAL search_path = " + string.Join(", ", searchPath.Select(Identifier.Quote)), cancellationToken);
+        foreach (var setting in dump.LocalSettings) await ExecuteAsync(connection, tx, setting, cancellationToken);
 
-        foreach (var statement in executable) await RunStatementAsync(connection, tx, statement, statement, cancellationToken);
+        var names = new QualifiedNames(new Dictionary<string, string> { [options.TargetSchema] = scratch },
+            await ExtensionMembersAsync(connection, tx, [options.TargetSchema], cancellationToken));
+        foreach (var statement in executable)
+            await RunStatementAsync(connection, tx, statement with { Text = names.ToScratch(statement.Text) }, statement, cancellationToken);
 
+        await RejectOutsideObjectsAsync(connection, tx, scratch, cancellationToken);
         await RejectOutsideReferencesAsync(connection, tx, scratch, cancellationToken);
         var model = await CanonicalizeAsync(connection, tx, scratch, options, cancellationToken);
         var renamed = Rename(model, scratch, options.TargetSchema);
@@ -70,6 +77,8 @@ public static partial class DesiredSchemaLoader
         {
             Extensions = extensions.Select(e => new ExtensionModel(e.Name, installed.GetValueOrDefault(e.Name, options.TargetSchema))).ToList(),
             Privileges = [.. renamed.Privileges, .. schemaGrants],
+            // The comments an extension's script sets in the scratch schema are its own; only those schema/ declares count.
+            Comments = [.. renamed.Comments.Where(c => c.ObjectType is not ("SCHEMA" or "EXTENSION")), .. await DeclaredCommentsAsync(connection, tx, dump, extensions, cancellationToken)],
         };
     }
 
@@ -137,7 +146,8 @@ public static partial class DesiredSchemaLoader
                 throw Error(statement, $"GRANT on schema {target}: schema files describe the schema '{options.TargetSchema}' only");
             foreach (var privilege in SchemaPrivileges(grant.Groups["privs"].Value, statement))
             foreach (var grantee in grant.Groups["roles"].Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-                schemaGrants.Add(new PrivilegeModel("schema", options.TargetSchema, null, privilege, Unquote(grantee).ToLowerInvariant()));
+                schemaGrants.Add(new PrivilegeModel("schema", options.TargetSchema, null, privilege,
+                    grantee.Equals("PUBLIC", StringComparison.OrdinalIgnoreCase) ? "PUBLIC" : Unquote(grantee).ToLowerInvariant()));
             return;
         }
         StatementAcceptance.Check(statement, options);
@@ -174,6 +184,30 @@ public static partial class DesiredSchemaLoader
         }
     }
 
+    /// <summary>
+    /// A name qualified with a schema schema/ does not manage would have created or changed a real object (rolled back
+    /// with the rest, but not part of the model): refused, naming it. Rows this transaction wrote carry its id as xmin.
+    /// </summary>
+    private static async Task RejectOutsideObjectsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string scratch, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("""
+            WITH mine AS (SELECT (txid_current() % 4294967296)::text AS xid)
+            SELECT x.kind, n.nspname || '.' || x.name
+            FROM (SELECT 'relation' AS kind, relname::text AS name, relnamespace AS ns, xmin FROM pg_catalog.pg_class
+                  UNION ALL SELECT 'function', proname::text, pronamespace, xmin FROM pg_catalog.pg_proc
+                  UNION ALL SELECT 'type', typname::text, typnamespace, xmin FROM pg_catalog.pg_type) x
+            JOIN pg_catalog.pg_namespace n ON n.oid = x.ns, mine
+            WHERE x.xmin::text = mine.xid AND n.nspname NOT IN ($1, 'pg_toast')
+            LIMIT 1
+            """, connection, tx);
+        command.Parameters.Add(new NpgsqlParameter { Value = scratch });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (await reader.ReadAsync(ct))
+            throw new MigrationException(MigrationErrors.SchemaError,
+                $"schema/ creates or changes {reader.GetString(0)} {reader.GetString(1)}, outside the schema it describes: " +
+                "names are either unqualified or qualified with the target schema");
+    }
+
     private static async Task RejectOutsideReferencesAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string scratch, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand("""
@@ -191,6 +225,50 @@ public static partial class DesiredSchemaLoader
         if (await reader.ReadAsync(ct))
             throw new MigrationException(MigrationErrors.SchemaError,
                 $"foreign key {reader.GetString(0)} on table {reader.GetString(1)} references {reader.GetString(2)}, which schema/ does not define");
+    }
+
+    /// <summary>
+    /// The objects extensions installed in <paramref name="schemas"/> own, as "schema.name": a qualified reference to one
+    /// (pg_dump's <c>public.citext</c>) names the installed object, which the build uses instead of its own.
+    /// </summary>
+    private static async Task<HashSet<string>> ExtensionMembersAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string[] schemas, CancellationToken ct)
+    {
+        var members = new HashSet<string>(StringComparer.Ordinal);
+        await using var command = new NpgsqlCommand("""
+            SELECT n.nspname || '.' || x.name
+            FROM (SELECT 'pg_type'::regclass AS cls, oid, typnamespace AS ns, typname::text AS name FROM pg_catalog.pg_type
+                  UNION ALL SELECT 'pg_proc'::regclass, oid, pronamespace, proname::text FROM pg_catalog.pg_proc
+                  UNION ALL SELECT 'pg_operator'::regclass, oid, oprnamespace, oprname::text FROM pg_catalog.pg_operator
+                  UNION ALL SELECT 'pg_opclass'::regclass, oid, opcnamespace, opcname::text FROM pg_catalog.pg_opclass
+                  UNION ALL SELECT 'pg_opfamily'::regclass, oid, opfnamespace, opfname::text FROM pg_catalog.pg_opfamily
+                  UNION ALL SELECT 'pg_collation'::regclass, oid, collnamespace, collname::text FROM pg_catalog.pg_collation
+                  UNION ALL SELECT 'pg_class'::regclass, oid, relnamespace, relname::text FROM pg_catalog.pg_class) x
+            JOIN pg_catalog.pg_namespace n ON n.oid = x.ns
+            WHERE n.nspname = ANY($1)
+              AND EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = x.cls AND d.objid = x.oid AND d.deptype = 'e')
+            """, connection, tx);
+        command.Parameters.Add(new NpgsqlParameter { Value = schemas });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) members.Add(reader.GetString(0));
+        return members;
+    }
+
+    /// <summary>Comments on the target schema and on extensions, keyed by the server's own quoting of the name, as the catalog reads them.</summary>
+    private static async Task<List<CommentModel>> DeclaredCommentsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, DumpStatements dump,
+        List<(string Name, SqlStatement At)> extensions, CancellationToken ct)
+    {
+        var comments = new List<CommentModel>();
+        foreach (var c in dump.Comments)
+        {
+            if (c.ObjectType == "EXTENSION" && !extensions.Any(e => e.Name == c.Name))
+                throw DumpInput.Error(c.At, $"COMMENT ON EXTENSION {c.Name}: schema/ does not create extension {c.Name} (CREATE EXTENSION)");
+            await using var command = new NpgsqlCommand("SELECT pg_catalog.quote_ident($1)", connection, tx);
+            command.Parameters.Add(new NpgsqlParameter { Value = c.Name });
+            var identity = (string)(await command.ExecuteScalarAsync(ct))!;
+            comments.RemoveAll(k => k.ObjectType == c.ObjectType && k.Identity == identity);
+            if (c.Text is not null) comments.Add(new CommentModel(c.ObjectType, identity, c.Text));
+        }
+        return comments;
     }
 
     private static async Task<Dictionary<string, string>> InstalledExtensionsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CancellationToken ct)

@@ -20,8 +20,6 @@ public static partial class StatementAcceptance
     public static void Check(SqlStatement statement, MigrationOptions options)
     {
         var words = statement.Words;
-        if (words.Contains(options.TargetSchema.ToUpperInvariant() + ".", StringComparison.Ordinal))
-            throw Error(statement, $"names in schema files are unqualified; the engine applies them to schema '{options.TargetSchema}'");
         var reason = words switch
         {
             _ when words.StartsWith("CREATE ", StringComparison.Ordinal) => Create(words),
@@ -153,7 +151,7 @@ public static partial class StatementAcceptance
     [GeneratedRegex(@"^CREATE (OR REPLACE )?(CONSTRAINT )?TRIGGER ")]
     private static partial Regex TriggerStart();
 
-    [GeneratedRegex(@"^ALTER TABLE (IF EXISTS )?(ONLY )?(""[^""]+""|[^ ]+) ")]
+    [GeneratedRegex(@"^ALTER TABLE (IF EXISTS )?(ONLY )?((""[^""]+""|[^ "".]+)\.)?(""[^""]+""|[^ "".]+) ")]
     private static partial Regex AlterTableHead();
 
     [GeneratedRegex(@"^(DROP|RENAME|DISABLE|NO FORCE|OWNER TO|SET SCHEMA|DETACH|RESET|NO INHERIT|NOT OF)\b|^ALTER (COLUMN )?\S+ (TYPE|SET DATA TYPE|DROP)\b")]
