@@ -40,6 +40,7 @@ public static partial class Planner
         TablePlanner.Plan(builder);
         ConstraintPlanner.Plan(builder);
         IndexPlanner.Plan(builder, onViews: false);
+        ConstraintPlanner.PlanAfterIndexes(builder);
         ViewPlanner.Plan(builder);
         FunctionPlanner.Plan(builder, usesRowTypes: true);
         IndexPlanner.Plan(builder, onViews: true);
