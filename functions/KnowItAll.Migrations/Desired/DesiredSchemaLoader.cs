@@ -136,7 +136,7 @@ public static partial class DesiredSchemaLoader
             JOIN pg_class i ON i.oid = x.indexrelid
             JOIN pg_class t ON t.oid = x.indrelid
             WHERE t.relnamespace = $1::regnamespace AND (x.indexprs IS NOT NULL OR x.indpred IS NOT NULL) AND NOT i.relispartition
-              AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = i.oid AND d.deptype IN ('i', 'a', 'e'))
+              AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = i.oid AND d.deptype IN ('i', 'e'))
               AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid = i.oid AND d.deptype = 'n')
             UNION ALL
             SELECT false, k.conname, t.relname, pg_get_constraintdef(k.oid), obj_description(k.oid, 'pg_constraint')

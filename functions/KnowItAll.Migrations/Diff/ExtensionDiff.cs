@@ -13,7 +13,17 @@ internal static class ExtensionDiff
         var c = KeyedComparison<ExtensionModel>.Of(desired.Extensions, live.Extensions, e => e.Name);
         foreach (var e in c.Missing) diff.Status("extension", e.Name, ObjectStatus.Missing);
         diff.MissingExtensions.AddRange(c.Missing);
-        foreach (var (d, _) in c.Matched) diff.Status("extension", d.Name, ObjectStatus.Present);
+        foreach (var (d, l) in c.Matched)
+        {
+            if (d.Schema == l.Schema)
+            {
+                diff.Status("extension", d.Name, ObjectStatus.Present);
+                continue;
+            }
+            var why = $"installed in schema {l.Schema}, schema/ has it in {d.Schema} (an extension is never moved)";
+            diff.Status("extension", d.Name, ObjectStatus.Different, why);
+            diff.Drift.Add(new DriftItem("extension", d.Name, why, l.Schema, d.Schema));
+        }
         foreach (var e in c.Extra.Where(e => e.Schema == live.Schema))
             diff.Drift.Add(new DriftItem("extension", e.Name, $"installed in schema {e.Schema} but not in schema/ (never dropped)"));
     }

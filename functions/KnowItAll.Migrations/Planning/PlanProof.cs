@@ -57,14 +57,25 @@ internal static class PlanProof
             "the objects it touches, in a transaction rolled back; nothing was changed", e);
     }
 
-    /// <summary>The live objects the statements name, closed over what each of them names in turn, without grants, comments or extensions.</summary>
+    /// <summary>
+    /// The live objects the statements name, closed over what each of them names in turn, without grants, comments or
+    /// extensions. A table only referenced (by a foreign key, a partition, a sequence's owner) is copied as a shell: its
+    /// columns and keys, not what it references in turn, so a chain of foreign keys does not copy the whole schema.
+    /// </summary>
     private static SchemaModel Copy(Names names, IEnumerable<PlannedStatement> statements, SchemaModel desired, SchemaModel live)
     {
-        var wanted = new HashSet<string>(StringComparer.Ordinal);
-        var pending = new Queue<string>();
+        var full = new HashSet<string>(StringComparer.Ordinal);
+        var shells = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Queue<(string Name, bool Full)>();
         void Want(string? name)
         {
-            if (name is not null && wanted.Add(name)) pending.Enqueue(name);
+            if (name is null || !full.Add(name)) return;
+            shells.Remove(name);
+            pending.Enqueue((name, true));
+        }
+        void WantShell(string? name)
+        {
+            if (name is not null && !full.Contains(name) && shells.Add(name)) pending.Enqueue((name, false));
         }
         void WantIn(string? text)
         {
@@ -72,20 +83,29 @@ internal static class PlanProof
             foreach (var name in names.In(text)) Want(name);
         }
         foreach (var s in statements) WantIn(s.Sql);
-        while (pending.TryDequeue(out var name))
+        while (pending.TryDequeue(out var next))
         {
+            var (name, whole) = next;
             if (live.Table(name) is { } table)
             {
                 foreach (var c in table.Columns) { WantIn(c.Type); WantIn(c.Default); }
-                Want(table.PartitionOf);
-                foreach (var k in live.Constraints.Where(k => k.Table == name)) { WantIn(k.Definition); Want(k.ReferencedTable); }
-                foreach (var i in live.Indexes.Where(i => i.Table == name)) WantIn(i.Definition);
-                foreach (var t in live.Triggers.Where(t => t.Table == name)) WantIn(t.Definition);
-                foreach (var p in live.Policies.Where(p => p.Table == name)) { WantIn(p.Using); WantIn(p.Check); }
+                WantShell(table.PartitionOf);
+                if (whole)
+                {
+                    foreach (var k in live.Constraints.Where(k => k.Table == name))
+                    {
+                        if (k.Type == 'f') WantShell(k.ReferencedTable);
+                        else WantIn(k.Definition);
+                    }
+                    foreach (var i in live.Indexes.Where(i => i.Table == name)) WantIn(i.Definition);
+                    foreach (var t in live.Triggers.Where(t => t.Table == name)) WantIn(t.Definition);
+                    foreach (var p in live.Policies.Where(p => p.Table == name)) { WantIn(p.Using); WantIn(p.Check); }
+                }
             }
+            if (!whole) continue;
             foreach (var i in live.Indexes.Where(i => i.Name == name)) Want(i.Table);
             foreach (var k in live.Constraints.Where(k => k.Name == name)) Want(k.Table);
-            foreach (var s in live.Sequences.Where(s => s.Name == name)) { WantIn(s.DataType); Want(s.OwnedByTable); }
+            foreach (var s in live.Sequences.Where(s => s.Name == name)) { WantIn(s.DataType); WantShell(s.OwnedByTable); }
             foreach (var v in live.Views.Where(v => v.Name == name)) { WantIn(v.Definition); foreach (var c in v.Columns) WantIn(c); }
             foreach (var f in live.Functions.Where(f => f.Name == name)) { WantIn(f.ArgumentTypes); WantIn(f.Result); WantIn(f.Definition); }
         }
@@ -96,17 +116,17 @@ internal static class PlanProof
             Extensions = [],
             Privileges = [],
             Comments = [],
-            Sequences = live.Sequences.Where(s => wanted.Contains(s.Name)).ToList(),
-            Tables = live.Tables.Where(t => wanted.Contains(t.Name)).ToList(),
-            Indexes = live.Indexes.Where(i => wanted.Contains(i.Table)).ToList(),
-            Constraints = live.Constraints.Where(k => wanted.Contains(k.Table) && (k.ReferencedTable is null || wanted.Contains(k.ReferencedTable))).ToList(),
+            Sequences = live.Sequences.Where(s => full.Contains(s.Name)).ToList(),
+            Tables = live.Tables.Where(t => full.Contains(t.Name) || shells.Contains(t.Name)).ToList(),
+            Indexes = live.Indexes.Where(i => full.Contains(i.Table) || (shells.Contains(i.Table) && i.IsUnique)).ToList(),
+            Constraints = live.Constraints.Where(k => full.Contains(k.Table) || (shells.Contains(k.Table) && k.Type is 'p' or 'u')).ToList(),
             // The values the plan adds before its transaction are in the copy already (see the remarks).
-            Enums = live.Enums.Where(e => wanted.Contains(e.Name))
+            Enums = live.Enums.Where(e => full.Contains(e.Name))
                 .Select(e => desiredEnums.TryGetValue(e.Name, out var d) && e.Labels.All(d.Labels.Contains) ? d : e).ToList(),
-            Views = live.Views.Where(v => wanted.Contains(v.Name)).ToList(),
-            Functions = live.Functions.Where(f => wanted.Contains(f.Name)).ToList(),
-            Triggers = live.Triggers.Where(t => wanted.Contains(t.Table)).ToList(),
-            Policies = live.Policies.Where(p => wanted.Contains(p.Table)).ToList(),
+            Views = live.Views.Where(v => full.Contains(v.Name)).ToList(),
+            Functions = live.Functions.Where(f => full.Contains(f.Name)).ToList(),
+            Triggers = live.Triggers.Where(t => full.Contains(t.Table)).ToList(),
+            Policies = live.Policies.Where(p => full.Contains(p.Table)).ToList(),
         };
     }
 
