@@ -64,7 +64,7 @@ public sealed class MigrationEngine
     {
         var started = Stopwatch.GetTimestamp();
         await using var connection = await Connections.OpenAsync(_dataSource, cancellationToken);
-        var plan = await PlanOnAsync(connection, cancellationToken);
+        var plan = await PlanOnAsync(connection, cancellationToken, prove: true);
         return plan with { DurationMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds };
     }
 
@@ -72,13 +72,13 @@ public sealed class MigrationEngine
     {
         if (request.ExpectedPlanHash is { } hash && !PlanHasher.IsWellFormed(hash))
             throw new MigrationException(MigrationErrors.InvalidInput, $"plan hash '{hash}' is not a 64-character hex SHA-256");
-        var executor = new PlanExecutor(_dataSource, _options, _time, PlanOnAsync);
+        var executor = new PlanExecutor(_dataSource, _options, _time, (connection, ct) => PlanOnAsync(connection, ct, prove: true));
         return await executor.ApplyAsync(request, progress, cancellationToken);
     }
 
     /// <summary>The recorded runs, newest first, with runs a kill left <c>applying</c> settled from the catalog.</summary>
     public Task<IReadOnlyList<HistoryRow>> HistoryAsync(int limit = 20, CancellationToken cancellationToken = default) =>
-        new PlanExecutor(_dataSource, _options, _time, PlanOnAsync).HistoryAsync(limit, cancellationToken);
+        new PlanExecutor(_dataSource, _options, _time, (connection, ct) => PlanOnAsync(connection, ct, prove: false)).HistoryAsync(limit, cancellationToken);
 
     public async Task<PermissionReport> VerifyPermissionsAsync(CancellationToken cancellationToken = default)
     {
@@ -89,14 +89,22 @@ public sealed class MigrationEngine
         return report with { DurationMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds };
     }
 
-    private async Task<MigrationPlan> PlanOnAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    /// <param name="prove">
+    /// Whether the plan is proved before it is returned (<see cref="PlanProof"/>): for a plan to show or apply; not to settle
+    /// the history, which only compares.
+    /// </param>
+    private async Task<MigrationPlan> PlanOnAsync(NpgsqlConnection connection, CancellationToken cancellationToken, bool prove)
     {
         var (desired, live, liveFingerprint) = await DesiredAndLiveAsync(connection, cancellationToken);
         var diff = SchemaComparer.Compare(desired.Model, live);
         await ColumnTypeProbe.ProbeAsync(connection, _options.TargetSchema, diff, _options.LockTimeout, cancellationToken);
         await SequenceCounters.ReadAsync(connection, _options.TargetSchema, diff, cancellationToken);
-        return await Planner.PlanAsync(desired.Model, desired.Fingerprint, live, await liveFingerprint, diff, _options,
+        if (prove && await RoleCatalog.MissingAsync(connection, null, diff.MissingPrivileges.Select(p => p.Grantee), cancellationToken) is [_, ..] missing)
+            throw new MigrationException(MigrationErrors.SchemaError, $"schema/ grants privileges to a role the database lacks: {RoleCatalog.Sentence(missing)}");
+        var plan = await Planner.PlanAsync(desired.Model, desired.Fingerprint, live, await liveFingerprint, diff, _options,
             tables => CatalogReader.HeapSizesAsync(connection, _options.TargetSchema, tables, _options.LockTimeout, cancellationToken));
+        if (prove) await PlanProof.ProveAsync(connection, plan, desired.Model, live, _options, cancellationToken);
+        return plan;
     }
 
     /// <summary>

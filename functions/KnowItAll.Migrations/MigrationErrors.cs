@@ -15,6 +15,9 @@ public static class MigrationErrors
     public const string UnsafeChange = "Migration.UnsafeChange";
     public const string ApplyFailed = "Migration.ApplyFailed";
 
+    /// <summary>The plan would fail at apply: PostgreSQL refused one of its statements on a scratch copy of what it touches.</summary>
+    public const string PlanInvalid = "Migration.PlanInvalid";
+
     /// <summary>A person rejected the plan (knowitall workflow reject sends it with the reason as the cause).</summary>
     public const string Rejected = "Migration.Rejected";
 

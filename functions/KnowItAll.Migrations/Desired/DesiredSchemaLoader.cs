@@ -28,6 +28,14 @@ public static partial class DesiredSchemaLoader
                 "number of tables, indexes and sequences in schema/, or compile on the embedded server (`knowitall schema build` " +
                 "without --connection) and let the functions and the CLI read the compiled model, which takes no lock at all", e);
         }
+        catch (Exception e) when (e is not (MigrationException or OperationCanceledException) && Connections.Unavailable(e) is null)
+        {
+            // Whatever PostgreSQL or the engine refused while building the model is the schema's problem to the user, never a stack trace.
+            var message = e is PostgresException pg ? $"{pg.MessageText} [{pg.SqlState}]" : e.Message;
+            throw new MigrationException(MigrationErrors.SchemaError,
+                $"building the desired model from {source.Origin} failed: {message}. The engine could not " +
+                "read back what schema/ creates; write the construct another way or report it", e);
+        }
     }
 
     private static async Task<SchemaModel> LoadInScratchAsync(NpgsqlConnection connection, SchemaSource source, MigrationOptions options, CancellationToken cancellationToken)
@@ -38,13 +46,20 @@ public static partial class DesiredSchemaLoader
 
         var extensions = new List<(string Name, SqlStatement At)>();
         var schemaGrants = new List<PrivilegeModel>();
+        var schemaGrantAt = new Dictionary<string, SqlStatement>(StringComparer.Ordinal);
         var executable = new List<SqlStatement>();
         var dump = new DumpStatements();
         foreach (var statement in statements)
         {
             if (DumpInput.Accept(statement, options, dump)) continue;
+            var grants = schemaGrants.Count;
             Classify(statement, options, extensions, schemaGrants, executable);
+            foreach (var g in schemaGrants.Skip(grants)) schemaGrantAt.TryAdd(g.Grantee, statement);
         }
+
+        // The schema's grants are read here, not run: a role they name must exist like any other statement's.
+        if (await RoleCatalog.MissingAsync(connection, null, schemaGrants.Select(g => g.Grantee), cancellationToken) is [var role, ..] missing)
+            throw Error(schemaGrantAt[role], RoleCatalog.Sentence(missing));
 
         var scratch = "knowitall_scratch_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
         // Never committed: disposing the transaction rolls everything back, the scratch schema included.
@@ -71,6 +86,7 @@ public static partial class DesiredSchemaLoader
 
         await RejectOutsideObjectsAsync(connection, tx, scratch, cancellationToken);
         await RejectOutsideReferencesAsync(connection, tx, scratch, cancellationToken);
+        await RejectUnmodelledAsync(connection, tx, scratch, cancellationToken);
         var model = await CanonicalizeAsync(connection, tx, scratch, options, cancellationToken);
         var renamed = Rename(model, scratch, options.TargetSchema);
         return renamed with
@@ -94,34 +110,86 @@ public static partial class DesiredSchemaLoader
         var model = await CatalogReader.ReadAsync(connection, scratch, options.LockTimeout, ct, tx);
         for (var round = 0; round < 3; round++)
         {
-            var sql = new List<string>();
-            foreach (var c in model.Constraints.Where(c => c.Type == 'c'))
-            {
-                var table = Identifier.Qualify(scratch, c.Table);
-                sql.Add($"ALTER TABLE {table} DROP CONSTRAINT {Identifier.Quote(c.Name)}");
-                sql.Add($"ALTER TABLE {table} ADD CONSTRAINT {Identifier.Quote(c.Name)} {c.Definition}{(c.IsValidated ? "" : " NOT VALID")}");
-            }
-            foreach (var i in model.Indexes)
-            {
-                sql.Add($"DROP INDEX {Identifier.Qualify(scratch, i.Name)}");
-                sql.Add(i.Definition);
-            }
-            // A recreated index is no longer the table's replica identity; it is made so again.
-            foreach (var t in model.Tables.Where(t => t.ReplicaIdentityIndex is { } ri && model.Indexes.Any(i => i.Name == ri)))
-                sql.Add($"ALTER TABLE {Identifier.Qualify(scratch, t.Name)} REPLICA IDENTITY {t.ReplicaIdentityClause()}");
+            var steps = await RecreatableAsync(connection, tx, scratch, ct);
             foreach (var t in model.Tables)
             foreach (var c in t.Columns.Where(c => c.Default is not null && c.Generated == '\0'))
-                sql.Add($"ALTER TABLE {Identifier.Qualify(scratch, t.Name)} ALTER COLUMN {Identifier.Quote(c.Name)} SET DEFAULT {c.Default}");
-            // Recreating an index or a check loses its comment; it is set again from the model read before.
-            foreach (var c in model.Comments.Where(c => c.ObjectType is "INDEX" or "CONSTRAINT"))
-                sql.Add($"COMMENT ON {c.ObjectType} {c.Identity} IS {Identifier.Literal(c.Text)}");
-            if (sql.Count == 0) return model;
-            await ExecuteAsync(connection, tx, string.Join(";\n", sql), ct);
+            {
+                // ONLY: on a partitioned table the default would otherwise reach its partitions, which have their own.
+                steps.Add(new($"the default of column {c.Name} of table {t.Name}",
+                    $"ALTER TABLE ONLY {Identifier.Qualify(scratch, t.Name)} ALTER COLUMN {Identifier.Quote(c.Name)} SET DEFAULT {c.Default}"));
+            }
+            if (steps.Count == 0) return model;
+            await RunCanonicalStepsAsync(connection, tx, steps, ct);
             var next = await CatalogReader.ReadAsync(connection, scratch, options.LockTimeout, ct, tx);
             if (next.Fingerprint() == model.Fingerprint()) return next;
             model = next;
         }
         return model;
+    }
+
+    /// <summary>One statement of the canonicalisation and the object it recreates, to name in an error.</summary>
+    private sealed record CanonicalStep(string Subject, string Sql);
+
+    /// <summary>
+    /// The checks and the partial and expression indexes to recreate, as drop-and-create steps (their comments set
+    /// again: recreating loses them). Left alone, because dropping them would fail or take other objects with them,
+    /// and their text is another object's: indexes that back a constraint, partitions' indexes attached to their
+    /// parent's, indexes other objects depend on (a foreign key referencing a unique index), and checks inherited
+    /// from a parent. Indexes on plain columns are not recreated at all: their text parses back to itself.
+    /// </summary>
+    private static async Task<List<CanonicalStep>> RecreatableAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string scratch, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("""
+            SELECT true, i.relname, t.relname, pg_get_indexdef(i.oid), obj_description(i.oid, 'pg_class')
+            FROM pg_index x
+            JOIN pg_class i ON i.oid = x.indexrelid
+            JOIN pg_class t ON t.oid = x.indrelid
+            WHERE t.relnamespace = $1::regnamespace AND (x.indexprs IS NOT NULL OR x.indpred IS NOT NULL) AND NOT i.relispartition
+              AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = i.oid AND d.deptype IN ('i', 'e'))
+              AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid = i.oid AND d.deptype = 'n')
+            UNION ALL
+            SELECT false, k.conname, t.relname, pg_get_constraintdef(k.oid), obj_description(k.oid, 'pg_constraint')
+            FROM pg_constraint k
+            JOIN pg_class t ON t.oid = k.conrelid
+            WHERE t.relnamespace = $1::regnamespace AND k.contype = 'c' AND k.conislocal AND k.coninhcount = 0 AND k.conparentid = 0
+            ORDER BY 1, 3, 2
+            """, connection, tx);
+        command.Parameters.Add(new NpgsqlParameter { Value = scratch });
+        var steps = new List<CanonicalStep>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var (isIndex, name, table, definition) = (reader.GetBoolean(0), reader.GetString(1), reader.GetString(2), reader.GetString(3));
+            var comment = reader.IsDBNull(4) ? null : reader.GetString(4);
+            var qualifiedTable = Identifier.Qualify(scratch, table);
+            if (isIndex)
+            {
+                var subject = $"index {name} on table {table}";
+                steps.Add(new(subject, $"DROP INDEX {Identifier.Qualify(scratch, name)}"));
+                steps.Add(new(subject, definition));
+                if (comment is not null) steps.Add(new(subject, $"COMMENT ON INDEX {Identifier.Qualify(scratch, name)} IS {Identifier.Literal(comment)}"));
+            }
+            else
+            {
+                var subject = $"check {name} on table {table}";
+                steps.Add(new(subject, $"ALTER TABLE {qualifiedTable} DROP CONSTRAINT {Identifier.Quote(name)}"));
+                steps.Add(new(subject, $"ALTER TABLE {qualifiedTable} ADD CONSTRAINT {Identifier.Quote(name)} {definition}"));
+                if (comment is not null) steps.Add(new(subject, $"COMMENT ON CONSTRAINT {Identifier.Quote(name)} ON {qualifiedTable} IS {Identifier.Literal(comment)}"));
+            }
+        }
+        return steps;
+    }
+
+    /// <summary>Runs the steps in one round trip; a step PostgreSQL refuses is a SchemaError naming its object.</summary>
+    private static async Task RunCanonicalStepsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, List<CanonicalStep> steps, CancellationToken ct)
+    {
+        if (await StatementBatch.RunAsync(connection, tx, steps.Select(s => s.Sql).ToList(), ct) is not { } failure) return;
+        var (index, e) = failure;
+        if (e.SqlState == "53200") throw e;
+        var subject = index >= 0 ? steps[index].Subject : "an object of schema/";
+        throw new MigrationException(MigrationErrors.SchemaError,
+            $"schema/ ran, but recreating {subject} to normalise its text failed: {e.MessageText} [{e.SqlState}]. " +
+            "This construct is not supported by the engine; write it another way or report it", e);
     }
 
     private static void Classify(SqlStatement statement, MigrationOptions options, List<(string, SqlStatement)> extensions,
@@ -140,14 +208,18 @@ public static partial class DesiredSchemaLoader
         }
         if (SchemaGrant().Match(words) is { Success: true } grant)
         {
-            if (grant.Groups["option"].Success) throw Error(statement, "grant options (WITH GRANT OPTION) are not modelled");
             var target = Unquote(grant.Groups["schema"].Value).ToLowerInvariant();
             if (target != options.TargetSchema)
                 throw Error(statement, $"GRANT on schema {target}: schema files describe the schema '{options.TargetSchema}' only");
+            var grantable = grant.Groups["option"].Success;
             foreach (var privilege in SchemaPrivileges(grant.Groups["privs"].Value, statement))
             foreach (var grantee in grant.Groups["roles"].Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-                schemaGrants.Add(new PrivilegeModel("schema", options.TargetSchema, null, privilege,
-                    grantee.Equals("PUBLIC", StringComparison.OrdinalIgnoreCase) ? "PUBLIC" : Unquote(grantee).ToLowerInvariant()));
+            {
+                // PUBLIC unquoted is everyone, as the catalog spells it; "public" quoted would be a role of that name.
+                var role = grantee == "PUBLIC" ? "PUBLIC" : Unquote(grantee).ToLowerInvariant();
+                if (grantable && role == "PUBLIC") throw Error(statement, "grant options can only be granted to roles, not to PUBLIC");
+                schemaGrants.Add(new PrivilegeModel("schema", options.TargetSchema, null, privilege, role) { Grantable = grantable });
+            }
             return;
         }
         StatementAcceptance.Check(statement, options);
@@ -269,6 +341,26 @@ public static partial class DesiredSchemaLoader
             if (c.Text is not null) comments.Add(new CommentModel(c.ObjectType, identity, c.Text));
         }
         return comments;
+    }
+
+    /// <summary>
+    /// Attributes CREATE TABLE accepts that the model has no field for: left in, they would pass validate as present
+    /// while the database never gets them.
+    /// </summary>
+    private static async Task RejectUnmodelledAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string scratch, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("""
+            SELECT c.relname, a.attname
+            FROM pg_catalog.pg_attribute a
+            JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+            WHERE c.relnamespace = $1::regnamespace AND a.attnum > 0 AND NOT a.attisdropped AND a.attcompression <> ''
+            LIMIT 1
+            """, connection, tx);
+        command.Parameters.Add(new NpgsqlParameter { Value = scratch });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (await reader.ReadAsync(ct))
+            throw new MigrationException(MigrationErrors.SchemaError,
+                $"column {reader.GetString(1)} of table {reader.GetString(0)} sets COMPRESSION, which this engine does not model (it would never reach the database); remove the clause");
     }
 
     private static async Task<Dictionary<string, string>> InstalledExtensionsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CancellationToken ct)

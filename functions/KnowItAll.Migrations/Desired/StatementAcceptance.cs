@@ -82,7 +82,6 @@ public static partial class StatementAcceptance
 
     private static string? Grant(string words)
     {
-        if (words.Contains(" WITH GRANT OPTION", StringComparison.Ordinal)) return "grant options (WITH GRANT OPTION) are not modelled";
         if (words.Contains(" GRANTED BY ", StringComparison.Ordinal)) return "GRANTED BY is not modelled";
         if (!words.Contains(" ON ", StringComparison.Ordinal)) return "role memberships (GRANT role TO role) are managed outside schema/";
         if (GrantInSchema().IsMatch(words)) return "GRANT ... ON ALL ... IN SCHEMA is not modelled: grant on each object by name";

@@ -95,6 +95,19 @@ public sealed record ConstraintModel(string Name, string Table, char Type, strin
 /// <summary>One privilege held by a grantee. <see cref="ObjectKind"/>: table, sequence, column or schema.</summary>
 public sealed record PrivilegeModel(string ObjectKind, string ObjectName, string? Column, string Privilege, string Grantee)
 {
+    /// <summary>
+    /// WITH GRANT OPTION. Not part of <see cref="Key"/>: the same privilege with and without the option is one privilege
+    /// whose option differs (granting the option adds it; taking it away would be a REVOKE).
+    /// </summary>
+    public bool Grantable { get; init; }
+
+    /// <summary>
+    /// A privilege the object was created with (pg_init_privs: initdb's USAGE on the public schema for PUBLIC, an
+    /// extension's own grants): live only, so that schema/ not granting it is no drift.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool Initial { get; init; }
+
     public string Key => $"{ObjectKind}:{ObjectName}:{Column}:{Privilege}:{Grantee}";
 
     public string Describe() => Column is null
@@ -161,7 +174,7 @@ public sealed record SchemaModel(
         }
         foreach (var i in Indexes.OrderBy(i => i.Name, StringComparer.Ordinal)) Line(text, "idx ", i.ToString());
         foreach (var c in Constraints.OrderBy(c => c.Table, StringComparer.Ordinal).ThenBy(c => c.Name, StringComparer.Ordinal)) Line(text, "con ", c.ToString());
-        foreach (var p in Privileges.Select(p => p.Key).Order(StringComparer.Ordinal)) Line(text, "priv ", p);
+        foreach (var p in Privileges.Select(p => p.Grantable ? p.Key + " grantable" : p.Key).Order(StringComparer.Ordinal)) Line(text, "priv ", p);
         foreach (var e in Enums.OrderBy(e => e.Name, StringComparer.Ordinal)) Line(text, "enum ", e.Name + " " + string.Join(',', e.Labels));
         foreach (var v in Views.OrderBy(v => v.Name, StringComparer.Ordinal))
             Line(text, v.Materialized ? "matview " : "view ", $"{v.Name} {string.Join(',', v.Options)} {string.Join(',', v.Columns)} {v.Definition}");

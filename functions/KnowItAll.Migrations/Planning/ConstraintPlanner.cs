@@ -17,7 +17,7 @@ internal static partial class ConstraintPlanner
     {
         foreach (var c in b.Diff.MissingConstraints.Where(c => c.Type != 'f' && (!b.NewTables.Contains(c.Table) || !c.IsValidated))) AddConstraint(b, c);
         foreach (var r in b.Diff.ReplacedConstraints.Where(r => r.Desired.Type != 'f')) Replace(b, r);
-        foreach (var c in b.Diff.MissingConstraints.Where(c => c.Type == 'f')) AddForeignKey(b, c);
+        foreach (var c in b.Diff.MissingConstraints.Where(c => c.Type == 'f' && PlannedUniqueIndex(b, c) is null)) AddForeignKey(b, c);
         foreach (var r in b.Diff.ReplacedConstraints.Where(r => r.Desired.Type == 'f')) Replace(b, r);
         foreach (var c in b.Diff.UnvalidatedConstraints) AddValidation(b, c);
     }
@@ -129,6 +129,30 @@ internal static partial class ConstraintPlanner
     private static Hazard Validation(ConstraintModel c) => c.Type == 'f'
         ? new Hazard(HazardCode.ForeignKeyValidation, $"scans {c.Table} to check every row against {c.ReferencedTable}; reads and writes continue")
         : new Hazard(HazardCode.CheckValidation, $"scans {c.Table} to check every row; reads and writes continue");
+
+    /// <summary>
+    /// Foreign keys that reference a unique index (not a constraint) this plan builds: PostgreSQL refuses them until the
+    /// index exists, so they are planned after the indexes, and after the transaction when the index is built concurrently.
+    /// </summary>
+    public static void PlanAfterIndexes(PlanBuilder b)
+    {
+        foreach (var c in b.Diff.MissingConstraints.Where(c => c.Type == 'f'))
+        {
+            if (PlannedUniqueIndex(b, c) is not { } index) continue;
+            if (IndexPlanner.BuiltConcurrently(b, index))
+            {
+                b.Add(StatementKind.Constraint, $"{c.Table}.{c.Name}", AddSql(b, c, c.Definition + " NOT VALID"), LockLevel.ShareRowExclusive,
+                    [new Hazard(HazardCode.ShareRowExclusiveLock, $"takes a SHARE ROW EXCLUSIVE lock on {c.Table} and {c.ReferencedTable} briefly, once the unique index {index.Name} is built")],
+                    Phase.After);
+                if (c.IsValidated) AddValidation(b, c);
+                continue;
+            }
+            AddForeignKey(b, c);
+        }
+    }
+
+    private static IndexModel? PlannedUniqueIndex(PlanBuilder b, ConstraintModel c) =>
+        c.ReferencedTable is null ? null : b.Diff.MissingIndexes.FirstOrDefault(i => i.IsUnique && i.Table == c.ReferencedTable);
 
     private static void AddConstraint(PlanBuilder b, ConstraintModel c)
     {

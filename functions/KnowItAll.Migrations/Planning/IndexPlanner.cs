@@ -52,11 +52,19 @@ internal static class IndexPlanner
         b.Add(StatementKind.IndexReplace, i.Name, $"ALTER INDEX IF EXISTS {b.Q(temporary)} RENAME TO {Quote(i.Name)}", LockLevel.ShareUpdateExclusive, null, Phase.After);
     }
 
-    private static void AddIndex(PlanBuilder b, IndexModel i, bool onView)
+    /// <summary>Whether the index is built CONCURRENTLY, after the plan's transaction.</summary>
+    public static bool BuiltConcurrently(PlanBuilder b, IndexModel i) => !InTransaction(b, i, onView: false) && !b.IsPartitioned(i.Table);
+
+    private static bool InTransaction(PlanBuilder b, IndexModel i, bool onView)
     {
         var leftInvalid = b.Live.Indexes.Any(l => l.Name == i.Name && !l.IsValid);
         var isNew = b.NewTables.Contains(i.Table) || (onView && b.Diff.MissingViews.Concat(b.Diff.DroppedViews).Any(v => v.Name == i.Table));
-        if (!leftInvalid && (isNew || !b.HasRows(i.Table)))
+        return !leftInvalid && (isNew || !b.HasRows(i.Table));
+    }
+
+    private static void AddIndex(PlanBuilder b, IndexModel i, bool onView)
+    {
+        if (InTransaction(b, i, onView))
         {
             b.Add(StatementKind.Index, i.Name, Sql(i.Definition, concurrently: false), LockLevel.Share);
             return;

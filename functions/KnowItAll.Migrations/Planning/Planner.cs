@@ -42,6 +42,7 @@ public static partial class Planner
         ConstraintPlanner.Plan(builder);
         IndexPlanner.Plan(builder, onViews: false);
         ColumnAlterationPlanner.ReplicaIdentities(builder);
+        ConstraintPlanner.PlanAfterIndexes(builder);
         ViewPlanner.Plan(builder);
         FunctionPlanner.Plan(builder, usesRowTypes: true);
         IndexPlanner.Plan(builder, onViews: true);

@@ -18,6 +18,7 @@ public static class AcceptanceCases
         .. Triggers(), .. Policies(), .. Comments(), .. Grants(), .. Partitions(),
         .. AlterationCases.All(),
         .. ReplacementCases.All(),
+        .. RobustnessCases.All(),
     ];
 
     private static IEnumerable<AcceptanceCase> Tables()
