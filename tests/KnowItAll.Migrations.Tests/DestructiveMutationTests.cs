@@ -10,7 +10,8 @@ namespace KnowItAll.Migrations.Tests;
 /// tutor schema plus a file of the other kinds (dropped tables, columns, indexes, constraints, grants, enum
 /// values, views, functions, triggers, policies, comments, row-level security; changed types, nullability,
 /// defaults, view columns, result types, policy commands) are planned and applied against a database that has
-/// the full schema with rows in it.
+/// the full schema with rows in it. An index, constraint, view, trigger or policy schema/ still names but defines
+/// differently is replaced: it must still exist afterwards, and its statements may drop only what the guard allows.
 /// </summary>
 [Collection(PostgresCollection.Name)]
 public sealed partial class DestructiveMutationTests(PostgresFixture pg, Xunit.Abstractions.ITestOutputHelper output)
@@ -42,8 +43,17 @@ public sealed partial class DestructiveMutationTests(PostgresFixture pg, Xunit.A
                 continue;
             }
             planned++;
+            // An object schema/ still names but defines differently is replaced (dropped and built again as schema/ says):
+            // only the replacement kinds may drop, only what the guard allows them, and never a table, a column or rows.
+            var replaced = plan.Statements.Where(s => IsReplacement(s.Kind)).Select(s => s.ObjectName).ToHashSet(StringComparer.Ordinal);
             foreach (var statement in plan.Statements)
             {
+                if (IsReplacement(statement.Kind))
+                {
+                    Assert.False(Planning.Planner.Refuses(statement.Kind, statement.Sql), $"{description}: the guard refuses {statement.Sql}");
+                    Assert.False(DataLoss().IsMatch(statement.Sql), $"{description}: replacement loses data: {statement.Sql}");
+                    continue;
+                }
                 Assert.True(IsAdditive(statement.Sql), $"{description}: non-additive statement {statement.Sql}");
                 Assert.False(Destructive().IsMatch(HelperDrop().Replace(FunctionBody().Replace(statement.Sql, ""), "")), $"{description}: destructive statement {statement.Sql}");
             }
@@ -57,7 +67,7 @@ public sealed partial class DestructiveMutationTests(PostgresFixture pg, Xunit.A
                 rejected++;
             }
             var after = await PostgresFixture.ReadLiveAsync(db);
-            AssertKeepsEverything(before, after, description);
+            AssertKeepsEverything(before, after, description, replaced);
         }
 
         output.WriteLine($"destructive mutations: {mutations.Count} generated, {planned} planned and applied with 0 destructive statements, {rejected} rejected as broken schemas");
@@ -165,7 +175,11 @@ public sealed partial class DestructiveMutationTests(PostgresFixture pg, Xunit.A
         || ValidateStatement().IsMatch(sql)
         || sql.StartsWith("DO $knowitall$", StringComparison.Ordinal) && GuardedAdd().IsMatch(sql);
 
-    private static void AssertKeepsEverything(SchemaModel before, SchemaModel after, string mutation)
+    private static bool IsReplacement(Planning.StatementKind kind) => kind is Planning.StatementKind.IndexReplace or Planning.StatementKind.ConstraintReplace
+        or Planning.StatementKind.ViewReplace or Planning.StatementKind.TriggerReplace or Planning.StatementKind.PolicyReplace;
+
+    /// <summary>Everything <paramref name="before"/> had is still there and unchanged, except what the plan replaced, which must still exist.</summary>
+    private static void AssertKeepsEverything(SchemaModel before, SchemaModel after, string mutation, IReadOnlySet<string> replaced)
     {
         foreach (var table in before.Tables)
         {
@@ -189,13 +203,15 @@ public sealed partial class DestructiveMutationTests(PostgresFixture pg, Xunit.A
             var now = after.Enums.FirstOrDefault(x => x.Name == e.Name);
             Assert.True(now is not null && e.Labels.SequenceEqual(now.Labels.Where(e.Labels.Contains)), $"{mutation}: enum {e.Name} lost or reordered values");
         }
-        foreach (var v in before.Views) Assert.True(after.Views.Any(x => x.Name == v.Name && x.Columns.Take(v.Columns.Count).SequenceEqual(v.Columns)), $"{mutation}: view {v.Name} lost columns or is gone");
+        foreach (var v in before.Views) Assert.True(after.Views.Any(x => x.Name == v.Name && (replaced.Contains(v.Name) || x.Columns.Take(v.Columns.Count).SequenceEqual(v.Columns))), $"{mutation}: view {v.Name} lost columns or is gone");
         foreach (var fn in before.Functions) Assert.True(after.Functions.Any(x => x.Signature == fn.Signature && x.Result == fn.Result), $"{mutation}: function {fn.Signature} is gone");
         foreach (var t in before.Triggers) Assert.True(after.Triggers.Any(x => x.Table == t.Table && x.Name == t.Name), $"{mutation}: trigger {t.Name} is gone");
-        foreach (var p in before.Policies) Assert.True(after.Policies.Any(x => x.Table == p.Table && x.Name == p.Name && x.Command == p.Command), $"{mutation}: policy {p.Name} is gone or changed command");
+        foreach (var p in before.Policies) Assert.True(after.Policies.Any(x => x.Table == p.Table && x.Name == p.Name && (replaced.Contains($"{p.Table}.{p.Name}") || x.Command == p.Command)), $"{mutation}: policy {p.Name} is gone or changed command");
         foreach (var c in before.Comments) Assert.True(after.Comments.Any(x => x.Key == c.Key), $"{mutation}: comment on {c.Key} is gone");
-        foreach (var index in before.Indexes) Assert.True(after.Indexes.Contains(index), $"{mutation}: index {index.Name} changed or is gone");
-        foreach (var constraint in before.Constraints) Assert.True(after.Constraints.Contains(constraint), $"{mutation}: constraint {constraint.Name} changed or is gone");
+        foreach (var index in before.Indexes) Assert.True(after.Indexes.Contains(index) || replaced.Contains(index.Name) && after.Indexes.Any(x => x.Name == index.Name), $"{mutation}: index {index.Name} changed or is gone");
+        foreach (var constraint in before.Constraints)
+            Assert.True(after.Constraints.Contains(constraint) || replaced.Contains($"{constraint.Table}.{constraint.Name}") && after.Constraints.Any(x => x.Table == constraint.Table && x.Name == constraint.Name),
+                $"{mutation}: constraint {constraint.Name} changed or is gone");
         foreach (var privilege in before.Privileges) Assert.True(after.Privileges.Contains(privilege), $"{mutation}: {privilege.Describe()} is gone");
         foreach (var sequence in before.Sequences) Assert.True(after.Sequences.Contains(sequence), $"{mutation}: sequence {sequence.Name} changed or is gone");
     }
@@ -228,6 +244,9 @@ public sealed partial class DestructiveMutationTests(PostgresFixture pg, Xunit.A
 
     [GeneratedRegex(@"\$function\$[\s\S]*\$function\$")]
     private static partial Regex FunctionBody();
+
+    [GeneratedRegex(@"\bDROP\s+(TABLE|COLUMN|SCHEMA|SEQUENCE|TYPE|FUNCTION|EXTENSION|OWNED)\b|\bCASCADE\s*;|\bTRUNCATE\s+(?!ON\b)|\bDELETE\s+FROM\b|\bALTER\s+TABLE\s+\S+\s+RENAME\s+TO\b|\bREVOKE\b|\bALTER\s+COLUMN\s+\S+\s+(SET\s+DATA\s+)?TYPE\b|\bUPDATE\s+\S+\s+SET\b", RegexOptions.IgnoreCase)]
+    private static partial Regex DataLoss();
 
     [GeneratedRegex(@"\b(DROP|TRUNCATE|DELETE\s+FROM|RENAME|REVOKE)\b|\bALTER\s+COLUMN\s+\S+\s+(SET\s+DATA\s+)?TYPE\b|\bUPDATE\s+\S+\s+SET\b", RegexOptions.IgnoreCase)]
     private static partial Regex Destructive();
