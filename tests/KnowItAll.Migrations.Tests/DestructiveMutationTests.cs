@@ -170,6 +170,7 @@ public sealed partial class DestructiveMutationTests(PostgresFixture pg, Xunit.A
         || sql.StartsWith("ALTER POLICY ", StringComparison.Ordinal)
         || SafeAlter().IsMatch(sql)
         || AddStatement().IsMatch(sql)
+        || AddConstraint().IsMatch(sql)
         || sql.StartsWith("GRANT ", StringComparison.Ordinal)
         || sql.StartsWith("ALTER SEQUENCE ", StringComparison.Ordinal) && sql.Contains(" OWNED BY ", StringComparison.Ordinal)
         || ValidateStatement().IsMatch(sql)
@@ -232,6 +233,10 @@ public sealed partial class DestructiveMutationTests(PostgresFixture pg, Xunit.A
 
     [GeneratedRegex(@"^ALTER TABLE \S+ ADD COLUMN IF NOT EXISTS ")]
     private static partial Regex AddStatement();
+
+    // A replacement's new constraint, added beside the old one (NOT VALID) or on a table without rows.
+    [GeneratedRegex(@"^ALTER TABLE \S+ ADD CONSTRAINT ")]
+    private static partial Regex AddConstraint();
 
     [GeneratedRegex(@"^ALTER TABLE \S+ VALIDATE CONSTRAINT \S+$")]
     private static partial Regex ValidateStatement();
