@@ -91,7 +91,7 @@ public static partial class Planner
         StatementKind.Function => DollarQuoted().Replace(sql, "_"),
         StatementKind.Trigger => TriggerEvents().Replace(sql, "_"),
         StatementKind.IndexReplace or StatementKind.ConstraintReplace or StatementKind.ViewReplace or StatementKind.TriggerReplace or StatementKind.PolicyReplace
-            => TriggerEvents().Replace(Replacement().Replace(QuotedText().Replace(sql, "_"), "_"), "_"),
+            => DropCascade().IsMatch(QuotedText().Replace(sql, "_")) ? sql : TriggerEvents().Replace(Replacement().Replace(QuotedText().Replace(sql, "_"), "_"), "_"),
         _ => sql,
     });
 
@@ -107,8 +107,12 @@ public static partial class Planner
 
     // A replacement drops and renames the one object schema/ changed, never with CASCADE (which could take what schema/
     // does not name); a table's rename, a column's drop, TRUNCATE and DELETE stay refused in these statements too.
-    [GeneratedRegex(@"\bDROP\s+(?:INDEX(?:\s+CONCURRENTLY)?|CONSTRAINT|(?:MATERIALIZED\s+)?VIEW|TRIGGER|POLICY)\b(?![^;]*\bCASCADE\b)|\bALTER\s+INDEX\s+(?:IF\s+EXISTS\s+)?\S+\s+RENAME\s+TO\b|\bRENAME\s+CONSTRAINT\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\bDROP\s+(?:INDEX(?:\s+CONCURRENTLY)?|CONSTRAINT|(?:MATERIALIZED\s+)?VIEW|TRIGGER|POLICY)\b|\bALTER\s+INDEX\s+(?:IF\s+EXISTS\s+)?\S+\s+RENAME\s+TO\b|\bRENAME\s+CONSTRAINT\b", RegexOptions.IgnoreCase)]
     private static partial Regex Replacement();
+
+    // CASCADE as a drop's behaviour, not a foreign key's action (ON DELETE / ON UPDATE CASCADE).
+    [GeneratedRegex(@"(?<!\bON\s+(?:DELETE|UPDATE)\s+)\bCASCADE\b", RegexOptions.IgnoreCase)]
+    private static partial Regex DropCascade();
 
     // Identifiers and literals may say anything ("DROP TABLE" included); only the SQL around them is judged.
     [GeneratedRegex("\"(?:[^\"]|\"\")*\"|'(?:[^']|'')*'")]
