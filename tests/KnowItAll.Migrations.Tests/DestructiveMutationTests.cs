@@ -186,15 +186,15 @@ public sealed partial class DestructiveMutationTests(PostgresFixture pg, Xunit.A
     private static async Task RestoreAsync(string db, SchemaModel before, SchemaModel after, IReadOnlySet<string> altered, IReadOnlySet<string> replaced)
     {
         foreach (var table in before.Tables)
-        foreach (var was in table.Columns.Where(c => altered.Contains($"{table.Name}.{c.Name}")))
-        {
-            var now = after.Table(table.Name)!.Columns.Single(c => c.Name == was.Name);
-            var column = $"ALTER TABLE {Identifier.Qualify(before.Schema, table.Name)} ALTER COLUMN {Identifier.Quote(was.Name)}";
-            if (now.Type != was.Type || now.Collation != was.Collation)
-                await PostgresFixture.ExecuteAsync(db, $"{column} DROP DEFAULT; {column} TYPE {was.Type}{(was.Collation is null ? "" : $" COLLATE {Identifier.Quote(was.Collation)}")} USING {Identifier.Quote(was.Name)}::{was.Type}");
-            if (was.Default is not null) await PostgresFixture.ExecuteAsync(db, $"{column} SET DEFAULT {was.Default}");
-            if (was.NotNull && !now.NotNull) await PostgresFixture.ExecuteAsync(db, $"{column} SET NOT NULL");
-        }
+            foreach (var was in table.Columns.Where(c => altered.Contains($"{table.Name}.{c.Name}")))
+            {
+                var now = after.Table(table.Name)!.Columns.Single(c => c.Name == was.Name);
+                var column = $"ALTER TABLE {Identifier.Qualify(before.Schema, table.Name)} ALTER COLUMN {Identifier.Quote(was.Name)}";
+                if (now.Type != was.Type || now.Collation != was.Collation)
+                    await PostgresFixture.ExecuteAsync(db, $"{column} DROP DEFAULT; {column} TYPE {was.Type}{(was.Collation is null ? "" : $" COLLATE {Identifier.Quote(was.Collation)}")} USING {Identifier.Quote(was.Name)}::{was.Type}");
+                if (was.Default is not null) await PostgresFixture.ExecuteAsync(db, $"{column} SET DEFAULT {was.Default}");
+                if (was.NotNull && !now.NotNull) await PostgresFixture.ExecuteAsync(db, $"{column} SET NOT NULL");
+            }
     }
 
     private static bool IsReplacement(Planning.StatementKind kind) => kind is Planning.StatementKind.IndexReplace or Planning.StatementKind.ConstraintReplace

@@ -112,12 +112,12 @@ public static partial class DesiredSchemaLoader
         {
             var steps = await RecreatableAsync(connection, tx, scratch, ct);
             foreach (var t in model.Tables)
-            foreach (var c in t.Columns.Where(c => c.Default is not null && c.Generated == '\0'))
-            {
-                // ONLY: on a partitioned table the default would otherwise reach its partitions, which have their own.
-                steps.Add(new($"the default of column {c.Name} of table {t.Name}",
-                    $"ALTER TABLE ONLY {Identifier.Qualify(scratch, t.Name)} ALTER COLUMN {Identifier.Quote(c.Name)} SET DEFAULT {c.Default}"));
-            }
+                foreach (var c in t.Columns.Where(c => c.Default is not null && c.Generated == '\0'))
+                {
+                    // ONLY: on a partitioned table the default would otherwise reach its partitions, which have their own.
+                    steps.Add(new($"the default of column {c.Name} of table {t.Name}",
+                        $"ALTER TABLE ONLY {Identifier.Qualify(scratch, t.Name)} ALTER COLUMN {Identifier.Quote(c.Name)} SET DEFAULT {c.Default}"));
+                }
             if (steps.Count == 0) return model;
             await RunCanonicalStepsAsync(connection, tx, steps, ct);
             var next = await CatalogReader.ReadAsync(connection, scratch, options.LockTimeout, ct, tx);
@@ -213,13 +213,13 @@ public static partial class DesiredSchemaLoader
                 throw Error(statement, $"GRANT on schema {target}: schema files describe the schema '{options.TargetSchema}' only");
             var grantable = grant.Groups["option"].Success;
             foreach (var privilege in SchemaPrivileges(grant.Groups["privs"].Value, statement))
-            foreach (var grantee in grant.Groups["roles"].Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-            {
-                // PUBLIC unquoted is everyone, as the catalog spells it; "public" quoted would be a role of that name.
-                var role = grantee == "PUBLIC" ? "PUBLIC" : Unquote(grantee).ToLowerInvariant();
-                if (grantable && role == "PUBLIC") throw Error(statement, "grant options can only be granted to roles, not to PUBLIC");
-                schemaGrants.Add(new PrivilegeModel("schema", options.TargetSchema, null, privilege, role) { Grantable = grantable });
-            }
+                foreach (var grantee in grant.Groups["roles"].Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+                {
+                    // PUBLIC unquoted is everyone, as the catalog spells it; "public" quoted would be a role of that name.
+                    var role = grantee == "PUBLIC" ? "PUBLIC" : Unquote(grantee).ToLowerInvariant();
+                    if (grantable && role == "PUBLIC") throw Error(statement, "grant options can only be granted to roles, not to PUBLIC");
+                    schemaGrants.Add(new PrivilegeModel("schema", options.TargetSchema, null, privilege, role) { Grantable = grantable });
+                }
             return;
         }
         StatementAcceptance.Check(statement, options);

@@ -69,9 +69,11 @@ public static partial class Planner
                 diff.MissingColumns.Select(c => $"{c.Table.Name}.{c.Column.Name}").ToList(),
                 diff.MissingIndexes.Select(i => i.Name).ToList(),
                 diff.MissingConstraints.Select(c => $"{c.Table}.{c.Name}").ToList(),
-                builder.Grants) { OtherChanges = builder.Other },
+                builder.Grants)
+            { OtherChanges = builder.Other },
             Drift: diff.Drift,
-            DurationMs: 0) { Blocking = builder.Blocking };
+            DurationMs: 0)
+        { Blocking = builder.Blocking };
     }
 
     /// <summary>The last line of defence: whatever the diff says, no statement of a plan may lose data.</summary>
