@@ -107,7 +107,7 @@ internal static class ColumnTypeProbe
 
     private static async Task<List<string>> DependentsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string table, string column, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand("""
+        return await NamesAsync(connection, tx, """
             SELECT DISTINCT CASE WHEN d.classid = 'pg_rewrite'::regclass
                                  THEN (SELECT CASE v.relkind WHEN 'm' THEN 'materialized view ' WHEN 'v' THEN 'view ' ELSE 'rule on ' END || v.relname
                                        FROM pg_rewrite r JOIN pg_class v ON v.oid = r.ev_class WHERE r.oid = d.objid)
@@ -117,18 +117,12 @@ internal static class ColumnTypeProbe
             WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid = to_regclass($1) AND a.attname = $2
               AND d.classid IN ('pg_rewrite'::regclass, 'pg_policy'::regclass, 'pg_trigger'::regclass)
             ORDER BY 1
-            """, connection, tx);
-        command.Parameters.Add(new NpgsqlParameter { Value = table });
-        command.Parameters.Add(new NpgsqlParameter { Value = column });
-        var names = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) names.Add(reader.GetString(0));
-        return names;
+            """, table, column, ct);
     }
 
     private static async Task<List<string>> IndexesOnAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string table, string column, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand("""
+        var names = await NamesAsync(connection, tx, """
             SELECT DISTINCT i.relname
             FROM pg_depend d
             JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
@@ -137,24 +131,26 @@ internal static class ColumnTypeProbe
             WHERE d.classid IN ('pg_class'::regclass, 'pg_constraint'::regclass) AND d.refclassid = 'pg_class'::regclass
               AND d.refobjid = to_regclass($1) AND a.attname = $2
             ORDER BY 1
-            """, connection, tx);
-        command.Parameters.Add(new NpgsqlParameter { Value = table });
-        command.Parameters.Add(new NpgsqlParameter { Value = column });
-        var names = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) names.Add(reader.GetString(0));
+            """, table, column, ct);
         return names.Count > 0 ? names : ["an index on the column"];
     }
 
     private static async Task<List<string>> ForeignKeysOnAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string table, string column, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand("""
+        return await NamesAsync(connection, tx, """
             SELECT DISTINCT k.conname || ' on ' || k.conrelid::regclass::text
             FROM pg_constraint k
             JOIN pg_attribute a ON a.attrelid = to_regclass($1) AND a.attname = $2
             WHERE k.contype = 'f' AND (k.conrelid = a.attrelid AND a.attnum = ANY (k.conkey) OR k.confrelid = a.attrelid AND a.attnum = ANY (k.confkey))
             ORDER BY 1
-            """, connection, tx);
+            """, table, column, ct);
+    }
+
+    /// <summary>The first column of every row <paramref name="sql"/> gives for a table ($1) and one of its columns ($2).</summary>
+    private static async Task<List<string>> NamesAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string sql, string table, string column,
+        CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, tx);
         command.Parameters.Add(new NpgsqlParameter { Value = table });
         command.Parameters.Add(new NpgsqlParameter { Value = column });
         var names = new List<string>();
