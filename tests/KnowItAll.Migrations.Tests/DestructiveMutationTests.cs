@@ -183,7 +183,7 @@ public sealed partial class DestructiveMutationTests(PostgresFixture pg, Xunit.A
         || sql.StartsWith("DO $knowitall$", StringComparison.Ordinal) && GuardedAdd().IsMatch(sql);
 
     /// <summary>Puts the columns a mutation altered in place back as they were, outside the engine.</summary>
-    private static async Task RestoreAsync(string db, SchemaModel before, SchemaModel after, IReadOnlySet<string> altered, IReadOnlySet<string> replaced)
+    private static async Task RestoreAsync(string db, SchemaModel before, SchemaModel after, IReadOnlySet<string> altered)
     {
         foreach (var table in before.Tables)
             foreach (var was in table.Columns.Where(c => altered.Contains($"{table.Name}.{c.Name}")))

@@ -32,9 +32,9 @@ public static class AlterationCases
         yield return new("alter: type and default change together", "CREATE TABLE t (id int, n int DEFAULT 0);", "CREATE TABLE t (id int, n bigint DEFAULT 10);",
             Hazards: [H.TableRewrite], Sql: ["ALTER COLUMN \"n\" DROP DEFAULT", "TYPE bigint", "SET DEFAULT 10"]);
         yield return new("alter: type change under a view is blocked", Items + "CREATE VIEW cheap AS SELECT id, qty FROM items WHERE qty < 5;",
-            Items_("qty int", "qty bigint") + "CREATE VIEW cheap AS SELECT id, qty FROM items WHERE qty < 5;", Hazards: [H.TypeChangeRefused, H.ViewNotReplaceable], Blocked: true);
+            Items_("qty int", "qty bigint") + "CREATE VIEW cheap AS SELECT id, qty FROM items WHERE qty < 5;", Hazards: [H.AccessExclusiveLock, H.TypeChangeRefused, H.ObjectReplaced], Blocked: true);
         yield return new("alter: type change a check does not fit is refused", "CREATE TABLE t (id int, n int CONSTRAINT t_n CHECK (n > 0));",
-            "CREATE TABLE t (id int, n text CONSTRAINT t_n CHECK (n <> ''));", Hazards: [H.TypeChangeRefused], Blocked: true);
+            "CREATE TABLE t (id int, n text CONSTRAINT t_n CHECK (n <> ''));", Hazards: [H.TypeChangeRefused, H.ObjectReplaced], Blocked: true);
         yield return new("alter: type change under a policy naming the column is blocked", Items + "ALTER TABLE items ENABLE ROW LEVEL SECURITY; CREATE POLICY few ON items USING (qty < 5);",
             Items_("qty int", "qty bigint") + "ALTER TABLE items ENABLE ROW LEVEL SECURITY; CREATE POLICY few ON items USING (qty < 5);", Hazards: [H.TypeChangeRefused], Blocked: true);
         yield return new("alter: type change beside a trigger that does not name the column", "CREATE TABLE t (id int, name varchar(5));" + Trigger,
