@@ -93,8 +93,15 @@ public sealed class MigrationEngine
     {
         var (desired, live, liveFingerprint) = await DesiredAndLiveAsync(connection, cancellationToken);
         var diff = SchemaComparer.Compare(desired.Model, live);
-        return await Planner.PlanAsync(desired.Model, desired.Fingerprint, live, await liveFingerprint, diff, _options,
-            tables => CatalogReader.HeapSizesAsync(connection, _options.TargetSchema, tables, _options.LockTimeout, cancellationToken));
+        await DataAmounts.MeasureAsync(connection, _options.TargetSchema, diff, _options, cancellationToken);
+        // The plan is made against the renamed schema; a table's heap is asked by the name it has now.
+        var oldNames = diff.Renames.Where(d => d.Kind == "table").ToDictionary(d => d.NewName!, d => d.Name, StringComparer.Ordinal);
+        return await Planner.PlanAsync(desired.Model, desired.Fingerprint, live, await liveFingerprint, diff, _options, async tables =>
+        {
+            var sizes = await CatalogReader.HeapSizesAsync(connection, _options.TargetSchema, tables.Select(t => oldNames.GetValueOrDefault(t, t)).ToList(),
+                _options.LockTimeout, cancellationToken);
+            return tables.ToDictionary(t => t, t => sizes.GetValueOrDefault(oldNames.GetValueOrDefault(t, t)), StringComparer.Ordinal);
+        });
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using KnowItAll.Migrations.Catalog;
+using KnowItAll.Migrations.Diff;
 using KnowItAll.Migrations.Model;
 using Npgsql;
 
@@ -39,8 +40,15 @@ public static partial class DesiredSchemaLoader
         var extensions = new List<(string Name, SqlStatement At)>();
         var schemaGrants = new List<PrivilegeModel>();
         var executable = new List<SqlStatement>();
+        var declared = new Dictionary<SqlStatement, IReadOnlyList<Declaration>>();
         foreach (var statement in statements)
         {
+            if (DeclarationParser.IsDeclaration(statement))
+            {
+                declared[statement] = DeclarationParser.Parse(statement, options.TargetSchema);
+                executable.Add(statement);
+                continue;
+            }
             Classify(statement, options, extensions, schemaGrants, executable);
         }
 
@@ -61,16 +69,94 @@ public static partial class DesiredSchemaLoader
         }
         await ExecuteAsync(connection, tx, "SET LOCAL search_path = " + string.Join(", ", searchPath.Select(Identifier.Quote)), cancellationToken);
 
-        foreach (var statement in executable) await RunStatementAsync(connection, tx, statement, statement, cancellationToken);
+        var declarations = new List<Declaration>();
+        foreach (var statement in executable)
+        {
+            if (declared.TryGetValue(statement, out var made))
+                declarations.AddRange(await RunDeclarationAsync(connection, tx, statement, made, scratch, options.TargetSchema, cancellationToken));
+            else await RunStatementAsync(connection, tx, statement, statement, cancellationToken);
+        }
 
         await RejectOutsideReferencesAsync(connection, tx, scratch, cancellationToken);
         var model = await CanonicalizeAsync(connection, tx, scratch, options, cancellationToken);
         var renamed = Rename(model, scratch, options.TargetSchema);
-        return renamed with
+        var desired = renamed with
         {
             Extensions = extensions.Select(e => new ExtensionModel(e.Name, installed.GetValueOrDefault(e.Name, options.TargetSchema))).ToList(),
-            Privileges = [.. renamed.Privileges, .. schemaGrants],
+            Privileges = [.. renamed.Privileges, .. schemaGrants.Where(g => !declarations.Any(d => DeclarationDiff.Covers(d, g)))],
+            Declarations = declarations,
         };
+        DeclarationDiff.CheckAgainst(desired);
+        return desired;
+    }
+
+    /// <summary>
+    /// A declaration runs in the scratch schema when schema/ itself created its object earlier in the files (so the model
+    /// lacks the object, or has it renamed, exactly as PostgreSQL leaves it). When its object exists only in the live
+    /// database (schema/ no longer creates it, or already creates it under the new name), PostgreSQL reports it
+    /// undefined: that is rolled back to a savepoint and the declaration is recorded without running. Any other error
+    /// (a dependency, a conflicting name) is the schema's error, with file and line.
+    /// </summary>
+    private static async Task<IReadOnlyList<Declaration>> RunDeclarationAsync(NpgsqlConnection connection, NpgsqlTransaction tx, SqlStatement statement,
+        IReadOnlyList<Declaration> declarations, string scratch, string targetSchema, CancellationToken ct)
+    {
+        var spelled = new List<Declaration>();
+        foreach (var d in declarations)
+            spelled.Add(d.Kind is "function" or "procedure" || d is { Action: DeclarationAction.Revoke, Table: "function" }
+                ? d with { Name = await SpellSignatureAsync(connection, tx, d.Name, scratch, targetSchema, ct) }
+                : d);
+        await ExecuteAsync(connection, tx, "SAVEPOINT knowitall_declaration", ct);
+        try
+        {
+            await ExecuteAsync(connection, tx, statement.Text, ct);
+            await ExecuteAsync(connection, tx, "RELEASE SAVEPOINT knowitall_declaration", ct);
+        }
+        catch (PostgresException e) when (e.SqlState is "42P01" or "42703" or "42704" or "42883" or "22023")
+        {
+            await ExecuteAsync(connection, tx, "ROLLBACK TO SAVEPOINT knowitall_declaration", ct);
+        }
+        catch (PostgresException e) when (Connections.Unavailable(e) is null && e.SqlState != "53200")
+        {
+            throw new MigrationException(MigrationErrors.SchemaError, $"{statement.Location}: {e.MessageText} [{e.SqlState}]", e);
+        }
+        return spelled;
+    }
+
+    /// <summary>
+    /// A routine's signature as the catalog reader spells it (oidvectortypes with search_path pg_catalog: a schema/ type
+    /// qualified with the target schema), so "f(int)" in a DROP FUNCTION finds the live "f(integer)". A type PostgreSQL
+    /// does not know here (one only the live database has) keeps the spelling it was written with.
+    /// </summary>
+    private static async Task<string> SpellSignatureAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string signature, string scratch, string targetSchema, CancellationToken ct)
+    {
+        var open = signature.IndexOf('(', StringComparison.Ordinal);
+        var types = signature[(open + 1)..^1];
+        if (types.Length == 0) return signature;
+        var spelled = new List<string>();
+        foreach (var type in StatementAcceptance.SplitTopLevel(types))
+        {
+            await using var resolve = new NpgsqlCommand("SELECT pg_catalog.to_regtype($1)::oid", connection, tx);
+            resolve.Parameters.Add(new NpgsqlParameter { Value = type });
+            if (await resolve.ExecuteScalarAsync(ct) is not uint oid)
+            {
+                spelled.Add(type);
+                continue;
+            }
+            var path = await CurrentSearchPathAsync(connection, tx, ct);
+            await ExecuteAsync(connection, tx, "SELECT pg_catalog.set_config('search_path', 'pg_catalog', true)", ct);
+            await using var format = new NpgsqlCommand("SELECT pg_catalog.format_type($1, NULL)", connection, tx);
+            format.Parameters.Add(new NpgsqlParameter { Value = oid, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Oid });
+            var name = (string)(await format.ExecuteScalarAsync(ct))!;
+            await ExecuteAsync(connection, tx, $"SELECT pg_catalog.set_config('search_path', {Identifier.Literal(path)}, true)", ct);
+            spelled.Add(name.Replace(scratch + ".", targetSchema + ".", StringComparison.Ordinal));
+        }
+        return $"{signature[..open]}({string.Join(", ", spelled)})";
+    }
+
+    private static async Task<string> CurrentSearchPathAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("SELECT pg_catalog.current_setting('search_path')", connection, tx);
+        return (string)(await command.ExecuteScalarAsync(ct))!;
     }
 
     /// <summary>

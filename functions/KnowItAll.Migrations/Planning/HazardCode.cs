@@ -23,7 +23,13 @@ public enum HazardCode
     [JsonStringEnumMemberName("VIEW_NOT_REPLACEABLE")] ViewNotReplaceable,
     [JsonStringEnumMemberName("FUNCTION_RESULT_CHANGED")] FunctionResultChanged,
     [JsonStringEnumMemberName("POLICY_NOT_ALTERABLE")] PolicyNotAlterable,
+    [JsonStringEnumMemberName("DELETES_DATA")] DeletesData,
+    [JsonStringEnumMemberName("RENAME_BREAKS_OLD_NAME")] RenameBreaksOldName,
 }
 
 /// <summary>A hazard of one statement, or a blocking one of the plan (<see cref="ObjectName"/> says which object).</summary>
-public sealed record Hazard(HazardCode Code, string Message, string? ObjectName = null);
+public sealed record Hazard(HazardCode Code, string Message, string? ObjectName = null)
+{
+    /// <summary>For DELETES_DATA: the rows (of a table) or non-null values (of a column) the statement deletes, counted at plan time.</summary>
+    public long? Amount { get; init; }
+}

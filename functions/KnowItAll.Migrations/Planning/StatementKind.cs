@@ -27,4 +27,13 @@ public enum StatementKind
     [JsonStringEnumMemberName("policy")] Policy,
     [JsonStringEnumMemberName("comment")] Comment,
     [JsonStringEnumMemberName("grant")] Grant,
+
+    /// <summary>A rename declared in schema/ (ALTER … RENAME …).</summary>
+    [JsonStringEnumMemberName("rename")] Rename,
+
+    /// <summary>A removal declared in schema/ (DROP …, ALTER TABLE … DROP …).</summary>
+    [JsonStringEnumMemberName("drop")] Drop,
+
+    /// <summary>A REVOKE declared in schema/.</summary>
+    [JsonStringEnumMemberName("revoke")] Revoke,
 }
