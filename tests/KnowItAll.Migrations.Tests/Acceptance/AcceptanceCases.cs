@@ -16,6 +16,7 @@ public static class AcceptanceCases
     [
         .. Tables(), .. Columns(), .. Constraints(), .. Indexes(), .. Sequences(), .. Enums(), .. Views(), .. Functions(),
         .. Triggers(), .. Policies(), .. Comments(), .. Grants(), .. Partitions(),
+        .. RetirementCases.All(),
     ];
 
     private static IEnumerable<AcceptanceCase> Tables()
