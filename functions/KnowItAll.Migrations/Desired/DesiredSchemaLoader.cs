@@ -91,35 +91,65 @@ public static partial class DesiredSchemaLoader
     }
 
     /// <summary>
-    /// A declaration runs in the scratch schema when schema/ itself created its object earlier in the files (so the model
-    /// lacks the object, or has it renamed, exactly as PostgreSQL leaves it). When its object exists only in the live
-    /// database (schema/ no longer creates it, or already creates it under the new name), PostgreSQL reports it
-    /// undefined: that is rolled back to a savepoint and the declaration is recorded without running. Any other error
-    /// (a dependency, a conflicting name) is the schema's error, with file and line.
+    /// A declaration runs in the scratch schema when schema/ itself created its objects earlier in the files, so the model
+    /// lacks the object (or has it renamed) exactly as PostgreSQL leaves it. When its object exists only in the live
+    /// database (schema/ no longer creates it, or already creates it under the new name) it is recorded without running:
+    /// it is never run by name resolution alone, because search_path also holds the schemas of installed extensions and
+    /// an unqualified name could reach a real object there. A statement naming objects of both sorts is refused.
     /// </summary>
     private static async Task<IReadOnlyList<Declaration>> RunDeclarationAsync(NpgsqlConnection connection, NpgsqlTransaction tx, SqlStatement statement,
         IReadOnlyList<Declaration> declarations, string scratch, string targetSchema, CancellationToken ct)
     {
+        var inScratch = new List<bool>();
+        foreach (var d in declarations) inScratch.Add(await ExistsInScratchAsync(connection, tx, scratch, d, ct));
         var spelled = new List<Declaration>();
         foreach (var d in declarations)
             spelled.Add(d.Kind is "function" or "procedure" || d is { Action: DeclarationAction.Revoke, Table: "function" }
                 ? d with { Name = await SpellSignatureAsync(connection, tx, d.Name, scratch, targetSchema, ct) }
                 : d);
-        await ExecuteAsync(connection, tx, "SAVEPOINT knowitall_declaration", ct);
-        try
-        {
-            await ExecuteAsync(connection, tx, statement.Text, ct);
-            await ExecuteAsync(connection, tx, "RELEASE SAVEPOINT knowitall_declaration", ct);
-        }
-        catch (PostgresException e) when (e.SqlState is "42P01" or "42703" or "42704" or "42883" or "22023")
-        {
-            await ExecuteAsync(connection, tx, "ROLLBACK TO SAVEPOINT knowitall_declaration", ct);
-        }
-        catch (PostgresException e) when (Connections.Unavailable(e) is null && e.SqlState != "53200")
-        {
-            throw new MigrationException(MigrationErrors.SchemaError, $"{statement.Location}: {e.MessageText} [{e.SqlState}]", e);
-        }
+        if (inScratch.All(x => !x)) return spelled;
+        if (inScratch.Any(x => !x))
+            throw Error(statement, "this statement names objects schema/ creates and objects it does not: declare them in separate statements");
+        await RunStatementAsync(connection, tx, statement, statement, ct);
         return spelled;
+    }
+
+    /// <summary>Whether the declaration's (old) object is one schema/ created, in the scratch schema itself.</summary>
+    private static async Task<bool> ExistsInScratchAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string scratch, Declaration d, CancellationToken ct)
+    {
+        const string Relation = "SELECT c.oid FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2";
+        var (sql, args) = d.Kind switch
+        {
+            "table" or "view" or "materialized_view" or "index" or "sequence" => ($"SELECT EXISTS ({Relation})", new[] { d.Name }),
+            "column" => ($"SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a WHERE a.attrelid = ({Relation}) AND a.attname = $3 AND a.attnum > 0 AND NOT a.attisdropped)", [d.Table!, d.Name]),
+            "constraint" => ($"SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conrelid = ({Relation}) AND k.conname = $3)", [d.Table!, d.Name]),
+            "trigger" => ($"SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger t WHERE t.tgrelid = ({Relation}) AND t.tgname = $3)", [d.Table!, d.Name]),
+            "policy" => ($"SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_policy p WHERE p.polrelid = ({Relation}) AND p.polname = $3)", [d.Table!, d.Name]),
+            "type" => ("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = $1 AND t.typname = $2)", [d.Name]),
+            "enum_value" => ("""
+                SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_enum e JOIN pg_catalog.pg_type t ON t.oid = e.enumtypid
+                JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = $1 AND t.typname = $2 AND e.enumlabel = $3)
+                """, [d.Table!, d.Name]),
+            "function" or "procedure" => ("SELECT pg_catalog.to_regprocedure(pg_catalog.quote_ident($1) || '.' || $2) IS NOT NULL", [Routine(d.Name)]),
+            "privilege" => d.Table switch
+            {
+                "schema" => ("SELECT false", []),
+                "function" => ("SELECT pg_catalog.to_regprocedure(pg_catalog.quote_ident($1) || '.' || $2) IS NOT NULL", [Routine(d.Name)]),
+                _ => ($"SELECT EXISTS ({Relation})", new[] { d.Name }),
+            },
+            _ => ("SELECT false", Array.Empty<string>()),
+        };
+        await using var command = new NpgsqlCommand(sql, connection, tx);
+        command.Parameters.Add(new NpgsqlParameter { Value = scratch });
+        foreach (var arg in args) command.Parameters.Add(new NpgsqlParameter { Value = arg });
+        return (bool)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>"name(types)" with the name quoted, for to_regprocedure (the types resolve through search_path).</summary>
+    private static string Routine(string signature)
+    {
+        var open = signature.IndexOf('(', StringComparison.Ordinal);
+        return Identifier.Quote(signature[..open]) + signature[open..];
     }
 
     /// <summary>
