@@ -94,7 +94,11 @@ public sealed class RetirementTests(PostgresFixture pg)
         var files = Repo.TutorFiles();
         // schema/ edited to the new name, the rename declared beside it.
         var users = files.FindIndex(f => f.Name.EndsWith("10_users.sql", StringComparison.Ordinal));
-        files[users] = files[users] with { Text = files[users].Text.Replace("display_name", "full_name", StringComparison.Ordinal) };
+        files[users] = files[users] with
+        {
+            Text = files[users].Text.Replace("display_name    varchar", "full_name       varchar", StringComparison.Ordinal)
+                .Replace("btrim(display_name)", "btrim(full_name)", StringComparison.Ordinal),
+        };
         files.Add(new SchemaFile("schema/95_rename.sql", "ALTER TABLE users RENAME COLUMN display_name TO full_name;"));
         var engine = Engines.For(db, SchemaSource.FromFiles([.. files]));
 
