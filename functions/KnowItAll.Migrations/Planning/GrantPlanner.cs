@@ -16,7 +16,13 @@ internal static class GrantPlanner
         {
             var (kind, objectName, column, grantee) = group.Key;
             var privileges = string.Join(", ", group.Select(p => p.Privilege).Distinct().Order(StringComparer.Ordinal));
-            var target = Target(b, kind, objectName);
+            var target = kind switch
+            {
+                "schema" => $"SCHEMA {Quote(objectName)}",
+                "sequence" => $"SEQUENCE {b.Q(objectName)}",
+                "function" => $"ROUTINE {Routine(b, objectName)}",
+                _ => $"TABLE {b.Q(objectName)}",
+            };
             var columnList = column is null ? "" : $" ({Quote(column)})";
             var role = grantee == "PUBLIC" ? "PUBLIC" : Quote(grantee);
             var label = column is null ? $"{privileges} on {kind} {objectName} to {grantee}" : $"{privileges} ({column}) on table {objectName} to {grantee}";
@@ -24,15 +30,6 @@ internal static class GrantPlanner
             b.Add(StatementKind.Grant, label, $"GRANT {privileges}{columnList} ON {target} TO {role}", LockLevel.None);
         }
     }
-
-    /// <summary>The object of a GRANT or REVOKE of a privilege of this kind.</summary>
-    internal static string Target(PlanBuilder b, string kind, string objectName) => kind switch
-    {
-        "schema" => $"SCHEMA {Quote(objectName)}",
-        "sequence" => $"SEQUENCE {b.Q(objectName)}",
-        "function" => $"ROUTINE {Routine(b, objectName)}",
-        _ => $"TABLE {b.Q(objectName)}",
-    };
 
     /// <summary>A function privilege's object is "name(argument types)"; the name is quoted, the types are PostgreSQL's own text.</summary>
     internal static string Routine(PlanBuilder b, string signature)

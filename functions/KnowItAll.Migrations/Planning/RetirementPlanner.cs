@@ -100,7 +100,13 @@ internal static class RetirementPlanner
         {
             var (kind, objectName, column, grantee) = group.Key;
             var privileges = string.Join(", ", group.Select(p => p.Privilege).Distinct().Order(StringComparer.Ordinal));
-            var target = GrantPlanner.Target(b, kind, objectName);
+            var target = kind switch
+            {
+                "schema" => $"SCHEMA {Quote(objectName)}",
+                "sequence" => $"SEQUENCE {b.Q(objectName)}",
+                "function" => $"ROUTINE {GrantPlanner.Routine(b, objectName)}",
+                _ => $"TABLE {b.Q(objectName)}",
+            };
             var role = grantee == "PUBLIC" ? "PUBLIC" : Quote(grantee);
             b.Add(StatementKind.Revoke, r.Declaration.ObjectName,
                 $"REVOKE {privileges}{(column is null ? "" : $" ({Quote(column)})")} ON {target} FROM {role}", LockLevel.None);
