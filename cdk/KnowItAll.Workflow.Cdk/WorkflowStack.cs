@@ -111,6 +111,10 @@ public sealed class WorkflowStack : Stack
                 // The bundle carries the compiled model (BootstrapBundling checks it); without it a function refuses to run.
                 environment["KNOWITALL_REQUIRE_COMPILED_MODEL"] = "true";
             }
+            // allowHazards: what every plan of this environment allows (e.g. DELETES_DATA in a throwaway environment); Plan reports
+            // and Apply enforces the same set. A deployment setting, never execution input.
+            if (definition.Name is "Plan" or "Apply" && config.AllowHazards is { Count: > 0 } allow)
+                environment["KNOWITALL_ALLOW_HAZARDS"] = string.Join(',', allow);
             if (definition.PublishesNotifications) environment["NOTIFY_TOPIC_ARN"] = Topic.TopicArn;
             if (definition.ReportStep is not null) environment["REPORT_BUCKET"] = ReportBucket.BucketName;
             var function = new Function(this, definition.Name, new FunctionProps

@@ -30,6 +30,12 @@ public sealed class EngineOptions
 
     public Option<int> LockRetries { get; } = new("--lock-retries") { Description = "Retries (with backoff) when a lock is not granted in time", DefaultValueFactory = _ => 3 };
 
+    /// <summary>Added to plan, apply and workflow run only: the commands whose plan it changes.</summary>
+    public Option<string?> AllowHazards { get; } = new("--allow-hazards")
+    {
+        Description = "Opt-in hazard codes this run allows, as the plan prints them, comma-separated (e.g. DELETES_DATA): without it a plan that deletes data is refused",
+    };
+
     public void AddTo(Command command)
     {
         foreach (var option in new Option[] { Connection, Schema, Json, TargetSchema, AppRole, LockTimeoutMs, StatementTimeoutMs, LockRetries })
@@ -49,6 +55,9 @@ public sealed class EngineOptions
             LockTimeout = TimeSpan.FromMilliseconds(lockTimeout),
             StatementTimeout = TimeSpan.FromMilliseconds(statementTimeout),
             MaxLockRetries = result.GetValue(LockRetries),
+            AllowHazards = result.CommandResult.Command.Options.Contains(AllowHazards)
+                ? KnowItAll.Migrations.Planning.OptInHazards.Parse(result.GetValue(AllowHazards), "--allow-hazards")
+                : new HashSet<KnowItAll.Migrations.Planning.HazardCode>(),
             RunBy = $"knowitall-cli ({Environment.UserName}@{Environment.MachineName})",
         };
         options.Validate();

@@ -51,6 +51,7 @@ public static class KnowItAllCli
 
         var plan = new Command("plan", "Print the ordered, additive SQL that would bring the database to schema/, with locks and hazards.");
         options.AddTo(plan);
+        plan.Options.Add(options.AllowHazards);
         plan.SetAction((result, ct) => RunEngineAsync(result, options, output, log, ct, async (engine, view, json) =>
         {
             var migrationPlan = await engine.PlanAsync(ct);
@@ -61,6 +62,7 @@ public static class KnowItAllCli
 
         var apply = new Command("apply", "Apply the plan: advisory lock, one transaction, lock timeouts with retries, concurrent index builds, history row.");
         options.AddTo(apply);
+        apply.Options.Add(options.AllowHazards);
         var dryRun = new Option<bool>("--dry-run") { Description = "Plan only, as `knowitall plan` does; change nothing" };
         var planHash = new Option<string?>("--plan-hash") { Description = "Refuse to apply unless the plan computed under the lock has this hash" };
         apply.Options.Add(dryRun);

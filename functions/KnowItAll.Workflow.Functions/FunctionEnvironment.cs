@@ -1,5 +1,6 @@
 using KnowItAll.Migrations;
 using KnowItAll.Migrations.Desired;
+using KnowItAll.Migrations.Planning;
 
 namespace KnowItAll.Workflow.Functions;
 
@@ -24,6 +25,12 @@ public sealed record FunctionEnvironment
     public int LockTimeoutMs { get; init; } = 5000;
     public int LockRetries { get; init; } = 3;
     public int StatementTimeoutMs { get; init; } = 300_000;
+
+    /// <summary>
+    /// The environment's allowHazards (cdk/environments.json, KNOWITALL_ALLOW_HAZARDS): opt-in hazard codes every plan of
+    /// this environment allows. A deployment setting, never execution input; default none.
+    /// </summary>
+    public IReadOnlySet<HazardCode> AllowHazards { get; init; } = new HashSet<HazardCode>();
 
     /// <summary>The S3 bucket for full reports (deployed functions); without it, reports go to <see cref="ReportDirectory"/>.</summary>
     public string? ReportBucket { get; init; }
@@ -53,6 +60,7 @@ public sealed record FunctionEnvironment
             LockTimeoutMs = Number(get, "KNOWITALL_LOCK_TIMEOUT_MS", defaults.LockTimeoutMs),
             LockRetries = Number(get, "KNOWITALL_LOCK_RETRIES", defaults.LockRetries),
             StatementTimeoutMs = Number(get, "KNOWITALL_STATEMENT_TIMEOUT_MS", defaults.StatementTimeoutMs),
+            AllowHazards = OptInHazards.Parse(get("KNOWITALL_ALLOW_HAZARDS"), "environment variable KNOWITALL_ALLOW_HAZARDS"),
             ReportBucket = Blank(get("REPORT_BUCKET")),
             ReportPrefix = Blank(get("REPORT_PREFIX")) ?? defaults.ReportPrefix,
             ReportDirectory = Blank(get("KNOWITALL_REPORT_DIR")) ?? defaults.ReportDirectory,
@@ -74,6 +82,7 @@ public sealed record FunctionEnvironment
         LockTimeout = TimeSpan.FromMilliseconds(LockTimeoutMs),
         StatementTimeout = TimeSpan.FromMilliseconds(StatementTimeoutMs),
         MaxLockRetries = LockRetries,
+        AllowHazards = AllowHazards,
         RunBy = runBy,
     };
 

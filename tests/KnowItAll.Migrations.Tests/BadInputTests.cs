@@ -9,8 +9,8 @@ public sealed class BadInputTests(PostgresFixture pg)
     {
         { "CREATE TABLE broken (\n    id int PRIMARY KEY,\n    name text NOT NUL\n);", "schema/95_broken.sql:3", "syntax error" },
         { "-- notes\nCREATE TABLE broken (id int REFERENCES nowhere (id));", "schema/95_broken.sql:2", "relation \"nowhere\" does not exist" },
-        { "CREATE TABLE broken (id int);\n\nDROP TABLE users;", "schema/95_broken.sql:3", "'DROP TABLE USERS' is not supported" },
-        { "CREATE TABLE broken (id int);\nALTER TABLE users DROP COLUMN email;", "schema/95_broken.sql:2", "never applied" },
+        { "CREATE TABLE broken (id int);\n\nDROP TABLE users;", "schema/95_broken.sql:3", "other objects depend on it" },
+        { "CREATE TABLE broken (id int);\nALTER TABLE users DROP COLUMN email CASCADE;", "schema/95_broken.sql:2", "CASCADE would remove objects schema/ does not name" },
         { "CREATE TABLE broken (id int);\nGRANT SELECT ON broken TO ghost_role;", "schema/95_broken.sql:2", "role \"ghost_role\" does not exist" },
         { "CREATE TABLE broken (note text DEFAULT 'unterminated);", "schema/95_broken.sql:1", "unterminated string literal" },
         { "CREATE TABLE broken (id int);\nSET search_path = elsewhere;", "schema/95_broken.sql:2", "would change what they name" },

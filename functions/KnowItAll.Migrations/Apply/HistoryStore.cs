@@ -78,7 +78,9 @@ internal sealed class HistoryStore(MigrationOptions options)
             if (!(bool)(await exists.ExecuteScalarAsync(ct))!) return [];
         }
         await using var command = new NpgsqlCommand($"""
-            SELECT id, started_at, finished_at, settled_at, target_schema, plan_hash, schema_fingerprint, outcome, changes, lock_retries, run_by, error
+            SELECT id, started_at, finished_at, settled_at, target_schema, plan_hash, schema_fingerprint, outcome, changes, lock_retries, run_by, error,
+                   (SELECT pg_catalog.sum((h ->> 'amount')::bigint) FROM pg_catalog.jsonb_array_elements(statements) s,
+                           pg_catalog.jsonb_array_elements(s -> 'hazards') h WHERE h ->> 'code' = 'DELETES_DATA')
             FROM {Table} WHERE target_schema = $1 ORDER BY id DESC LIMIT $2
             """, connection);
         command.Parameters.Add(new NpgsqlParameter { Value = options.TargetSchema });
@@ -91,7 +93,10 @@ internal sealed class HistoryStore(MigrationOptions options)
                 reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2),
                 reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3),
                 reader.GetString(4), reader.GetString(5), reader.GetString(6), reader.GetString(7), reader.GetInt32(8), reader.GetInt32(9),
-                reader.GetString(10), reader.IsDBNull(11) ? null : reader.GetString(11)));
+                reader.GetString(10), reader.IsDBNull(11) ? null : reader.GetString(11))
+            {
+                DataDeleted = reader.IsDBNull(12) ? null : (long)reader.GetDecimal(12),
+            });
         return rows;
     }
 
@@ -145,7 +150,11 @@ public sealed record HistoryRow(
     int Changes,
     int LockRetries,
     string RunBy,
-    string? Error);
+    string? Error)
+{
+    /// <summary>The rows and non-null values the run's declared removals deleted (counted when it was planned); null when it deleted none.</summary>
+    public long? DataDeleted { get; init; }
+}
 
 internal sealed record HistoryEntry(
     DateTimeOffset StartedAt,

@@ -51,16 +51,19 @@ internal sealed class PlanExecutor(
         await _history.EnsureAsync(connection, ct);
         var current = await plan(connection, ct);
         await _history.SettleAsync(connection, current, time.GetUtcNow(), ct);
-        if (current.Blocking.Count > 0) throw Blocked(current);
+        if (request.Approved && request.ExpectedPlanHash is null)
+            throw new MigrationException(MigrationErrors.InvalidInput, "an approved apply names the plan hash that was approved");
+        // An approval is for one plan: it allows that plan's opt-in hazards only once the plan is known to be the same.
+        if (request.Approved && !string.Equals(request.ExpectedPlanHash, current.PlanHash, StringComparison.OrdinalIgnoreCase)) throw Stale(request.ExpectedPlanHash!, current);
+        var blocking = request.Approved ? current.Blocking.Except(current.AwaitingOptIn).ToList() : current.Blocking;
+        if (blocking.Count > 0) throw Blocked(current with { Blocking = blocking });
         if (!current.HasChanges)
         {
             var noop = await _history.InsertAsync(connection, null, new HistoryEntry(startedAt, time.GetUtcNow(), current, "no_changes", [], 0, null), ct);
             return Result(current, changed: false, [], 0, noop, started);
         }
         if (request.ExpectedPlanHash is { } expected && !string.Equals(expected, current.PlanHash, StringComparison.OrdinalIgnoreCase))
-            throw new MigrationException(MigrationErrors.PlanStale,
-                $"the database changed since the plan was made: expected plan {expected[..12]}…, the plan now is {current.PlanHash[..12]}… " +
-                $"({current.Statements.Count} statements). Plan again and review it.");
+            throw Stale(expected, current);
 
         // Plan order: statements outside the transaction before its first statement, the transaction, the rest after it.
         var firstInTransaction = current.Statements.TakeWhile(s => !s.Transactional).Count();
@@ -105,6 +108,10 @@ internal sealed class PlanExecutor(
         }
         return Result(current, changed: true, timings, retries, historyId, started);
     }
+
+    private static MigrationException Stale(string expected, MigrationPlan current) => new(MigrationErrors.PlanStale,
+        $"the database changed since the plan was made: expected plan {expected[..12]}…, the plan now is {current.PlanHash[..12]}… " +
+        $"({current.Statements.Count} statements). Plan again and review it.");
 
     /// <summary>Every blocking hazard of the plan, in one error; nothing has been changed.</summary>
     private static MigrationException Blocked(MigrationPlan plan)

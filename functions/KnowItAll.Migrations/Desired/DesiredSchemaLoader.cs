@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using KnowItAll.Migrations.Catalog;
+using KnowItAll.Migrations.Diff;
 using KnowItAll.Migrations.Model;
 using Npgsql;
 
@@ -49,9 +50,16 @@ public static partial class DesiredSchemaLoader
         var schemaGrantAt = new Dictionary<string, SqlStatement>(StringComparer.Ordinal);
         var executable = new List<SqlStatement>();
         var dump = new DumpStatements();
+        var declared = new Dictionary<SqlStatement, IReadOnlyList<Declaration>>();
         foreach (var statement in statements)
         {
             if (DumpInput.Accept(statement, options, dump)) continue;
+            if (DeclarationParser.IsDeclaration(statement))
+            {
+                declared[statement] = DeclarationParser.Parse(statement, options.TargetSchema);
+                executable.Add(statement);
+                continue;
+            }
             var grants = schemaGrants.Count;
             Classify(statement, options, extensions, schemaGrants, executable);
             foreach (var g in schemaGrants.Skip(grants)) schemaGrantAt.TryAdd(g.Grantee, statement);
@@ -81,21 +89,129 @@ public static partial class DesiredSchemaLoader
 
         var names = new QualifiedNames(new Dictionary<string, string> { [options.TargetSchema] = scratch },
             await ExtensionMembersAsync(connection, tx, [options.TargetSchema], cancellationToken));
+        var declarations = new List<Declaration>();
         foreach (var statement in executable)
-            await RunStatementAsync(connection, tx, statement with { Text = names.ToScratch(statement.Text) }, statement, cancellationToken);
+        {
+            var inScratch = statement with { Text = names.ToScratch(statement.Text) };
+            if (declared.TryGetValue(statement, out var made))
+                declarations.AddRange(await RunDeclarationAsync(connection, tx, inScratch, statement, made, scratch, options.TargetSchema, cancellationToken));
+            else await RunStatementAsync(connection, tx, inScratch, statement, cancellationToken);
+        }
 
         await RejectOutsideObjectsAsync(connection, tx, scratch, cancellationToken);
         await RejectOutsideReferencesAsync(connection, tx, scratch, cancellationToken);
         await RejectUnmodelledAsync(connection, tx, scratch, cancellationToken);
         var model = await CanonicalizeAsync(connection, tx, scratch, options, cancellationToken);
         var renamed = Rename(model, scratch, options.TargetSchema);
-        return renamed with
+        var desired = renamed with
         {
             Extensions = extensions.Select(e => new ExtensionModel(e.Name, installed.GetValueOrDefault(e.Name, options.TargetSchema))).ToList(),
-            Privileges = [.. renamed.Privileges, .. schemaGrants],
+            Privileges = [.. renamed.Privileges, .. schemaGrants.Where(g => !declarations.Any(d => DeclarationDiff.Covers(d, g)))],
             // The comments an extension's script sets in the scratch schema are its own; only those schema/ declares count.
             Comments = [.. renamed.Comments.Where(c => c.ObjectType is not ("SCHEMA" or "EXTENSION")), .. await DeclaredCommentsAsync(connection, tx, dump, extensions, cancellationToken)],
+            Declarations = declarations,
         };
+        DeclarationDiff.CheckAgainst(desired);
+        return desired;
+    }
+
+    /// <summary>
+    /// A declaration runs in the scratch schema when schema/ itself created its objects earlier in the files, so the model
+    /// lacks the object (or has it renamed) exactly as PostgreSQL leaves it. When its object exists only in the live
+    /// database (schema/ no longer creates it, or already creates it under the new name) it is recorded without running:
+    /// it is never run by name resolution alone, because search_path also holds the schemas of installed extensions and
+    /// an unqualified name could reach a real object there. A statement naming objects of both sorts is refused.
+    /// </summary>
+    private static async Task<IReadOnlyList<Declaration>> RunDeclarationAsync(NpgsqlConnection connection, NpgsqlTransaction tx, SqlStatement run,
+        SqlStatement statement, IReadOnlyList<Declaration> declarations, string scratch, string targetSchema, CancellationToken ct)
+    {
+        var inScratch = new List<bool>();
+        foreach (var d in declarations) inScratch.Add(await ExistsInScratchAsync(connection, tx, scratch, d, ct));
+        var spelled = new List<Declaration>();
+        foreach (var d in declarations)
+            spelled.Add(d.Kind is "function" or "procedure" || d is { Action: DeclarationAction.Revoke, Table: "function" }
+                ? d with { Name = await SpellSignatureAsync(connection, tx, d.Name, scratch, targetSchema, ct) }
+                : d);
+        if (inScratch.All(x => !x)) return spelled;
+        if (inScratch.Any(x => !x))
+            throw Error(statement, "this statement names objects schema/ creates and objects it does not: declare them in separate statements");
+        await RunStatementAsync(connection, tx, run, statement, ct);
+        return spelled;
+    }
+
+    /// <summary>Whether the declaration's (old) object is one schema/ created, in the scratch schema itself.</summary>
+    private static async Task<bool> ExistsInScratchAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string scratch, Declaration d, CancellationToken ct)
+    {
+        const string Relation = "SELECT c.oid FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2";
+        var (sql, args) = d.Kind switch
+        {
+            "table" or "view" or "materialized_view" or "index" or "sequence" => ($"SELECT EXISTS ({Relation})", new[] { d.Name }),
+            "column" => ($"SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a WHERE a.attrelid = ({Relation}) AND a.attname = $3 AND a.attnum > 0 AND NOT a.attisdropped)", [d.Table!, d.Name]),
+            "constraint" => ($"SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conrelid = ({Relation}) AND k.conname = $3)", [d.Table!, d.Name]),
+            "trigger" => ($"SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger t WHERE t.tgrelid = ({Relation}) AND t.tgname = $3)", [d.Table!, d.Name]),
+            "policy" => ($"SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_policy p WHERE p.polrelid = ({Relation}) AND p.polname = $3)", [d.Table!, d.Name]),
+            "type" => ("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = $1 AND t.typname = $2)", [d.Name]),
+            "enum_value" => ("""
+                SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_enum e JOIN pg_catalog.pg_type t ON t.oid = e.enumtypid
+                JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = $1 AND t.typname = $2 AND e.enumlabel = $3)
+                """, [d.Table!, d.Name]),
+            "function" or "procedure" => ("SELECT pg_catalog.to_regprocedure(pg_catalog.quote_ident($1) || '.' || $2) IS NOT NULL", [Routine(d.Name)]),
+            "privilege" => d.Table switch
+            {
+                "schema" => ("SELECT false", []),
+                "function" => ("SELECT pg_catalog.to_regprocedure(pg_catalog.quote_ident($1) || '.' || $2) IS NOT NULL", [Routine(d.Name)]),
+                _ => ($"SELECT EXISTS ({Relation})", new[] { d.Name }),
+            },
+            _ => ("SELECT false", Array.Empty<string>()),
+        };
+        await using var command = new NpgsqlCommand(sql, connection, tx);
+        command.Parameters.Add(new NpgsqlParameter { Value = scratch });
+        foreach (var arg in args) command.Parameters.Add(new NpgsqlParameter { Value = arg });
+        return (bool)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>"name(types)" with the name quoted, for to_regprocedure (the types resolve through search_path).</summary>
+    private static string Routine(string signature)
+    {
+        var open = signature.IndexOf('(', StringComparison.Ordinal);
+        return Identifier.Quote(signature[..open]) + signature[open..];
+    }
+
+    /// <summary>
+    /// A routine's signature as the catalog reader spells it (oidvectortypes with search_path pg_catalog: a schema/ type
+    /// qualified with the target schema), so "f(int)" in a DROP FUNCTION finds the live "f(integer)". A type PostgreSQL
+    /// does not know here (one only the live database has) keeps the spelling it was written with.
+    /// </summary>
+    private static async Task<string> SpellSignatureAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string signature, string scratch, string targetSchema, CancellationToken ct)
+    {
+        var open = signature.IndexOf('(', StringComparison.Ordinal);
+        var types = signature[(open + 1)..^1];
+        if (types.Length == 0) return signature;
+        var spelled = new List<string>();
+        foreach (var type in StatementAcceptance.SplitTopLevel(types))
+        {
+            await using var resolve = new NpgsqlCommand("SELECT pg_catalog.to_regtype($1)::oid", connection, tx);
+            resolve.Parameters.Add(new NpgsqlParameter { Value = type });
+            if (await resolve.ExecuteScalarAsync(ct) is not uint oid)
+            {
+                spelled.Add(type);
+                continue;
+            }
+            var path = await CurrentSearchPathAsync(connection, tx, ct);
+            await ExecuteAsync(connection, tx, "SELECT pg_catalog.set_config('search_path', 'pg_catalog', true)", ct);
+            await using var format = new NpgsqlCommand("SELECT pg_catalog.format_type($1, NULL)", connection, tx);
+            format.Parameters.Add(new NpgsqlParameter { Value = oid, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Oid });
+            var name = (string)(await format.ExecuteScalarAsync(ct))!;
+            await ExecuteAsync(connection, tx, $"SELECT pg_catalog.set_config('search_path', {Identifier.Literal(path)}, true)", ct);
+            spelled.Add(name.Replace(scratch + ".", targetSchema + ".", StringComparison.Ordinal));
+        }
+        return $"{signature[..open]}({string.Join(", ", spelled)})";
+    }
+
+    private static async Task<string> CurrentSearchPathAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("SELECT pg_catalog.current_setting('search_path')", connection, tx);
+        return (string)(await command.ExecuteScalarAsync(ct))!;
     }
 
     /// <summary>

@@ -14,7 +14,8 @@ public static partial class StatementAcceptance
         "CREATE TABLE / UNLOGGED TABLE / INDEX / SEQUENCE / EXTENSION / TYPE ... AS ENUM / VIEW / MATERIALIZED VIEW / FUNCTION / PROCEDURE / TRIGGER / POLICY, " +
         "ALTER TABLE ... ADD, ALTER COLUMN ... SET DEFAULT / SET NOT NULL / ADD GENERATED, VALIDATE CONSTRAINT, ENABLE / FORCE ROW LEVEL SECURITY, SET (storage parameters), SET LOGGED / UNLOGGED, ATTACH PARTITION, REPLICA IDENTITY, " +
         "ALTER COLUMN ... SET GENERATED / SET (identity options), " +
-        "ALTER SEQUENCE (options, OWNED BY), ALTER TYPE ... ADD VALUE, COMMENT ON, and GRANT on the schema, tables, columns, sequences and functions";
+        "ALTER SEQUENCE (options, OWNED BY), ALTER TYPE ... ADD VALUE, COMMENT ON, and GRANT on the schema, tables, columns, sequences and functions; " +
+        "and declared removals and renames (DROP ..., ALTER TABLE ... DROP / RENAME, ALTER ... RENAME, REVOKE ...)";
 
     /// <summary>Throws a SchemaError naming the statement's file and line unless the statement is an accepted form.</summary>
     public static void Check(SqlStatement statement, MigrationOptions options)
@@ -27,7 +28,7 @@ public static partial class StatementAcceptance
             _ when words.StartsWith("ALTER SEQUENCE ", StringComparison.Ordinal) => AlterSequence().IsMatch(words)
                 ? null : "ALTER SEQUENCE ... RESTART / RENAME / OWNER / SET SCHEMA is not part of a desired schema (only its options and OWNED BY are)",
             _ when words.StartsWith("ALTER TYPE ", StringComparison.Ordinal) => AlterTypeAddValue().IsMatch(words)
-                ? null : "of ALTER TYPE only ADD VALUE is accepted: values are never renamed or removed",
+                ? null : "of ALTER TYPE only ADD VALUE is accepted (and a declared RENAME TO / RENAME VALUE)",
             _ when words.StartsWith("COMMENT ON ", StringComparison.Ordinal) => CommentTarget().IsMatch(words)
                 ? null : "COMMENT ON is accepted for tables, columns, views, materialized views, indexes, sequences, types, functions, procedures, triggers, constraints and policies",
             _ when words.StartsWith("GRANT ", StringComparison.Ordinal) => Grant(words),
@@ -72,6 +73,8 @@ public static partial class StatementAcceptance
         if (!m.Success) return "ALTER TABLE needs a table name and an action";
         foreach (var action in SplitTopLevel(words[m.Length..]))
         {
+            if (action.StartsWith("DROP ", StringComparison.Ordinal) || action.StartsWith("RENAME ", StringComparison.Ordinal))
+                return $"ALTER TABLE ... {Head(action)} beside other actions: a removal or rename is declared in an ALTER TABLE statement of its own ({DeclarationParser.Accepted})";
             if (DestructiveAction().IsMatch(action))
                 return $"schema files declare what should exist: ALTER TABLE ... {Head(action)} is never applied by this engine";
             if (!AllowedTableAction().IsMatch(action))

@@ -54,6 +54,20 @@ public sealed class SchemaDiff
 
     /// <summary>Policies whose command or kind changes: dropped and created again in the transaction.</summary>
     public List<PolicyModel> ReplacedPolicies { get; } = [];
+    /// <summary>Renames declared in schema/ that the live database has not had yet.</summary>
+    public List<Declaration> Renames { get; } = [];
+
+    /// <summary>Removals and revokes declared in schema/ whose object the live database still has.</summary>
+    public List<Retirement> Retirements { get; } = [];
+
+    /// <summary>The live model as the pending renames leave it: what the plan's other statements are planned against.</summary>
+    public SchemaModel? RenamedLive { get; set; }
+
+    /// <summary>
+    /// The data each pending removal deletes, measured at plan time: rows of a table (key "table"), non-null values of a
+    /// column (key "table.column"). Filled by the engine before planning (<see cref="Catalog.DataAmounts"/>).
+    /// </summary>
+    public Dictionary<string, long> DataAmounts { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Desired changes that cannot be applied without loss or a long lock; Apply refuses the plan.</summary>
     public List<Planning.Hazard> Blocking { get; } = [];

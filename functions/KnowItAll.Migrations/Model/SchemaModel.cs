@@ -140,6 +140,9 @@ public sealed record SchemaModel(
 
     public IReadOnlyList<CommentModel> Comments { get; init; } = [];
 
+    /// <summary>Removals and renames declared in schema/ (the desired model only; a live model has none).</summary>
+    public IReadOnlyList<Declaration> Declarations { get; init; } = [];
+
     public TableModel? Table(string name) => Tables.FirstOrDefault(t => t.Name == name);
 
     /// <summary>
@@ -183,6 +186,7 @@ public sealed record SchemaModel(
         foreach (var p in Policies.OrderBy(p => p.Table, StringComparer.Ordinal).ThenBy(p => p.Name, StringComparer.Ordinal))
             Line(text, "policy ", $"{p.Table} {p.Name} {p.Describe()}");
         foreach (var c in Comments.OrderBy(c => c.Key, StringComparer.Ordinal)) Line(text, "comment ", c.Key + " " + c.Text);
+        foreach (var d in Declarations) Line(text, "declared ", d.Describe());
     }
 
     private static void Line(TextWriter text, string prefix, string value)

@@ -32,7 +32,13 @@ public enum HazardCode
     [JsonStringEnumMemberName("OBJECT_REPLACED")] ObjectReplaced,
     /// <summary>A replacement other objects depend on that the plan cannot carry (foreign keys on a replaced key, objects schema/ does not name).</summary>
     [JsonStringEnumMemberName("REPLACEMENT_BLOCKED")] ReplacementBlocked,
+    [JsonStringEnumMemberName("DELETES_DATA")] DeletesData,
+    [JsonStringEnumMemberName("RENAME_BREAKS_OLD_NAME")] RenameBreaksOldName,
 }
 
 /// <summary>A hazard of one statement, or a blocking one of the plan (<see cref="ObjectName"/> says which object).</summary>
-public sealed record Hazard(HazardCode Code, string Message, string? ObjectName = null);
+public sealed record Hazard(HazardCode Code, string Message, string? ObjectName = null)
+{
+    /// <summary>For DELETES_DATA: the rows (of a table) or non-null values (of a column) the statement deletes, counted at plan time.</summary>
+    public long? Amount { get; init; }
+}

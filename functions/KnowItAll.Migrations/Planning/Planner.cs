@@ -24,7 +24,7 @@ public static partial class Planner
         var known = new Dictionary<string, bool>(StringComparer.Ordinal);
         while (true)
         {
-            var builder = new PlanBuilder(desired, live, diff, options.TargetSchema, known);
+            var builder = new PlanBuilder(desired, diff.RenamedLive ?? live, diff, options.TargetSchema, known);
             var plan = Plan(builder, desiredFingerprint, liveFingerprint, diff, options);
             if (builder.Unsized.Count == 0) return plan;
             var sizes = await heapSizes(builder.Unsized);
@@ -34,6 +34,7 @@ public static partial class Planner
 
     private static MigrationPlan Plan(PlanBuilder builder, string desiredFingerprint, string liveFingerprint, SchemaDiff diff, MigrationOptions options)
     {
+        RetirementPlanner.PlanRenames(builder);
         ExtensionPlanner.Plan(builder);
         EnumPlanner.Plan(builder);
         SequencePlanner.Plan(builder);
@@ -50,9 +51,11 @@ public static partial class Planner
         PolicyPlanner.Plan(builder);
         CommentPlanner.Plan(builder);
         GrantPlanner.Plan(builder);
+        RetirementPlanner.PlanRemovals(builder);
 
         var statements = builder.Ordered();
-        Guard(statements);
+        Guard(statements, builder.Desired.Declarations);
+        var awaiting = AwaitingOptIn(statements, options);
         return new MigrationPlan(
             Success: true,
             // A plan that can only be refused still has changes: the workflow must reach Apply and fail, not report "no changes".
@@ -73,14 +76,35 @@ public static partial class Planner
             { OtherChanges = builder.Other },
             Drift: diff.Drift,
             DurationMs: 0)
-        { Blocking = builder.Blocking };
+        { Blocking = [.. awaiting, .. builder.Blocking], AwaitingOptIn = awaiting };
     }
 
-    /// <summary>The last line of defence: whatever the diff says, no statement of a plan may lose data.</summary>
-    private static void Guard(IEnumerable<PlannedStatement> statements)
+    /// <summary>
+    /// The hazards of planned statements that the run must allow and has not (<see cref="OptInHazards"/>), deleting ones
+    /// first: they block the plan, and say how to allow them.
+    /// </summary>
+    private static List<Hazard> AwaitingOptIn(IReadOnlyList<PlannedStatement> statements, MigrationOptions options) =>
+        statements.SelectMany(s => s.Hazards
+                .Where(h => OptInHazards.Codes.Contains(h.Code) && !options.AllowHazards.Contains(h.Code))
+                .Select(h => h with
+                {
+                    ObjectName = s.ObjectName,
+                    Message = $"statement {s.Order} {h.Message}; it runs only when the run allows {h.Code.ToWire()} " +
+                              $"(--allow-hazards {h.Code.ToWire()}, the environment's allowHazards, or the approval of this exact plan)",
+                }))
+            .OrderBy(h => h.Code == HazardCode.DeletesData ? 0 : 1)
+            .ToList();
+
+    /// <summary>
+    /// The last line of defence: whatever the diff says, no statement of a plan may lose data. The one exception is a
+    /// statement of a declaration (kind rename, drop or revoke) whose object schema/ declares; any other statement that
+    /// drops, renames or revokes is refused, whatever its kind says.
+    /// </summary>
+    private static void Guard(IEnumerable<PlannedStatement> statements, IReadOnlyList<Declaration> declarations)
     {
+        var declared = declarations.Select(d => d.ObjectName).ToHashSet(StringComparer.Ordinal);
         foreach (var s in statements)
-            if (Refuses(s.Kind, s.Sql))
+            if (!(s.Kind is StatementKind.Rename or StatementKind.Drop or StatementKind.Revoke && declared.Contains(s.ObjectName)) && Refuses(s.Kind, s.Sql))
                 throw new MigrationException(MigrationErrors.UnsafeChange, $"refusing to plan a destructive statement for {s.ObjectName}: {s.Sql}");
     }
 

@@ -42,4 +42,13 @@ public enum StatementKind
     [JsonStringEnumMemberName("trigger_replace")] TriggerReplace,
     /// <summary>A policy dropped and created again in the transaction (its command or kind changes).</summary>
     [JsonStringEnumMemberName("policy_replace")] PolicyReplace,
+
+    /// <summary>A rename declared in schema/ (ALTER … RENAME …).</summary>
+    [JsonStringEnumMemberName("rename")] Rename,
+
+    /// <summary>A removal declared in schema/ (DROP …, ALTER TABLE … DROP …).</summary>
+    [JsonStringEnumMemberName("drop")] Drop,
+
+    /// <summary>A REVOKE declared in schema/.</summary>
+    [JsonStringEnumMemberName("revoke")] Revoke,
 }

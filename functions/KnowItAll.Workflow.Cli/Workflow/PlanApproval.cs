@@ -60,7 +60,13 @@ public sealed record PendingApproval(string StateName, string TaskToken, string 
         yield return $"environment: {Environment}";
         yield return $"plan hash:   {PlanHash}";
         if (State["plan"]?["schema_fingerprint"] is JsonValue fingerprint) yield return $"planned against schema {fingerprint}";
-        foreach (var line in NotificationComposer.SummaryLines(State)) yield return line;
+        var deletions = NotificationComposer.DeletionLines(State["plan"] as JsonObject).ToList();
+        if (deletions.Count > 0)
+        {
+            yield return "APPROVING THIS PLAN DELETES DATA (declared in schema/, counted at plan time):";
+            foreach (var line in deletions) yield return line;
+        }
+        foreach (var line in NotificationComposer.SummaryLines(State, deletions: false)) yield return line;
         if (State["plan"]?["report"]?["location"] is JsonValue location) yield return $"full plan: {location}";
     }
 

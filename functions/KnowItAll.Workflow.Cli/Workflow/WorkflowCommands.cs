@@ -17,6 +17,7 @@ public static class WorkflowCommands
         var run = new Command("run", "Execute the state machine definition with the in-process functions; each state is printed as it is entered and left.");
         var options = new EngineOptions();
         options.AddTo(run);
+        run.Options.Add(options.AllowHazards);
         var executionInput = new Option<string?>("--input") { Description = "Execution input JSON (default: {\"action\": ACTION, \"dry_run\": DRY_RUN})" };
         var action = new Option<string>("--action") { Description = "validate, plan or apply", DefaultValueFactory = _ => "apply" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Stop after Plan" };
@@ -140,6 +141,7 @@ public static class WorkflowCommands
             TargetSchema = migration.TargetSchema, AppRole = migration.AppRole,
             LockTimeoutMs = (int)migration.LockTimeout.TotalMilliseconds, LockRetries = migration.MaxLockRetries, EnvironmentName = environment,
             StatementTimeoutMs = (int)migration.StatementTimeout.TotalMilliseconds, ReportDirectory = reportDirectory,
+            AllowHazards = migration.AllowHazards,
         };
         return new FunctionServices(functionEnvironment, new StaticCredentials(target.ConnectionString), publisher,
             new DirectoryReportStore(reportDirectory), TextWriter.Null, message => log.WriteLine("note: " + message));

@@ -90,7 +90,13 @@ public static class NotificationComposer
         body.AppendLine($"Execution: {DigestBuilder.Cut(execution, 300)}");
         body.AppendLine($"Plan hash: {DigestBuilder.Cut(hash, 100)}");
         body.AppendLine($"Planned against schema: {DigestBuilder.Cut(Text(plan?["schema_fingerprint"]) ?? "?", 100)}");
-        foreach (var line in SummaryLines(state)) body.AppendLine(line);
+        var deletions = DeletionLines(plan).ToList();
+        if (deletions.Count > 0)
+        {
+            body.AppendLine("APPROVING THIS PLAN DELETES DATA (declared in schema/, counted at plan time):");
+            foreach (var line in deletions) body.AppendLine(line);
+        }
+        foreach (var line in SummaryLines(state, deletions: false)) body.AppendLine(line);
         var reports = ReportLines(state).ToList();
         if (reports.Count > 0)
         {
@@ -118,7 +124,8 @@ public static class NotificationComposer
     /// What each step found, from the bounded digests in the state: the lines the notification, <c>workflow run</c>
     /// and <c>workflow start --wait</c> all print.
     /// </summary>
-    public static IEnumerable<string> SummaryLines(JsonObject state)
+    /// <param name="deletions">False where the caller has listed the deleting statements first already (the approval request).</param>
+    public static IEnumerable<string> SummaryLines(JsonObject state, bool deletions = true)
     {
         if (state["validate"] is JsonObject validate)
             yield return $"Validate: {Number(validate["objects_checked"])} objects checked, {Number(validate["missing_count"])} missing, {Number(validate["drift_count"])} drift";
@@ -126,6 +133,12 @@ public static class NotificationComposer
         {
             yield return $"Plan {Short(Text(plan["plan_hash"]))}: {Number(plan["statement_count"])} statements{Counts(" (", plan["changes"], ")")}, against schema {Short(Text(plan["schema_fingerprint"]))}";
             if (plan["hazard_counts"] is JsonObject { Count: > 0 }) yield return $"Hazards: {Counts("", plan["hazard_counts"], "")}";
+            var deleting = deletions ? DeletionLines(plan).ToList() : [];
+            if (deleting.Count > 0)
+            {
+                yield return "Deletes data:";
+                foreach (var line in deleting) yield return line;
+            }
             var statements = (plan["statements"] as JsonArray)?.OfType<JsonObject>().Take(MaxStatements).ToList() ?? [];
             foreach (var s in statements)
             {
@@ -149,6 +162,14 @@ public static class NotificationComposer
                 yield return $"Permissions of {role}: {Number(permissions["missing_count"])} MISSING (e.g. {string.Join("; ", first)})";
             }
         }
+    }
+
+    /// <summary>The plan's data-deleting statements, each with the amount it deletes, as the plan digest lists them.</summary>
+    public static IEnumerable<string> DeletionLines(JsonObject? plan)
+    {
+        foreach (var d in (plan?["deletions"] as JsonArray)?.OfType<JsonObject>() ?? [])
+            yield return $"  {Number(d["order"]),3}. {DigestBuilder.Cut(Text(d["message"]) ?? "", DigestBuilder.MaxTextChars + 40)}";
+        if (Number(plan?["deletions_truncated"]) is > 0 and var more) yield return $"  … {more} more deleting statements in the plan report";
     }
 
     /// <summary>Where each step's full report is, as the digests name it.</summary>

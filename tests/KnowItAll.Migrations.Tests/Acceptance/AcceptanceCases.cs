@@ -19,6 +19,7 @@ public static class AcceptanceCases
         .. AlterationCases.All(),
         .. ReplacementCases.All(),
         .. RobustnessCases.All(),
+        .. RetirementCases.All(),
     ];
 
     private static IEnumerable<AcceptanceCase> Tables()

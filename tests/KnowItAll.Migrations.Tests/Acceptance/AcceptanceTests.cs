@@ -32,7 +32,8 @@ public sealed class AcceptanceTests(PostgresFixture pg)
         var db = await pg.NewDatabaseAsync();
         if (c.Old.Length > 0) await PostgresFixture.ExecuteAsync(db, c.Old);
         if (c.Seed is not null) await PostgresFixture.ExecuteAsync(db, c.Seed);
-        var engine = Engines.For(db, SchemaSource.FromFiles(new SchemaFile("schema/new.sql", c.New)));
+        var engine = Engines.For(db, SchemaSource.FromFiles(new SchemaFile("schema/new.sql", c.New)),
+            new MigrationOptions { RunBy = "tests", AllowHazards = (c.Allow ?? []).ToHashSet() });
 
         var plan = await engine.PlanAsync();
         var listing = string.Join("\n", plan.Statements.Select(s => $"{s.Order}. [{s.Kind.ToWire()}] {s.Sql} {{{string.Join(",", s.Hazards.Select(h => h.Code.ToWire()))}}}"))
@@ -49,6 +50,7 @@ public sealed class AcceptanceTests(PostgresFixture pg)
             var refused = await Assert.ThrowsAsync<MigrationException>(() => engine.ApplyAsync(new ApplyRequest()));
             Assert.Equal(MigrationErrors.UnsafeChange, refused.ErrorName);
             Assert.Equal(before.Canonical(), (await PostgresFixture.ReadLiveAsync(db)).Canonical());
+            await AssertChecksAsync(db, c);
             return;
         }
         Assert.Empty(plan.Blocking);
@@ -60,6 +62,8 @@ public sealed class AcceptanceTests(PostgresFixture pg)
         var replan = await engine.PlanAsync();
         Assert.False(replan.HasChanges, "re-plan is not empty:\n" + string.Join("\n", replan.Statements.Select(s => s.Sql)) + "\nfirst plan:\n" + listing);
         Assert.Equal(0L, await PostgresFixture.ScalarAsync<long>(db, "SELECT count(*) FROM pg_index WHERE NOT indisvalid"));
+        await AssertChecksAsync(db, c);
+        Assert.False((await engine.ApplyAsync(new ApplyRequest())).Changed, "a re-run of the same schema/ changed something");
 
         if (c.Drift) return;
         var direct = await pg.NewDatabaseAsync();
@@ -67,6 +71,11 @@ public sealed class AcceptanceTests(PostgresFixture pg)
         var expected = (await PostgresFixture.ReadLiveAsync(direct)).Canonical();
         var actual = (await PostgresFixture.ReadLiveAsync(db)).Canonical();
         Assert.True(expected == actual, $"migrated schema differs from a direct load of the new DDL:\n{LineDiff(expected, actual)}\n{listing}");
+    }
+
+    private static async Task AssertChecksAsync(string db, AcceptanceCase c)
+    {
+        foreach (var check in c.Checks ?? []) Assert.True(await PostgresFixture.ScalarAsync<bool>(db, check), $"check failed: {check}");
     }
 
     private static string LineDiff(string expected, string actual)
