@@ -50,8 +50,8 @@ public sealed class ConsoleView
         }
         // What deletes data is said before anything else, with how much.
         foreach (var s in plan.Statements)
-        foreach (var h in s.Hazards.Where(h => h.Code == HazardCode.DeletesData))
-            _console.MarkupLine($"[red]{Esc(h.Code.ToWire())}[/] statement {s.Order}: {Esc(h.Message)}");
+            foreach (var h in s.Hazards.Where(h => h.Code == HazardCode.DeletesData))
+                _console.MarkupLine($"[red]{Esc(h.Code.ToWire())}[/] statement {s.Order}: {Esc(h.Message)}");
         var table = new Table().Border(TableBorder.Rounded).AddColumns("#", "change", "object", "lock", "runs", "hazards");
         foreach (var s in plan.Statements)
         {

@@ -405,16 +405,16 @@ public static class DeclarationParser
 
             var declarations = new List<Declaration>();
             foreach (var target in objects)
-            foreach (var (privilege, columns) in privileges)
-            {
-                var names = privilege == "ALL" ? AllPrivileges(objectKind) : [privilege];
-                if (columns.Count == 0)
-                    declarations.Add(D(DeclarationAction.Revoke, "privilege", target, objectKind) with { Privileges = names, Grantees = grantees });
-                else if (objectKind != "table") throw Fail("column privileges are on tables only");
-                else
-                    declarations.AddRange(columns.Select(column =>
-                        D(DeclarationAction.Revoke, "privilege", target, "column") with { Privileges = names, Grantees = grantees, Column = column }));
-            }
+                foreach (var (privilege, columns) in privileges)
+                {
+                    var names = privilege == "ALL" ? AllPrivileges(objectKind) : [privilege];
+                    if (columns.Count == 0)
+                        declarations.Add(D(DeclarationAction.Revoke, "privilege", target, objectKind) with { Privileges = names, Grantees = grantees });
+                    else if (objectKind != "table") throw Fail("column privileges are on tables only");
+                    else
+                        declarations.AddRange(columns.Select(column =>
+                            D(DeclarationAction.Revoke, "privilege", target, "column") with { Privileges = names, Grantees = grantees, Column = column }));
+                }
             return declarations;
         }
 
