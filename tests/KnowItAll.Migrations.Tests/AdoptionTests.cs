@@ -69,7 +69,8 @@ public sealed class AdoptionTests(PostgresFixture pg)
         var validation = await Engines.For(source, Dumped(dump)).ValidateAsync();
 
         Assert.True(validation.SchemaValid, string.Join(", ", validation.Missing.Select(m => $"{m.Kind} {m.Name} {m.Detail}")));
-        Assert.Empty(validation.Drift);
+        // pg_dump -n leaves out CREATE EXTENSION: the extensions are then live objects schema/ does not name (drift), and nothing else is.
+        Assert.Equal(["extension citext", "extension pg_trgm"], validation.Drift.Select(d => $"{d.Kind} {d.Name}").Order(StringComparer.Ordinal));
         Assert.Contains(validation.Objects, o => o is { Kind: "comment", Name: "SCHEMA public" });
     }
 

@@ -62,7 +62,8 @@ public sealed partial class DestructiveMutationTests(PostgresFixture pg, Xunit.A
                 Assert.True(IsAdditive(statement.Sql), $"{description}: non-additive statement {statement.Sql}");
                 Assert.False(Destructive().IsMatch(InPlace().Replace(HelperDrop().Replace(FunctionBody().Replace(statement.Sql, ""), ""), "")), $"{description}: destructive statement {statement.Sql}");
             }
-            var altered = plan.Statements.Where(s => InPlace().IsMatch(s.Sql)).Select(s => s.ObjectName).ToHashSet(StringComparer.Ordinal);
+            var altered = plan.Statements.Where(s => InPlace().IsMatch(s.Sql) || s.Kind == Planning.StatementKind.SequenceOptions)
+                .Select(s => s.ObjectName).ToHashSet(StringComparer.Ordinal);
             try
             {
                 await engine.ApplyAsync(new ApplyRequest());
@@ -237,7 +238,10 @@ public sealed partial class DestructiveMutationTests(PostgresFixture pg, Xunit.A
             Assert.True(after.Constraints.Contains(constraint) || replaced.Contains($"{constraint.Table}.{constraint.Name}") && after.Constraints.Any(x => x.Table == constraint.Table && x.Name == constraint.Name),
                 $"{mutation}: constraint {constraint.Name} changed or is gone");
         foreach (var privilege in before.Privileges) Assert.True(after.Privileges.Contains(privilege), $"{mutation}: {privilege.Describe()} is gone");
-        foreach (var sequence in before.Sequences) Assert.True(after.Sequences.Contains(sequence), $"{mutation}: sequence {sequence.Name} changed or is gone");
+        // A sequence's options and owner converge in place (ALTER SEQUENCE): it must still exist, its counter untouched.
+        foreach (var sequence in before.Sequences)
+            Assert.True(after.Sequences.Contains(sequence) || altered.Contains(sequence.Name) && after.Sequences.Any(x => x.Name == sequence.Name),
+                $"{mutation}: sequence {sequence.Name} changed or is gone");
     }
 
 

@@ -68,9 +68,9 @@ public sealed class LoaderRobustnessTests(PostgresFixture pg)
     [Fact]
     public async Task A_plan_PostgreSQL_would_refuse_fails_when_made_naming_the_statement_and_changes_nothing()
     {
-        // The live index takes the name the new unique constraint's index needs; schema/ no longer names the index (drift).
+        // A live table (drift: schema/ does not name it) holds the name the new unique constraint's index needs.
         var db = await pg.NewDatabaseAsync();
-        await PostgresFixture.ExecuteAsync(db, "CREATE TABLE a (id int PRIMARY KEY); CREATE INDEX a_x_key ON a (id);");
+        await PostgresFixture.ExecuteAsync(db, "CREATE TABLE a (id int PRIMARY KEY); CREATE TABLE a_x_key (id int);");
         var engine = Engines.For(db, SchemaSource.FromFiles(new SchemaFile("schema/a.sql", "CREATE TABLE a (id int PRIMARY KEY, x int UNIQUE);")));
         var before = (await PostgresFixture.ReadLiveAsync(db)).Canonical();
 

@@ -140,8 +140,8 @@ public sealed class RetirementTests(PostgresFixture pg)
     [InlineData("DROP INDEX CONCURRENTLY idx_users_last_login;", "the engine decides how it is dropped")]
     [InlineData("ALTER TABLE users DROP COLUMN last_login_at; ALTER TABLE users ADD COLUMN last_login_at timestamptz;", "creates column users.last_login_at again")]
     [InlineData("ALTER TABLE users RENAME COLUMN nickname TO alias;", "declared renamed to alias, which schema/ does not define")]
-    [InlineData("ALTER TABLE public.users DROP COLUMN last_login_at;", "names in schema files are unqualified")]
-    [InlineData("REVOKE GRANT OPTION FOR SELECT ON users FROM tutor_app;", "grant options are not modelled")]
+    [InlineData("ALTER TABLE other.users DROP COLUMN last_login_at;", "schema files describe the schema 'public' only")]
+    [InlineData("REVOKE GRANT OPTION FOR SELECT ON users FROM tutor_app;", "REVOKE GRANT OPTION FOR is not a declaration")]
     [InlineData("ALTER TABLE users RENAME CONSTRAINT users_pkey TO users_pk;", "renaming a constraint is not declared here")]
     public async Task A_malformed_or_contradictory_declaration_is_an_error_naming_file_and_line(string declaration, string why)
     {

@@ -149,7 +149,7 @@ public sealed class StatementFormTests(PostgresFixture pg)
         { "DROP FUNCTION f", "argument types in parentheses" },
         { "DROP INDEX CONCURRENTLY users_name", "the engine decides how it is dropped" },
         { "ALTER TABLE users RENAME CONSTRAINT users_score TO s2", "renaming a constraint" },
-        { "REVOKE GRANT OPTION FOR SELECT ON users FROM tutor_app", "grant options" },
+        { "REVOKE GRANT OPTION FOR SELECT ON users FROM tutor_app", "REVOKE GRANT OPTION FOR is not a declaration" },
         { "ALTER TABLE users DROP COLUMN born, DROP COLUMN score", "one object per clause" },
         { "DROP TABLE loose, gone", "separate statements" },
         { "CREATE DOMAIN positive AS int CHECK (VALUE > 0)", "not supported" },

@@ -31,16 +31,23 @@ public static class DeclarationParser
         {
             Keyword(tokens, ref at, "IF", "EXISTS");
             Keyword(tokens, ref at, "ONLY");
-            if (at >= tokens.Count || tokens[at].Kind == TokenKind.Punctuation) return false;
-            at++;
+            if (!SkipName(tokens, ref at)) return false;
             return Is(tokens, at, "DROP") || Is(tokens, at, "RENAME");
         }
         if (!(Keyword(tokens, ref at, "INDEX") || Keyword(tokens, ref at, "VIEW") || Keyword(tokens, ref at, "MATERIALIZED", "VIEW")
               || Keyword(tokens, ref at, "SEQUENCE") || Keyword(tokens, ref at, "TYPE"))) return false;
         Keyword(tokens, ref at, "IF", "EXISTS");
-        if (at >= tokens.Count) return false;
-        at++;
+        if (!SkipName(tokens, ref at)) return false;
         return Is(tokens, at, "RENAME");
+    }
+
+    /// <summary>Steps over a name, qualified or not (schema.name).</summary>
+    private static bool SkipName(List<Token> tokens, ref int at)
+    {
+        if (at >= tokens.Count || tokens[at].Kind == TokenKind.Punctuation) return false;
+        at++;
+        if (at + 1 < tokens.Count && tokens[at].Kind == TokenKind.Punctuation && tokens[at].Text == "." && tokens[at + 1].Kind != TokenKind.Punctuation) at += 2;
+        return true;
     }
 
     /// <summary>The declarations one statement makes (a DROP or REVOKE may name several objects).</summary>
@@ -148,14 +155,17 @@ public static class DeclarationParser
 
         private bool AtPunctuation(string p) => _at < tokens.Count && tokens[_at].Kind == TokenKind.Punctuation && tokens[_at].Text == p;
 
-        /// <summary>An unqualified name; the target schema's qualification is refused like anywhere in schema/.</summary>
+        /// <summary>A name, unqualified or qualified with the target schema (as pg_dump writes it); another schema is refused.</summary>
         private string Name(string what)
         {
             if (_at >= tokens.Count || tokens[_at].Kind is TokenKind.Punctuation or TokenKind.String) throw Fail($"expected the {what}'s name{Here()}");
             var name = tokens[_at++].Name;
-            if (AtPunctuation("."))
-                throw Fail($"names in schema files are unqualified; the engine applies them to schema '{targetSchema}' ({name}.…)");
-            return name;
+            if (!AtPunctuation(".")) return name;
+            if (name != targetSchema)
+                throw Fail($"{name}.…: schema files describe the schema '{targetSchema}' only (the target schema; see --target-schema)");
+            _at++;
+            if (_at >= tokens.Count || tokens[_at].Kind is TokenKind.Punctuation or TokenKind.String) throw Fail($"expected the {what}'s name after '{name}.'{Here()}");
+            return tokens[_at++].Name;
         }
 
         private void End()
@@ -339,7 +349,7 @@ public static class DeclarationParser
         public IReadOnlyList<Declaration> Revoke()
         {
             Expect("REVOKE");
-            if (Accept("GRANT", "OPTION", "FOR")) throw Fail("grant options are not modelled, so there is none to revoke");
+            if (Accept("GRANT", "OPTION", "FOR")) throw Fail("REVOKE GRANT OPTION FOR is not a declaration this engine plans: a grant option schema/ no longer grants is reported as drift; revoke it outside schema/");
             var privileges = new List<(string Privilege, List<string> Columns)>();
             while (true)
             {

@@ -419,7 +419,8 @@ public static partial class DesiredSchemaLoader
     /// The objects extensions installed in <paramref name="schemas"/> own, as "schema.name": a qualified reference to one
     /// (pg_dump's <c>public.citext</c>) names the installed object, which the build uses instead of its own.
     /// </summary>
-    private static async Task<HashSet<string>> ExtensionMembersAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string[] schemas, CancellationToken ct)
+    /// <summary>The objects extensions installed in <paramref name="schemas"/> own, as schema.name.</summary>
+    internal static async Task<HashSet<string>> ExtensionMembersAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string[] schemas, CancellationToken ct)
     {
         var members = new HashSet<string>(StringComparer.Ordinal);
         await using var command = new NpgsqlCommand("""

@@ -58,9 +58,6 @@ public static partial class DumpInput
         }
         if (words.StartsWith("ALTER DEFAULT PRIVILEGES ", StringComparison.Ordinal))
             throw Error(statement, "default privileges (ALTER DEFAULT PRIVILEGES) are not modelled: schema/ grants on each object by name, and the engine grants them after creating it");
-        if (words.StartsWith("REVOKE ", StringComparison.Ordinal))
-            throw Error(statement, "REVOKE is not modelled: schema/ declares the privileges to grant, and privileges it does not declare are reported, never revoked. " +
-                                   "pg_dump prints REVOKE where a default privilege (CREATE on schema public, EXECUTE on functions for PUBLIC) was taken away; revoke it outside schema/ and remove the line");
         return false;
     }
 

@@ -29,13 +29,14 @@ internal static class PlanProof
         if (proved.Count == 0) return;
 
         var target = options.TargetSchema;
-        var names = new Names(target);
+        var scratch = "knowitall_proof_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        // What an installed extension owns in the schema (public.citext) is used where it is, never copied.
+        var names = new Names(target, await Desired.DesiredSchemaLoader.ExtensionMembersAsync(connection, tx, [target], ct));
         var copy = Copy(names, proved, desired, live);
         var copyPlan = await Planner.PlanAsync(copy, "", Empty(live), "", SchemaComparer.Compare(copy, Empty(live)), options,
             _ => Task.FromResult<IReadOnlyDictionary<string, bool>>(new Dictionary<string, bool>()));
 
-        var scratch = "knowitall_proof_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
-        await using var tx = await connection.BeginTransactionAsync(ct);
         await using (var setup = new NpgsqlCommand(
             $"SET LOCAL lock_timeout = {(long)options.LockTimeout.TotalMilliseconds}; SET LOCAL statement_timeout = {(long)options.StatementTimeout.TotalMilliseconds}; " +
             $"SET LOCAL check_function_bodies = off; CREATE SCHEMA {Identifier.Quote(scratch)}", connection, tx))
@@ -83,6 +84,11 @@ internal static class PlanProof
             foreach (var name in names.In(text)) Want(name);
         }
         foreach (var s in statements) WantIn(s.Sql);
+        // A live relation holding a name the desired schema gives a relation of another kind (a table where schema/ has a
+        // key's index, a plain index where it has a key): the plan's CREATE would collide with it unless the plan moves it.
+        var liveRelations = Relations(live);
+        foreach (var (name, kind) in Relations(desired))
+            if (liveRelations.TryGetValue(name, out var held) && held != kind) Want(name);
         while (pending.TryDequeue(out var next))
         {
             var (name, whole) = next;
@@ -130,6 +136,18 @@ internal static class PlanProof
         };
     }
 
+    /// <summary>The names a schema's relations hold (tables, views, sequences, indexes, the indexes of keys), with their kind.</summary>
+    private static Dictionary<string, string> Relations(SchemaModel model)
+    {
+        var relations = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var t in model.Tables) relations.TryAdd(t.Name, "table");
+        foreach (var v in model.Views) relations.TryAdd(v.Name, v.Materialized ? "materialized view" : "view");
+        foreach (var q in model.Sequences) relations.TryAdd(q.Name, "sequence");
+        foreach (var k in model.Constraints.Where(k => k.Type is 'p' or 'u' or 'x')) relations.TryAdd(k.Name, "key");
+        foreach (var i in model.Indexes) relations.TryAdd(i.Name, "index");
+        return relations;
+    }
+
     private static SchemaModel Empty(SchemaModel live) => new(live.Schema, [], [], [], [], [], [], live.VolatileFunctions);
 
     private static List<string> Retargeted(IEnumerable<PlannedStatement> statements, Names names, string scratch) =>
@@ -145,7 +163,7 @@ internal static class PlanProof
     private static readonly Regex Concurrently = new(@"\bCONCURRENTLY\s+", RegexOptions.CultureInvariant);
 
     /// <summary>Names qualified with the target schema, as the plan's statements and the catalog's deparsed text write them.</summary>
-    private sealed class Names(string schema)
+    private sealed class Names(string schema, IReadOnlySet<string> extensionMembers)
     {
         private readonly Regex _qualified = new(
             $"""(?<![\w$."])(?:"{Regex.Escape(schema)}"|{Regex.Escape(schema)})\.(?:"(?<quoted>(?:[^"]|"")+)"|(?<plain>[A-Za-z_][A-Za-z0-9_$]*))""",
@@ -159,6 +177,21 @@ internal static class PlanProof
         public IEnumerable<string> In(string text) =>
             _qualified.Matches(text).Select(m => m.Groups["quoted"].Success ? m.Groups["quoted"].Value.Replace("\"\"", "\"", StringComparison.Ordinal) : m.Groups["plain"].Value);
 
-        public string Retarget(string sql, string scratch) => _schema.Replace(sql, Identifier.Quote(scratch));
+        public string Retarget(string sql, string scratch) => _schema.Replace(sql, m =>
+            m.Index + m.Length < sql.Length && sql[m.Index + m.Length] == '.' && extensionMembers.Contains(schema + "." + NameAt(sql, m.Index + m.Length + 1))
+                ? m.Value
+                : Identifier.Quote(scratch));
+
+        private static string NameAt(string sql, int at)
+        {
+            if (at < sql.Length && sql[at] == '"')
+            {
+                var end = sql.IndexOf('"', at + 1);
+                return end < 0 ? "" : sql[(at + 1)..end];
+            }
+            var stop = at;
+            while (stop < sql.Length && (char.IsLetterOrDigit(sql[stop]) || sql[stop] is '_' or '$')) stop++;
+            return sql[at..stop].ToLowerInvariant();
+        }
     }
 }
