@@ -8,26 +8,19 @@ namespace KnowItAll.Migrations.Tests.Acceptance;
 /// case expects), apply (or refuse, changing nothing), then validate clean, re-plan empty, no invalid index, and
 /// the migrated schema's model equal to the model of a database the new DDL was run on directly.
 /// </summary>
-[Collection(PostgresCollection.Name)]
-public sealed class AcceptanceTests(PostgresFixture pg)
+public abstract class AcceptanceTests(PostgresFixture pg)
 {
-    public static TheoryData<AcceptanceCase> Cases()
+    /// <summary>The cases are split in <see cref="Shards"/> classes, one per test collection, which run in parallel.</summary>
+    public const int Shards = 3;
+
+    protected static TheoryData<AcceptanceCase> Shard(int shard)
     {
         var data = new TheoryData<AcceptanceCase>();
-        foreach (var c in AcceptanceCases.All) data.Add(c);
+        for (var i = shard; i < AcceptanceCases.All.Count; i += Shards) data.Add(AcceptanceCases.All[i]);
         return data;
     }
 
-    [Fact]
-    public void There_are_at_least_a_hundred_cases_with_unique_names()
-    {
-        Assert.True(AcceptanceCases.All.Count >= 100, $"only {AcceptanceCases.All.Count} acceptance cases");
-        Assert.Equal(AcceptanceCases.All.Count, AcceptanceCases.All.Select(c => c.Name).Distinct().Count());
-    }
-
-    [Theory]
-    [MemberData(nameof(Cases))]
-    public async Task Migrates(AcceptanceCase c)
+    protected async Task MigratesAsync(AcceptanceCase c)
     {
         var db = await pg.NewDatabaseAsync();
         if (c.Old.Length > 0) await PostgresFixture.ExecuteAsync(db, c.Old);
@@ -84,4 +77,42 @@ public sealed class AcceptanceTests(PostgresFixture pg)
         var a = actual.Split('\n').ToHashSet(StringComparer.Ordinal);
         return string.Join("\n", e.Except(a).Select(l => "- direct:   " + l).Concat(a.Except(e).Select(l => "+ migrated: " + l)));
     }
+}
+
+[Collection(PostgresParallelA.Name)]
+public sealed class AcceptanceTestsA(PostgresFixture pg) : AcceptanceTests(pg)
+{
+    public static TheoryData<AcceptanceCase> Cases() => Shard(0);
+
+    [Fact]
+    public void There_are_at_least_a_hundred_cases_with_unique_names()
+    {
+        Assert.True(AcceptanceCases.All.Count >= 100, $"only {AcceptanceCases.All.Count} acceptance cases");
+        Assert.Equal(AcceptanceCases.All.Count, AcceptanceCases.All.Select(c => c.Name).Distinct().Count());
+        Assert.Equal(AcceptanceCases.All.Count, Enumerable.Range(0, Shards).Sum(i => Shard(i).Count<object[]>()));
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public Task Migrates(AcceptanceCase c) => MigratesAsync(c);
+}
+
+[Collection(PostgresParallelB.Name)]
+public sealed class AcceptanceTestsB(PostgresFixture pg) : AcceptanceTests(pg)
+{
+    public static TheoryData<AcceptanceCase> Cases() => Shard(1);
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public Task Migrates(AcceptanceCase c) => MigratesAsync(c);
+}
+
+[Collection(PostgresParallelC.Name)]
+public sealed class AcceptanceTestsC(PostgresFixture pg) : AcceptanceTests(pg)
+{
+    public static TheoryData<AcceptanceCase> Cases() => Shard(2);
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public Task Migrates(AcceptanceCase c) => MigratesAsync(c);
 }
