@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using KnowItAll.Migrations;
 using KnowItAll.Migrations.Reporting;
+using KnowItAll.Workflow.Functions.Telemetry;
 
 namespace KnowItAll.Workflow.Functions.Handlers;
 
@@ -40,7 +41,8 @@ public sealed class ApplyHandler : IFunctionHandler
             throw new MigrationException(MigrationErrors.InvalidInput, "Apply was invoked with dry_run true: a dry run stops after Plan (the state machine's Dry Run? choice); Apply always applies");
         var request = new ApplyRequest(EventFields.OptionalString(input, "plan_hash"));
         var result = await services.WithEngineAsync(e => e.ApplyAsync(request, null, cancellationToken), cancellationToken);
-        services.Metrics.Record([("MigrationSuccess", 1, "Count"), ("ChangesApplied", result.StatementsExecuted, "Count"), ("MigrationDuration", result.DurationMs, "Milliseconds")]);
+        services.Metrics.Record([(MetricNames.MigrationSuccess, 1, "Count"), (MetricNames.ChangesApplied, result.StatementsExecuted, "Count"),
+            (MetricNames.MigrationDuration, result.DurationMs, "Milliseconds")]);
         var digest = await services.Reports.ApplyAsync(result, EventFields.ExecutionName(input), cancellationToken);
         return JsonSerializer.SerializeToNode(digest, ReportJsonContext.Default.ApplyDigest)!;
     }
