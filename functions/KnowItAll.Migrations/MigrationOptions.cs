@@ -4,6 +4,9 @@ namespace KnowItAll.Migrations;
 
 public sealed record MigrationOptions
 {
+    /// <summary>The defaults every adapter starts from (CLI options, function environment variables).</summary>
+    public static MigrationOptions Defaults { get; } = new();
+
     /// <summary>The schema the desired DDL describes and the engine migrates.</summary>
     public string TargetSchema { get; init; } = "public";
 

@@ -1,4 +1,5 @@
 using KnowItAll.Migrations;
+using KnowItAll.Migrations.Apply;
 using KnowItAll.Migrations.Planning;
 using Spectre.Console;
 using ValidationResult = KnowItAll.Migrations.ValidationResult;
@@ -125,7 +126,7 @@ public sealed class ConsoleView
         foreach (var r in runs)
         {
             var took = r.FinishedAt is { } end && r.SettledAt is null ? $", {(end - r.StartedAt).TotalMilliseconds.ToString("N0", invariant)} ms" : "";
-            var outcome = r.Outcome switch { "applied" => "[green]applied[/]", "failed" => "[red]failed[/]", "applying" => "[yellow]applying (running now)[/]", var o => Esc(o) };
+            var outcome = r.Outcome switch { HistoryOutcome.Applied => "[green]applied[/]", HistoryOutcome.Failed => "[red]failed[/]", HistoryOutcome.Applying => "[yellow]applying (running now)[/]", var o => Esc(o.ToWire()) };
             _console.MarkupLine($"#{r.Id.ToString(invariant)}  {r.StartedAt.ToString("yyyy-MM-dd HH:mm:ss", invariant)}Z  {outcome}  {r.Changes.ToString(invariant)} changes, plan {Esc(r.PlanHash[..Math.Min(12, r.PlanHash.Length)])}, by {Esc(r.RunBy)}{took}");
             if (r.DataDeleted is { } deleted && r.Outcome == "applied")
                 _console.MarkupLine($"    [red]deleted data[/]: {deleted.ToString("N0", invariant)} rows and values of declared removals (the statements are in the history row)");

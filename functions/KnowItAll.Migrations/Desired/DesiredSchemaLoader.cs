@@ -72,7 +72,7 @@ public static partial class DesiredSchemaLoader
         var scratch = "knowitall_scratch_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
         // Never committed: disposing the transaction rolls everything back, the scratch schema included.
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
-        await ExecuteAsync(connection, tx, $"SET LOCAL lock_timeout = '2s'; SET LOCAL statement_timeout = '120s'; CREATE SCHEMA {scratch}", cancellationToken);
+        await ExecuteAsync(connection, tx, $"{SessionSql.LocalTimeouts(SessionSql.DesiredLoadLockTimeout, SessionSql.DesiredLoadStatementTimeout)}; CREATE SCHEMA {scratch}", cancellationToken);
         var installed = await InstalledExtensionsAsync(connection, tx, cancellationToken);
         var searchPath = new List<string> { scratch };
         foreach (var (name, at) in extensions)

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using KnowItAll.Migrations;
 using KnowItAll.Migrations.Reporting;
+using KnowItAll.Workflow.Functions.Telemetry;
 
 namespace KnowItAll.Workflow.Functions.Handlers;
 
@@ -48,7 +49,8 @@ public sealed class ApplyHandler : IFunctionHandler
         };
         var request = new ApplyRequest(EventFields.OptionalString(input, "plan_hash"), approved);
         var result = await services.WithEngineAsync(e => e.ApplyAsync(request, null, cancellationToken), cancellationToken);
-        services.Metrics.Record([("MigrationSuccess", 1, "Count"), ("ChangesApplied", result.StatementsExecuted, "Count"), ("MigrationDuration", result.DurationMs, "Milliseconds")]);
+        services.Metrics.Record([(MetricNames.MigrationSuccess, 1, "Count"), (MetricNames.ChangesApplied, result.StatementsExecuted, "Count"),
+            (MetricNames.MigrationDuration, result.DurationMs, "Milliseconds")]);
         var digest = await services.Reports.ApplyAsync(result, EventFields.ExecutionName(input), cancellationToken);
         return JsonSerializer.SerializeToNode(digest, ReportJsonContext.Default.ApplyDigest)!;
     }
