@@ -125,7 +125,9 @@ public sealed class MigrationEngine
         if (_desired is null) _desiredModels.StartReading(_options.TargetSchema);
         var live = await CatalogReader.ReadAsync(connection, _options.TargetSchema, _options.LockTimeout, cancellationToken, helpers: _dataSource);
         var fingerprint = Task.Run(live.Fingerprint, cancellationToken);
-        return (await DesiredModelAsync(connection, cancellationToken), live, fingerprint);
+        var desired = await DesiredModelAsync(connection, cancellationToken);
+        live = await DefinitionEquivalence.SettleAsync(connection, _options.TargetSchema, desired.Model, live, _options.LockTimeout, cancellationToken);
+        return (desired, live, fingerprint);
     }
 
     private async Task<DesiredSchema> DesiredModelAsync(NpgsqlConnection connection, CancellationToken cancellationToken)

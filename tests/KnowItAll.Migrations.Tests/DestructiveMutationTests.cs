@@ -62,7 +62,7 @@ public sealed partial class DestructiveMutationTests(PostgresFixture pg, Xunit.A
                 Assert.True(IsAdditive(statement.Sql), $"{description}: non-additive statement {statement.Sql}");
                 Assert.False(Destructive().IsMatch(InPlace().Replace(HelperDrop().Replace(FunctionBody().Replace(statement.Sql, ""), ""), "")), $"{description}: destructive statement {statement.Sql}");
             }
-            var altered = plan.Statements.Where(s => InPlace().IsMatch(s.Sql) || s.Kind == Planning.StatementKind.SequenceOptions)
+            var altered = plan.Statements.Where(s => InPlace().IsMatch(s.Sql) || s.Kind is Planning.StatementKind.SequenceOptions or Planning.StatementKind.SequenceOwner)
                 .Select(s => s.ObjectName).ToHashSet(StringComparer.Ordinal);
             try
             {

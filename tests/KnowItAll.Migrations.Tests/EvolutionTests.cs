@@ -81,6 +81,20 @@ public sealed class EvolutionTests(PostgresFixture pg)
     }
 
     [Fact]
+    public async Task A_database_built_by_running_schema_files_directly_is_already_converged()
+    {
+        // As psql or another tool leaves it: every check and partial index holds PostgreSQL's first reading of the DDL.
+        var db = await pg.NewDatabaseAsync();
+        foreach (var file in Repo.TutorFiles()) await PostgresFixture.ExecuteAsync(db, file.Text);
+        var engine = Engines.For(db, Repo.TutorSchema());
+
+        var validation = await engine.ValidateAsync();
+        Assert.True(validation.SchemaValid, string.Join("; ", validation.Missing.Select(m => $"{m.Kind} {m.Name}: {m.Detail}")));
+        var plan = await engine.PlanAsync();
+        Assert.True(!plan.HasChanges, "a directly built database is planned to change:\n" + string.Join("\n", plan.Statements.Select(s => s.Sql)));
+    }
+
+    [Fact]
     public async Task Drift_is_reported_and_left_alone()
     {
         var db = await SchemaEdits.AppliedTutorDatabaseAsync(pg);

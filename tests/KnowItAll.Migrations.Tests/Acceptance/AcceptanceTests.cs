@@ -22,7 +22,21 @@ public abstract class AcceptanceTests(PostgresFixture pg)
 
     protected async Task MigratesAsync(AcceptanceCase c)
     {
+        var databases = new List<string>();
+        try
+        {
+            await MigratesAsync(c, databases);
+        }
+        finally
+        {
+            foreach (var db in databases) await pg.DropDatabaseAsync(db);
+        }
+    }
+
+    private async Task MigratesAsync(AcceptanceCase c, List<string> databases)
+    {
         var db = await pg.NewDatabaseAsync();
+        databases.Add(db);
         if (c.Old.Length > 0) await PostgresFixture.ExecuteAsync(db, c.Old);
         if (c.Seed is not null) await PostgresFixture.ExecuteAsync(db, c.Seed);
         var engine = Engines.For(db, SchemaSource.FromFiles(new SchemaFile("schema/new.sql", c.New)),
@@ -60,6 +74,7 @@ public abstract class AcceptanceTests(PostgresFixture pg)
 
         if (c.Drift) return;
         var direct = await pg.NewDatabaseAsync();
+        databases.Add(direct);
         await PostgresFixture.ExecuteAsync(direct, c.New);
         var expected = (await PostgresFixture.ReadLiveAsync(direct)).Canonical();
         var actual = (await PostgresFixture.ReadLiveAsync(db)).Canonical();

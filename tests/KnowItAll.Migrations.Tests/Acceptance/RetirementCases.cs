@@ -83,8 +83,9 @@ public static class RetirementCases
         { Checks = [UsersIntact] };
         yield return new("rename: ALTER VIEW RENAME TO", Users + Active, Users + Active + "ALTER VIEW active RENAME TO active_users;", Seed, [H.RenameBreaksOldName])
         { Checks = [UsersIntact, "SELECT count(*) = 500 FROM active_users"] };
-        yield return new("rename: ALTER MATERIALIZED VIEW RENAME TO", Users + "CREATE MATERIALIZED VIEW named AS SELECT id, name FROM users;",
-            Users + "CREATE MATERIALIZED VIEW named AS SELECT id, name FROM users; ALTER MATERIALIZED VIEW named RENAME TO user_names;", Seed, [H.RenameBreaksOldName])
+        // The rows are there before the materialized view is filled: the renamed view keeps its contents (no refresh).
+        yield return new("rename: ALTER MATERIALIZED VIEW RENAME TO", Users + Seed + "CREATE MATERIALIZED VIEW named AS SELECT id, name FROM users;",
+            Users + "CREATE MATERIALIZED VIEW named AS SELECT id, name FROM users; ALTER MATERIALIZED VIEW named RENAME TO user_names;", null, [H.RenameBreaksOldName])
         { Checks = ["SELECT count(*) = 500 FROM user_names"] };
         yield return new("rename: ALTER SEQUENCE RENAME TO", "CREATE SEQUENCE counter START 40;" + Users, "CREATE SEQUENCE counter START 40;" + Users + "ALTER SEQUENCE counter RENAME TO ticket;", Seed + "SELECT nextval('counter');",
             [H.RenameBreaksOldName])
