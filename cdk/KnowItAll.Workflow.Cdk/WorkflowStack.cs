@@ -165,7 +165,7 @@ public sealed class WorkflowStack : Stack
         var substitutions = FunctionCatalog.All.ToDictionary(d => d.ArnPlaceholder, d => functions[d.Name].FunctionArn);
         substitutions["Environment"] = env;
         config.Approval.AddTo(substitutions);
-        StateMachine = new StateMachine(this, "Migration", new StateMachineProps
+        StateMachine = new Amazon.CDK.AWS.StepFunctions.StateMachine(this, "Migration", new StateMachineProps
         {
             StateMachineName = $"knowitall-migration-{env}",
             StateMachineType = StateMachineType.STANDARD,
@@ -243,7 +243,7 @@ public sealed class WorkflowStack : Stack
     /// <summary>The topic's key: whoever publishes needs it too.</summary>
     public IKey TopicKey { get; }
 
-    public StateMachine StateMachine { get; }
+    public Amazon.CDK.AWS.StepFunctions.StateMachine StateMachine { get; }
 
     /// <summary>The role that may approve or reject plans; only where the environment requires approval.</summary>
     public Amazon.CDK.AWS.IAM.Role? ApproverRole { get; }

@@ -128,7 +128,7 @@ public sealed class ConsoleView
             var took = r.FinishedAt is { } end && r.SettledAt is null ? $", {(end - r.StartedAt).TotalMilliseconds.ToString("N0", invariant)} ms" : "";
             var outcome = r.Outcome switch { HistoryOutcome.Applied => "[green]applied[/]", HistoryOutcome.Failed => "[red]failed[/]", HistoryOutcome.Applying => "[yellow]applying (running now)[/]", var o => Esc(o.ToWire()) };
             _console.MarkupLine($"#{r.Id.ToString(invariant)}  {r.StartedAt.ToString("yyyy-MM-dd HH:mm:ss", invariant)}Z  {outcome}  {r.Changes.ToString(invariant)} changes, plan {Esc(r.PlanHash[..Math.Min(12, r.PlanHash.Length)])}, by {Esc(r.RunBy)}{took}");
-            if (r.DataDeleted is { } deleted && r.Outcome == "applied")
+            if (r.DataDeleted is { } deleted && r.Outcome == HistoryOutcome.Applied)
                 _console.MarkupLine($"    [red]deleted data[/]: {deleted.ToString("N0", invariant)} rows and values of declared removals (the statements are in the history row)");
             if (r.SettledAt is { } settled) _console.MarkupLine($"    settled {settled.ToString("yyyy-MM-dd HH:mm:ss", invariant)}Z by a later run: it had been left 'applying' by a kill");
             if (r.Error is { } error) _console.MarkupLine($"    {Esc(error)}");

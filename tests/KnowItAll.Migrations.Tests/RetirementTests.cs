@@ -67,7 +67,7 @@ public sealed class RetirementTests(PostgresFixture pg)
         Assert.True((await allowing.ValidateAsync()).SchemaValid);
         Assert.False((await allowing.PlanAsync()).HasChanges);
         Assert.False((await allowing.ApplyAsync(new ApplyRequest())).Changed);
-        var run = (await allowing.HistoryAsync()).First(r => r.Outcome == "applied" && r.Changes > 0);
+        var run = (await allowing.HistoryAsync()).First(r => r.Outcome == KnowItAll.Migrations.Apply.HistoryOutcome.Applied && r.Changes > 0);
         Assert.Equal(137, run.DataDeleted);
     }
 

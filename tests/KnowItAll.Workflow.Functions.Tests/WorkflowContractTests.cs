@@ -35,7 +35,7 @@ public sealed partial class WorkflowContractTests
                 break;
             case JsonArray a:
                 foreach (var item in a)
-                foreach (var inner in Paths(item)) yield return inner;
+                    foreach (var inner in Paths(item)) yield return inner;
                 break;
         }
     }
