@@ -36,7 +36,8 @@ public sealed record EnvironmentConfig(
     bool ManualApproval,
     int ReportRetentionDays = 90,
     bool RequireApproval = false,
-    int ApprovalTimeoutSeconds = ApprovalPolicy.DefaultTimeoutSeconds)
+    int ApprovalTimeoutSeconds = ApprovalPolicy.DefaultTimeoutSeconds,
+    IReadOnlyList<string>? AllowHazards = null)
 {
     [JsonIgnore]
     public bool HasKmsKey => !string.IsNullOrEmpty(DatabaseSecretKmsKeyArn);
@@ -55,6 +56,14 @@ public sealed record EnvironmentConfig(
         Require(DatabaseSecretArn.StartsWith("arn:aws:secretsmanager:", StringComparison.Ordinal), "databaseSecretArn must be a Secrets Manager ARN");
         Require(DatabasePort is > 0 and < 65536, "databasePort must be a port");
         Require(ReportRetentionDays is > 0 and <= 3650, "reportRetentionDays must be 1 to 3650 days");
+        try
+        {
+            KnowItAll.Migrations.Planning.OptInHazards.Parse(string.Join(',', AllowHazards ?? []), "allowHazards");
+        }
+        catch (KnowItAll.Migrations.MigrationException e)
+        {
+            Require(false, e.Message);
+        }
         Require(ApprovalTimeoutSeconds is > 0 and <= ApprovalPolicy.MaxTimeoutSeconds, $"approvalTimeoutSeconds must be 1 to {ApprovalPolicy.MaxTimeoutSeconds} (7 days)");
     }
 }

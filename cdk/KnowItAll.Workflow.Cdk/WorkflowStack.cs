@@ -12,7 +12,9 @@ using Amazon.CDK.AWS.StepFunctions;
 using Constructs;
 using KnowItAll.Migrations.Reporting;
 using KnowItAll.Workflow.Functions;
+using KnowItAll.Workflow.Functions.Telemetry;
 using Function = Amazon.CDK.AWS.Lambda.Function;
+using StateMachine = Amazon.CDK.AWS.StepFunctions.StateMachine;
 using FunctionProps = Amazon.CDK.AWS.Lambda.FunctionProps;
 using LogGroupProps = Amazon.CDK.AWS.Logs.LogGroupProps;
 
@@ -32,7 +34,7 @@ public sealed class WorkflowStackProps : StackProps
 /// </summary>
 public sealed class WorkflowStack : Stack
 {
-    public const string MetricsNamespace = "KnowItAll/Migrations";
+    public const string MetricsNamespace = MetricNames.DefaultNamespace;
 
     public WorkflowStack(Construct scope, string id, WorkflowStackProps props) : base(scope, id, props)
     {
@@ -102,17 +104,21 @@ public sealed class WorkflowStack : Stack
         {
             var environment = new Dictionary<string, string>
             {
-                ["KNOWITALL_ENVIRONMENT"] = env,
-                ["METRICS_NAMESPACE"] = MetricsNamespace,
+                [FunctionVariables.Environment] = env,
+                [FunctionVariables.MetricsNamespace] = MetricsNamespace,
             };
             if (definition.ConnectsToDatabase)
             {
-                environment["DB_SECRET_ARN"] = config.DatabaseSecretArn;
+                environment[FunctionVariables.DatabaseSecretArn] = config.DatabaseSecretArn;
                 // The bundle carries the compiled model (BootstrapBundling checks it); without it a function refuses to run.
-                environment["KNOWITALL_REQUIRE_COMPILED_MODEL"] = "true";
+                environment[FunctionVariables.RequireCompiledModel] = "true";
             }
-            if (definition.PublishesNotifications) environment["NOTIFY_TOPIC_ARN"] = Topic.TopicArn;
-            if (definition.ReportStep is not null) environment["REPORT_BUCKET"] = ReportBucket.BucketName;
+            // allowHazards: what every plan of this environment allows (e.g. DELETES_DATA in a throwaway environment); Plan reports
+            // and Apply enforces the same set. A deployment setting, never execution input.
+            if (definition.Name is "Plan" or "Apply" && config.AllowHazards is { Count: > 0 } allow)
+                environment[FunctionVariables.AllowHazards] = string.Join(',', allow);
+            if (definition.PublishesNotifications) environment[FunctionVariables.TopicArn] = Topic.TopicArn;
+            if (definition.ReportStep is not null) environment[FunctionVariables.ReportBucket] = ReportBucket.BucketName;
             var function = new Function(this, definition.Name, new FunctionProps
             {
                 FunctionName = $"knowitall-{env}-{definition.Name}",
@@ -159,7 +165,7 @@ public sealed class WorkflowStack : Stack
         var substitutions = FunctionCatalog.All.ToDictionary(d => d.ArnPlaceholder, d => functions[d.Name].FunctionArn);
         substitutions["Environment"] = env;
         config.Approval.AddTo(substitutions);
-        StateMachine = new StateMachine(this, "Migration", new StateMachineProps
+        StateMachine = new Amazon.CDK.AWS.StepFunctions.StateMachine(this, "Migration", new StateMachineProps
         {
             StateMachineName = $"knowitall-migration-{env}",
             StateMachineType = StateMachineType.STANDARD,
@@ -220,9 +226,9 @@ public sealed class WorkflowStack : Stack
         });
         Alarm("ExecutionsFailed", StateMachine.MetricFailed(new MetricOptions { Period = Duration.Minutes(5), Statistic = "Sum" }), 1, "A migration execution failed");
         Alarm("ExecutionsTimedOut", StateMachine.MetricTimedOut(new MetricOptions { Period = Duration.Minutes(5), Statistic = "Sum" }), 1, "A migration execution timed out");
-        Alarm("MigrationTooLong", Emf("MigrationDuration", "Maximum"), 300_000, "A migration's apply took longer than 5 minutes");
-        Alarm("MigrationFailures", Emf("MigrationFailure", "Sum"), 1, "The Apply function reported a failed migration");
-        Alarm("DatabaseConnectionErrors", Emf("DatabaseConnectionErrors", "Sum"), 1, "A function could not reach or log in to the database");
+        Alarm("MigrationTooLong", Emf(MetricNames.MigrationDuration, "Maximum"), 300_000, "A migration's apply took longer than 5 minutes");
+        Alarm("MigrationFailures", Emf(MetricNames.MigrationFailure, "Sum"), 1, "The Apply function reported a failed migration");
+        Alarm("DatabaseConnectionErrors", Emf(MetricNames.DatabaseConnectionErrors, "Sum"), 1, "A function could not reach or log in to the database");
 
         new CfnOutput(this, "StateMachineArn", new CfnOutputProps { Value = StateMachine.StateMachineArn, ExportName = $"knowitall-{env}-state-machine-arn" });
         new CfnOutput(this, "ReportBucketName", new CfnOutputProps { Value = ReportBucket.BucketName, ExportName = $"knowitall-{env}-report-bucket" });
@@ -237,7 +243,7 @@ public sealed class WorkflowStack : Stack
     /// <summary>The topic's key: whoever publishes needs it too.</summary>
     public IKey TopicKey { get; }
 
-    public StateMachine StateMachine { get; }
+    public Amazon.CDK.AWS.StepFunctions.StateMachine StateMachine { get; }
 
     /// <summary>The role that may approve or reject plans; only where the environment requires approval.</summary>
     public Amazon.CDK.AWS.IAM.Role? ApproverRole { get; }

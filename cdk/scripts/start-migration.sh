@@ -2,24 +2,27 @@
 # Starts the schema-migration state machine and follows it to the end: what the pipeline's deploy stage runs
 # (buildspec.yml), and what a person can run by hand against AWS or a local endpoint (knowitall workflow serve).
 #
-#   start-migration.sh --state-machine-arn ARN [--action apply|plan|validate] [--dry-run] [--input JSON]
-#                      [--build-id ID] [--timeout SECONDS] [--interval SECONDS] [--endpoint-url URL] [--region REGION]
+#   start-migration.sh --state-machine-arn ARN [--action apply|plan|validate] [--dry-run] [--plan-hash HASH]
+#                      [--input JSON] [--build-id ID] [--timeout SECONDS] [--interval SECONDS] [--endpoint-url URL] [--region REGION]
 #
+# --plan-hash binds the execution to the plan reviewed (e.g. in the pull request): any other plan fails with
+# Migration.PlanStale and nothing is applied.
 # The execution name comes from the build id (CODEBUILD_BUILD_ID by default), so a retried build step finds the
 # execution it already started instead of starting a second migration.
 # Exit codes: 0 SUCCEEDED; 1 FAILED, TIMED_OUT or ABORTED; 2 bad arguments; 3 still running when --timeout passed.
 set -euo pipefail
 
-usage() { sed -n '4,5p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '5,6p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 fail_usage() { echo "error: $1" >&2; usage; }
 
-arn="" action="apply" dry_run="false" input="" build_id="${CODEBUILD_BUILD_ID:-}" timeout=1800 interval=5
+arn="" action="apply" dry_run="false" plan_hash="" input="" build_id="${CODEBUILD_BUILD_ID:-}" timeout=1800 interval=5
 aws_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --state-machine-arn) [ $# -ge 2 ] || fail_usage "$1 needs a value"; arn="$2"; shift 2 ;;
     --action) [ $# -ge 2 ] || fail_usage "$1 needs a value"; action="$2"; shift 2 ;;
     --dry-run) dry_run="true"; shift ;;
+    --plan-hash) [ $# -ge 2 ] || fail_usage "$1 needs a value"; plan_hash=$(printf '%s' "$2" | tr 'A-F' 'a-f'); shift 2 ;;
     --input) [ $# -ge 2 ] || fail_usage "$1 needs a value"; input="$2"; shift 2 ;;
     --build-id) [ $# -ge 2 ] || fail_usage "$1 needs a value"; build_id="$2"; shift 2 ;;
     --timeout) [ $# -ge 2 ] || fail_usage "$1 needs a value"; timeout="$2"; shift 2 ;;
@@ -35,6 +38,12 @@ done
 case "$action" in validate|plan|apply) ;; *) fail_usage "--action must be validate, plan or apply (got '$action')" ;; esac
 if ! [[ "$timeout" =~ ^[1-9][0-9]*$ ]]; then fail_usage "--timeout must be a positive number of seconds"; fi
 if ! [[ "$interval" =~ ^[1-9][0-9]*$ ]]; then fail_usage "--interval must be a positive number of seconds"; fi
+if [ -n "$plan_hash" ]; then
+  [[ "$plan_hash" =~ ^[0-9a-f]{64}$ ]] || fail_usage "--plan-hash must be a 64-character hex SHA-256 (knowitall plan --json prints plan_hash)"
+  [ -z "$input" ] || fail_usage "--plan-hash builds the input with --action: with --input, put \"plan_hash\" in that JSON"
+  [ "$action" != "validate" ] || fail_usage "--plan-hash needs --action plan or apply"
+  input="{\"action\":\"$action\",\"dry_run\":$dry_run,\"plan_hash\":\"$plan_hash\"}"
+fi
 [ -n "$input" ] || input="{\"action\":\"$action\",\"dry_run\":$dry_run}"
 python3 -c 'import json,sys; json.loads(sys.argv[1])' "$input" 2>/dev/null || fail_usage "--input is not valid JSON"
 

@@ -64,7 +64,7 @@ public sealed class MigrationEngine
     {
         var started = Stopwatch.GetTimestamp();
         await using var connection = await Connections.OpenAsync(_dataSource, cancellationToken);
-        var plan = await PlanOnAsync(connection, cancellationToken);
+        var plan = await PlanOnAsync(connection, cancellationToken, prove: true);
         return plan with { DurationMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds };
     }
 
@@ -72,13 +72,13 @@ public sealed class MigrationEngine
     {
         if (request.ExpectedPlanHash is { } hash && !PlanHasher.IsWellFormed(hash))
             throw new MigrationException(MigrationErrors.InvalidInput, $"plan hash '{hash}' is not a 64-character hex SHA-256");
-        var executor = new PlanExecutor(_dataSource, _options, _time, PlanOnAsync);
+        var executor = new PlanExecutor(_dataSource, _options, _time, (connection, ct) => PlanOnAsync(connection, ct, prove: true));
         return await executor.ApplyAsync(request, progress, cancellationToken);
     }
 
     /// <summary>The recorded runs, newest first, with runs a kill left <c>applying</c> settled from the catalog.</summary>
     public Task<IReadOnlyList<HistoryRow>> HistoryAsync(int limit = 20, CancellationToken cancellationToken = default) =>
-        new PlanExecutor(_dataSource, _options, _time, PlanOnAsync).HistoryAsync(limit, cancellationToken);
+        new PlanExecutor(_dataSource, _options, _time, (connection, ct) => PlanOnAsync(connection, ct, prove: false)).HistoryAsync(limit, cancellationToken);
 
     public async Task<PermissionReport> VerifyPermissionsAsync(CancellationToken cancellationToken = default)
     {
@@ -89,12 +89,29 @@ public sealed class MigrationEngine
         return report with { DurationMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds };
     }
 
-    private async Task<MigrationPlan> PlanOnAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    /// <param name="prove">
+    /// Whether the plan is proved before it is returned (<see cref="PlanProof"/>): for a plan to show or apply; not to settle
+    /// the history, which only compares.
+    /// </param>
+    private async Task<MigrationPlan> PlanOnAsync(NpgsqlConnection connection, CancellationToken cancellationToken, bool prove)
     {
         var (desired, live, liveFingerprint) = await DesiredAndLiveAsync(connection, cancellationToken);
         var diff = SchemaComparer.Compare(desired.Model, live);
-        return await Planner.PlanAsync(desired.Model, desired.Fingerprint, live, await liveFingerprint, diff, _options,
-            tables => CatalogReader.HeapSizesAsync(connection, _options.TargetSchema, tables, _options.LockTimeout, cancellationToken));
+        await ColumnTypeProbe.ProbeAsync(connection, _options.TargetSchema, diff, _options.LockTimeout, cancellationToken);
+        await SequenceCounters.ReadAsync(connection, _options.TargetSchema, diff, cancellationToken);
+        await DataAmounts.MeasureAsync(connection, _options.TargetSchema, diff, _options, cancellationToken);
+        if (prove && await RoleCatalog.MissingAsync(connection, null, diff.MissingPrivileges.Select(p => p.Grantee), cancellationToken) is [_, ..] missing)
+            throw new MigrationException(MigrationErrors.SchemaError, $"schema/ grants privileges to a role the database lacks: {RoleCatalog.Sentence(missing)}");
+        // The plan is made against the renamed schema; a table's heap is asked by the name it has now.
+        var oldNames = diff.Renames.Where(d => d.Kind == "table").ToDictionary(d => d.NewName!, d => d.Name, StringComparer.Ordinal);
+        var plan = await Planner.PlanAsync(desired.Model, desired.Fingerprint, live, await liveFingerprint, diff, _options, async tables =>
+        {
+            var sizes = await CatalogReader.HeapSizesAsync(connection, _options.TargetSchema, tables.Select(t => oldNames.GetValueOrDefault(t, t)).ToList(),
+                _options.LockTimeout, cancellationToken);
+            return tables.ToDictionary(t => t, t => sizes.GetValueOrDefault(oldNames.GetValueOrDefault(t, t)), StringComparer.Ordinal);
+        });
+        if (prove) await PlanProof.ProveAsync(connection, plan, desired.Model, live, _options, cancellationToken);
+        return plan;
     }
 
     /// <summary>
@@ -108,7 +125,9 @@ public sealed class MigrationEngine
         if (_desired is null) _desiredModels.StartReading(_options.TargetSchema);
         var live = await CatalogReader.ReadAsync(connection, _options.TargetSchema, _options.LockTimeout, cancellationToken, helpers: _dataSource);
         var fingerprint = Task.Run(live.Fingerprint, cancellationToken);
-        return (await DesiredModelAsync(connection, cancellationToken), live, fingerprint);
+        var desired = await DesiredModelAsync(connection, cancellationToken);
+        live = await DefinitionEquivalence.SettleAsync(connection, _options.TargetSchema, desired.Model, live, _options.LockTimeout, cancellationToken);
+        return (desired, live, fingerprint);
     }
 
     private async Task<DesiredSchema> DesiredModelAsync(NpgsqlConnection connection, CancellationToken cancellationToken)

@@ -1,7 +1,12 @@
+using KnowItAll.Migrations.Planning;
+
 namespace KnowItAll.Migrations;
 
 public sealed record MigrationOptions
 {
+    /// <summary>The defaults every adapter starts from (CLI options, function environment variables).</summary>
+    public static MigrationOptions Defaults { get; } = new();
+
     /// <summary>The schema the desired DDL describes and the engine migrates.</summary>
     public string TargetSchema { get; init; } = "public";
 
@@ -23,6 +28,12 @@ public sealed record MigrationOptions
     /// <summary>Who ran the migration, written to the history row (CLI user, Lambda function ARN, ...).</summary>
     public string RunBy { get; init; } = Environment.UserName;
 
+    /// <summary>
+    /// Hazards this run allows (<see cref="Planning.OptInHazards"/>): CLI --allow-hazards, or the environment's allowHazards
+    /// given to the functions by the deployment; never execution input. Default none.
+    /// </summary>
+    public IReadOnlySet<Planning.HazardCode> AllowHazards { get; init; } = new HashSet<Planning.HazardCode>();
+
     public void Validate()
     {
         Require(Identifier.IsValid(TargetSchema), $"target schema '{TargetSchema}' is not a valid identifier");
@@ -32,6 +43,8 @@ public sealed record MigrationOptions
         Require(LockTimeout > TimeSpan.Zero && LockTimeout <= TimeSpan.FromMinutes(10), $"lock timeout {LockTimeout.TotalMilliseconds} ms is outside 1 ms .. 10 min");
         Require(StatementTimeout > TimeSpan.Zero, "statement timeout must be positive");
         Require(MaxLockRetries is >= 0 and <= 20, $"lock retries {MaxLockRetries} is outside 0 .. 20");
+        foreach (var code in AllowHazards)
+            Require(Planning.OptInHazards.Codes.Contains(code), $"{code.ToWire()} is not a hazard a run can allow");
     }
 
     private static void Require(bool condition, string message)

@@ -40,7 +40,10 @@ public sealed record ValidationResult(
 /// What Apply is asked to do. There is no dry run here: whether a run is a dry run is decided by the state machine
 /// (it calls Plan and stops), and `knowitall apply --dry-run` calls Plan.
 /// </summary>
-public sealed record ApplyRequest(string? ExpectedPlanHash = null);
+/// <param name="ExpectedPlanHash">The plan to apply; another plan is refused with <see cref="MigrationErrors.PlanStale"/>.</param>
+/// <param name="Approved">A person approved exactly <paramref name="ExpectedPlanHash"/> (the workflow's plan approval): that approval
+/// allows the plan's opt-in hazards (<see cref="MigrationPlan.AwaitingOptIn"/>), and only that plan's.</param>
+public sealed record ApplyRequest(string? ExpectedPlanHash = null, bool Approved = false);
 
 public sealed record StatementTiming(int Order, string ObjectName, long DurationMs, int Attempts);
 

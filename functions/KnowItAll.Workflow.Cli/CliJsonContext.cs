@@ -8,4 +8,5 @@ public sealed record CliError(bool Success, string ErrorType, string ErrorMessag
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true)]
 [JsonSerializable(typeof(CliError))]
 [JsonSerializable(typeof(SchemaBuildResult))]
+[JsonSerializable(typeof(SchemaInitResult))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

@@ -1,4 +1,5 @@
 using KnowItAll.Migrations;
+using KnowItAll.Migrations.Apply;
 using KnowItAll.Migrations.Planning;
 using Spectre.Console;
 using ValidationResult = KnowItAll.Migrations.ValidationResult;
@@ -48,6 +49,10 @@ public sealed class ConsoleView
             Drift(plan.Drift);
             return;
         }
+        // What deletes data is said before anything else, with how much.
+        foreach (var s in plan.Statements)
+            foreach (var h in s.Hazards.Where(h => h.Code == HazardCode.DeletesData))
+                _console.MarkupLine($"[red]{Esc(h.Code.ToWire())}[/] statement {s.Order}: {Esc(h.Message)}");
         var table = new Table().Border(TableBorder.Rounded).AddColumns("#", "change", "object", "lock", "runs", "hazards");
         foreach (var s in plan.Statements)
         {
@@ -121,8 +126,10 @@ public sealed class ConsoleView
         foreach (var r in runs)
         {
             var took = r.FinishedAt is { } end && r.SettledAt is null ? $", {(end - r.StartedAt).TotalMilliseconds.ToString("N0", invariant)} ms" : "";
-            var outcome = r.Outcome switch { "applied" => "[green]applied[/]", "failed" => "[red]failed[/]", "applying" => "[yellow]applying (running now)[/]", var o => Esc(o) };
+            var outcome = r.Outcome switch { HistoryOutcome.Applied => "[green]applied[/]", HistoryOutcome.Failed => "[red]failed[/]", HistoryOutcome.Applying => "[yellow]applying (running now)[/]", var o => Esc(o.ToWire()) };
             _console.MarkupLine($"#{r.Id.ToString(invariant)}  {r.StartedAt.ToString("yyyy-MM-dd HH:mm:ss", invariant)}Z  {outcome}  {r.Changes.ToString(invariant)} changes, plan {Esc(r.PlanHash[..Math.Min(12, r.PlanHash.Length)])}, by {Esc(r.RunBy)}{took}");
+            if (r.DataDeleted is { } deleted && r.Outcome == HistoryOutcome.Applied)
+                _console.MarkupLine($"    [red]deleted data[/]: {deleted.ToString("N0", invariant)} rows and values of declared removals (the statements are in the history row)");
             if (r.SettledAt is { } settled) _console.MarkupLine($"    settled {settled.ToString("yyyy-MM-dd HH:mm:ss", invariant)}Z by a later run: it had been left 'applying' by a kill");
             if (r.Error is { } error) _console.MarkupLine($"    {Esc(error)}");
         }

@@ -20,15 +20,21 @@ public sealed class EngineOptions
 
     public Option<bool> Json { get; } = new("--json") { Description = "Print one JSON document on stdout (logs go to stderr)" };
 
-    public Option<string> TargetSchema { get; } = new("--target-schema") { Description = "Schema to migrate", DefaultValueFactory = _ => "public" };
+    public Option<string> TargetSchema { get; } = new("--target-schema") { Description = "Schema to migrate", DefaultValueFactory = _ => MigrationOptions.Defaults.TargetSchema };
 
-    public Option<string> AppRole { get; } = new("--app-role") { Description = "Application role whose privileges are verified", DefaultValueFactory = _ => "tutor_app" };
+    public Option<string> AppRole { get; } = new("--app-role") { Description = "Application role whose privileges are verified", DefaultValueFactory = _ => MigrationOptions.Defaults.AppRole };
 
-    public Option<int> LockTimeoutMs { get; } = new("--lock-timeout-ms") { Description = "lock_timeout for each DDL statement", DefaultValueFactory = _ => 5000 };
+    public Option<int> LockTimeoutMs { get; } = new("--lock-timeout-ms") { Description = "lock_timeout for each DDL statement", DefaultValueFactory = _ => (int)MigrationOptions.Defaults.LockTimeout.TotalMilliseconds };
 
-    public Option<int> StatementTimeoutMs { get; } = new("--statement-timeout-ms") { Description = "statement_timeout for each DDL statement", DefaultValueFactory = _ => 300_000 };
+    public Option<int> StatementTimeoutMs { get; } = new("--statement-timeout-ms") { Description = "statement_timeout for each DDL statement", DefaultValueFactory = _ => (int)MigrationOptions.Defaults.StatementTimeout.TotalMilliseconds };
 
-    public Option<int> LockRetries { get; } = new("--lock-retries") { Description = "Retries (with backoff) when a lock is not granted in time", DefaultValueFactory = _ => 3 };
+    public Option<int> LockRetries { get; } = new("--lock-retries") { Description = "Retries (with backoff) when a lock is not granted in time", DefaultValueFactory = _ => MigrationOptions.Defaults.MaxLockRetries };
+
+    /// <summary>Added to plan, apply and workflow run only: the commands whose plan it changes.</summary>
+    public Option<string?> AllowHazards { get; } = new("--allow-hazards")
+    {
+        Description = "Opt-in hazard codes this run allows, as the plan prints them, comma-separated (e.g. DELETES_DATA): without it a plan that deletes data is refused",
+    };
 
     public void AddTo(Command command)
     {
@@ -49,6 +55,9 @@ public sealed class EngineOptions
             LockTimeout = TimeSpan.FromMilliseconds(lockTimeout),
             StatementTimeout = TimeSpan.FromMilliseconds(statementTimeout),
             MaxLockRetries = result.GetValue(LockRetries),
+            AllowHazards = result.CommandResult.Command.Options.Contains(AllowHazards)
+                ? KnowItAll.Migrations.Planning.OptInHazards.Parse(result.GetValue(AllowHazards), "--allow-hazards")
+                : new HashSet<KnowItAll.Migrations.Planning.HazardCode>(),
             RunBy = $"knowitall-cli ({Environment.UserName}@{Environment.MachineName})",
         };
         options.Validate();

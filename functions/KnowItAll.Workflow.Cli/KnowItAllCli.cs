@@ -25,7 +25,13 @@ public static class KnowItAllCli
         var parsed = root.Parse(args);
         try
         {
-            return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = log }, cancellationToken);
+            return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = log, EnableDefaultExceptionHandler = false }, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            var (name, sentence) = Failure(e);
+            await log.WriteLineAsync($"error: {name}: {sentence}");
+            return ExitCodes.Failure;
         }
         finally
         {
@@ -51,6 +57,7 @@ public static class KnowItAllCli
 
         var plan = new Command("plan", "Print the ordered, additive SQL that would bring the database to schema/, with locks and hazards.");
         options.AddTo(plan);
+        plan.Options.Add(options.AllowHazards);
         plan.SetAction((result, ct) => RunEngineAsync(result, options, output, log, ct, async (engine, view, json) =>
         {
             var migrationPlan = await engine.PlanAsync(ct);
@@ -61,6 +68,7 @@ public static class KnowItAllCli
 
         var apply = new Command("apply", "Apply the plan: advisory lock, one transaction, lock timeouts with retries, concurrent index builds, history row.");
         options.AddTo(apply);
+        apply.Options.Add(options.AllowHazards);
         var dryRun = new Option<bool>("--dry-run") { Description = "Plan only, as `knowitall plan` does; change nothing" };
         var planHash = new Option<string?>("--plan-hash") { Description = "Refuse to apply unless the plan computed under the lock has this hash" };
         apply.Options.Add(dryRun);
@@ -126,14 +134,28 @@ public static class KnowItAllCli
             var engine = new MigrationEngine(dataSource, desired, migrationOptions);
             return await body(engine, new ConsoleView(output, target.Source), json);
         }
-        catch (MigrationException e)
+        catch (Exception e)
         {
-            return await FailAsync(output, log, json, e.ErrorName, e.Message);
+            var (name, sentence) = Failure(e);
+            return await FailAsync(output, log, json, name, sentence);
         }
-        catch (OperationCanceledException)
+    }
+
+    /// <summary>Any failure as its stable name and one line a person can act on: a command never prints a stack trace.</summary>
+    internal static (string Name, string Sentence) Failure(Exception e)
+    {
+        var (name, sentence) = e switch
         {
-            return await FailAsync(output, log, json, "Migration.Cancelled", "cancelled; nothing was committed by the interrupted step");
-        }
+            MigrationException m => (m.ErrorName, m.Message),
+            OperationCanceledException => (MigrationErrors.Cancelled, "cancelled; nothing was committed by the interrupted step"),
+            Workflow.StepFunctionsException s => (MigrationErrors.ServiceError, s.Message),
+            KnowItAll.StateMachine.DefinitionException d => (MigrationErrors.InvalidInput, d.Message),
+            _ when Connections.Unavailable(e) is { } unavailable => (unavailable.ErrorName, unavailable.Message),
+            HttpRequestException => (MigrationErrors.ServiceUnavailable, $"cannot reach the endpoint: {e.Message}"),
+            IOException or UnauthorizedAccessException => (MigrationErrors.InvalidInput, e.Message),
+            _ => (MigrationErrors.InternalError, $"{e.GetType().Name}: {e.Message}"),
+        };
+        return (name, string.Join(' ', sentence.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
     }
 
     private static async Task<int> FailAsync(TextWriter output, TextWriter log, bool json, string errorType, string message)

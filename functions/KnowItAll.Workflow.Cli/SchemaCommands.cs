@@ -61,6 +61,9 @@ public static class SchemaCommands
                     compiled.ModelFingerprint, compiled.Sources.Count, compiled.Model.Tables.Count, compiled.Model.Indexes.Count, compiled.Model.Constraints.Count,
                     compiled.Model.Sequences.Count, compiled.Model.Privileges.Count, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 if (json) await output.WriteLineAsync(JsonSerializer.Serialize(summary, CliJsonContext.Default.SchemaBuildResult));
+                var owners = DumpInput.Ownership(source);
+                if (owners.Count > 0)
+                    await log.WriteLineAsync($"note: {owners.Count} OWNER TO statements (the first at {owners[0].Location}): {DumpInput.OwnershipRule}");
                 if (checking && !upToDate)
                 {
                     await log.WriteLineAsync($"error: {MigrationErrors.SchemaError}: {path} is not what `knowitall schema build` gives now: {Difference(path, existing, compiled, source)}; " +
@@ -84,6 +87,7 @@ public static class SchemaCommands
             }
         });
         schema.Subcommands.Add(build);
+        schema.Subcommands.Add(SchemaInitCommand.Build(output, log));
         return schema;
     }
 

@@ -1,5 +1,6 @@
 using KnowItAll.Migrations;
 using KnowItAll.Migrations.Desired;
+using KnowItAll.Migrations.Planning;
 
 namespace KnowItAll.Workflow.Functions;
 
@@ -19,11 +20,17 @@ public sealed record FunctionEnvironment
 
     public string? ModelCacheDirectory { get; init; }
 
-    public string TargetSchema { get; init; } = "public";
-    public string AppRole { get; init; } = "tutor_app";
-    public int LockTimeoutMs { get; init; } = 5000;
-    public int LockRetries { get; init; } = 3;
-    public int StatementTimeoutMs { get; init; } = 300_000;
+    public string TargetSchema { get; init; } = KnowItAll.Migrations.MigrationOptions.Defaults.TargetSchema;
+    public string AppRole { get; init; } = KnowItAll.Migrations.MigrationOptions.Defaults.AppRole;
+    public int LockTimeoutMs { get; init; } = (int)KnowItAll.Migrations.MigrationOptions.Defaults.LockTimeout.TotalMilliseconds;
+    public int LockRetries { get; init; } = KnowItAll.Migrations.MigrationOptions.Defaults.MaxLockRetries;
+    public int StatementTimeoutMs { get; init; } = (int)KnowItAll.Migrations.MigrationOptions.Defaults.StatementTimeout.TotalMilliseconds;
+
+    /// <summary>
+    /// The environment's allowHazards (cdk/environments.json, KNOWITALL_ALLOW_HAZARDS): opt-in hazard codes every plan of
+    /// this environment allows. A deployment setting, never execution input; default none.
+    /// </summary>
+    public IReadOnlySet<HazardCode> AllowHazards { get; init; } = new HashSet<HazardCode>();
 
     /// <summary>The S3 bucket for full reports (deployed functions); without it, reports go to <see cref="ReportDirectory"/>.</summary>
     public string? ReportBucket { get; init; }
@@ -35,7 +42,7 @@ public sealed record FunctionEnvironment
     public string? DatabaseConnectionString { get; init; }
     public string? TopicArn { get; init; }
     public string EnvironmentName { get; init; } = "local";
-    public string MetricsNamespace { get; init; } = "KnowItAll/Migrations";
+    public string MetricsNamespace { get; init; } = Telemetry.MetricNames.DefaultNamespace;
     public string Region { get; init; } = "us-east-1";
     public string? AwsEndpointUrl { get; init; }
     public string? FunctionArn { get; init; }
@@ -45,25 +52,26 @@ public sealed record FunctionEnvironment
         var defaults = new FunctionEnvironment();
         return new FunctionEnvironment
         {
-            SchemaDirectory = Blank(get("KNOWITALL_SCHEMA_DIR")) ?? defaults.SchemaDirectory,
-            CompiledModelPath = Blank(get("KNOWITALL_COMPILED_MODEL")),
-            RequireCompiledModel = Flag(get, "KNOWITALL_REQUIRE_COMPILED_MODEL"),
-            TargetSchema = Blank(get("KNOWITALL_TARGET_SCHEMA")) ?? defaults.TargetSchema,
-            AppRole = Blank(get("KNOWITALL_APP_ROLE")) ?? defaults.AppRole,
-            LockTimeoutMs = Number(get, "KNOWITALL_LOCK_TIMEOUT_MS", defaults.LockTimeoutMs),
-            LockRetries = Number(get, "KNOWITALL_LOCK_RETRIES", defaults.LockRetries),
-            StatementTimeoutMs = Number(get, "KNOWITALL_STATEMENT_TIMEOUT_MS", defaults.StatementTimeoutMs),
-            ReportBucket = Blank(get("REPORT_BUCKET")),
-            ReportPrefix = Blank(get("REPORT_PREFIX")) ?? defaults.ReportPrefix,
-            ReportDirectory = Blank(get("KNOWITALL_REPORT_DIR")) ?? defaults.ReportDirectory,
-            DatabaseSecretArn = Blank(get("DB_SECRET_ARN")),
-            DatabaseConnectionString = Blank(get("DB_CONNECTION_STRING")),
-            TopicArn = Blank(get("NOTIFY_TOPIC_ARN")),
-            EnvironmentName = Blank(get("KNOWITALL_ENVIRONMENT")) ?? defaults.EnvironmentName,
-            MetricsNamespace = Blank(get("METRICS_NAMESPACE")) ?? defaults.MetricsNamespace,
-            Region = Blank(get("AWS_REGION")) ?? Blank(get("AWS_DEFAULT_REGION")) ?? defaults.Region,
-            AwsEndpointUrl = Blank(get("AWS_ENDPOINT_URL")),
-            FunctionArn = Blank(get("AWS_LAMBDA_FUNCTION_NAME")),
+            SchemaDirectory = Blank(get(FunctionVariables.SchemaDirectory)) ?? defaults.SchemaDirectory,
+            CompiledModelPath = Blank(get(FunctionVariables.CompiledModel)),
+            RequireCompiledModel = Flag(get, FunctionVariables.RequireCompiledModel),
+            TargetSchema = Blank(get(FunctionVariables.TargetSchema)) ?? defaults.TargetSchema,
+            AppRole = Blank(get(FunctionVariables.AppRole)) ?? defaults.AppRole,
+            LockTimeoutMs = Number(get, FunctionVariables.LockTimeoutMs, defaults.LockTimeoutMs),
+            LockRetries = Number(get, FunctionVariables.LockRetries, defaults.LockRetries),
+            StatementTimeoutMs = Number(get, FunctionVariables.StatementTimeoutMs, defaults.StatementTimeoutMs),
+            AllowHazards = OptInHazards.Parse(get(FunctionVariables.AllowHazards), "environment variable " + FunctionVariables.AllowHazards),
+            ReportBucket = Blank(get(FunctionVariables.ReportBucket)),
+            ReportPrefix = Blank(get(FunctionVariables.ReportPrefix)) ?? defaults.ReportPrefix,
+            ReportDirectory = Blank(get(FunctionVariables.ReportDirectory)) ?? defaults.ReportDirectory,
+            DatabaseSecretArn = Blank(get(FunctionVariables.DatabaseSecretArn)),
+            DatabaseConnectionString = Blank(get(FunctionVariables.DatabaseConnectionString)),
+            TopicArn = Blank(get(FunctionVariables.TopicArn)),
+            EnvironmentName = Blank(get(FunctionVariables.Environment)) ?? defaults.EnvironmentName,
+            MetricsNamespace = Blank(get(FunctionVariables.MetricsNamespace)) ?? defaults.MetricsNamespace,
+            Region = Blank(get(FunctionVariables.Region)) ?? Blank(get(FunctionVariables.DefaultRegion)) ?? defaults.Region,
+            AwsEndpointUrl = Blank(get(FunctionVariables.AwsEndpointUrl)),
+            FunctionArn = Blank(get(FunctionVariables.FunctionName)),
         };
     }
 
@@ -74,6 +82,7 @@ public sealed record FunctionEnvironment
         LockTimeout = TimeSpan.FromMilliseconds(LockTimeoutMs),
         StatementTimeout = TimeSpan.FromMilliseconds(StatementTimeoutMs),
         MaxLockRetries = LockRetries,
+        AllowHazards = AllowHazards,
         RunBy = runBy,
     };
 

@@ -18,7 +18,7 @@ public sealed class FunctionHost
     public static readonly TimeSpan DeadlineMargin = TimeSpan.FromSeconds(3);
 
     /// <summary>Step Functions passes at most 256 KiB between states; anything larger is not an event of this workflow.</summary>
-    public const int MaxEventBytes = 256 * 1024;
+    public const int MaxEventBytes = KnowItAll.StateMachine.Quotas.MaxPayloadBytes;
 
     private readonly Dictionary<string, IFunctionHandler> _handlers;
     private readonly FunctionServices _services;
@@ -55,8 +55,8 @@ public sealed class FunctionHost
         {
             log.Write("ERROR", outcome.ErrorMessage!, context, outcome.ErrorType, elapsed);
             var metrics = new List<(string, double, string)>();
-            if (outcome.ErrorType == MigrationErrors.DatabaseUnavailable) metrics.Add(("DatabaseConnectionErrors", 1, "Count"));
-            if (functionName == "Apply") metrics.AddRange([("MigrationFailure", 1, "Count"), ("MigrationDuration", elapsed, "Milliseconds")]);
+            if (outcome.ErrorType == MigrationErrors.DatabaseUnavailable) metrics.Add((MetricNames.DatabaseConnectionErrors, 1, "Count"));
+            if (functionName == "Apply") metrics.AddRange([(MetricNames.MigrationFailure, 1, "Count"), (MetricNames.MigrationDuration, elapsed, "Milliseconds")]);
             _services.Metrics.Record(metrics);
         }
         return outcome;
@@ -90,7 +90,7 @@ public sealed class FunctionHost
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !caller.IsCancellationRequested)
         {
-            return InvocationOutcome.Failure(FunctionErrors.Timeout,
+            return InvocationOutcome.Failure(MigrationErrors.Timeout,
                 $"stopped {DeadlineMargin.TotalSeconds:0} s before the function's deadline; any open transaction was rolled back. Raise the function timeout or retry.");
         }
         catch (Exception e) when (e is not OperationCanceledException && Connections.Unavailable(e) is { } unavailable)
@@ -99,7 +99,7 @@ public sealed class FunctionHost
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return InvocationOutcome.Failure(FunctionErrors.Internal, $"{e.GetType().Name}: {e.Message}");
+            return InvocationOutcome.Failure(MigrationErrors.InternalError, $"{e.GetType().Name}: {e.Message}");
         }
     }
 

@@ -23,15 +23,3 @@ public sealed record InvocationOutcome(string? OutputJson, string? ErrorType, st
         ? full[..MaxErrorMessageChars] + $"… ({full.Length - MaxErrorMessageChars:N0} more characters in the function's log)"
         : ErrorMessage;
 }
-
-public static class FunctionErrors
-{
-    /// <summary>The function stopped itself before its deadline, so nothing was left half-done.</summary>
-    public const string Timeout = "Migration.Timeout";
-
-    /// <summary>Anything unforeseen; the message says what.</summary>
-    public const string Internal = "Migration.InternalError";
-
-    /// <summary>The full report could not be written or read (S3 or the local report directory).</summary>
-    public const string ReportStoreFailed = "Migration.ReportStoreFailed";
-}

@@ -11,3 +11,9 @@ catch (OperationCanceledException) when (stop.IsCancellationRequested)
 {
     return 0;
 }
+catch (Exception e)
+{
+    var (name, sentence) = LambdaBootstrap.Unexpected(e);
+    await Console.Error.WriteLineAsync($"error: {name}: {sentence}");
+    return 1;
+}

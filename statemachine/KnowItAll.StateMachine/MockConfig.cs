@@ -60,17 +60,17 @@ public sealed class MockConfig
         }
         var cases = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
         foreach (var (machine, body) in root["StateMachines"] as JsonObject ?? throw new DefinitionException("mock config: StateMachines is missing"))
-        foreach (var (testCase, states) in body?["TestCases"] as JsonObject ?? throw new DefinitionException($"mock config: state machine '{machine}' has no TestCases"))
-        {
-            var map = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var (state, response) in states as JsonObject ?? throw new DefinitionException($"mock config: test case '{testCase}' is not an object"))
+            foreach (var (testCase, states) in body?["TestCases"] as JsonObject ?? throw new DefinitionException($"mock config: state machine '{machine}' has no TestCases"))
             {
-                var responseName = response!.GetValue<string>();
-                if (!responses.ContainsKey(responseName)) throw new DefinitionException($"mock config: test case '{testCase}' state '{state}' names unknown response '{responseName}'");
-                map[state] = responseName;
+                var map = new Dictionary<string, string>(StringComparer.Ordinal);
+                foreach (var (state, response) in states as JsonObject ?? throw new DefinitionException($"mock config: test case '{testCase}' is not an object"))
+                {
+                    var responseName = response!.GetValue<string>();
+                    if (!responses.ContainsKey(responseName)) throw new DefinitionException($"mock config: test case '{testCase}' state '{state}' names unknown response '{responseName}'");
+                    map[state] = responseName;
+                }
+                cases[$"{machine}\n{testCase}"] = map;
             }
-            cases[$"{machine}\n{testCase}"] = map;
-        }
         return new MockConfig(cases, responses);
     }
 

@@ -63,8 +63,8 @@ public sealed partial class StateMachineDefinition
         }
         if (!states.ContainsKey(startAt)) throw new DefinitionException($"{where}: StartAt '{startAt}' names no state");
         foreach (var state in states.Values)
-        foreach (var (target, _) in state.Transitions())
-            if (!states.ContainsKey(target)) throw new DefinitionException($"{where}: state '{state.Name}' moves to '{target}', which does not exist");
+            foreach (var (target, _) in state.Transitions())
+                if (!states.ContainsKey(target)) throw new DefinitionException($"{where}: state '{state.Name}' moves to '{target}', which does not exist");
         return new StateMachineDefinition(startAt, states, root["Comment"]?.GetValue<string>(), root["TimeoutSeconds"]?.GetValue<int>());
     }
 

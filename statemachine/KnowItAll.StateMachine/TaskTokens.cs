@@ -32,7 +32,7 @@ public sealed class TaskTokenException(string type, string message) : Exception(
 public sealed class TaskTokens
 {
     /// <summary>AWS's limits on SendTaskSuccess's output and SendTaskFailure's error and cause.</summary>
-    public const int MaxOutputBytes = 256 * 1024;
+    public const int MaxOutputBytes = Quotas.MaxPayloadBytes;
     public const int MaxErrorChars = 256;
     public const int MaxCauseChars = 32768;
 

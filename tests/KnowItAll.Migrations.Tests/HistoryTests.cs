@@ -1,3 +1,5 @@
+using KnowItAll.Migrations.Apply;
+
 namespace KnowItAll.Migrations.Tests;
 
 /// <summary>A run killed after its transaction committed leaves its history row "applying"; the next run settles it from the catalog.</summary>
@@ -26,8 +28,8 @@ public sealed class HistoryTests(PostgresFixture pg)
         // and reading the history (no run holds the lock) settles it.
         await PostgresFixture.ExecuteAsync(db, $"UPDATE knowitall_migrations.history SET outcome = 'applying', finished_at = NULL WHERE id = {rerun.HistoryId}");
         var history = await engine.HistoryAsync(5);
-        Assert.Equal("applied", history.Single(r => r.Id == rerun.HistoryId).Outcome);
-        Assert.Equal("failed", history.Single(r => r.Id == applied.HistoryId).Outcome);
+        Assert.Equal(HistoryOutcome.Applied, history.Single(r => r.Id == rerun.HistoryId).Outcome);
+        Assert.Equal(HistoryOutcome.Failed, history.Single(r => r.Id == applied.HistoryId).Outcome);
         Assert.Equal("applied", await PostgresFixture.ScalarAsync<string>(db, $"SELECT outcome FROM knowitall_migrations.history WHERE id = {rerun.HistoryId}"));
         Assert.Equal(0L, await PostgresFixture.ScalarAsync<long>(db, "SELECT count(*) FROM knowitall_migrations.history WHERE outcome = 'applying'"));
     }

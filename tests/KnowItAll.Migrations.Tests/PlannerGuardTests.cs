@@ -25,4 +25,28 @@ public sealed class PlannerGuardTests
     [InlineData("ALTER TABLE \"public\".\"users\" ADD COLUMN IF NOT EXISTS \"kind\" text")]
     [InlineData("GRANT SELECT, UPDATE ON TABLE \"public\".\"users\" TO \"tutor_app\"")]
     public void Leaves_additive_statements_alone(string sql) => Assert.False(Planner.IsDestructive(sql));
+
+    [Theory]
+    [InlineData(StatementKind.IndexReplace, "DROP INDEX CONCURRENTLY IF EXISTS \"public\".\"users_name\"")]
+    [InlineData(StatementKind.IndexReplace, "ALTER INDEX IF EXISTS \"public\".\"users_name_knowitall_new\" RENAME TO \"users_name\"")]
+    [InlineData(StatementKind.ConstraintReplace, "DO $knowitall$ BEGIN\n  ALTER TABLE \"public\".\"users\" DROP CONSTRAINT IF EXISTS \"c\";\n  ALTER TABLE \"public\".\"users\" RENAME CONSTRAINT \"c_knowitall_new\" TO \"c\";\nEND $knowitall$")]
+    [InlineData(StatementKind.ConstraintReplace, "ALTER TABLE \"public\".\"orders\" DROP CONSTRAINT IF EXISTS \"fk\", ADD CONSTRAINT \"fk\" FOREIGN KEY (u) REFERENCES public.users(id) ON DELETE CASCADE")]
+    [InlineData(StatementKind.ViewReplace, "DROP MATERIALIZED VIEW IF EXISTS \"public\".\"emails\"")]
+    [InlineData(StatementKind.PolicyReplace, "DROP POLICY IF EXISTS \"p\" ON \"public\".\"users\"")]
+    public void Lets_replacement_kinds_drop_and_rename_the_object_they_replace(StatementKind kind, string sql)
+    {
+        Assert.False(Planner.Refuses(kind, sql));
+        // The same text as any other kind of statement is refused.
+        Assert.True(Planner.Refuses(StatementKind.Index, sql));
+    }
+
+    [Theory]
+    [InlineData(StatementKind.ViewReplace, "DROP VIEW IF EXISTS \"public\".\"v\" CASCADE")]
+    [InlineData(StatementKind.ConstraintReplace, "ALTER TABLE \"public\".\"users\" DROP CONSTRAINT \"users_pkey\" CASCADE")]
+    [InlineData(StatementKind.IndexReplace, "DROP TABLE \"public\".\"users\"")]
+    [InlineData(StatementKind.ConstraintReplace, "DO $x$ BEGIN ALTER TABLE \"public\".\"users\" DROP COLUMN \"email\"; END $x$")]
+    [InlineData(StatementKind.ViewReplace, "ALTER TABLE \"public\".\"users\" RENAME TO \"people\"")]
+    [InlineData(StatementKind.PolicyReplace, "TRUNCATE \"public\".\"users\"")]
+    [InlineData(StatementKind.TriggerReplace, "DELETE FROM \"public\".\"users\"")]
+    public void Refuses_data_loss_and_cascades_even_in_replacements(StatementKind kind, string sql) => Assert.True(Planner.Refuses(kind, sql));
 }

@@ -2,8 +2,33 @@ using KnowItAll.Testing;
 
 namespace KnowItAll.Migrations.Tests;
 
+/// <summary>The tests that run one after another (timing-sensitive ones among them), on the assembly's one server.</summary>
 [CollectionDefinition(Name)]
 public sealed class PostgresCollection : ICollectionFixture<PostgresFixture>
 {
     public const string Name = "postgres";
+}
+
+/// <summary>
+/// Collections that run beside <see cref="PostgresCollection"/> on the same server (each test has its own database):
+/// the long table-driven suites are split across them.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class PostgresParallelA : ICollectionFixture<PostgresFixture>
+{
+    public const string Name = "postgres-a";
+}
+
+/// <inheritdoc cref="PostgresParallelA"/>
+[CollectionDefinition(Name)]
+public sealed class PostgresParallelB : ICollectionFixture<PostgresFixture>
+{
+    public const string Name = "postgres-b";
+}
+
+/// <inheritdoc cref="PostgresParallelA"/>
+[CollectionDefinition(Name)]
+public sealed class PostgresParallelC : ICollectionFixture<PostgresFixture>
+{
+    public const string Name = "postgres-c";
 }

@@ -1,3 +1,4 @@
+using KnowItAll.Migrations.Apply;
 using KnowItAll.Migrations.Desired;
 using KnowItAll.Migrations.Model;
 using Npgsql;
@@ -72,7 +73,7 @@ public sealed class ReliabilityTests(PostgresFixture pg, ITestOutputHelper outpu
                 Assert.All(remaining, s => Assert.False(s.Transactional, $"after a kill at {point}, {s.ObjectName} is still pending"));
                 // knowitall history tells the truth: nobody is applying; the run failed, naming what it did not do.
                 var settled = (await engine.HistoryAsync())[0];
-                Assert.Equal("failed", settled.Outcome);
+                Assert.Equal(HistoryOutcome.Failed, settled.Outcome);
                 Assert.NotNull(settled.SettledAt);
                 Assert.Contains("interrupted after its transaction committed", settled.Error);
                 Assert.Contains(remaining[0].ObjectName, settled.Error);
@@ -103,11 +104,11 @@ public sealed class ReliabilityTests(PostgresFixture pg, ITestOutputHelper outpu
         {
             await holder.OpenAsync();
             await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock(hashtextextended('knowitall:public', 0))", holder)) await take.ExecuteNonQueryAsync();
-            Assert.Equal("applying", (await engine.HistoryAsync())[0].Outcome);
+            Assert.Equal(HistoryOutcome.Applying, (await engine.HistoryAsync())[0].Outcome);
         }
 
         var history = await engine.HistoryAsync();
-        Assert.Equal("applied", history[0].Outcome);
+        Assert.Equal(HistoryOutcome.Applied, history[0].Outcome);
         Assert.NotNull(history[0].SettledAt);
         Assert.NotNull(history[0].FinishedAt);
         Assert.Null(history[0].Error);

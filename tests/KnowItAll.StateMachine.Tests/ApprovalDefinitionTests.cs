@@ -38,8 +38,8 @@ public sealed class ApprovalDefinitionTests
 
         Assert.Equal(ExecutionStatus.Succeeded, result.Status);
         Assert.Equal("APPLIED", result.Output!["outcome"]!.GetValue<string>());
-        Assert.Equal(["Plan Migration", "Plan Blocked?", "Dry Run?", "Approval Policy", "Approval Required?", "Request Approval", "Approved This Plan?", "Apply Migration"],
-            visited.SkipWhile(s => s != "Plan Migration").Take(8));
+        Assert.Equal(["Plan Migration", "Requested Plan?", "Approval Policy", "Plan Blocked?", "Dry Run?", "Approval Required?", "Request Approval", "Approved This Plan?", "Apply Migration"],
+            visited.SkipWhile(s => s != "Plan Migration").Take(9));
         Assert.Equal(result.Output["plan"]!["plan_hash"]!.GetValue<string>(), result.Output["approval"]!["plan_hash"]!.GetValue<string>());
         Assert.Equal(86400, result.Output["approval_policy"]!["timeout_seconds"]!.GetValue<int>());
     }

@@ -39,6 +39,8 @@ public sealed class MigrationDefinitionTests
     [InlineData("ApplySucceeds", """{"action": "apply"}""", "APPLIED", "Apply Migration,Verify Permissions,Permissions Complete?,Applied,Notify Result,Migration Succeeded")]
     [InlineData("ApplyLockTimeoutThenSucceeds", """{"action": "apply", "dry_run": false}""", "APPLIED", "Apply Migration,Verify Permissions,Applied")]
     [InlineData("ThrottledThenSucceeds", """{"action": "apply"}""", "NO_CHANGES", "Validate Schema,No Changes")]
+    [InlineData("ApplyForThisPlan", """{"action": "apply", "plan_hash": "480b3621ceaaae7a4d84283246c8477322ee78a8f2c37afed9b2981377b2b155"}""", "APPLIED",
+        "Plan Migration,Requested Plan?,Plan Blocked?,Apply Migration,Applied")]
     public async Task Successful_paths_end_with_one_output_object(string testCase, string input, string outcome, string states)
     {
         var (result, visited, _) = await RunAsync(testCase, input);
@@ -105,7 +107,7 @@ public sealed class MigrationDefinitionTests
         var failed = result.History.Single(e => e.Type == "LambdaFunctionFailed");
         Assert.Equal("Validate Schema", failed.StateName);
         Assert.Equal(StatesErrors.DataLimitExceeded, failed.Details["error"]!.GetValue<string>());
-        Assert.Equal(["Check Input", "Normalize Input", "Validate Schema", "Notify Failure", "Migration Failed"], visited);
+        Assert.Equal(["Check Input", "Normalize Input", "Known Fields?", "Validate Schema", "Notify Failure", "Migration Failed"], visited);
         Assert.All(result.History, e => Assert.True(e.Details.ToJsonString().Length < 8_192, $"event {e.Id} ({e.Type}) carries the oversized result"));
     }
 
@@ -152,6 +154,36 @@ public sealed class MigrationDefinitionTests
         Assert.Equal(["Check Input", "Invalid Input"], visited);
         Assert.DoesNotContain(result.History, e => e.Type.StartsWith("LambdaFunction", StringComparison.Ordinal));
         invoker.VerifyNoOtherCalls();
+    }
+
+    [Theory]
+    [InlineData("""{"action": "apply", "dryrun": true}""", "Check Input,Normalize Input,Known Fields?,Invalid Input")]
+    [InlineData("""{"action": "apply", "dry_run": false, "plan": null}""", "Check Input,Normalize Input,Known Fields?,Invalid Input")]
+    [InlineData("""{"action": "validate", "plan_hash": "480b3621ceaaae7a4d84283246c8477322ee78a8f2c37afed9b2981377b2b155"}""", "Check Input,Invalid Input")]
+    public async Task A_field_the_workflow_does_not_read_is_refused_before_any_task_runs(string input, string states)
+    {
+        var (result, visited, invoker) = await RunAsync("ApplySucceeds", input);
+
+        Assert.Equal(ExecutionStatus.Failed, result.Status);
+        Assert.Equal("Migration.InvalidInput", result.Error);
+        Assert.Contains("no other field", result.Cause);
+        Assert.Equal(states.Split(','), visited);
+        Assert.DoesNotContain(result.History, e => e.Type.StartsWith("LambdaFunction", StringComparison.Ordinal));
+        invoker.VerifyNoOtherCalls();
+    }
+
+    [Fact]
+    public async Task An_execution_given_another_plans_hash_fails_as_stale_before_approval_and_apply()
+    {
+        const string reviewed = "0000deadbeef0000deadbeef0000deadbeef0000deadbeef0000deadbeef0000";
+        var (result, visited, _) = await RunAsync("ApplyForAnotherPlan", $$"""{"action": "apply", "plan_hash": "{{reviewed}}"}""");
+
+        Assert.Equal(ExecutionStatus.Failed, result.Status);
+        Assert.Equal("Migration.PlanStale", result.Error);
+        Assert.Contains($"started for plan {reviewed}, but schema/ and the database now give plan 480b3621ceaa", result.Cause);
+        Assert.Contains("nothing was applied", result.Cause);
+        Assert.Equal(["Plan Migration", "Requested Plan?", "Plan Stale", "Notify Failure", "Migration Failed"], visited[^5..]);
+        Assert.DoesNotContain("Apply Migration", visited);
     }
 
     [Fact]

@@ -11,26 +11,60 @@ namespace KnowItAll.Testing;
 /// </summary>
 public sealed class PostgresFixture : IAsyncLifetime
 {
-    private EmbeddedPostgres? _embedded;
+    // One server for the assembly, shared by the fixtures of every test collection (collections run in parallel):
+    // started by the first fixture, stopped by the last one disposed.
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+    private static EmbeddedPostgres? _embedded;
+    private static string _shared = "";
+    private static int _users;
+    private static int _counter;
     private string _adminConnection = "";
-    private int _counter;
 
     public async Task InitializeAsync()
     {
-        var external = Environment.GetEnvironmentVariable("KNOWITALL_TEST_DB");
-        if (!string.IsNullOrEmpty(external))
+        await Gate.WaitAsync();
+        try
         {
-            _adminConnection = external;
-            await ExecuteAsync(_adminConnection, "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'tutor_app') THEN CREATE ROLE tutor_app LOGIN; END IF; END $$");
-            return;
+            if (_users++ == 0)
+            {
+                var external = Environment.GetEnvironmentVariable("KNOWITALL_TEST_DB");
+                if (!string.IsNullOrEmpty(external))
+                {
+                    _shared = external;
+                    await ExecuteAsync(_shared, "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'tutor_app') THEN CREATE ROLE tutor_app LOGIN; END IF; END $$");
+                }
+                else
+                {
+                    _embedded = await EmbeddedPostgres.StartAsync();
+                    _shared = _embedded.ConnectionString("postgres");
+                }
+            }
+            _adminConnection = _shared;
         }
-        _embedded = await EmbeddedPostgres.StartAsync();
-        _adminConnection = _embedded.ConnectionString("postgres");
+        catch
+        {
+            _users--;
+            throw;
+        }
+        finally
+        {
+            Gate.Release();
+        }
     }
 
     public async Task DisposeAsync()
     {
-        if (_embedded is not null) await _embedded.DisposeAsync();
+        await Gate.WaitAsync();
+        try
+        {
+            if (--_users > 0 || _embedded is null) return;
+            await _embedded.DisposeAsync();
+            _embedded = null;
+        }
+        finally
+        {
+            Gate.Release();
+        }
     }
 
     public string Password => new NpgsqlConnectionStringBuilder(_adminConnection).Password ?? "";
@@ -46,6 +80,16 @@ public sealed class PostgresFixture : IAsyncLifetime
         await ExecuteAsync(_adminConnection, $"CREATE DATABASE {name}");
         // Unpooled: a test run makes many databases, and idle pooled connections to each would exhaust the server.
         return new NpgsqlConnectionStringBuilder(_adminConnection) { Database = name, Pooling = false }.ConnectionString;
+    }
+
+    /// <summary>
+    /// Drops a database <see cref="NewDatabaseAsync"/> made, once its test is done: a server holding hundreds of them
+    /// makes every later test slower.
+    /// </summary>
+    public async Task DropDatabaseAsync(string connectionString)
+    {
+        var name = new NpgsqlConnectionStringBuilder(connectionString).Database!;
+        await ExecuteAsync(_adminConnection, $"DROP DATABASE IF EXISTS {Identifier.Quote(name)} WITH (FORCE)");
     }
 
     public static async Task ExecuteAsync(string connectionString, string sql)

@@ -62,15 +62,15 @@ public sealed class StackTests(SynthesizedApp app)
     public void Iam_is_least_privilege(string env)
     {
         foreach (var stack in new[] { $"KnowItAll-Workflow-{env}", $"KnowItAll-Pipeline-{env}" })
-        foreach (var (id, policy) in SynthesizedApp.Resources(app.Template(stack), "AWS::IAM::Policy"))
-        foreach (var statement in policy["Properties"]!["PolicyDocument"]!["Statement"]!.AsArray())
-        {
-            var actions = statement!["Action"] is JsonArray many ? many.Select(a => a!.GetValue<string>()).ToList() : [statement["Action"]!.GetValue<string>()];
-            var sensitive = actions.Where(a => a.StartsWith("states:", StringComparison.Ordinal) || a == "sns:Publish" || a == "secretsmanager:GetSecretValue").ToList();
-            if (sensitive.Count == 0) continue;
-            var resources = statement["Resource"] is JsonArray list ? list.ToList() : [statement["Resource"]];
-            Assert.DoesNotContain(resources, r => r is JsonValue v && v.GetValue<string>() == "*");
-        }
+            foreach (var (id, policy) in SynthesizedApp.Resources(app.Template(stack), "AWS::IAM::Policy"))
+                foreach (var statement in policy["Properties"]!["PolicyDocument"]!["Statement"]!.AsArray())
+                {
+                    var actions = statement!["Action"] is JsonArray many ? many.Select(a => a!.GetValue<string>()).ToList() : [statement["Action"]!.GetValue<string>()];
+                    var sensitive = actions.Where(a => a.StartsWith("states:", StringComparison.Ordinal) || a == "sns:Publish" || a == "secretsmanager:GetSecretValue").ToList();
+                    if (sensitive.Count == 0) continue;
+                    var resources = statement["Resource"] is JsonArray list ? list.ToList() : [statement["Resource"]];
+                    Assert.DoesNotContain(resources, r => r is JsonValue v && v.GetValue<string>() == "*");
+                }
 
         var workflow = app.Template($"KnowItAll-Workflow-{env}");
         var policies = SynthesizedApp.Resources(workflow, "AWS::IAM::Policy").Select(p => p.Resource["Properties"]!.ToJsonString()).ToList();

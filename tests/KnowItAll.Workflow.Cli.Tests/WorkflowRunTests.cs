@@ -45,6 +45,32 @@ public sealed class WorkflowRunTests(PostgresFixture pg)
     }
 
     [Fact]
+    public async Task An_apply_bound_to_another_plan_applies_nothing_and_one_bound_to_its_own_plan_applies()
+    {
+        var db = await pg.NewDatabaseAsync();
+        var (_, planned, _) = await RunAsync(db, "--action", "plan");
+        var hash = planned["output"]!["plan"]!["plan_hash"]!.GetValue<string>();
+
+        foreach (var other in new[] { "0000deadbeef", "0000deadbeef" + new string('0', 52) })
+        {
+            var (staleExit, stale, _) = await RunAsync(db, "--input", $$"""{"action": "apply", "plan_hash": "{{other}}"}""");
+            Assert.Equal(1, staleExit);
+            Assert.Equal("Migration.PlanStale", stale["error"]!.GetValue<string>());
+            Assert.Contains($"now give plan {hash}; nothing was applied", stale["cause"]!.GetValue<string>());
+            Assert.DoesNotContain(stale["history"]!.AsArray(), e => e!["state"]?.GetValue<string>() == "Apply Migration");
+            Assert.Null(await PostgresFixture.ScalarAsync<string>(db, "SELECT to_regclass('public.users')::text"));
+            Assert.Null(await PostgresFixture.ScalarAsync<string>(db, "SELECT to_regnamespace('knowitall_migrations')::text"));
+        }
+
+        var (exit, applied, _) = await RunAsync(db, "--action", "apply", "--plan-hash", hash);
+        Assert.Equal(0, exit);
+        Assert.Equal("APPLIED", Outcome(applied));
+        Assert.Equal(hash, applied["output"]!["apply"]!["plan_hash"]!.GetValue<string>());
+        Assert.Equal(hash, applied["output"]!["plan_hash"]!.GetValue<string>());
+        Assert.NotNull(await PostgresFixture.ScalarAsync<string>(db, "SELECT to_regclass('public.users')::text"));
+    }
+
+    [Fact]
     public async Task Dry_run_and_plan_stop_after_plan_and_change_nothing()
     {
         var db = await pg.NewDatabaseAsync();

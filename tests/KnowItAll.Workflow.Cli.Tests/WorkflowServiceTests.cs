@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -111,6 +112,25 @@ public sealed class WorkflowServiceTests(PostgresFixture pg, MotoServer moto) : 
     }
 
     [Fact]
+    public async Task The_pipeline_script_runs_only_the_plan_it_is_given()
+    {
+        var db = await pg.NewDatabaseAsync();
+        await using var served = await ServeAsync(db);
+        var other = "0000deadbeef" + new string('0', 52);
+
+        var (staleExit, stale) = await ScriptAsync("--state-machine-arn", Arn, "--endpoint-url", served.Endpoint, "--build-id", "b-stale", "--interval", "1", "--plan-hash", other);
+        Assert.True(staleExit == 1, stale);
+        Assert.Contains($"error: Migration.PlanStale: The execution was started for plan {other}", stale);
+        Assert.Null(await PostgresFixture.ScalarAsync<string>(db, "SELECT to_regclass('public.users')::text"));
+
+        var planned = Regex.Match(stale, "now give plan ([0-9a-f]{64})").Groups[1].Value;
+        var (exit, output) = await ScriptAsync("--state-machine-arn", Arn, "--endpoint-url", served.Endpoint, "--build-id", "b-reviewed", "--interval", "1", "--plan-hash", planned.ToUpperInvariant());
+        Assert.True(exit == 0, output);
+        Assert.Contains("outcome: APPLIED", output);
+        Assert.Contains($"plan {planned[..12]}: ", output);
+    }
+
+    [Fact]
     public async Task A_failed_run_exits_non_zero_and_shows_the_error()
     {
         var db = await pg.NewDatabaseAsync();
@@ -207,6 +227,9 @@ public sealed class WorkflowServiceTests(PostgresFixture pg, MotoServer moto) : 
                      (["--state-machine-arn", Arn, "--timeout", "0"], "--timeout must be a positive number"),
                      (["--state-machine-arn", Arn, "--bogus"], "unknown argument '--bogus'"),
                      (["--state-machine-arn"], "--state-machine-arn needs a value"),
+                     (["--state-machine-arn", Arn, "--plan-hash", "0000deadbeef"], "--plan-hash must be a 64-character hex SHA-256"),
+                     (["--state-machine-arn", Arn, "--plan-hash", new string('a', 64), "--input", "{}"], "with --input, put \"plan_hash\" in that JSON"),
+                     (["--state-machine-arn", Arn, "--plan-hash", new string('a', 64), "--action", "validate"], "--plan-hash needs --action plan or apply"),
                  })
         {
             var (exit, output) = await ScriptAsync(args);

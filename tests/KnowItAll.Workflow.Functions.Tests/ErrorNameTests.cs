@@ -24,7 +24,7 @@ public sealed class ErrorNameTests
                 break;
             case JsonArray a:
                 foreach (var item in a)
-                foreach (var inner in Names(item)) yield return inner;
+                    foreach (var inner in Names(item)) yield return inner;
                 break;
         }
     }

@@ -61,4 +61,27 @@ public sealed class NativeBootstrapTests(PostgresFixture pg)
             Assert.Equal(1, process.ExitCode);
         }
     }
+
+    [Fact]
+    public async Task An_unreachable_runtime_api_ends_the_process_with_one_named_line_and_no_stack_trace()
+    {
+        Assert.True(File.Exists(BootstrapPath), $"no Native AOT bootstrap at {BootstrapPath}: bash tests/run.sh publishes it (tests/run.d/10-bootstrap.sh)");
+        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        var closed = $"127.0.0.1:{((System.Net.IPEndPoint)probe.LocalEndpoint).Port}";
+        probe.Stop();
+        var info = new ProcessStartInfo(BootstrapPath) { RedirectStandardOutput = true, RedirectStandardError = true };
+        info.Environment["AWS_LAMBDA_RUNTIME_API"] = closed;
+        info.Environment["_HANDLER"] = "Validate";
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        var all = await stdout + await stderr;
+
+        Assert.Equal(1, process.ExitCode);
+        Assert.DoesNotContain("   at ", all);
+        Assert.DoesNotContain("Unhandled exception", all);
+        Assert.StartsWith("error: Migration.InternalError: the Lambda Runtime API cannot be reached", (await stderr).Trim());
+    }
 }

@@ -22,7 +22,7 @@ internal sealed class HistoryStore(MigrationOptions options)
                 target_schema text NOT NULL,
                 plan_hash text NOT NULL,
                 schema_fingerprint text NOT NULL,
-                outcome text NOT NULL CHECK (outcome IN ('applied', 'applying', 'no_changes', 'failed')),
+                outcome text NOT NULL CHECK (outcome IN ({HistoryOutcomes.SqlList})),
                 changes integer NOT NULL,
                 statements jsonb NOT NULL,
                 timings jsonb NOT NULL,
@@ -59,8 +59,8 @@ internal sealed class HistoryStore(MigrationOptions options)
                 $"interrupted after its transaction committed: {undone.Count} statement(s) outside the transaction were not done " +
                 $"({string.Join(", ", undone.Take(10).Select(s => $"{s.Kind.ToWire()} {s.ObjectName}"))}{(undone.Count > 10 ? ", …" : "")}); a later run plans them again";
             await using var update = new NpgsqlCommand(
-                $"UPDATE {Table} SET outcome = $1, finished_at = coalesce(finished_at, $2), settled_at = $2, error = $3 WHERE id = $4 AND outcome = 'applying'", connection);
-            update.Parameters.Add(new NpgsqlParameter { Value = undone.Count == 0 ? "applied" : "failed" });
+                $"UPDATE {Table} SET outcome = $1, finished_at = coalesce(finished_at, $2), settled_at = $2, error = $3 WHERE id = $4 AND outcome = '{HistoryOutcome.Applying.ToWire()}'", connection);
+            update.Parameters.Add(new NpgsqlParameter { Value = (undone.Count == 0 ? HistoryOutcome.Applied : HistoryOutcome.Failed).ToWire() });
             update.Parameters.Add(new NpgsqlParameter { Value = at });
             update.Parameters.Add(new NpgsqlParameter { Value = (object?)error ?? DBNull.Value });
             update.Parameters.Add(new NpgsqlParameter { Value = id });
@@ -78,7 +78,9 @@ internal sealed class HistoryStore(MigrationOptions options)
             if (!(bool)(await exists.ExecuteScalarAsync(ct))!) return [];
         }
         await using var command = new NpgsqlCommand($"""
-            SELECT id, started_at, finished_at, settled_at, target_schema, plan_hash, schema_fingerprint, outcome, changes, lock_retries, run_by, error
+            SELECT id, started_at, finished_at, settled_at, target_schema, plan_hash, schema_fingerprint, outcome, changes, lock_retries, run_by, error,
+                   (SELECT pg_catalog.sum((h ->> 'amount')::bigint) FROM pg_catalog.jsonb_array_elements(statements) s,
+                           pg_catalog.jsonb_array_elements(s -> 'hazards') h WHERE h ->> 'code' = 'DELETES_DATA')
             FROM {Table} WHERE target_schema = $1 ORDER BY id DESC LIMIT $2
             """, connection);
         command.Parameters.Add(new NpgsqlParameter { Value = options.TargetSchema });
@@ -90,8 +92,11 @@ internal sealed class HistoryStore(MigrationOptions options)
                 reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1),
                 reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2),
                 reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3),
-                reader.GetString(4), reader.GetString(5), reader.GetString(6), reader.GetString(7), reader.GetInt32(8), reader.GetInt32(9),
-                reader.GetString(10), reader.IsDBNull(11) ? null : reader.GetString(11)));
+                reader.GetString(4), reader.GetString(5), reader.GetString(6), HistoryOutcomes.Parse(reader.GetString(7)), reader.GetInt32(8), reader.GetInt32(9),
+                reader.GetString(10), reader.IsDBNull(11) ? null : reader.GetString(11))
+            {
+                DataDeleted = reader.IsDBNull(12) ? null : (long)reader.GetDecimal(12),
+            });
         return rows;
     }
 
@@ -107,7 +112,7 @@ internal sealed class HistoryStore(MigrationOptions options)
         command.Parameters.Add(new NpgsqlParameter { Value = entry.Plan.TargetSchema });
         command.Parameters.Add(new NpgsqlParameter { Value = entry.Plan.PlanHash });
         command.Parameters.Add(new NpgsqlParameter { Value = entry.Plan.SchemaFingerprint });
-        command.Parameters.Add(new NpgsqlParameter { Value = entry.Outcome });
+        command.Parameters.Add(new NpgsqlParameter { Value = entry.Outcome.ToWire() });
         command.Parameters.Add(new NpgsqlParameter { Value = entry.Plan.Statements.Count });
         command.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(entry.Plan.Statements, MigrationJsonContext.Default.IReadOnlyListPlannedStatement) });
         command.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(entry.Timings, MigrationJsonContext.Default.IReadOnlyListStatementTiming) });
@@ -117,12 +122,12 @@ internal sealed class HistoryStore(MigrationOptions options)
         return (long)(await command.ExecuteScalarAsync(ct))!;
     }
 
-    public async Task CompleteAsync(NpgsqlConnection connection, long id, string outcome, DateTimeOffset finishedAt,
+    public async Task CompleteAsync(NpgsqlConnection connection, long id, HistoryOutcome outcome, DateTimeOffset finishedAt,
         IReadOnlyList<StatementTiming> timings, int lockRetries, string? error, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(
             $"UPDATE {Table} SET outcome = $1, finished_at = $2, timings = $3::jsonb, lock_retries = $4, error = $5 WHERE id = $6", connection);
-        command.Parameters.Add(new NpgsqlParameter { Value = outcome });
+        command.Parameters.Add(new NpgsqlParameter { Value = outcome.ToWire() });
         command.Parameters.Add(new NpgsqlParameter { Value = finishedAt });
         command.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(timings, MigrationJsonContext.Default.IReadOnlyListStatementTiming) });
         command.Parameters.Add(new NpgsqlParameter { Value = lockRetries });
@@ -141,17 +146,21 @@ public sealed record HistoryRow(
     string TargetSchema,
     string PlanHash,
     string SchemaFingerprint,
-    string Outcome,
+    HistoryOutcome Outcome,
     int Changes,
     int LockRetries,
     string RunBy,
-    string? Error);
+    string? Error)
+{
+    /// <summary>The rows and non-null values the run's declared removals deleted (counted when it was planned); null when it deleted none.</summary>
+    public long? DataDeleted { get; init; }
+}
 
 internal sealed record HistoryEntry(
     DateTimeOffset StartedAt,
     DateTimeOffset? FinishedAt,
     MigrationPlan Plan,
-    string Outcome,
+    HistoryOutcome Outcome,
     IReadOnlyList<StatementTiming> Timings,
     int LockRetries,
     string? Error);

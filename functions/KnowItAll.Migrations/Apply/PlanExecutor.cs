@@ -51,16 +51,19 @@ internal sealed class PlanExecutor(
         await _history.EnsureAsync(connection, ct);
         var current = await plan(connection, ct);
         await _history.SettleAsync(connection, current, time.GetUtcNow(), ct);
-        if (current.Blocking.Count > 0) throw Blocked(current);
+        if (request.Approved && request.ExpectedPlanHash is null)
+            throw new MigrationException(MigrationErrors.InvalidInput, "an approved apply names the plan hash that was approved");
+        // An approval is for one plan: it allows that plan's opt-in hazards only once the plan is known to be the same.
+        if (request.Approved && !string.Equals(request.ExpectedPlanHash, current.PlanHash, StringComparison.OrdinalIgnoreCase)) throw Stale(request.ExpectedPlanHash!, current);
+        var blocking = request.Approved ? current.Blocking.Except(current.AwaitingOptIn).ToList() : current.Blocking;
+        if (blocking.Count > 0) throw Blocked(current with { Blocking = blocking });
         if (!current.HasChanges)
         {
-            var noop = await _history.InsertAsync(connection, null, new HistoryEntry(startedAt, time.GetUtcNow(), current, "no_changes", [], 0, null), ct);
+            var noop = await _history.InsertAsync(connection, null, new HistoryEntry(startedAt, time.GetUtcNow(), current, HistoryOutcome.NoChanges, [], 0, null), ct);
             return Result(current, changed: false, [], 0, noop, started);
         }
         if (request.ExpectedPlanHash is { } expected && !string.Equals(expected, current.PlanHash, StringComparison.OrdinalIgnoreCase))
-            throw new MigrationException(MigrationErrors.PlanStale,
-                $"the database changed since the plan was made: expected plan {expected[..12]}…, the plan now is {current.PlanHash[..12]}… " +
-                $"({current.Statements.Count} statements). Plan again and review it.");
+            throw Stale(expected, current);
 
         // Plan order: statements outside the transaction before its first statement, the transaction, the rest after it.
         var firstInTransaction = current.Statements.TakeWhile(s => !s.Transactional).Count();
@@ -98,13 +101,17 @@ internal sealed class PlanExecutor(
             }
             catch (MigrationException e) when (e.ErrorName != MigrationErrors.DatabaseUnavailable)
             {
-                await _history.CompleteAsync(connection, historyId, "failed", time.GetUtcNow(), timings, retries, e.Message, CancellationToken.None);
+                await _history.CompleteAsync(connection, historyId, HistoryOutcome.Failed, time.GetUtcNow(), timings, retries, e.Message, CancellationToken.None);
                 throw;
             }
-            await _history.CompleteAsync(connection, historyId, "applied", time.GetUtcNow(), timings, retries, null, ct);
+            await _history.CompleteAsync(connection, historyId, HistoryOutcome.Applied, time.GetUtcNow(), timings, retries, null, ct);
         }
         return Result(current, changed: true, timings, retries, historyId, started);
     }
+
+    private static MigrationException Stale(string expected, MigrationPlan current) => new(MigrationErrors.PlanStale,
+        $"the database changed since the plan was made: expected plan {expected[..12]}…, the plan now is {current.PlanHash[..12]}… " +
+        $"({current.Statements.Count} statements). Plan again and review it.");
 
     /// <summary>Every blocking hazard of the plan, in one error; nothing has been changed.</summary>
     private static MigrationException Blocked(MigrationPlan plan)
@@ -129,7 +136,7 @@ internal sealed class PlanExecutor(
             try
             {
                 await ExecuteAsync(connection, tx,
-                    $"SET LOCAL lock_timeout = {Ms(options.LockTimeout)}; SET LOCAL statement_timeout = {Ms(options.StatementTimeout)}; SET LOCAL check_function_bodies = off", ct);
+                    $"{SessionSql.LocalTimeouts(options.LockTimeout, options.StatementTimeout)}; SET LOCAL check_function_bodies = off", ct);
                 foreach (var statement in statements)
                 {
                     running = statement;
@@ -141,7 +148,7 @@ internal sealed class PlanExecutor(
                 }
                 running = null;
                 var id = await _history.InsertAsync(connection, tx,
-                    new HistoryEntry(startedAt, complete ? time.GetUtcNow() : null, current, complete ? "applied" : "applying", attemptTimings, attempt, null), ct);
+                    new HistoryEntry(startedAt, complete ? time.GetUtcNow() : null, current, complete ? HistoryOutcome.Applied : HistoryOutcome.Applying, attemptTimings, attempt, null), ct);
                 await tx.CommitAsync(ct);
                 return (id, attemptTimings);
             }
@@ -208,9 +215,8 @@ internal sealed class PlanExecutor(
         try
         {
             var rows = await _history.ReadAsync(connection, limit, ct);
-            if (!rows.Any(r => r.Outcome == "applying")) return rows;
-            await using var tryLock = new NpgsqlCommand(
-                "SELECT pg_catalog.pg_try_advisory_lock(pg_catalog.hashtextextended('knowitall:' || $1, 0))", connection);
+            if (!rows.Any(r => r.Outcome == HistoryOutcome.Applying)) return rows;
+            await using var tryLock = new NpgsqlCommand(SessionSql.TryRunLock, connection);
             tryLock.Parameters.Add(new NpgsqlParameter { Value = options.TargetSchema });
             if (!(bool)(await tryLock.ExecuteScalarAsync(ct))!) return rows;
             try
@@ -233,9 +239,8 @@ internal sealed class PlanExecutor(
     private async Task AcquireRunLockAsync(NpgsqlConnection connection, CancellationToken ct)
     {
         await ExecuteAsync(connection, null,
-            $"SET lock_timeout = 0; SET statement_timeout = {Ms(options.StatementTimeout)}; SET application_name = 'knowitall-migrate'", ct);
-        await using var command = new NpgsqlCommand(
-            "SELECT pg_catalog.pg_advisory_lock(pg_catalog.hashtextextended('knowitall:' || $1, 0))", connection);
+            $"{SessionSql.SessionTimeouts(TimeSpan.Zero, options.StatementTimeout)}; SET application_name = 'knowitall-migrate'", ct);
+        await using var command = new NpgsqlCommand(SessionSql.RunLock, connection);
         command.Parameters.Add(new NpgsqlParameter { Value = options.TargetSchema });
         try
         {
@@ -253,8 +258,7 @@ internal sealed class PlanExecutor(
         if (connection.FullState != System.Data.ConnectionState.Open) return;
         try
         {
-            await using var command = new NpgsqlCommand(
-                "SELECT pg_catalog.pg_advisory_unlock(pg_catalog.hashtextextended('knowitall:' || $1, 0))", connection);
+            await using var command = new NpgsqlCommand(SessionSql.RunUnlock, connection);
             command.Parameters.Add(new NpgsqlParameter { Value = options.TargetSchema });
             await command.ExecuteNonQueryAsync(CancellationToken.None);
             await ExecuteAsync(connection, null, "RESET lock_timeout; RESET statement_timeout; RESET application_name", CancellationToken.None);
@@ -270,7 +274,7 @@ internal sealed class PlanExecutor(
         if (connection.FullState != System.Data.ConnectionState.Open) return;
         try
         {
-            await _history.InsertAsync(connection, null, new HistoryEntry(startedAt, time.GetUtcNow(), current, "failed", [], 0, error), CancellationToken.None);
+            await _history.InsertAsync(connection, null, new HistoryEntry(startedAt, time.GetUtcNow(), current, HistoryOutcome.Failed, [], 0, error), CancellationToken.None);
         }
         catch (NpgsqlException)
         {
@@ -279,7 +283,7 @@ internal sealed class PlanExecutor(
     }
 
     private Task SetSessionTimeoutsAsync(NpgsqlConnection connection, CancellationToken ct) =>
-        ExecuteAsync(connection, null, $"SET lock_timeout = {Ms(options.LockTimeout)}; SET statement_timeout = {Ms(options.StatementTimeout)}", ct);
+        ExecuteAsync(connection, null, SessionSql.SessionTimeouts(options.LockTimeout, options.StatementTimeout), ct);
 
     private static MigrationException Failed(PlannedStatement statement, PostgresException e) => e.SqlState == QueryCanceled
         ? new MigrationException(MigrationErrors.ApplyFailed, $"statement {statement.Order} ({statement.Kind.ToWire()} {statement.ObjectName}) exceeded the statement timeout", e)
@@ -290,8 +294,6 @@ internal sealed class PlanExecutor(
         await using var command = new NpgsqlCommand(sql, connection, tx) { CommandTimeout = 0 };
         await command.ExecuteNonQueryAsync(ct);
     }
-
-    private static long Ms(TimeSpan span) => (long)span.TotalMilliseconds;
 
     private static ApplyResult Result(MigrationPlan plan, bool changed, IReadOnlyList<StatementTiming> timings, int retries, long? historyId, long started)
     {

@@ -5,7 +5,8 @@ namespace KnowItAll.Migrations.Catalog;
 
 /// <summary>
 /// Comments on every kind the engine models, keyed by PostgreSQL's own identity of the object. The schema of
-/// a trigger, policy or table constraint is its table's; objects an extension owns are left out.
+/// a trigger, policy or table constraint is its table's; objects an extension owns are left out. The schema's own comment
+/// and those of the extensions installed in it are read too.
 /// </summary>
 internal static class CommentCatalog
 {
@@ -28,6 +29,16 @@ internal static class CommentCatalog
         CROSS JOIN LATERAL pg_identify_object(d.classoid, d.objoid, d.objsubid) o
         WHERE n.nspname = $1
           AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = d.classoid AND e.objid = d.objoid AND e.deptype = 'e')
+        UNION ALL
+        SELECT 'SCHEMA', quote_ident(n.nspname), d.description
+        FROM pg_description d JOIN pg_namespace n ON d.classoid = 'pg_namespace'::regclass AND d.objoid = n.oid
+        WHERE n.nspname = $1
+        UNION ALL
+        SELECT 'EXTENSION', quote_ident(x.extname), d.description
+        FROM pg_description d
+        JOIN pg_extension x ON d.classoid = 'pg_extension'::regclass AND d.objoid = x.oid
+        JOIN pg_namespace n ON n.oid = x.extnamespace
+        WHERE n.nspname = $1
         ORDER BY 1, 2
         """;
 

@@ -13,7 +13,10 @@ internal static class TableCatalog
                c.relpages > 0 OR c.reltuples > 0,
                c.relpersistence::text, c.relrowsecurity, c.relforcerowsecurity, coalesce(c.reloptions, '{}'),
                CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END,
-               pc.relname, CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END
+               pc.relname, CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END,
+               c.relreplident::text,
+               CASE WHEN c.relreplident = 'i' THEN (SELECT ri.relname FROM pg_index x JOIN pg_class ri ON ri.oid = x.indexrelid
+                                                    WHERE x.indrelid = c.oid AND x.indisreplident) END
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         LEFT JOIN pg_inherits h ON c.relispartition AND h.inhrelid = c.oid
         LEFT JOIN pg_class pc ON pc.oid = h.inhparent
@@ -22,12 +25,18 @@ internal static class TableCatalog
         """;
 
     // A partition's columns are its parent's: it is created with PARTITION OF and never altered column by column.
+    // An identity's sequence options are looked up for identity columns only (the CASE skips the sub-select for the rest).
     // Not sorted here: the server sorting every column of the schema is on the critical path; each table's few are put
     // in attnum order as they are read.
     public const string Columns = """
         SELECT c.relname, a.attname, a.attnum::int, format_type(a.atttypid, a.atttypmod), a.attnotnull,
                pg_get_expr(d.adbin, d.adrelid), a.attidentity::text, a.attgenerated::text,
-               CASE WHEN a.attcollation <> t.typcollation THEN co.collname END
+               CASE WHEN a.attcollation <> t.typcollation THEN co.collname END,
+               CASE WHEN a.attidentity <> '' THEN
+                   (SELECT ARRAY[s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle::int]
+                    FROM pg_depend sd JOIN pg_sequence s ON s.seqrelid = sd.objid
+                    WHERE sd.refclassid = 'pg_class'::regclass AND sd.refobjid = a.attrelid AND sd.refobjsubid = a.attnum
+                      AND sd.classid = 'pg_class'::regclass AND sd.deptype = 'i') END
         FROM pg_attribute a
         JOIN pg_class c ON c.oid = a.attrelid
         JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -51,6 +60,8 @@ internal static class TableCatalog
                 PartitionKey = reader.IsDBNull(6) ? null : reader.GetString(6),
                 PartitionOf = reader.IsDBNull(7) ? null : reader.GetString(7),
                 PartitionBound = reader.IsDBNull(8) ? null : reader.GetString(8),
+                ReplicaIdentity = reader.GetString(9)[0],
+                ReplicaIdentityIndex = reader.IsDBNull(10) ? null : reader.GetString(10),
             });
         }
         return tables;
@@ -71,7 +82,10 @@ internal static class TableCatalog
                 Default: reader.IsDBNull(5) ? null : ExplicitDefault(reader.GetString(5)),
                 Identity: Flag(reader.GetString(6)),
                 Generated: Flag(reader.GetString(7)),
-                Collation: reader.IsDBNull(8) ? null : reader.GetString(8)));
+                Collation: reader.IsDBNull(8) ? null : reader.GetString(8))
+            {
+                IdentityOptions = reader.IsDBNull(9) ? null : Options(reader.GetFieldValue<long[]>(9)),
+            });
         }
         foreach (var list in columns.Values) list.Sort((a, b) => a.Ordinal.CompareTo(b.Ordinal));
         return columns;
@@ -80,6 +94,8 @@ internal static class TableCatalog
     /// <summary>DEFAULT NULL is stored as an expression but means no default; both sides read it as none.</summary>
     private static string? ExplicitDefault(string expression) =>
         expression == "NULL" || expression.StartsWith("NULL::", StringComparison.Ordinal) ? null : expression;
+
+    private static IdentityOptions Options(long[] o) => new(o[0], o[1], o[2], o[3], o[4], o[5] != 0);
 
     private static char Flag(string value) => value.Length == 0 ? '\0' : value[0];
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using KnowItAll.Migrations.Catalog;
+using KnowItAll.Migrations.Diff;
 using KnowItAll.Migrations.Model;
 using Npgsql;
 
@@ -28,6 +29,14 @@ public static partial class DesiredSchemaLoader
                 "number of tables, indexes and sequences in schema/, or compile on the embedded server (`knowitall schema build` " +
                 "without --connection) and let the functions and the CLI read the compiled model, which takes no lock at all", e);
         }
+        catch (Exception e) when (e is not (MigrationException or OperationCanceledException) && Connections.Unavailable(e) is null)
+        {
+            // Whatever PostgreSQL or the engine refused while building the model is the schema's problem to the user, never a stack trace.
+            var message = e is PostgresException pg ? $"{pg.MessageText} [{pg.SqlState}]" : e.Message;
+            throw new MigrationException(MigrationErrors.SchemaError,
+                $"building the desired model from {source.Origin} failed: {message}. The engine could not " +
+                "read back what schema/ creates; write the construct another way or report it", e);
+        }
     }
 
     private static async Task<SchemaModel> LoadInScratchAsync(NpgsqlConnection connection, SchemaSource source, MigrationOptions options, CancellationToken cancellationToken)
@@ -38,16 +47,32 @@ public static partial class DesiredSchemaLoader
 
         var extensions = new List<(string Name, SqlStatement At)>();
         var schemaGrants = new List<PrivilegeModel>();
+        var schemaGrantAt = new Dictionary<string, SqlStatement>(StringComparer.Ordinal);
         var executable = new List<SqlStatement>();
+        var dump = new DumpStatements();
+        var declared = new Dictionary<SqlStatement, IReadOnlyList<Declaration>>();
         foreach (var statement in statements)
         {
+            if (DumpInput.Accept(statement, options, dump)) continue;
+            if (DeclarationParser.IsDeclaration(statement))
+            {
+                declared[statement] = DeclarationParser.Parse(statement, options.TargetSchema);
+                executable.Add(statement);
+                continue;
+            }
+            var grants = schemaGrants.Count;
             Classify(statement, options, extensions, schemaGrants, executable);
+            foreach (var g in schemaGrants.Skip(grants)) schemaGrantAt.TryAdd(g.Grantee, statement);
         }
+
+        // The schema's grants are read here, not run: a role they name must exist like any other statement's.
+        if (await RoleCatalog.MissingAsync(connection, null, schemaGrants.Select(g => g.Grantee), cancellationToken) is [var role, ..] missing)
+            throw Error(schemaGrantAt[role], RoleCatalog.Sentence(missing));
 
         var scratch = "knowitall_scratch_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
         // Never committed: disposing the transaction rolls everything back, the scratch schema included.
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
-        await ExecuteAsync(connection, tx, $"SET LOCAL lock_timeout = '2s'; SET LOCAL statement_timeout = '120s'; CREATE SCHEMA {scratch}", cancellationToken);
+        await ExecuteAsync(connection, tx, $"{SessionSql.LocalTimeouts(SessionSql.DesiredLoadLockTimeout, SessionSql.DesiredLoadStatementTimeout)}; CREATE SCHEMA {scratch}", cancellationToken);
         var installed = await InstalledExtensionsAsync(connection, tx, cancellationToken);
         var searchPath = new List<string> { scratch };
         foreach (var (name, at) in extensions)
@@ -60,17 +85,133 @@ public static partial class DesiredSchemaLoader
             await RunStatementAsync(connection, tx, at with { Text = $"CREATE EXTENSION IF NOT EXISTS {Identifier.Quote(name)} SCHEMA {scratch}" }, at, cancellationToken);
         }
         await ExecuteAsync(connection, tx, "SET LOCAL search_path = " + string.Join(", ", searchPath.Select(Identifier.Quote)), cancellationToken);
+        foreach (var setting in dump.LocalSettings) await ExecuteAsync(connection, tx, setting, cancellationToken);
 
-        foreach (var statement in executable) await RunStatementAsync(connection, tx, statement, statement, cancellationToken);
+        var names = new QualifiedNames(new Dictionary<string, string> { [options.TargetSchema] = scratch },
+            await ExtensionMembersAsync(connection, tx, [options.TargetSchema], cancellationToken));
+        var declarations = new List<Declaration>();
+        foreach (var statement in executable)
+        {
+            var inScratch = statement with { Text = names.ToScratch(statement.Text) };
+            if (declared.TryGetValue(statement, out var made))
+                declarations.AddRange(await RunDeclarationAsync(connection, tx, inScratch, statement, made, scratch, options.TargetSchema, cancellationToken));
+            else await RunStatementAsync(connection, tx, inScratch, statement, cancellationToken);
+        }
 
+        await RejectOutsideObjectsAsync(connection, tx, scratch, cancellationToken);
         await RejectOutsideReferencesAsync(connection, tx, scratch, cancellationToken);
+        await RejectUnmodelledAsync(connection, tx, scratch, cancellationToken);
         var model = await CanonicalizeAsync(connection, tx, scratch, options, cancellationToken);
         var renamed = Rename(model, scratch, options.TargetSchema);
-        return renamed with
+        var desired = renamed with
         {
             Extensions = extensions.Select(e => new ExtensionModel(e.Name, installed.GetValueOrDefault(e.Name, options.TargetSchema))).ToList(),
-            Privileges = [.. renamed.Privileges, .. schemaGrants],
+            Privileges = [.. renamed.Privileges, .. schemaGrants.Where(g => !declarations.Any(d => DeclarationDiff.Covers(d, g)))],
+            // The comments an extension's script sets in the scratch schema are its own; only those schema/ declares count.
+            Comments = [.. renamed.Comments.Where(c => c.ObjectType is not ("SCHEMA" or "EXTENSION")), .. await DeclaredCommentsAsync(connection, tx, dump, extensions, cancellationToken)],
+            Declarations = declarations,
         };
+        DeclarationDiff.CheckAgainst(desired);
+        return desired;
+    }
+
+    /// <summary>
+    /// A declaration runs in the scratch schema when schema/ itself created its objects earlier in the files, so the model
+    /// lacks the object (or has it renamed) exactly as PostgreSQL leaves it. When its object exists only in the live
+    /// database (schema/ no longer creates it, or already creates it under the new name) it is recorded without running:
+    /// it is never run by name resolution alone, because search_path also holds the schemas of installed extensions and
+    /// an unqualified name could reach a real object there. A statement naming objects of both sorts is refused.
+    /// </summary>
+    private static async Task<IReadOnlyList<Declaration>> RunDeclarationAsync(NpgsqlConnection connection, NpgsqlTransaction tx, SqlStatement run,
+        SqlStatement statement, IReadOnlyList<Declaration> declarations, string scratch, string targetSchema, CancellationToken ct)
+    {
+        var inScratch = new List<bool>();
+        foreach (var d in declarations) inScratch.Add(await ExistsInScratchAsync(connection, tx, scratch, d, ct));
+        var spelled = new List<Declaration>();
+        foreach (var d in declarations)
+            spelled.Add(d.Kind is "function" or "procedure" || d is { Action: DeclarationAction.Revoke, Table: "function" }
+                ? d with { Name = await SpellSignatureAsync(connection, tx, d.Name, scratch, targetSchema, ct) }
+                : d);
+        if (inScratch.All(x => !x)) return spelled;
+        if (inScratch.Any(x => !x))
+            throw Error(statement, "this statement names objects schema/ creates and objects it does not: declare them in separate statements");
+        await RunStatementAsync(connection, tx, run, statement, ct);
+        return spelled;
+    }
+
+    /// <summary>Whether the declaration's (old) object is one schema/ created, in the scratch schema itself.</summary>
+    private static async Task<bool> ExistsInScratchAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string scratch, Declaration d, CancellationToken ct)
+    {
+        const string Relation = "SELECT c.oid FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2";
+        var (sql, args) = d.Kind switch
+        {
+            "table" or "view" or "materialized_view" or "index" or "sequence" => ($"SELECT EXISTS ({Relation})", new[] { d.Name }),
+            "column" => ($"SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a WHERE a.attrelid = ({Relation}) AND a.attname = $3 AND a.attnum > 0 AND NOT a.attisdropped)", [d.Table!, d.Name]),
+            "constraint" => ($"SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conrelid = ({Relation}) AND k.conname = $3)", [d.Table!, d.Name]),
+            "trigger" => ($"SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger t WHERE t.tgrelid = ({Relation}) AND t.tgname = $3)", [d.Table!, d.Name]),
+            "policy" => ($"SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_policy p WHERE p.polrelid = ({Relation}) AND p.polname = $3)", [d.Table!, d.Name]),
+            "type" => ("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = $1 AND t.typname = $2)", [d.Name]),
+            "enum_value" => ("""
+                SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_enum e JOIN pg_catalog.pg_type t ON t.oid = e.enumtypid
+                JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = $1 AND t.typname = $2 AND e.enumlabel = $3)
+                """, [d.Table!, d.Name]),
+            "function" or "procedure" => ("SELECT pg_catalog.to_regprocedure(pg_catalog.quote_ident($1) || '.' || $2) IS NOT NULL", [Routine(d.Name)]),
+            "privilege" => d.Table switch
+            {
+                "schema" => ("SELECT false", []),
+                "function" => ("SELECT pg_catalog.to_regprocedure(pg_catalog.quote_ident($1) || '.' || $2) IS NOT NULL", [Routine(d.Name)]),
+                _ => ($"SELECT EXISTS ({Relation})", new[] { d.Name }),
+            },
+            _ => ("SELECT false", Array.Empty<string>()),
+        };
+        await using var command = new NpgsqlCommand(sql, connection, tx);
+        command.Parameters.Add(new NpgsqlParameter { Value = scratch });
+        foreach (var arg in args) command.Parameters.Add(new NpgsqlParameter { Value = arg });
+        return (bool)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>"name(types)" with the name quoted, for to_regprocedure (the types resolve through search_path).</summary>
+    private static string Routine(string signature)
+    {
+        var open = signature.IndexOf('(', StringComparison.Ordinal);
+        return Identifier.Quote(signature[..open]) + signature[open..];
+    }
+
+    /// <summary>
+    /// A routine's signature as the catalog reader spells it (oidvectortypes with search_path pg_catalog: a schema/ type
+    /// qualified with the target schema), so "f(int)" in a DROP FUNCTION finds the live "f(integer)". A type PostgreSQL
+    /// does not know here (one only the live database has) keeps the spelling it was written with.
+    /// </summary>
+    private static async Task<string> SpellSignatureAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string signature, string scratch, string targetSchema, CancellationToken ct)
+    {
+        var open = signature.IndexOf('(', StringComparison.Ordinal);
+        var types = signature[(open + 1)..^1];
+        if (types.Length == 0) return signature;
+        var spelled = new List<string>();
+        foreach (var type in StatementAcceptance.SplitTopLevel(types))
+        {
+            await using var resolve = new NpgsqlCommand("SELECT pg_catalog.to_regtype($1)::oid", connection, tx);
+            resolve.Parameters.Add(new NpgsqlParameter { Value = type });
+            if (await resolve.ExecuteScalarAsync(ct) is not uint oid)
+            {
+                spelled.Add(type);
+                continue;
+            }
+            var path = await CurrentSearchPathAsync(connection, tx, ct);
+            await ExecuteAsync(connection, tx, "SELECT pg_catalog.set_config('search_path', 'pg_catalog', true)", ct);
+            await using var format = new NpgsqlCommand("SELECT pg_catalog.format_type($1, NULL)", connection, tx);
+            format.Parameters.Add(new NpgsqlParameter { Value = oid, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Oid });
+            var name = (string)(await format.ExecuteScalarAsync(ct))!;
+            await ExecuteAsync(connection, tx, $"SELECT pg_catalog.set_config('search_path', {Identifier.Literal(path)}, true)", ct);
+            spelled.Add(name.Replace(scratch + ".", targetSchema + ".", StringComparison.Ordinal));
+        }
+        return $"{signature[..open]}({string.Join(", ", spelled)})";
+    }
+
+    private static async Task<string> CurrentSearchPathAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("SELECT pg_catalog.current_setting('search_path')", connection, tx);
+        return (string)(await command.ExecuteScalarAsync(ct))!;
     }
 
     /// <summary>
@@ -85,31 +226,86 @@ public static partial class DesiredSchemaLoader
         var model = await CatalogReader.ReadAsync(connection, scratch, options.LockTimeout, ct, tx);
         for (var round = 0; round < 3; round++)
         {
-            var sql = new List<string>();
-            foreach (var c in model.Constraints.Where(c => c.Type == 'c'))
-            {
-                var table = Identifier.Qualify(scratch, c.Table);
-                sql.Add($"ALTER TABLE {table} DROP CONSTRAINT {Identifier.Quote(c.Name)}");
-                sql.Add($"ALTER TABLE {table} ADD CONSTRAINT {Identifier.Quote(c.Name)} {c.Definition}{(c.IsValidated ? "" : " NOT VALID")}");
-            }
-            foreach (var i in model.Indexes)
-            {
-                sql.Add($"DROP INDEX {Identifier.Qualify(scratch, i.Name)}");
-                sql.Add(i.Definition);
-            }
+            var steps = await RecreatableAsync(connection, tx, scratch, ct);
             foreach (var t in model.Tables)
-            foreach (var c in t.Columns.Where(c => c.Default is not null && c.Generated == '\0'))
-                sql.Add($"ALTER TABLE {Identifier.Qualify(scratch, t.Name)} ALTER COLUMN {Identifier.Quote(c.Name)} SET DEFAULT {c.Default}");
-            // Recreating an index or a check loses its comment; it is set again from the model read before.
-            foreach (var c in model.Comments.Where(c => c.ObjectType is "INDEX" or "CONSTRAINT"))
-                sql.Add($"COMMENT ON {c.ObjectType} {c.Identity} IS {Identifier.Literal(c.Text)}");
-            if (sql.Count == 0) return model;
-            await ExecuteAsync(connection, tx, string.Join(";\n", sql), ct);
+                foreach (var c in t.Columns.Where(c => c.Default is not null && c.Generated == '\0'))
+                {
+                    // ONLY: on a partitioned table the default would otherwise reach its partitions, which have their own.
+                    steps.Add(new($"the default of column {c.Name} of table {t.Name}",
+                        $"ALTER TABLE ONLY {Identifier.Qualify(scratch, t.Name)} ALTER COLUMN {Identifier.Quote(c.Name)} SET DEFAULT {c.Default}"));
+                }
+            if (steps.Count == 0) return model;
+            await RunCanonicalStepsAsync(connection, tx, steps, ct);
             var next = await CatalogReader.ReadAsync(connection, scratch, options.LockTimeout, ct, tx);
             if (next.Fingerprint() == model.Fingerprint()) return next;
             model = next;
         }
         return model;
+    }
+
+    /// <summary>One statement of the canonicalisation and the object it recreates, to name in an error.</summary>
+    private sealed record CanonicalStep(string Subject, string Sql);
+
+    /// <summary>
+    /// The checks and the partial and expression indexes to recreate, as drop-and-create steps (their comments set
+    /// again: recreating loses them). Left alone, because dropping them would fail or take other objects with them,
+    /// and their text is another object's: indexes that back a constraint, partitions' indexes attached to their
+    /// parent's, indexes other objects depend on (a foreign key referencing a unique index), and checks inherited
+    /// from a parent. Indexes on plain columns are not recreated at all: their text parses back to itself.
+    /// </summary>
+    private static async Task<List<CanonicalStep>> RecreatableAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string scratch, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("""
+            SELECT true, i.relname, t.relname, pg_get_indexdef(i.oid), obj_description(i.oid, 'pg_class')
+            FROM pg_index x
+            JOIN pg_class i ON i.oid = x.indexrelid
+            JOIN pg_class t ON t.oid = x.indrelid
+            WHERE t.relnamespace = $1::regnamespace AND (x.indexprs IS NOT NULL OR x.indpred IS NOT NULL) AND NOT i.relispartition
+              AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = i.oid AND d.deptype IN ('i', 'e'))
+              AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid = i.oid AND d.deptype = 'n')
+            UNION ALL
+            SELECT false, k.conname, t.relname, pg_get_constraintdef(k.oid), obj_description(k.oid, 'pg_constraint')
+            FROM pg_constraint k
+            JOIN pg_class t ON t.oid = k.conrelid
+            WHERE t.relnamespace = $1::regnamespace AND k.contype = 'c' AND k.conislocal AND k.coninhcount = 0 AND k.conparentid = 0
+            ORDER BY 1, 3, 2
+            """, connection, tx);
+        command.Parameters.Add(new NpgsqlParameter { Value = scratch });
+        var steps = new List<CanonicalStep>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var (isIndex, name, table, definition) = (reader.GetBoolean(0), reader.GetString(1), reader.GetString(2), reader.GetString(3));
+            var comment = reader.IsDBNull(4) ? null : reader.GetString(4);
+            var qualifiedTable = Identifier.Qualify(scratch, table);
+            if (isIndex)
+            {
+                var subject = $"index {name} on table {table}";
+                steps.Add(new(subject, $"DROP INDEX {Identifier.Qualify(scratch, name)}"));
+                steps.Add(new(subject, definition));
+                if (comment is not null) steps.Add(new(subject, $"COMMENT ON INDEX {Identifier.Qualify(scratch, name)} IS {Identifier.Literal(comment)}"));
+            }
+            else
+            {
+                var subject = $"check {name} on table {table}";
+                steps.Add(new(subject, $"ALTER TABLE {qualifiedTable} DROP CONSTRAINT {Identifier.Quote(name)}"));
+                steps.Add(new(subject, $"ALTER TABLE {qualifiedTable} ADD CONSTRAINT {Identifier.Quote(name)} {definition}"));
+                if (comment is not null) steps.Add(new(subject, $"COMMENT ON CONSTRAINT {Identifier.Quote(name)} ON {qualifiedTable} IS {Identifier.Literal(comment)}"));
+            }
+        }
+        return steps;
+    }
+
+    /// <summary>Runs the steps in one round trip; a step PostgreSQL refuses is a SchemaError naming its object.</summary>
+    private static async Task RunCanonicalStepsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, List<CanonicalStep> steps, CancellationToken ct)
+    {
+        if (await StatementBatch.RunAsync(connection, tx, steps.Select(s => s.Sql).ToList(), ct) is not { } failure) return;
+        var (index, e) = failure;
+        if (e.SqlState == "53200") throw e;
+        var subject = index >= 0 ? steps[index].Subject : "an object of schema/";
+        throw new MigrationException(MigrationErrors.SchemaError,
+            $"schema/ ran, but recreating {subject} to normalise its text failed: {e.MessageText} [{e.SqlState}]. " +
+            "This construct is not supported by the engine; write it another way or report it", e);
     }
 
     private static void Classify(SqlStatement statement, MigrationOptions options, List<(string, SqlStatement)> extensions,
@@ -128,13 +324,18 @@ public static partial class DesiredSchemaLoader
         }
         if (SchemaGrant().Match(words) is { Success: true } grant)
         {
-            if (grant.Groups["option"].Success) throw Error(statement, "grant options (WITH GRANT OPTION) are not modelled");
             var target = Unquote(grant.Groups["schema"].Value).ToLowerInvariant();
             if (target != options.TargetSchema)
                 throw Error(statement, $"GRANT on schema {target}: schema files describe the schema '{options.TargetSchema}' only");
+            var grantable = grant.Groups["option"].Success;
             foreach (var privilege in SchemaPrivileges(grant.Groups["privs"].Value, statement))
-            foreach (var grantee in grant.Groups["roles"].Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-                schemaGrants.Add(new PrivilegeModel("schema", options.TargetSchema, null, privilege, Unquote(grantee).ToLowerInvariant()));
+                foreach (var grantee in grant.Groups["roles"].Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+                {
+                    // PUBLIC unquoted is everyone, as the catalog spells it; "public" quoted would be a role of that name.
+                    var role = grantee == "PUBLIC" ? "PUBLIC" : Unquote(grantee).ToLowerInvariant();
+                    if (grantable && role == "PUBLIC") throw Error(statement, "grant options can only be granted to roles, not to PUBLIC");
+                    schemaGrants.Add(new PrivilegeModel("schema", options.TargetSchema, null, privilege, role) { Grantable = grantable });
+                }
             return;
         }
         StatementAcceptance.Check(statement, options);
@@ -171,6 +372,30 @@ public static partial class DesiredSchemaLoader
         }
     }
 
+    /// <summary>
+    /// A name qualified with a schema schema/ does not manage would have created or changed a real object (rolled back
+    /// with the rest, but not part of the model): refused, naming it. Rows this transaction wrote carry its id as xmin.
+    /// </summary>
+    private static async Task RejectOutsideObjectsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string scratch, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("""
+            WITH mine AS (SELECT (txid_current() % 4294967296)::text AS xid)
+            SELECT x.kind, n.nspname || '.' || x.name
+            FROM (SELECT 'relation' AS kind, relname::text AS name, relnamespace AS ns, xmin FROM pg_catalog.pg_class
+                  UNION ALL SELECT 'function', proname::text, pronamespace, xmin FROM pg_catalog.pg_proc
+                  UNION ALL SELECT 'type', typname::text, typnamespace, xmin FROM pg_catalog.pg_type) x
+            JOIN pg_catalog.pg_namespace n ON n.oid = x.ns, mine
+            WHERE x.xmin::text = mine.xid AND n.nspname NOT IN ($1, 'pg_toast')
+            LIMIT 1
+            """, connection, tx);
+        command.Parameters.Add(new NpgsqlParameter { Value = scratch });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (await reader.ReadAsync(ct))
+            throw new MigrationException(MigrationErrors.SchemaError,
+                $"schema/ creates or changes {reader.GetString(0)} {reader.GetString(1)}, outside the schema it describes: " +
+                "names are either unqualified or qualified with the target schema");
+    }
+
     private static async Task RejectOutsideReferencesAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string scratch, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand("""
@@ -188,6 +413,71 @@ public static partial class DesiredSchemaLoader
         if (await reader.ReadAsync(ct))
             throw new MigrationException(MigrationErrors.SchemaError,
                 $"foreign key {reader.GetString(0)} on table {reader.GetString(1)} references {reader.GetString(2)}, which schema/ does not define");
+    }
+
+    /// <summary>
+    /// The objects extensions installed in <paramref name="schemas"/> own, as "schema.name": a qualified reference to one
+    /// (pg_dump's <c>public.citext</c>) names the installed object, which the build uses instead of its own.
+    /// </summary>
+    /// <summary>The objects extensions installed in <paramref name="schemas"/> own, as schema.name.</summary>
+    internal static async Task<HashSet<string>> ExtensionMembersAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string[] schemas, CancellationToken ct)
+    {
+        var members = new HashSet<string>(StringComparer.Ordinal);
+        await using var command = new NpgsqlCommand("""
+            SELECT n.nspname || '.' || x.name
+            FROM (SELECT 'pg_type'::regclass AS cls, oid, typnamespace AS ns, typname::text AS name FROM pg_catalog.pg_type
+                  UNION ALL SELECT 'pg_proc'::regclass, oid, pronamespace, proname::text FROM pg_catalog.pg_proc
+                  UNION ALL SELECT 'pg_operator'::regclass, oid, oprnamespace, oprname::text FROM pg_catalog.pg_operator
+                  UNION ALL SELECT 'pg_opclass'::regclass, oid, opcnamespace, opcname::text FROM pg_catalog.pg_opclass
+                  UNION ALL SELECT 'pg_opfamily'::regclass, oid, opfnamespace, opfname::text FROM pg_catalog.pg_opfamily
+                  UNION ALL SELECT 'pg_collation'::regclass, oid, collnamespace, collname::text FROM pg_catalog.pg_collation
+                  UNION ALL SELECT 'pg_class'::regclass, oid, relnamespace, relname::text FROM pg_catalog.pg_class) x
+            JOIN pg_catalog.pg_namespace n ON n.oid = x.ns
+            WHERE n.nspname = ANY($1)
+              AND EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = x.cls AND d.objid = x.oid AND d.deptype = 'e')
+            """, connection, tx);
+        command.Parameters.Add(new NpgsqlParameter { Value = schemas });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) members.Add(reader.GetString(0));
+        return members;
+    }
+
+    /// <summary>Comments on the target schema and on extensions, keyed by the server's own quoting of the name, as the catalog reads them.</summary>
+    private static async Task<List<CommentModel>> DeclaredCommentsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, DumpStatements dump,
+        List<(string Name, SqlStatement At)> extensions, CancellationToken ct)
+    {
+        var comments = new List<CommentModel>();
+        foreach (var c in dump.Comments)
+        {
+            if (c.ObjectType == "EXTENSION" && !extensions.Any(e => e.Name == c.Name))
+                throw DumpInput.Error(c.At, $"COMMENT ON EXTENSION {c.Name}: schema/ does not create extension {c.Name} (CREATE EXTENSION)");
+            await using var command = new NpgsqlCommand("SELECT pg_catalog.quote_ident($1)", connection, tx);
+            command.Parameters.Add(new NpgsqlParameter { Value = c.Name });
+            var identity = (string)(await command.ExecuteScalarAsync(ct))!;
+            comments.RemoveAll(k => k.ObjectType == c.ObjectType && k.Identity == identity);
+            if (c.Text is not null) comments.Add(new CommentModel(c.ObjectType, identity, c.Text));
+        }
+        return comments;
+    }
+
+    /// <summary>
+    /// Attributes CREATE TABLE accepts that the model has no field for: left in, they would pass validate as present
+    /// while the database never gets them.
+    /// </summary>
+    private static async Task RejectUnmodelledAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string scratch, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("""
+            SELECT c.relname, a.attname
+            FROM pg_catalog.pg_attribute a
+            JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+            WHERE c.relnamespace = $1::regnamespace AND a.attnum > 0 AND NOT a.attisdropped AND a.attcompression <> ''
+            LIMIT 1
+            """, connection, tx);
+        command.Parameters.Add(new NpgsqlParameter { Value = scratch });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (await reader.ReadAsync(ct))
+            throw new MigrationException(MigrationErrors.SchemaError,
+                $"column {reader.GetString(1)} of table {reader.GetString(0)} sets COMPRESSION, which this engine does not model (it would never reach the database); remove the clause");
     }
 
     private static async Task<Dictionary<string, string>> InstalledExtensionsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CancellationToken ct)

@@ -46,6 +46,15 @@ public static class SqlScript
                 i = SkipBlockComment(text, i, ref line, file);
                 continue;
             }
+            if (start < 0 && c == '\\')
+            {
+                // A psql meta-command (pg_dump's \restrict KEY) ends at its line's end, not at a semicolon.
+                var end = text.IndexOf('\n', i);
+                if (end < 0) end = text.Length;
+                statements.Add(new SqlStatement(file, line, text[i..end].TrimEnd()));
+                i = end;
+                continue;
+            }
             if (start < 0) { start = i; startLine = line; }
             switch (c)
             {

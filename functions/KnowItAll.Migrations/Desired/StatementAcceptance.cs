@@ -12,15 +12,15 @@ public static partial class StatementAcceptance
     /// <summary>The forms accepted, as people write them; the refusal message lists them.</summary>
     public const string Accepted =
         "CREATE TABLE / UNLOGGED TABLE / INDEX / SEQUENCE / EXTENSION / TYPE ... AS ENUM / VIEW / MATERIALIZED VIEW / FUNCTION / PROCEDURE / TRIGGER / POLICY, " +
-        "ALTER TABLE ... ADD, ALTER COLUMN ... SET DEFAULT / SET NOT NULL / ADD GENERATED, VALIDATE CONSTRAINT, ENABLE / FORCE ROW LEVEL SECURITY, SET (storage parameters), SET LOGGED / UNLOGGED, ATTACH PARTITION, " +
-        "ALTER SEQUENCE (options, OWNED BY), ALTER TYPE ... ADD VALUE, COMMENT ON, and GRANT on the schema, tables, columns, sequences and functions";
+        "ALTER TABLE ... ADD, ALTER COLUMN ... SET DEFAULT / SET NOT NULL / ADD GENERATED, VALIDATE CONSTRAINT, ENABLE / FORCE ROW LEVEL SECURITY, SET (storage parameters), SET LOGGED / UNLOGGED, ATTACH PARTITION, REPLICA IDENTITY, " +
+        "ALTER COLUMN ... SET GENERATED / SET (identity options), " +
+        "ALTER SEQUENCE (options, OWNED BY), ALTER TYPE ... ADD VALUE, COMMENT ON, and GRANT on the schema, tables, columns, sequences and functions; " +
+        "and declared removals and renames (DROP ..., ALTER TABLE ... DROP / RENAME, ALTER ... RENAME, REVOKE ...)";
 
     /// <summary>Throws a SchemaError naming the statement's file and line unless the statement is an accepted form.</summary>
     public static void Check(SqlStatement statement, MigrationOptions options)
     {
         var words = statement.Words;
-        if (words.Contains(options.TargetSchema.ToUpperInvariant() + ".", StringComparison.Ordinal))
-            throw Error(statement, $"names in schema files are unqualified; the engine applies them to schema '{options.TargetSchema}'");
         var reason = words switch
         {
             _ when words.StartsWith("CREATE ", StringComparison.Ordinal) => Create(words),
@@ -28,7 +28,7 @@ public static partial class StatementAcceptance
             _ when words.StartsWith("ALTER SEQUENCE ", StringComparison.Ordinal) => AlterSequence().IsMatch(words)
                 ? null : "ALTER SEQUENCE ... RESTART / RENAME / OWNER / SET SCHEMA is not part of a desired schema (only its options and OWNED BY are)",
             _ when words.StartsWith("ALTER TYPE ", StringComparison.Ordinal) => AlterTypeAddValue().IsMatch(words)
-                ? null : "of ALTER TYPE only ADD VALUE is accepted: values are never renamed or removed",
+                ? null : "of ALTER TYPE only ADD VALUE is accepted (and a declared RENAME TO / RENAME VALUE)",
             _ when words.StartsWith("COMMENT ON ", StringComparison.Ordinal) => CommentTarget().IsMatch(words)
                 ? null : "COMMENT ON is accepted for tables, columns, views, materialized views, indexes, sequences, types, functions, procedures, triggers, constraints and policies",
             _ when words.StartsWith("GRANT ", StringComparison.Ordinal) => Grant(words),
@@ -73,6 +73,8 @@ public static partial class StatementAcceptance
         if (!m.Success) return "ALTER TABLE needs a table name and an action";
         foreach (var action in SplitTopLevel(words[m.Length..]))
         {
+            if (action.StartsWith("DROP ", StringComparison.Ordinal) || action.StartsWith("RENAME ", StringComparison.Ordinal))
+                return $"ALTER TABLE ... {Head(action)} beside other actions: a removal or rename is declared in an ALTER TABLE statement of its own ({DeclarationParser.Accepted})";
             if (DestructiveAction().IsMatch(action))
                 return $"schema files declare what should exist: ALTER TABLE ... {Head(action)} is never applied by this engine";
             if (!AllowedTableAction().IsMatch(action))
@@ -83,7 +85,6 @@ public static partial class StatementAcceptance
 
     private static string? Grant(string words)
     {
-        if (words.Contains(" WITH GRANT OPTION", StringComparison.Ordinal)) return "grant options (WITH GRANT OPTION) are not modelled";
         if (words.Contains(" GRANTED BY ", StringComparison.Ordinal)) return "GRANTED BY is not modelled";
         if (!words.Contains(" ON ", StringComparison.Ordinal)) return "role memberships (GRANT role TO role) are managed outside schema/";
         if (GrantInSchema().IsMatch(words)) return "GRANT ... ON ALL ... IN SCHEMA is not modelled: grant on each object by name";
@@ -152,13 +153,13 @@ public static partial class StatementAcceptance
     [GeneratedRegex(@"^CREATE (OR REPLACE )?(CONSTRAINT )?TRIGGER ")]
     private static partial Regex TriggerStart();
 
-    [GeneratedRegex(@"^ALTER TABLE (IF EXISTS )?(ONLY )?(""[^""]+""|[^ ]+) ")]
+    [GeneratedRegex(@"^ALTER TABLE (IF EXISTS )?(ONLY )?((""[^""]+""|[^ "".]+)\.)?(""[^""]+""|[^ "".]+) ")]
     private static partial Regex AlterTableHead();
 
     [GeneratedRegex(@"^(DROP|RENAME|DISABLE|NO FORCE|OWNER TO|SET SCHEMA|DETACH|RESET|NO INHERIT|NOT OF)\b|^ALTER (COLUMN )?\S+ (TYPE|SET DATA TYPE|DROP)\b")]
     private static partial Regex DestructiveAction();
 
-    [GeneratedRegex(@"^(ADD\b|VALIDATE CONSTRAINT |ENABLE ROW LEVEL SECURITY$|FORCE ROW LEVEL SECURITY$|SET \(|SET (LOGGED|UNLOGGED)$|ATTACH PARTITION |ALTER (COLUMN )?(""[^""]+""|\S+) (SET DEFAULT |SET NOT NULL$|ADD GENERATED ))")]
+    [GeneratedRegex(@"^(ADD\b|VALIDATE CONSTRAINT |ENABLE ROW LEVEL SECURITY$|FORCE ROW LEVEL SECURITY$|SET \(|SET (LOGGED|UNLOGGED)$|ATTACH PARTITION |REPLICA IDENTITY (DEFAULT|FULL|NOTHING|USING INDEX \S+)$|ALTER (COLUMN )?(""[^""]+""|\S+) (SET DEFAULT |SET NOT NULL$|ADD GENERATED |(?!.*\bRESTART\b)SET (GENERATED|START|INCREMENT|MINVALUE|MAXVALUE|NO MINVALUE|NO MAXVALUE|CACHE|CYCLE|NO CYCLE)\b))")]
     private static partial Regex AllowedTableAction();
 
     [GeneratedRegex(@"^ALTER SEQUENCE (IF EXISTS )?\S+ (?!.*\b(RESTART|RENAME|OWNER TO|SET SCHEMA|SET LOGGED|SET UNLOGGED)\b)")]

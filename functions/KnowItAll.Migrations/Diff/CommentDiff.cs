@@ -20,6 +20,7 @@ internal static class CommentDiff
             diff.Status("comment", d.Key, ObjectStatus.Missing, "text changes");
             diff.Comments.Add(d);
         }
-        diff.NotInSchema("comment", c.Extra, k => k.Key, k => k.Text);
+        // PostgreSQL comments schema public and each extension's script its extension: compared only where schema/ declares one.
+        diff.NotInSchema("comment", c.Extra.Where(k => k.ObjectType is not ("SCHEMA" or "EXTENSION")), k => k.Key, k => k.Text);
     }
 }

@@ -2,7 +2,10 @@ using KnowItAll.Migrations.Model;
 
 namespace KnowItAll.Migrations.Diff;
 
-/// <summary>Extensions: created when missing; the live database may have more (other schemas use them), which is not drift.</summary>
+/// <summary>
+/// Extensions: created when missing. One installed in the target schema that schema/ does not create is drift (a
+/// CREATE EXTENSION removed from schema/), never dropped; those in other schemas belong to whoever put them there.
+/// </summary>
 internal static class ExtensionDiff
 {
     public static void Compare(SchemaModel desired, SchemaModel live, SchemaDiff diff)
@@ -10,6 +13,18 @@ internal static class ExtensionDiff
         var c = KeyedComparison<ExtensionModel>.Of(desired.Extensions, live.Extensions, e => e.Name);
         foreach (var e in c.Missing) diff.Status("extension", e.Name, ObjectStatus.Missing);
         diff.MissingExtensions.AddRange(c.Missing);
-        foreach (var (d, _) in c.Matched) diff.Status("extension", d.Name, ObjectStatus.Present);
+        foreach (var (d, l) in c.Matched)
+        {
+            if (d.Schema == l.Schema)
+            {
+                diff.Status("extension", d.Name, ObjectStatus.Present);
+                continue;
+            }
+            var why = $"installed in schema {l.Schema}, schema/ has it in {d.Schema} (an extension is never moved)";
+            diff.Status("extension", d.Name, ObjectStatus.Different, why);
+            diff.Drift.Add(new DriftItem("extension", d.Name, why, l.Schema, d.Schema));
+        }
+        foreach (var e in c.Extra.Where(e => e.Schema == live.Schema))
+            diff.Drift.Add(new DriftItem("extension", e.Name, $"installed in schema {e.Schema} but not in schema/ (never dropped)"));
     }
 }

@@ -1,11 +1,10 @@
 using KnowItAll.Migrations.Model;
-using KnowItAll.Migrations.Planning;
 
 namespace KnowItAll.Migrations.Diff;
 
 /// <summary>
 /// Row-level security policies by table and name. Roles and expressions change with ALTER POLICY; the
-/// command or PERMISSIVE / RESTRICTIVE cannot change without dropping the policy, so that blocks the plan.
+/// command or PERMISSIVE / RESTRICTIVE cannot, so such a policy is dropped and created again in the transaction.
 /// </summary>
 internal static class PolicyDiff
 {
@@ -21,17 +20,16 @@ internal static class PolicyDiff
             {
                 diff.Status("policy", name, ObjectStatus.Present);
             }
-            else if (d.Permissive == l.Permissive && d.Command == l.Command)
+            // ALTER POLICY can set an expression but not take one away.
+            else if (d.Permissive == l.Permissive && d.Command == l.Command && (d.Using is not null || l.Using is null) && (d.Check is not null || l.Check is null))
             {
                 diff.Status("policy", name, ObjectStatus.Missing, "roles or expressions change: ALTER POLICY");
                 diff.AlteredPolicies.Add(d);
             }
             else
             {
-                var why = $"policy {name} changes its command or kind ({l.Describe()} → {d.Describe()}): only dropping it could, which is never done";
-                diff.Status("policy", name, ObjectStatus.Different, why);
-                diff.Drift.Add(new DriftItem("policy", name, "command or kind differs", l.Describe(), d.Describe()));
-                diff.Blocking.Add(new Hazard(HazardCode.PolicyNotAlterable, why, name));
+                diff.Status("policy", name, ObjectStatus.Missing, $"command, kind or a removed expression changes ({l.Describe()} → {d.Describe()}): dropped and created again in the transaction");
+                diff.ReplacedPolicies.Add(d);
             }
         }
         diff.NotInSchema("policy", c.Extra, p => $"{p.Table}.{p.Name}", p => p.Describe());

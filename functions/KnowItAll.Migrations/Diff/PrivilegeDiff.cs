@@ -2,17 +2,33 @@ using KnowItAll.Migrations.Model;
 
 namespace KnowItAll.Migrations.Diff;
 
-/// <summary>Privileges: granted when missing; an extra grant to a role schema/ grants to is drift, never revoked.</summary>
+/// <summary>
+/// Privileges: granted when missing, and their grant option granted when schema/ says WITH GRANT OPTION. A grant
+/// schema/ does not make, or makes without the option the database has, is drift: never revoked.
+/// </summary>
 internal static class PrivilegeDiff
 {
     public static void Compare(SchemaModel desired, SchemaModel live, SchemaDiff diff)
     {
         var c = KeyedComparison<PrivilegeModel>.Of(desired.Privileges, live.Privileges, p => p.Key);
-        foreach (var p in c.Missing) diff.Status("privilege", p.Describe(), ObjectStatus.Missing);
+        foreach (var p in c.Missing) diff.Status("privilege", p.Describe(), ObjectStatus.Missing, p.Grantable ? "with grant option" : null);
         diff.MissingPrivileges.AddRange(c.Missing);
-        foreach (var (p, _) in c.Matched) diff.Status("privilege", p.Describe(), ObjectStatus.Present);
-        var grantees = desired.Privileges.Select(p => p.Grantee).ToHashSet(StringComparer.Ordinal);
-        foreach (var p in c.Extra.Where(p => grantees.Contains(p.Grantee)))
-            diff.Drift.Add(new DriftItem("privilege", p.Describe(), "granted but not in schema/"));
+        foreach (var (d, l) in c.Matched)
+        {
+            if (d.Grantable && !l.Grantable)
+            {
+                diff.Status("privilege", d.Describe(), ObjectStatus.Missing, "granted without the grant option schema/ gives it");
+                diff.MissingPrivileges.Add(d);
+            }
+            else if (!d.Grantable && l.Grantable)
+            {
+                const string why = "granted WITH GRANT OPTION, which schema/ does not give (a grant option is never revoked)";
+                diff.Status("privilege", d.Describe(), ObjectStatus.Different, why);
+                diff.Drift.Add(new DriftItem("privilege", d.Describe(), why, "with grant option", "without grant option"));
+            }
+            else diff.Status("privilege", d.Describe(), ObjectStatus.Present);
+        }
+        foreach (var p in c.Extra.Where(p => !p.Initial))
+            diff.Drift.Add(new DriftItem("privilege", p.Describe(), "granted but not in schema/", p.Grantable ? "with grant option" : null));
     }
 }

@@ -8,6 +8,8 @@ public static class SchemaComparer
     public static SchemaDiff Compare(SchemaModel desired, SchemaModel live)
     {
         var diff = new SchemaDiff();
+        live = DeclarationDiff.Renames(desired, live, diff);
+        diff.RenamedLive = live;
         ExtensionDiff.Compare(desired, live, diff);
         EnumDiff.Compare(desired, live, diff);
         SequenceDiff.Compare(desired, live, diff);
@@ -20,6 +22,8 @@ public static class SchemaComparer
         PolicyDiff.Compare(desired, live, diff);
         CommentDiff.Compare(desired, live, diff);
         PrivilegeDiff.Compare(desired, live, diff);
+        ReplacedDependants.Restore(desired, live, diff);
+        DeclarationDiff.Removals(desired, live, diff);
         return diff;
     }
 }

@@ -22,6 +22,15 @@ public sealed class SchemaDiff
     public List<(TableModel Table, ColumnModel Column)> ColumnDefaults { get; } = [];
     public List<(TableModel Table, ColumnModel Column)> ColumnsNotNull { get; } = [];
     public List<TableSettingsChange> TableSettings { get; } = [];
+    public List<ColumnTypeChange> ColumnTypes { get; } = [];
+    public List<(TableModel Table, ColumnModel Column)> DroppedDefaults { get; } = [];
+    public List<(TableModel Table, ColumnModel Column)> ColumnsNullable { get; } = [];
+    public List<ColumnTypeChange> IdentityChanges { get; } = [];
+    public List<(SequenceModel Live, SequenceModel Desired)> SequenceChanges { get; } = [];
+    public List<(TableModel Live, TableModel Desired)> ReplicaIdentities { get; } = [];
+
+    /// <summary>The live counters of re-optioned sequences and identities (null: none handed out), read before planning.</summary>
+    public Dictionary<string, long?> SequenceCounters { get; } = new(StringComparer.Ordinal);
     public List<ConstraintModel> MissingConstraints { get; } = [];
     public List<ConstraintModel> UnvalidatedConstraints { get; } = [];
     public List<IndexModel> MissingIndexes { get; } = [];
@@ -33,6 +42,32 @@ public sealed class SchemaDiff
     public List<PolicyModel> AlteredPolicies { get; } = [];
     public List<CommentModel> Comments { get; } = [];
     public List<PrivilegeModel> MissingPrivileges { get; } = [];
+
+    /// <summary>Indexes schema/ changed: built anew under a temporary name, the old one dropped, the new one renamed.</summary>
+    public List<IndexReplacement> ReplacedIndexes { get; } = [];
+
+    /// <summary>Constraints schema/ changed (definition, or validated ↔ NOT VALID), and keys whose name a plain index holds.</summary>
+    public List<ConstraintReplacement> ReplacedConstraints { get; } = [];
+
+    /// <summary>Live views and materialized views dropped in the transaction to be created again as schema/ says (with the views reading them).</summary>
+    public List<ViewModel> DroppedViews { get; } = [];
+
+    /// <summary>Policies whose command or kind changes: dropped and created again in the transaction.</summary>
+    public List<PolicyModel> ReplacedPolicies { get; } = [];
+    /// <summary>Renames declared in schema/ that the live database has not had yet.</summary>
+    public List<Declaration> Renames { get; } = [];
+
+    /// <summary>Removals and revokes declared in schema/ whose object the live database still has.</summary>
+    public List<Retirement> Retirements { get; } = [];
+
+    /// <summary>The live model as the pending renames leave it: what the plan's other statements are planned against.</summary>
+    public SchemaModel? RenamedLive { get; set; }
+
+    /// <summary>
+    /// The data each pending removal deletes, measured at plan time: rows of a table (key "table"), non-null values of a
+    /// column (key "table.column"). Filled by the engine before planning (<see cref="Catalog.DataAmounts"/>).
+    /// </summary>
+    public Dictionary<string, long> DataAmounts { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Desired changes that cannot be applied without loss or a long lock; Apply refuses the plan.</summary>
     public List<Planning.Hazard> Blocking { get; } = [];
@@ -46,8 +81,38 @@ public sealed class SchemaDiff
     }
 }
 
+/// <summary>
+/// An index to replace: <see cref="Old"/> is the live one of its name (null once dropped), <see cref="Temporary"/> the one a
+/// run built under the temporary name (null when none, invalid when its build was killed).
+/// </summary>
+public sealed record IndexReplacement(IndexModel Desired, IndexModel? Old, IndexModel? Temporary);
+
+/// <summary>
+/// A constraint to replace: <see cref="Old"/> is the live one of its name (null once dropped), <see cref="Temporary"/> the one a
+/// run added under the temporary name, <see cref="TemporaryIndex"/> the unique index a run built for a key,
+/// <see cref="NamedIndex"/> a plain index that holds the key's name.
+/// </summary>
+public sealed record ConstraintReplacement(ConstraintModel Desired, ConstraintModel? Old, ConstraintModel? Temporary, IndexModel? TemporaryIndex, IndexModel? NamedIndex);
+
 /// <summary>A value an existing enum lacks, placed before or after a value it has.</summary>
 public sealed record EnumValueAddition(string Enum, string Label, string? Before, string? After);
 
 /// <summary>Table settings to set: row-level security, FORCE, storage parameters.</summary>
 public sealed record TableSettingsChange(TableModel Table, bool EnableRowSecurity, bool ForceRowSecurity, IReadOnlyList<string> Options);
+
+/// <summary>
+/// An existing column whose type, collation or identity changes. <see cref="Effect"/> is what PostgreSQL said the type
+/// change would cost (<see cref="Catalog.ColumnTypeProbe"/>), set before planning.
+/// </summary>
+public sealed record ColumnTypeChange(TableModel Table, ColumnModel Live, ColumnModel Desired)
+{
+    public ColumnTypeEffect? Effect { get; init; }
+
+    public string Name => $"{Table.Name}.{Desired.Name}";
+}
+
+/// <summary>
+/// What a column type or collation change does, as PostgreSQL showed on a copy: rewrites the table, rebuilds indexes (named),
+/// checks every row against a domain, needs USING (no assignment cast), or is refused (<see cref="Refusal"/>: why).
+/// </summary>
+public sealed record ColumnTypeEffect(bool Rewrites, bool ChecksRows, bool NeedsUsing, IReadOnlyList<string> RebuiltIndexes, string? Refusal);

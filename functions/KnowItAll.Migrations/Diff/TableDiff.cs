@@ -3,9 +3,11 @@ using KnowItAll.Migrations.Model;
 namespace KnowItAll.Migrations.Diff;
 
 /// <summary>
-/// Tables, their columns and settings. What loses nothing is planned: a missing column, a new or changed
-/// default, NOT NULL (proved by a validated check first), row-level security on, storage parameters. What
-/// would (a type, a dropped default, nullability relaxed, persistence, partitioning) is drift.
+/// Tables, their columns and settings. What converges in place is planned: a missing column, a default set, changed or
+/// dropped, NOT NULL (proved by a validated check first) or dropped, a type or collation (the planner decides from what
+/// PostgreSQL says it costs), identity added, removed or re-optioned, row-level security on, storage parameters, REPLICA
+/// IDENTITY. What PostgreSQL cannot change in place (a generation expression, persistence, partitioning, NOT NULL of a
+/// primary key's column) or would lose something (row-level security off, a storage parameter reset) is drift.
 /// </summary>
 internal static class TableDiff
 {
@@ -16,9 +18,12 @@ internal static class TableDiff
         diff.MissingTables.AddRange(c.Missing);
         foreach (var (t, l) in c.Matched)
         {
+            var driftBefore = diff.Drift.Count;
             var settings = Settings(t, l, diff);
-            diff.Status("table", t.Name, settings is null ? ObjectStatus.Present : ObjectStatus.Missing, settings is null ? null : "settings to apply");
-            Columns(t, l, diff);
+            if (settings is not null) diff.Status("table", t.Name, ObjectStatus.Missing, settings + " to apply");
+            else if (diff.Drift.Count > driftBefore) diff.Status("table", t.Name, ObjectStatus.Different, string.Join("; ", diff.Drift.Skip(driftBefore).Select(d => d.Reason)));
+            else diff.Status("table", t.Name, ObjectStatus.Present);
+            Columns(t, l, live, diff);
         }
         diff.NotInSchema("table", c.Extra, t => t.Name);
     }
@@ -41,12 +46,15 @@ internal static class TableDiff
         if (desired.PartitionKey != live.PartitionKey || desired.PartitionOf != live.PartitionOf || desired.PartitionBound != live.PartitionBound)
             diff.Drift.Add(new DriftItem("table", desired.Name, "partitioning differs (only a new table can be partitioned)", live.Describe(), desired.Describe()));
 
-        if (!enable && !force && options.Count == 0) return null;
+        var replica = desired.ReplicaIdentityClause() != live.ReplicaIdentityClause();
+        if (replica) diff.ReplicaIdentities.Add((live, desired));
+
+        if (!enable && !force && options.Count == 0) return replica ? "replica identity" : null;
         diff.TableSettings.Add(new TableSettingsChange(live, enable, force, options));
         return "settings";
     }
 
-    private static void Columns(TableModel desired, TableModel live, SchemaDiff diff)
+    private static void Columns(TableModel desired, TableModel live, SchemaModel liveModel, SchemaDiff diff)
     {
         var c = KeyedComparison<ColumnModel>.Of(desired.Columns, live.Columns, col => col.Name);
         foreach (var col in c.Missing)
@@ -59,26 +67,39 @@ internal static class TableDiff
             var name = $"{desired.Name}.{d.Name}";
             var planned = new List<string>();
             var drift = new List<string>();
-            if (d.Type != l.Type) drift.Add($"type {l.Type} (desired {d.Type})");
-            if (d.Identity != l.Identity) drift.Add("identity differs");
-            if (d.Generated != l.Generated) drift.Add("generated expression differs");
+            if (d.Type != l.Type || d.Collation != l.Collation)
+            {
+                planned.Add(d.Type != l.Type ? $"type {l.Type} (desired {d.Type})" : $"collation {l.Collation ?? "default"} (desired {d.Collation ?? "default"})");
+                diff.ColumnTypes.Add(new ColumnTypeChange(live, l, d));
+            }
+            if (d.Identity != l.Identity || d.IdentityOptions != l.IdentityOptions)
+            {
+                planned.Add(l.Identity == '\0' ? $"identity none (desired {Identity(d)})" : $"identity {Identity(l)} (desired {Identity(d)})");
+                diff.IdentityChanges.Add(new ColumnTypeChange(live, l, d));
+            }
+            if (d.Generated != l.Generated || d.Generated != '\0' && d.Default != l.Default)
+                drift.Add($"generated expression {l.Default ?? "none"} (desired {d.Default ?? "none"}; PostgreSQL cannot change a column's generation in place)");
             else if (d.Default != l.Default)
             {
-                var settable = d.Default is not null && d.Generated == '\0' && d.Identity == '\0' && d.Type == l.Type;
-                if (settable)
-                {
-                    planned.Add($"default {l.Default ?? "none"} (desired {d.Default})");
-                    diff.ColumnDefaults.Add((live, d));
-                }
-                else drift.Add($"default {l.Default ?? "none"} (desired {d.Default ?? "none"}{(d.Default is null ? "; a default is never dropped" : "")})");
+                planned.Add($"default {l.Default ?? "none"} (desired {d.Default ?? "none"})");
+                if (d.Default is null) diff.DroppedDefaults.Add((live, d));
+                else diff.ColumnDefaults.Add((live, d));
             }
-            if (d.NotNull && !l.NotNull && d.Identity == '\0' && d.Type == l.Type)
+            if (d.NotNull && !l.NotNull)
             {
                 planned.Add("nullable (desired NOT NULL)");
                 diff.ColumnsNotNull.Add((live, d));
             }
-            else if (d.NotNull != l.NotNull) drift.Add(l.NotNull ? "NOT NULL (desired nullable)" : "nullable (desired NOT NULL)");
-            if (d.Collation != l.Collation) drift.Add($"collation {l.Collation ?? "default"} (desired {d.Collation ?? "default"})");
+            else if (!d.NotNull && l.NotNull)
+            {
+                if (PrimaryKeyHolding(liveModel, live.Name, d.Name) is { } key)
+                    drift.Add($"NOT NULL (desired nullable; the column is in primary key {key}, which is never dropped)");
+                else
+                {
+                    planned.Add("NOT NULL (desired nullable)");
+                    diff.ColumnsNullable.Add((live, d));
+                }
+            }
 
             if (drift.Count > 0) diff.Drift.Add(new DriftItem("column", name, string.Join("; ", drift), Describe(l), Describe(d)));
             var status = planned.Count > 0 ? ObjectStatus.Missing : drift.Count > 0 ? ObjectStatus.Different : ObjectStatus.Present;
@@ -87,8 +108,29 @@ internal static class TableDiff
         diff.NotInSchema("column", c.Extra, col => $"{desired.Name}.{col.Name}", Describe);
     }
 
+    /// <summary>The live primary key that holds <paramref name="column"/> of <paramref name="table"/>, if any.</summary>
+    private static string? PrimaryKeyHolding(SchemaModel live, string table, string column) =>
+        live.Constraints.FirstOrDefault(k => k.Table == table && k.Type == 'p' && KeyColumns(k.Definition).Contains(column))?.Name;
+
+    private static IEnumerable<string> KeyColumns(string definition)
+    {
+        var open = definition.IndexOf('(', StringComparison.Ordinal);
+        var close = definition.IndexOf(')', StringComparison.Ordinal);
+        if (open < 0 || close < open) return [];
+        return definition[(open + 1)..close].Split(',', StringSplitOptions.TrimEntries)
+            .Select(n => n.Length > 1 && n[0] == '"' ? n[1..^1].Replace("\"\"", "\"", StringComparison.Ordinal) : n);
+    }
+
+    private static string Identity(ColumnModel c) => c.Identity switch
+    {
+        'a' => $"ALWAYS ({c.IdentityOptions})",
+        'd' => $"BY DEFAULT ({c.IdentityOptions})",
+        _ => "none",
+    };
+
     private static string Key(string option) => option.Split('=', 2)[0];
 
     private static string Describe(ColumnModel c) =>
-        c.Type + (c.NotNull ? " NOT NULL" : "") + (c.Default is null ? "" : " DEFAULT " + c.Default);
+        c.Type + (c.Collation is null ? "" : $" COLLATE {c.Collation}") + (c.NotNull ? " NOT NULL" : "") + (c.Default is null ? "" : " DEFAULT " + c.Default)
+        + (c.Identity == '\0' ? "" : " identity " + Identity(c));
 }

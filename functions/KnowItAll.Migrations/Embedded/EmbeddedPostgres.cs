@@ -76,8 +76,11 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             "(apt-get install postgresql) or set KNOWITALL_PG_BIN, or pass --connection / KNOWITALL_DB_CONNECTION / PG* variables");
         var dropToPostgres = Environment.IsPrivilegedProcess;
         var parent = Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath();
+        await SweepOrphansAsync(parent, binDir, dropToPostgres);
         var root = Path.Combine(parent, "knowitall-pg-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)));
         Directory.CreateDirectory(root);
+        // Whose server this is: a later start stops and removes it when that process is gone (killed, crashed).
+        await File.WriteAllTextAsync(Path.Combine(root, OwnerFile), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
         var password = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(18));
         var server = new EmbeddedPostgres(root, binDir, dropToPostgres, FreePort(), password);
         try
@@ -181,6 +184,43 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         if (process.ExitCode != 0)
             throw new MigrationException(MigrationErrors.DatabaseUnavailable,
                 $"embedded PostgreSQL: {Path.GetFileName(file)} exited with {process.ExitCode}: {(await stderr).Trim()} {(await stdout).Trim()}".Trim());
+    }
+
+    private const string OwnerFile = "owner.pid";
+
+    /// <summary>
+    /// Stops and removes the throwaway servers of processes that no longer run. A killed test host or CLI never reaches
+    /// its dispose, and its server in /dev/shm would hold memory until the machine restarts.
+    /// </summary>
+    private static async Task SweepOrphansAsync(string parent, string binDir, bool dropToPostgres)
+    {
+        foreach (var root in Directory.GetDirectories(parent, "knowitall-pg-*"))
+        {
+            string owner;
+            try { owner = await File.ReadAllTextAsync(Path.Combine(root, OwnerFile)); }
+            catch (IOException) { continue; }
+            catch (UnauthorizedAccessException) { continue; }
+            if (!int.TryParse(owner.Trim(), out var pid) || Alive(pid)) continue;
+            var orphan = new EmbeddedPostgres(root, binDir, dropToPostgres, 0, "");
+            orphan.StopNow();
+        }
+    }
+
+    private static bool Alive(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     private static int FreePort()

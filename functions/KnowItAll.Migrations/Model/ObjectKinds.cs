@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace KnowItAll.Migrations.Model;
 
 /// <summary>An enum type; <see cref="Labels"/> in sort order.</summary>
@@ -7,7 +9,19 @@ public sealed record EnumModel(string Name, IReadOnlyList<string> Labels);
 /// A view or materialized view. <see cref="Definition"/> is PostgreSQL's own deparsed query (names qualified);
 /// <see cref="Columns"/> are "name type" in order, which decides whether CREATE OR REPLACE can apply a change.
 /// </summary>
-public sealed record ViewModel(string Name, bool Materialized, string Definition, IReadOnlyList<string> Columns, IReadOnlyList<string> Options);
+public sealed record ViewModel(string Name, bool Materialized, string Definition, IReadOnlyList<string> Columns, IReadOnlyList<string> Options)
+{
+    /// <summary>The views and materialized views of the schema that read this one (live only: what a replacement drops with it).</summary>
+    [JsonIgnore]
+    public IReadOnlyList<string> ReadBy { get; init; } = [];
+
+    /// <summary>
+    /// Everything else that depends on it and would stop its drop: views of other schemas, functions of its row type,
+    /// rules, statistics (as pg_describe_object says them; live only).
+    /// </summary>
+    [JsonIgnore]
+    public IReadOnlyList<string> Dependants { get; init; } = [];
+}
 
 /// <summary>
 /// A function (<see cref="Kind"/> 'f') or procedure ('p'). It is keyed by <see cref="Signature"/>, so a changed

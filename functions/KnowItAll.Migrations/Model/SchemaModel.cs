@@ -4,7 +4,30 @@ public sealed record ExtensionModel(string Name, string Schema);
 
 public sealed record SequenceModel(string Name, string DataType, long Start, long Increment, long MinValue, long MaxValue, long Cache, bool Cycle, string? OwnedByTable, string? OwnedByColumn);
 
-public sealed record ColumnModel(string Name, int Ordinal, string Type, bool NotNull, string? Default, char Identity, char Generated, string? Collation);
+public sealed record ColumnModel(string Name, int Ordinal, string Type, bool NotNull, string? Default, char Identity, char Generated, string? Collation)
+{
+    /// <summary>The options of an identity column's own sequence; null for a column that is not an identity.</summary>
+    public IdentityOptions? IdentityOptions { get; init; }
+}
+
+/// <summary>An identity sequence's options (pg_sequence); its data type is the column's.</summary>
+public sealed record IdentityOptions(long Start, long Increment, long MinValue, long MaxValue, long Cache, bool Cycle)
+{
+    /// <summary>The options PostgreSQL gives an identity of <paramref name="type"/> that names none, to leave those out of the SQL.</summary>
+    public static IdentityOptions Defaults(string type, long increment)
+    {
+        var (min, max) = type switch
+        {
+            "smallint" => ((long)short.MinValue, (long)short.MaxValue),
+            "integer" => (int.MinValue, int.MaxValue),
+            _ => (long.MinValue, long.MaxValue),
+        };
+        return increment > 0 ? new(1, increment, 1, max, 1, false) : new(-1, increment, min, -1, 1, false);
+    }
+
+    public override string ToString() =>
+        $"start {Start} increment {Increment} minvalue {MinValue} maxvalue {MaxValue} cache {Cache}{(Cycle ? " cycle" : "")}";
+}
 
 /// <summary>
 /// A table. <see cref="HasRows"/> is what the catalog's statistics say (relpages, reltuples): true for a table that has
@@ -31,11 +54,26 @@ public sealed record TableModel(string Name, IReadOnlyList<ColumnModel> Columns,
 
     public string? PartitionBound { get; init; }
 
+    /// <summary>REPLICA IDENTITY: 'd' default (the primary key), 'f' full, 'n' nothing, 'i' <see cref="ReplicaIdentityIndex"/>.</summary>
+    public char ReplicaIdentity { get; init; } = 'd';
+
+    public string? ReplicaIdentityIndex { get; init; }
+
+    /// <summary>The REPLICA IDENTITY clause as written in ALTER TABLE.</summary>
+    public string ReplicaIdentityClause() => ReplicaIdentity switch
+    {
+        'f' => "FULL",
+        'n' => "NOTHING",
+        'i' => ReplicaIdentityIndex is null ? "NOTHING" : "USING INDEX " + Identifier.Quote(ReplicaIdentityIndex),
+        _ => "DEFAULT",
+    };
+
     public string Describe() =>
         (Persistence == 'u' ? "unlogged " : "") + (RowSecurity ? "rls " : "") + (ForceRowSecurity ? "force-rls " : "")
         + (Options.Count > 0 ? $"with ({string.Join(", ", Options)}) " : "")
         + (PartitionKey is null ? "" : $"partition by {PartitionKey} ")
-        + (PartitionOf is null ? "" : $"partition of {PartitionOf} {PartitionBound}");
+        + (PartitionOf is null ? "" : $"partition of {PartitionOf} {PartitionBound}")
+        + (ReplicaIdentity == 'd' ? "" : $" replica identity {ReplicaIdentityClause()}");
 }
 
 public sealed record IndexModel(string Name, string Table, string Definition, bool IsUnique, bool IsValid);
@@ -57,6 +95,19 @@ public sealed record ConstraintModel(string Name, string Table, char Type, strin
 /// <summary>One privilege held by a grantee. <see cref="ObjectKind"/>: table, sequence, column or schema.</summary>
 public sealed record PrivilegeModel(string ObjectKind, string ObjectName, string? Column, string Privilege, string Grantee)
 {
+    /// <summary>
+    /// WITH GRANT OPTION. Not part of <see cref="Key"/>: the same privilege with and without the option is one privilege
+    /// whose option differs (granting the option adds it; taking it away would be a REVOKE).
+    /// </summary>
+    public bool Grantable { get; init; }
+
+    /// <summary>
+    /// A privilege the object was created with (pg_init_privs: initdb's USAGE on the public schema for PUBLIC, an
+    /// extension's own grants): live only, so that schema/ not granting it is no drift.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool Initial { get; init; }
+
     public string Key => $"{ObjectKind}:{ObjectName}:{Column}:{Privilege}:{Grantee}";
 
     public string Describe() => Column is null
@@ -88,6 +139,9 @@ public sealed record SchemaModel(
     public IReadOnlyList<PolicyModel> Policies { get; init; } = [];
 
     public IReadOnlyList<CommentModel> Comments { get; init; } = [];
+
+    /// <summary>Removals and renames declared in schema/ (the desired model only; a live model has none).</summary>
+    public IReadOnlyList<Declaration> Declarations { get; init; } = [];
 
     public TableModel? Table(string name) => Tables.FirstOrDefault(t => t.Name == name);
 
@@ -123,7 +177,7 @@ public sealed record SchemaModel(
         }
         foreach (var i in Indexes.OrderBy(i => i.Name, StringComparer.Ordinal)) Line(text, "idx ", i.ToString());
         foreach (var c in Constraints.OrderBy(c => c.Table, StringComparer.Ordinal).ThenBy(c => c.Name, StringComparer.Ordinal)) Line(text, "con ", c.ToString());
-        foreach (var p in Privileges.Select(p => p.Key).Order(StringComparer.Ordinal)) Line(text, "priv ", p);
+        foreach (var p in Privileges.Select(p => p.Grantable ? p.Key + " grantable" : p.Key).Order(StringComparer.Ordinal)) Line(text, "priv ", p);
         foreach (var e in Enums.OrderBy(e => e.Name, StringComparer.Ordinal)) Line(text, "enum ", e.Name + " " + string.Join(',', e.Labels));
         foreach (var v in Views.OrderBy(v => v.Name, StringComparer.Ordinal))
             Line(text, v.Materialized ? "matview " : "view ", $"{v.Name} {string.Join(',', v.Options)} {string.Join(',', v.Columns)} {v.Definition}");
@@ -132,6 +186,7 @@ public sealed record SchemaModel(
         foreach (var p in Policies.OrderBy(p => p.Table, StringComparer.Ordinal).ThenBy(p => p.Name, StringComparer.Ordinal))
             Line(text, "policy ", $"{p.Table} {p.Name} {p.Describe()}");
         foreach (var c in Comments.OrderBy(c => c.Key, StringComparer.Ordinal)) Line(text, "comment ", c.Key + " " + c.Text);
+        foreach (var d in Declarations) Line(text, "declared ", d.Describe());
     }
 
     private static void Line(TextWriter text, string prefix, string value)

@@ -8,13 +8,14 @@ internal static class GrantPlanner
     public static void Plan(PlanBuilder b)
     {
         foreach (var group in b.Diff.MissingPrivileges
-                     .GroupBy(p => (p.ObjectKind, p.ObjectName, p.Column, p.Grantee))
+                     .GroupBy(p => (p.ObjectKind, p.ObjectName, p.Column, p.Grantee, p.Grantable))
                      .OrderBy(g => g.Key.ObjectKind == "schema" ? 0 : 1)
                      .ThenBy(g => g.Key.ObjectName, StringComparer.Ordinal)
                      .ThenBy(g => g.Key.Column, StringComparer.Ordinal)
-                     .ThenBy(g => g.Key.Grantee, StringComparer.Ordinal))
+                     .ThenBy(g => g.Key.Grantee, StringComparer.Ordinal)
+                     .ThenBy(g => g.Key.Grantable))
         {
-            var (kind, objectName, column, grantee) = group.Key;
+            var (kind, objectName, column, grantee, grantable) = group.Key;
             var privileges = string.Join(", ", group.Select(p => p.Privilege).Distinct().Order(StringComparer.Ordinal));
             var target = kind switch
             {
@@ -25,9 +26,11 @@ internal static class GrantPlanner
             };
             var columnList = column is null ? "" : $" ({Quote(column)})";
             var role = grantee == "PUBLIC" ? "PUBLIC" : Quote(grantee);
-            var label = column is null ? $"{privileges} on {kind} {objectName} to {grantee}" : $"{privileges} ({column}) on table {objectName} to {grantee}";
+            var option = grantable ? " WITH GRANT OPTION" : "";
+            var label = (column is null ? $"{privileges} on {kind} {objectName} to {grantee}" : $"{privileges} ({column}) on table {objectName} to {grantee}")
+                        + (grantable ? " with grant option" : "");
             b.Grants.Add(label);
-            b.Add(StatementKind.Grant, label, $"GRANT {privileges}{columnList} ON {target} TO {role}", LockLevel.None);
+            b.Add(StatementKind.Grant, label, $"GRANT {privileges}{columnList} ON {target} TO {role}{option}", LockLevel.None);
         }
     }
 

@@ -23,7 +23,22 @@ public enum HazardCode
     [JsonStringEnumMemberName("VIEW_NOT_REPLACEABLE")] ViewNotReplaceable,
     [JsonStringEnumMemberName("FUNCTION_RESULT_CHANGED")] FunctionResultChanged,
     [JsonStringEnumMemberName("POLICY_NOT_ALTERABLE")] PolicyNotAlterable,
+    [JsonStringEnumMemberName("INDEX_REBUILD")] IndexRebuild,
+    [JsonStringEnumMemberName("TYPE_CHECK_SCAN")] TypeCheckScan,
+    [JsonStringEnumMemberName("TYPE_CHANGE_REFUSED")] TypeChangeRefused,
+    [JsonStringEnumMemberName("IDENTITY_DROPPED")] IdentityDropped,
+    [JsonStringEnumMemberName("SEQUENCE_COUNTER_OUT_OF_RANGE")] SequenceCounterOutOfRange,
+    /// <summary>An object schema/ changed is dropped and built again as schema/ says (the statement says what stands in meanwhile).</summary>
+    [JsonStringEnumMemberName("OBJECT_REPLACED")] ObjectReplaced,
+    /// <summary>A replacement other objects depend on that the plan cannot carry (foreign keys on a replaced key, objects schema/ does not name).</summary>
+    [JsonStringEnumMemberName("REPLACEMENT_BLOCKED")] ReplacementBlocked,
+    [JsonStringEnumMemberName("DELETES_DATA")] DeletesData,
+    [JsonStringEnumMemberName("RENAME_BREAKS_OLD_NAME")] RenameBreaksOldName,
 }
 
 /// <summary>A hazard of one statement, or a blocking one of the plan (<see cref="ObjectName"/> says which object).</summary>
-public sealed record Hazard(HazardCode Code, string Message, string? ObjectName = null);
+public sealed record Hazard(HazardCode Code, string Message, string? ObjectName = null)
+{
+    /// <summary>For DELETES_DATA: the rows (of a table) or non-null values (of a column) the statement deletes, counted at plan time.</summary>
+    public long? Amount { get; init; }
+}

@@ -51,4 +51,10 @@ public sealed record MigrationPlan(
     long DurationMs)
 {
     public IReadOnlyList<Hazard> Blocking { get; init; } = [];
+
+    /// <summary>
+    /// The blocking hazards the run may still allow (<see cref="Planning.OptInHazards"/>): each is also in <see cref="Blocking"/>.
+    /// Where plan approval is required, approving this exact plan allows them; the other blocking hazards never can be.
+    /// </summary>
+    public IReadOnlyList<Hazard> AwaitingOptIn { get; init; } = [];
 }

@@ -8,7 +8,8 @@ namespace KnowItAll.Migrations.Planning;
 /// Turns a diff into ordered, additive, idempotent statements, kind by kind in dependency order: types and
 /// functions before the tables that use them, tables before views, views before their triggers and indexes,
 /// comments and grants last. What must not hold a lock for a scan runs outside the transaction. Nothing here
-/// ever drops, rewrites a type, or deletes; what cannot be done that way is a blocking hazard on the plan.
+/// ever drops a table or column or deletes rows; the in-place alterations of a column (a default, NOT NULL or an identity
+/// dropped, a type changed) keep every row, and what cannot be done safely is a blocking hazard on the plan.
 /// </summary>
 public static partial class Planner
 {
@@ -23,7 +24,7 @@ public static partial class Planner
         var known = new Dictionary<string, bool>(StringComparer.Ordinal);
         while (true)
         {
-            var builder = new PlanBuilder(desired, live, diff, options.TargetSchema, known);
+            var builder = new PlanBuilder(desired, diff.RenamedLive ?? live, diff, options.TargetSchema, known);
             var plan = Plan(builder, desiredFingerprint, liveFingerprint, diff, options);
             if (builder.Unsized.Count == 0) return plan;
             var sizes = await heapSizes(builder.Unsized);
@@ -33,6 +34,7 @@ public static partial class Planner
 
     private static MigrationPlan Plan(PlanBuilder builder, string desiredFingerprint, string liveFingerprint, SchemaDiff diff, MigrationOptions options)
     {
+        RetirementPlanner.PlanRenames(builder);
         ExtensionPlanner.Plan(builder);
         EnumPlanner.Plan(builder);
         SequencePlanner.Plan(builder);
@@ -40,6 +42,8 @@ public static partial class Planner
         TablePlanner.Plan(builder);
         ConstraintPlanner.Plan(builder);
         IndexPlanner.Plan(builder, onViews: false);
+        ColumnAlterationPlanner.ReplicaIdentities(builder);
+        ConstraintPlanner.PlanAfterIndexes(builder);
         ViewPlanner.Plan(builder);
         FunctionPlanner.Plan(builder, usesRowTypes: true);
         IndexPlanner.Plan(builder, onViews: true);
@@ -47,9 +51,11 @@ public static partial class Planner
         PolicyPlanner.Plan(builder);
         CommentPlanner.Plan(builder);
         GrantPlanner.Plan(builder);
+        RetirementPlanner.PlanRemovals(builder);
 
         var statements = builder.Ordered();
-        Guard(statements);
+        Guard(statements, builder.Desired.Declarations);
+        var awaiting = AwaitingOptIn(statements, options);
         return new MigrationPlan(
             Success: true,
             // A plan that can only be refused still has changes: the workflow must reach Apply and fail, not report "no changes".
@@ -66,24 +72,54 @@ public static partial class Planner
                 diff.MissingColumns.Select(c => $"{c.Table.Name}.{c.Column.Name}").ToList(),
                 diff.MissingIndexes.Select(i => i.Name).ToList(),
                 diff.MissingConstraints.Select(c => $"{c.Table}.{c.Name}").ToList(),
-                builder.Grants) { OtherChanges = builder.Other },
+                builder.Grants)
+            { OtherChanges = builder.Other },
             Drift: diff.Drift,
-            DurationMs: 0) { Blocking = builder.Blocking };
+            DurationMs: 0)
+        { Blocking = [.. awaiting, .. builder.Blocking], AwaitingOptIn = awaiting };
     }
 
-    /// <summary>The last line of defence: whatever the diff says, no statement of a plan may lose data.</summary>
-    private static void Guard(IEnumerable<PlannedStatement> statements)
-    {
-        foreach (var s in statements)
-            if (IsDestructive(s.Kind switch
+    /// <summary>
+    /// The hazards of planned statements that the run must allow and has not (<see cref="OptInHazards"/>), deleting ones
+    /// first: they block the plan, and say how to allow them.
+    /// </summary>
+    private static List<Hazard> AwaitingOptIn(IReadOnlyList<PlannedStatement> statements, MigrationOptions options) =>
+        statements.SelectMany(s => s.Hazards
+                .Where(h => OptInHazards.Codes.Contains(h.Code) && !options.AllowHazards.Contains(h.Code))
+                .Select(h => h with
                 {
-                    StatementKind.ColumnNotNull => TablePlanner.WithoutHelperDrop(s.Sql),
-                    StatementKind.Function => DollarQuoted().Replace(s.Sql, "_"),
-                    StatementKind.Trigger => TriggerEvents().Replace(s.Sql, "_"),
-                    _ => s.Sql,
+                    ObjectName = s.ObjectName,
+                    Message = $"statement {s.Order} {h.Message}; it runs only when the run allows {h.Code.ToWire()} " +
+                              $"(--allow-hazards {h.Code.ToWire()}, the environment's allowHazards, or the approval of this exact plan)",
                 }))
+            .OrderBy(h => h.Code == HazardCode.DeletesData ? 0 : 1)
+            .ToList();
+
+    /// <summary>
+    /// The last line of defence: whatever the diff says, no statement of a plan may lose data. The one exception is a
+    /// statement of a declaration (kind rename, drop or revoke) whose object schema/ declares; any other statement that
+    /// drops, renames or revokes is refused, whatever its kind says.
+    /// </summary>
+    private static void Guard(IEnumerable<PlannedStatement> statements, IReadOnlyList<Declaration> declarations)
+    {
+        var declared = declarations.Select(d => d.ObjectName).ToHashSet(StringComparer.Ordinal);
+        foreach (var s in statements)
+            if (!(s.Kind is StatementKind.Rename or StatementKind.Drop or StatementKind.Revoke && declared.Contains(s.ObjectName)) && Refuses(s.Kind, s.Sql))
                 throw new MigrationException(MigrationErrors.UnsafeChange, $"refusing to plan a destructive statement for {s.ObjectName}: {s.Sql}");
     }
+
+    /// <summary>Whether the guard refuses <paramref name="sql"/> planned as a statement of <paramref name="kind"/>.</summary>
+    internal static bool Refuses(StatementKind kind, string sql) => IsDestructive(kind switch
+    {
+        StatementKind.ColumnNotNull => TablePlanner.WithoutHelperDrop(sql),
+        StatementKind.ColumnDefault or StatementKind.ColumnNullable or StatementKind.ColumnType or StatementKind.ColumnIdentity
+            => ColumnAlterationPlanner.WithoutInPlaceAlteration(sql),
+        StatementKind.Function => DollarQuoted().Replace(sql, "_"),
+        StatementKind.Trigger => TriggerEvents().Replace(sql, "_"),
+        StatementKind.IndexReplace or StatementKind.ConstraintReplace or StatementKind.ViewReplace or StatementKind.TriggerReplace or StatementKind.PolicyReplace
+            => DropCascade().IsMatch(QuotedText().Replace(sql, "_")) ? sql : TriggerEvents().Replace(Replacement().Replace(QuotedText().Replace(sql, "_"), "_"), "_"),
+        _ => sql,
+    });
 
     internal static bool IsDestructive(string sql) => Destructive().IsMatch(QuotedText().Replace(sql, "_"));
 
@@ -94,6 +130,15 @@ public static partial class Planner
     // A trigger may fire on TRUNCATE: that names an event, it truncates nothing.
     [GeneratedRegex(@"\bTRUNCATE\b(?=[^;]*\bON\b)")]
     private static partial Regex TriggerEvents();
+
+    // A replacement drops and renames the one object schema/ changed, never with CASCADE (which could take what schema/
+    // does not name); a table's rename, a column's drop, TRUNCATE and DELETE stay refused in these statements too.
+    [GeneratedRegex(@"\bDROP\s+(?:INDEX(?:\s+CONCURRENTLY)?|CONSTRAINT|(?:MATERIALIZED\s+)?VIEW|TRIGGER|POLICY)\b|\bALTER\s+INDEX\s+(?:IF\s+EXISTS\s+)?\S+\s+RENAME\s+TO\b|\bRENAME\s+CONSTRAINT\b", RegexOptions.IgnoreCase)]
+    private static partial Regex Replacement();
+
+    // CASCADE as a drop's behaviour, not a foreign key's action (ON DELETE / ON UPDATE CASCADE).
+    [GeneratedRegex(@"(?<!\bON\s+(?:DELETE|UPDATE)\s+)\bCASCADE\b", RegexOptions.IgnoreCase)]
+    private static partial Regex DropCascade();
 
     // Identifiers and literals may say anything ("DROP TABLE" included); only the SQL around them is judged.
     [GeneratedRegex("\"(?:[^\"]|\"\")*\"|'(?:[^']|'')*'")]

@@ -3,16 +3,23 @@ using static KnowItAll.Migrations.Identifier;
 
 namespace KnowItAll.Migrations.Planning;
 
-/// <summary>Row-level security policies: created, or altered in place (roles, USING, WITH CHECK).</summary>
+/// <summary>Row-level security policies: created, altered in place (roles, USING, WITH CHECK), or replaced (command, kind).</summary>
 internal static class PolicyPlanner
 {
     public static void Plan(PlanBuilder b)
     {
         foreach (var p in b.Diff.MissingPolicies)
         {
-            var sql = $"CREATE POLICY {Quote(p.Name)} ON {b.Q(p.Table)} AS {(p.Permissive ? "PERMISSIVE" : "RESTRICTIVE")} FOR {p.Command} TO {Roles(p)}{Clauses(p)}";
-            b.Add(StatementKind.Policy, $"{p.Table}.{p.Name}", sql, LockLevel.AccessExclusive, Hazards(b, p));
+            b.Add(StatementKind.Policy, $"{p.Table}.{p.Name}", CreateSql(b, p), LockLevel.AccessExclusive, Hazards(b, p));
             b.Other.Add($"policy {p.Table}.{p.Name}");
+        }
+        foreach (var p in b.Diff.ReplacedPolicies)
+        {
+            // Both in the transaction: no session ever sees the table without the policy.
+            b.Add(StatementKind.PolicyReplace, $"{p.Table}.{p.Name}", $"DROP POLICY IF EXISTS {Quote(p.Name)} ON {b.Q(p.Table)}", LockLevel.AccessExclusive,
+                [new Hazard(HazardCode.ObjectReplaced, $"drops policy {p.Name} on {p.Table} and creates it as schema/ says in the same transaction"), .. Hazards(b, p)]);
+            b.Add(StatementKind.Policy, $"{p.Table}.{p.Name}", CreateSql(b, p), LockLevel.AccessExclusive, Hazards(b, p));
+            b.Other.Add($"policy {p.Table}.{p.Name} (replaced)");
         }
         foreach (var p in b.Diff.AlteredPolicies)
         {
@@ -20,6 +27,9 @@ internal static class PolicyPlanner
             b.Other.Add($"policy {p.Table}.{p.Name} (altered)");
         }
     }
+
+    private static string CreateSql(PlanBuilder b, PolicyModel p) =>
+        $"CREATE POLICY {Quote(p.Name)} ON {b.Q(p.Table)} AS {(p.Permissive ? "PERMISSIVE" : "RESTRICTIVE")} FOR {p.Command} TO {Roles(p)}{Clauses(p)}";
 
     private static string Roles(PolicyModel p) => string.Join(", ", p.Roles.Select(r => r == "PUBLIC" ? "PUBLIC" : Quote(r)));
 

@@ -27,4 +27,28 @@ public enum StatementKind
     [JsonStringEnumMemberName("policy")] Policy,
     [JsonStringEnumMemberName("comment")] Comment,
     [JsonStringEnumMemberName("grant")] Grant,
+    [JsonStringEnumMemberName("column_type")] ColumnType,
+    [JsonStringEnumMemberName("column_nullable")] ColumnNullable,
+    [JsonStringEnumMemberName("column_identity")] ColumnIdentity,
+    [JsonStringEnumMemberName("sequence_options")] SequenceOptions,
+    [JsonStringEnumMemberName("replica_identity")] ReplicaIdentity,
+    /// <summary>A step of replacing an index schema/ changed: the old one dropped once the new one is built, the new one renamed.</summary>
+    [JsonStringEnumMemberName("index_replace")] IndexReplace,
+    /// <summary>A step of replacing a constraint schema/ changed: the old one dropped and the new one renamed, in one statement.</summary>
+    [JsonStringEnumMemberName("constraint_replace")] ConstraintReplace,
+    /// <summary>A view or materialized view dropped to be created again as schema/ says, in the same transaction.</summary>
+    [JsonStringEnumMemberName("view_replace")] ViewReplace,
+    /// <summary>A trigger dropped and created again in one statement (constraint triggers have no CREATE OR REPLACE).</summary>
+    [JsonStringEnumMemberName("trigger_replace")] TriggerReplace,
+    /// <summary>A policy dropped and created again in the transaction (its command or kind changes).</summary>
+    [JsonStringEnumMemberName("policy_replace")] PolicyReplace,
+
+    /// <summary>A rename declared in schema/ (ALTER … RENAME …).</summary>
+    [JsonStringEnumMemberName("rename")] Rename,
+
+    /// <summary>A removal declared in schema/ (DROP …, ALTER TABLE … DROP …).</summary>
+    [JsonStringEnumMemberName("drop")] Drop,
+
+    /// <summary>A REVOKE declared in schema/.</summary>
+    [JsonStringEnumMemberName("revoke")] Revoke,
 }

@@ -18,6 +18,16 @@ public static class WireNames
     private static readonly Dictionary<HazardCode, string> Codes =
         Enum.GetValues<HazardCode>().ToDictionary(v => v, v => JsonSerializer.Serialize(v, MigrationJsonContext.Default.HazardCode).Trim('"'));
 
+    private static readonly Dictionary<Reporting.WorkflowAction, string> Actions =
+        Enum.GetValues<Reporting.WorkflowAction>().ToDictionary(v => v, v => JsonSerializer.Serialize(v, Reporting.ReportJsonContext.Default.WorkflowAction).Trim('"'));
+
+    private static readonly Dictionary<Reporting.WorkflowOutcome, string> Outcomes =
+        Enum.GetValues<Reporting.WorkflowOutcome>().ToDictionary(v => v, v => JsonSerializer.Serialize(v, Reporting.ReportJsonContext.Default.WorkflowOutcome).Trim('"'));
+
+    public static string ToWire(this Reporting.WorkflowAction action) => Actions[action];
+
+    public static string ToWire(this Reporting.WorkflowOutcome outcome) => Outcomes[outcome];
+
     public static string ToWire(this StatementKind kind) => Kinds[kind];
 
     public static string ToWire(this LockLevel level) => Locks[level];

@@ -50,7 +50,14 @@ public static class DigestBuilder
         BlockingCount = plan.Blocking.Count,
         Blocking = plan.Blocking.Take(MaxListItems).Select(h => new BlockingDigest(h.Code.ToWire(), CutOrNull(h.ObjectName), Cut(h.Message))).ToList(),
         BlockingSummary = plan.Blocking.Count == 0 ? null : Cut($"{plan.Blocking[0].Code.ToWire()}: {plan.Blocking[0].Message}", MaxTextChars + 40),
+        OptInCount = plan.AwaitingOptIn.Count,
+        Deletions = Deletions(plan).Take(MaxListItems).ToList(),
+        DeletionsTruncated = Math.Max(0, Deletions(plan).Count() - MaxListItems),
     };
+
+    private static IEnumerable<DeletionDigest> Deletions(MigrationPlan plan) =>
+        plan.Statements.SelectMany(s => s.Hazards.Where(h => h.Code == HazardCode.DeletesData)
+            .Select(h => new DeletionDigest(s.Order, Cut(s.ObjectName), h.Amount, Cut(h.Message, MaxTextChars + 40))));
 
     public static ApplyDigest Of(ApplyResult result, ReportLocation? report) => new(
         result.Success, result.Changed, result.PlanHash, result.SchemaFingerprint, result.StatementsExecuted,

@@ -64,7 +64,18 @@ public sealed record PlanDigest(
 
     /// <summary>The first blocking hazard in one line (code, object, reason), for the state machine's failure cause; null when there is none.</summary>
     public string? BlockingSummary { get; init; }
+
+    /// <summary>How many of the blocking hazards the run may still allow (the approval of this plan, where it is required, does).</summary>
+    public int OptInCount { get; init; }
+
+    /// <summary>Every statement that deletes data, with the amount counted at plan time (the first of them; the report has all).</summary>
+    public IReadOnlyList<DeletionDigest> Deletions { get; init; } = [];
+
+    public int DeletionsTruncated { get; init; }
 }
+
+/// <summary>A statement that deletes data: its order, object, the rows or non-null values it deletes, and the sentence saying so.</summary>
+public sealed record DeletionDigest(int Order, string ObjectName, long? Amount, string Message);
 
 /// <summary>A blocking hazard as the execution state shows it: its wire code, the object and the reason, cut to a budget.</summary>
 public sealed record BlockingDigest(string Code, string? ObjectName, string Message);

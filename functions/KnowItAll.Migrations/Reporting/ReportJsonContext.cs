@@ -11,4 +11,6 @@ namespace KnowItAll.Migrations.Reporting;
 [JsonSerializable(typeof(PlanDigest))]
 [JsonSerializable(typeof(ApplyDigest))]
 [JsonSerializable(typeof(PermissionDigest))]
+[JsonSerializable(typeof(WorkflowState))]
+[JsonSerializable(typeof(NotifyDigest))]
 public sealed partial class ReportJsonContext : JsonSerializerContext;

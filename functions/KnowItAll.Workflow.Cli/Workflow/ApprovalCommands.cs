@@ -1,3 +1,4 @@
+using KnowItAll.Migrations;
 using System.CommandLine;
 using System.Text.Json.Nodes;
 
@@ -51,7 +52,7 @@ public static class ApprovalCommands
             var text = result.GetValue(reason)!.Trim();
             if (text.Length == 0)
             {
-                await log.WriteLineAsync("error: --reason must say why");
+                await log.WriteLineAsync($"error: {MigrationErrors.InvalidInput}: --reason must say why");
                 return WorkflowService.ExitUsage;
             }
             await client.CallAsync("SendTaskFailure", new JsonObject
@@ -85,7 +86,7 @@ public static class ApprovalCommands
         var arn = ExecutionArn(result.GetValue(execution)!, result.GetValue(machine)!);
         if (arn is null)
         {
-            await log.WriteLineAsync($"error: '{result.GetValue(execution)}' is neither an execution ARN nor an execution name (1-80 characters) and --state-machine-arn is not a state machine ARN");
+            await log.WriteLineAsync($"error: {MigrationErrors.InvalidInput}: '{result.GetValue(execution)}' is neither an execution ARN nor an execution name (1-80 characters) and --state-machine-arn is not a state machine ARN");
             return WorkflowService.ExitUsage;
         }
         using var http = new HttpClient();
@@ -96,13 +97,13 @@ public static class ApprovalCommands
             var status = described["status"]?.GetValue<string>();
             if (status != "RUNNING")
             {
-                await log.WriteLineAsync($"error: {arn} is {status}: there is nothing to approve or reject");
+                await log.WriteLineAsync($"error: {MigrationErrors.InvalidInput}: {arn} is {status}: there is nothing to approve or reject");
                 return WorkflowService.ExitFailed;
             }
             var pending = PendingApproval.Open(await HistoryAsync(client, arn, ct));
             if (pending is null)
             {
-                await log.WriteLineAsync($"error: {arn} is RUNNING but does not wait for a plan approval (not yet planned, or approval is not required in this environment)");
+                await log.WriteLineAsync($"error: {MigrationErrors.InvalidInput}: {arn} is RUNNING but does not wait for a plan approval (not yet planned, or approval is not required in this environment)");
                 return WorkflowService.ExitFailed;
             }
             await output.WriteLineAsync($"execution: {arn}");
@@ -112,13 +113,13 @@ public static class ApprovalCommands
         catch (StepFunctionsException e)
         {
             await log.WriteLineAsync(e.Type == "TaskTimedOut"
-                ? $"error: the approval request is closed (timed out, already decided, or the execution stopped): {e.Message}"
-                : $"error: {e.Message}");
+                ? $"error: {MigrationErrors.ServiceError}: the approval request is closed (timed out, already decided, or the execution stopped): {e.Message}"
+                : $"error: {MigrationErrors.ServiceError}: {e.Message}");
             return WorkflowService.ExitFailed;
         }
-        catch (HttpRequestException e)
+        catch (MigrationException e)
         {
-            await log.WriteLineAsync($"error: cannot reach the Step Functions endpoint: {e.Message}");
+            await log.WriteLineAsync($"error: {e.ErrorName}: {e.Message}");
             return WorkflowService.ExitFailed;
         }
     }

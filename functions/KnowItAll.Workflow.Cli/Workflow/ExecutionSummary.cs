@@ -1,5 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using KnowItAll.Migrations.Planning;
+using KnowItAll.Migrations.Reporting;
 using KnowItAll.Workflow.Functions.Handlers;
 
 namespace KnowItAll.Workflow.Cli.Workflow;
@@ -13,9 +15,10 @@ public static class ExecutionSummary
         var arn = described["executionArn"]?.GetValue<string>() ?? "";
         text.AppendLine($"status: {described["status"]}");
         if (described["error"] is { } error) text.AppendLine($"error: {error}: {NotificationComposer.Cause(described["cause"])}");
-        if (described["output"]?.GetValue<string>() is { } outputText && JsonNode.Parse(outputText) is JsonObject output)
+        if (described["output"]?.GetValue<string>() is { } outputText && JsonNode.Parse(outputText) is JsonObject json)
         {
-            text.AppendLine($"outcome: {output["outcome"]}");
+            var output = WorkflowState.Read(json);
+            text.AppendLine($"outcome: {output.Outcome?.ToWire()}");
             foreach (var line in NotificationComposer.SummaryLines(output)) text.AppendLine(line);
             var reports = NotificationComposer.ReportLines(output).ToList();
             if (reports.Count > 0) text.AppendLine("full reports:");

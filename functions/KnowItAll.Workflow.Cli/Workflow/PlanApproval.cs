@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using KnowItAll.Migrations;
+using KnowItAll.Migrations.Reporting;
 using KnowItAll.Workflow.Functions.Handlers;
 
 namespace KnowItAll.Workflow.Cli.Workflow;
@@ -11,7 +12,7 @@ namespace KnowItAll.Workflow.Cli.Workflow;
 /// token (where AWS itself keeps it) and the state with the plan digest. Shared by <c>workflow approve | reject</c>
 /// (history from GetExecutionHistory) and <c>workflow run --require-approval</c> (history from the local executor).
 /// </summary>
-public sealed record PendingApproval(string StateName, string TaskToken, string PlanHash, string Environment, JsonObject State)
+public sealed record PendingApproval(string StateName, string TaskToken, string PlanHash, string Environment, WorkflowState State)
 {
     public const string TaskResource = "invoke.waitForTaskToken";
 
@@ -30,10 +31,10 @@ public sealed record PendingApproval(string StateName, string TaskToken, string 
         }
         if (payload?["approval"]?["task_token"] is not JsonValue token || token.GetValueKind() != JsonValueKind.String) return null;
         if (payload["state"] is not JsonObject state) return null;
-        var hash = state["plan"]?["plan_hash"] is JsonValue h && h.GetValueKind() == JsonValueKind.String ? h.GetValue<string>() : null;
-        if (hash is null) return null;
+        var typed = WorkflowState.Read(state);
+        if (typed.Plan?.PlanHash is not { } hash) return null;
         var environment = payload["environment"] is JsonValue e && e.GetValueKind() == JsonValueKind.String ? e.GetValue<string>() : "?";
-        return new PendingApproval(stateName, token.GetValue<string>(), hash, environment, (JsonObject)state.DeepClone());
+        return new PendingApproval(stateName, token.GetValue<string>(), hash, environment, typed);
     }
 
     /// <summary>
@@ -59,9 +60,15 @@ public sealed record PendingApproval(string StateName, string TaskToken, string 
     {
         yield return $"environment: {Environment}";
         yield return $"plan hash:   {PlanHash}";
-        if (State["plan"]?["schema_fingerprint"] is JsonValue fingerprint) yield return $"planned against schema {fingerprint}";
-        foreach (var line in NotificationComposer.SummaryLines(State)) yield return line;
-        if (State["plan"]?["report"]?["location"] is JsonValue location) yield return $"full plan: {location}";
+        if (State.Plan?.SchemaFingerprint is { } fingerprint) yield return $"planned against schema {fingerprint}";
+        var deletions = NotificationComposer.DeletionLines(State.Plan).ToList();
+        if (deletions.Count > 0)
+        {
+            yield return "APPROVING THIS PLAN DELETES DATA (declared in schema/, counted at plan time):";
+            foreach (var line in deletions) yield return line;
+        }
+        foreach (var line in NotificationComposer.SummaryLines(State, deletions: false)) yield return line;
+        if (State.Plan?.Report?.Location is { } location) yield return $"full plan: {location}";
     }
 
     /// <summary>SendTaskSuccess's output: the approval names the plan it is for, and the state machine applies only that plan.</summary>

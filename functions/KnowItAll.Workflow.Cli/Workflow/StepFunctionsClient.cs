@@ -29,7 +29,17 @@ public sealed class StepFunctionsClient(HttpClient http, Uri endpoint, string re
         message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-amz-json-1.0");
         message.Headers.TryAddWithoutValidation("X-Amz-Target", "AWSStepFunctions." + operation);
         await signer.SignAsync(message, body, "states", region, cancellationToken);
-        using var response = await http.SendAsync(message, cancellationToken);
+        HttpResponseMessage sent;
+        try
+        {
+            sent = await http.SendAsync(message, cancellationToken);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new KnowItAll.Migrations.MigrationException(KnowItAll.Migrations.MigrationErrors.ServiceUnavailable,
+                $"cannot reach the Step Functions endpoint {endpoint}: {e.Message}", e);
+        }
+        using var response = sent;
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
         JsonObject? json;
         try

@@ -17,9 +17,11 @@ public static class WorkflowCommands
         var run = new Command("run", "Execute the state machine definition with the in-process functions; each state is printed as it is entered and left.");
         var options = new EngineOptions();
         options.AddTo(run);
+        run.Options.Add(options.AllowHazards);
         var executionInput = new Option<string?>("--input") { Description = "Execution input JSON (default: {\"action\": ACTION, \"dry_run\": DRY_RUN})" };
         var action = new Option<string>("--action") { Description = "validate, plan or apply", DefaultValueFactory = _ => "apply" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Stop after Plan" };
+        var planHash = PlanHashOption();
         var mockConfig = new Option<FileInfo?>("--mock-config") { Description = "AWS Step Functions Local mock config: run a test case without a database" };
         var testCase = new Option<string?>("--test-case") { Description = "Test case of the mock config" };
         var skipDelays = new Option<bool>("--skip-delays") { Description = "Do not sleep through Retry intervals and Wait states (the history is the same); for mock-config test runs" };
@@ -27,7 +29,7 @@ public static class WorkflowCommands
         var environment = new Option<string>("--environment") { Description = "Environment name for the ${Environment} placeholder", DefaultValueFactory = _ => "local" };
         var reportDir = ReportDirectoryOption();
         var approval = new ApprovalOptions();
-        foreach (var option in new Option[] { executionInput, action, dryRun, mockConfig, testCase, skipDelays, definition, environment, reportDir, approval.Require, approval.Timeout }) run.Options.Add(option);
+        foreach (var option in new Option[] { executionInput, action, dryRun, planHash, mockConfig, testCase, skipDelays, definition, environment, reportDir, approval.Require, approval.Timeout }) run.Options.Add(option);
 
         run.SetAction(async (result, ct) =>
         {
@@ -37,7 +39,7 @@ public static class WorkflowCommands
                 var env = result.GetValue(environment)!;
                 var policy = approval.Policy(result);
                 var machine = WorkflowDefinition.Load(result.GetValue(definition)!.FullName, env, policy);
-                var start = ParseInput(result.GetValue(executionInput), result.GetValue(action)!, result.GetValue(dryRun));
+                var start = ExecutionInput(result.GetValue(executionInput), result.GetValue(action)!, result.GetValue(dryRun), result.GetValue(planHash));
                 var mocks = result.GetValue(mockConfig) is { } file ? MockConfig.Load(await File.ReadAllTextAsync(file.FullName, ct)) : null;
                 if (mocks is not null && result.GetValue(testCase) is null) throw new MigrationException(MigrationErrors.InvalidInput, "--mock-config needs --test-case");
                 var tokens = new TaskTokens();
@@ -71,7 +73,7 @@ public static class WorkflowCommands
             }
             catch (DefinitionException e)
             {
-                await log.WriteLineAsync($"error: Migration.InvalidInput: {e.Message}");
+                await log.WriteLineAsync($"error: {MigrationErrors.InvalidInput}: {e.Message}");
                 return ExitCodes.Failure;
             }
             catch (MigrationException e)
@@ -140,6 +142,7 @@ public static class WorkflowCommands
             TargetSchema = migration.TargetSchema, AppRole = migration.AppRole,
             LockTimeoutMs = (int)migration.LockTimeout.TotalMilliseconds, LockRetries = migration.MaxLockRetries, EnvironmentName = environment,
             StatementTimeoutMs = (int)migration.StatementTimeout.TotalMilliseconds, ReportDirectory = reportDirectory,
+            AllowHazards = migration.AllowHazards,
         };
         return new FunctionServices(functionEnvironment, new StaticCredentials(target.ConnectionString), publisher,
             new DirectoryReportStore(reportDirectory), TextWriter.Null, message => log.WriteLine("note: " + message));
@@ -154,9 +157,27 @@ public static class WorkflowCommands
 
     internal const string DefaultReportDirectoryName = "knowitall-reports";
 
-    private static JsonNode ParseInput(string? text, string action, bool dryRun)
+    /// <summary><c>--plan-hash</c>: the execution runs that plan or nothing (the state machine's Requested Plan? choice).</summary>
+    internal static Option<string?> PlanHashOption() => new("--plan-hash")
     {
-        if (text is null) return new JsonObject { ["action"] = action, ["dry_run"] = dryRun };
+        Description = "Run only the plan with this hash (from knowitall plan or a reviewed plan report): any other plan fails with Migration.PlanStale, nothing applied",
+    };
+
+    /// <summary>The execution input: <c>--input</c> as given, or built from <c>--action</c>, <c>--dry-run</c> and <c>--plan-hash</c>.</summary>
+    internal static JsonNode ExecutionInput(string? text, string action, bool dryRun, string? planHash)
+    {
+        if (text is null)
+        {
+            var built = new JsonObject { ["action"] = action, ["dry_run"] = dryRun };
+            if (planHash is null) return built;
+            if (!KnowItAll.Migrations.Planning.PlanHasher.IsWellFormed(planHash))
+                throw new MigrationException(MigrationErrors.InvalidInput, $"--plan-hash '{planHash}' is not a 64-character hex SHA-256 (knowitall plan --json prints the plan's plan_hash)");
+            // The state machine compares hashes exactly, and plans write theirs in lower case.
+            built["plan_hash"] = planHash.ToLowerInvariant();
+            return built;
+        }
+        if (planHash is not null)
+            throw new MigrationException(MigrationErrors.InvalidInput, "--plan-hash builds the input with --action: with --input, put \"plan_hash\" in that JSON");
         try
         {
             return JsonNode.Parse(text) ?? throw new MigrationException(MigrationErrors.InvalidInput, "--input is null");

@@ -72,7 +72,7 @@ public static class WorkflowService
             }
             catch (Exception e) when (e is MigrationException or DefinitionException or System.Net.HttpListenerException)
             {
-                await log.WriteLineAsync($"error: {(e as MigrationException)?.ErrorName ?? "Migration.InvalidInput"}: {e.Message}");
+                await log.WriteLineAsync($"error: {(e as MigrationException)?.ErrorName ?? MigrationErrors.InvalidInput}: {e.Message}");
                 return ExitCodes.Failure;
             }
         });
@@ -83,29 +83,38 @@ public static class WorkflowService
     {
         var start = new Command("start", "Start an execution (AWS or any endpoint); with --wait, follow it state by state and exit as the pipeline script does.");
         var arn = new Option<string>("--state-machine-arn") { Required = true, Description = "State machine ARN" };
-        var input = new Option<string>("--input") { DefaultValueFactory = _ => "{\"action\":\"apply\",\"dry_run\":false}", Description = "Execution input JSON" };
+        var input = new Option<string?>("--input") { Description = "Execution input JSON (default: {\"action\":\"apply\",\"dry_run\":false})" };
+        var planHash = WorkflowCommands.PlanHashOption();
         var name = new Option<string?>("--name") { Description = "Execution name (the same name and input while running is the same execution)" };
         var wait = new Option<bool>("--wait") { Description = "Follow the execution until it ends" };
         var endpoint = new Option<string?>("--endpoint-url") { Description = "Endpoint (default: AWS_ENDPOINT_URL, else the regional AWS endpoint)" };
         var region = new Option<string?>("--region") { Description = "Region (default: AWS_REGION, else us-east-1)" };
         var timeout = new Option<int>("--timeout") { DefaultValueFactory = _ => 1800, Description = "Seconds to wait before giving up (exit 3)" };
-        foreach (var option in new Option[] { arn, input, name, wait, endpoint, region, timeout }) start.Options.Add(option);
+        foreach (var option in new Option[] { arn, input, planHash, name, wait, endpoint, region, timeout }) start.Options.Add(option);
         start.SetAction(async (result, ct) =>
         {
+            if (!IsStateMachineArn(result.GetValue(arn)!))
+            {
+                await log.WriteLineAsync($"error: {MigrationErrors.InvalidInput}: '{result.GetValue(arn)}' is not a state machine ARN (arn:aws:states:REGION:ACCOUNT:stateMachine:NAME)");
+                return ExitUsage;
+            }
+            string executionInput;
             try
             {
-                JsonNode.Parse(result.GetValue(input)!);
+                var text = result.GetValue(input);
+                var parsed = WorkflowCommands.ExecutionInput(text, "apply", false, result.GetValue(planHash));
+                executionInput = text ?? parsed.ToJsonString();
             }
-            catch (JsonException e)
+            catch (MigrationException e)
             {
-                await log.WriteLineAsync($"error: --input is not valid JSON: {e.Message}");
+                await log.WriteLineAsync($"error: {e.ErrorName}: {e.Message}");
                 return ExitUsage;
             }
             using var http = new HttpClient();
             var client = StepFunctionsClient.Create(http, result.GetValue(endpoint), result.GetValue(region));
             try
             {
-                var request = new JsonObject { ["stateMachineArn"] = result.GetValue(arn), ["input"] = result.GetValue(input) };
+                var request = new JsonObject { ["stateMachineArn"] = result.GetValue(arn), ["input"] = executionInput };
                 if (result.GetValue(name) is { } executionName) request["name"] = executionName;
                 var started = await client.CallAsync("StartExecution", request, ct);
                 var executionArn = started["executionArn"]!.GetValue<string>();
@@ -113,19 +122,19 @@ public static class WorkflowService
                 if (!result.GetValue(wait)) return ExitCodes.Success;
                 return await FollowAsync(client, executionArn, TimeSpan.FromSeconds(result.GetValue(timeout)), output, ct);
             }
-            catch (StepFunctionsException e)
+            catch (Exception e) when (e is StepFunctionsException or MigrationException)
             {
-                await log.WriteLineAsync($"error: {e.Message}");
-                return ExitFailed;
-            }
-            catch (HttpRequestException e)
-            {
-                await log.WriteLineAsync($"error: cannot reach the Step Functions endpoint: {e.Message}");
+                var (errorName, sentence) = KnowItAllCli.Failure(e);
+                await log.WriteLineAsync($"error: {errorName}: {sentence}");
                 return ExitFailed;
             }
         });
         return start;
     }
+
+    /// <summary>The shape start-migration.sh accepts too: a bad ARN is refused before anything is signed or sent.</summary>
+    internal static bool IsStateMachineArn(string arn) =>
+        System.Text.RegularExpressions.Regex.IsMatch(arn, "^arn:aws[a-z-]*:states:[a-z0-9-]+:[0-9]{12}:stateMachine:[A-Za-z0-9_-]{1,80}$");
 
     /// <summary>Prints each state as it is entered and left (from GetExecutionHistory), then the summary; exit 0 only for SUCCEEDED.</summary>
     private static async Task<int> FollowAsync(StepFunctionsClient client, string executionArn, TimeSpan timeout, TextWriter output, CancellationToken ct)

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using KnowItAll.Migrations.Planning;
+using KnowItAll.Migrations.Reporting;
 using KnowItAll.StateMachine;
 using KnowItAll.Workflow.Functions;
 using KnowItAll.Workflow.Functions.Handlers;
@@ -51,16 +53,17 @@ public sealed class WorkflowView(TextWriter output, bool json, string reportHint
             return;
         }
         await output.WriteLineAsync();
-        var outcome = execution.Output?["outcome"]?.GetValue<string>();
+        var state = execution.Output is JsonObject finalState ? WorkflowState.Read(finalState) : null;
+        var outcome = state?.Outcome?.ToWire();
         await output.WriteLineAsync($"{execution.Status}{(outcome is null ? "" : ": " + outcome)} in {(execution.StopDate - execution.StartDate).TotalMilliseconds:0} ms ({execution.Name})");
         if (execution.Error is not null)
-            await output.WriteLineAsync($"error: {execution.Error}: {NotificationComposer.Cause(JsonValue.Create(execution.Cause))}");
+            await output.WriteLineAsync($"error: {execution.Error}: {NotificationComposer.Cause(execution.Cause)}");
         if (_notification is { } sent)
         {
             await output.WriteLineAsync($"notification: {sent.Subject}");
             foreach (var line in sent.Body.TrimEnd().Split('\n')) await output.WriteLineAsync("  " + line.TrimEnd('\r'));
         }
-        else if (execution.Output is JsonObject state)
+        else if (state is not null)
         {
             foreach (var line in NotificationComposer.SummaryLines(state)) await output.WriteLineAsync(line);
         }

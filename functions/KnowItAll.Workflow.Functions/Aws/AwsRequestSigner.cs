@@ -16,9 +16,9 @@ public sealed class AwsRequestSigner(AWSCredentials? credentials = null, TimePro
 
     public async Task SignAsync(HttpRequestMessage request, byte[] body, string service, string region, CancellationToken cancellationToken)
     {
-        _credentials ??= await new DefaultAWSCredentialsIdentityResolver().ResolveIdentityAsync(null!, cancellationToken);
-        var keys = await _credentials.GetCredentialsAsync();
         var uri = request.RequestUri!;
+        _credentials ??= await ResolveAsync(uri, service, cancellationToken);
+        var keys = await _credentials.GetCredentialsAsync();
         var now = (time ?? TimeProvider.System).GetUtcNow().UtcDateTime;
         var amzDate = now.ToString("yyyyMMddTHHmmssZ", System.Globalization.CultureInfo.InvariantCulture);
 
@@ -45,6 +45,29 @@ public sealed class AwsRequestSigner(AWSCredentials? credentials = null, TimePro
         if (!string.IsNullOrEmpty(keys.Token)) request.Headers.TryAddWithoutValidation("X-Amz-Security-Token", keys.Token);
         request.Headers.TryAddWithoutValidation("Authorization", result.ForAuthorizationHeader);
     }
+
+    /// <summary>
+    /// The default chain's credentials. A loopback endpoint (workflow serve, moto) checks no signature, so without
+    /// credentials it is signed with placeholder keys; anywhere else their absence is a named error saying what to set.
+    /// </summary>
+    private static async Task<AWSCredentials> ResolveAsync(Uri uri, string service, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await new DefaultAWSCredentialsIdentityResolver().ResolveIdentityAsync(null!, cancellationToken);
+        }
+        catch (AmazonClientException) when (uri.IsLoopback)
+        {
+            return new BasicAWSCredentials(LoopbackKey, LoopbackKey);
+        }
+        catch (AmazonClientException)
+        {
+            throw new KnowItAll.Migrations.MigrationException(KnowItAll.Migrations.MigrationErrors.CredentialsMissing,
+                $"no AWS credentials were found for {service} at {uri.Host}: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, or run with a role");
+        }
+    }
+
+    private const string LoopbackKey = "loopback";
 
     private static string CanonicalQuery(string query) =>
         string.Join('&', query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));

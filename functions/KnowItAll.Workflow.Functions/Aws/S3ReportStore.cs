@@ -19,9 +19,9 @@ public sealed class S3ReportStore(HttpClient http, AwsRequestSigner signer, Func
         request.Content = new ByteArrayContent(content);
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         await signer.SignAsync(request, content, "s3", environment.Region, cancellationToken);
-        using var response = await http.SendAsync(request, cancellationToken);
+        using var response = await SendAsync(request, key, cancellationToken);
         if (!response.IsSuccessStatusCode)
-            throw new MigrationException(FunctionErrors.ReportStoreFailed,
+            throw new MigrationException(MigrationErrors.ReportStoreFailed,
                 $"could not write the report {Describe(key)}: {(int)response.StatusCode} {await ErrorCodeAsync(response, cancellationToken)}");
         return new ReportLocation(Describe(key), content.LongLength);
     }
@@ -30,12 +30,27 @@ public sealed class S3ReportStore(HttpClient http, AwsRequestSigner signer, Func
     {
         using var request = Request(HttpMethod.Get, key, []);
         await signer.SignAsync(request, [], "s3", environment.Region, cancellationToken);
-        using var response = await http.SendAsync(request, cancellationToken);
-        if (response.StatusCode == HttpStatusCode.NotFound) return null;
+        using var response = await SendAsync(request, key, cancellationToken);
         if (!response.IsSuccessStatusCode)
-            throw new MigrationException(FunctionErrors.ReportStoreFailed,
-                $"could not read the report {Describe(key)}: {(int)response.StatusCode} {await ErrorCodeAsync(response, cancellationToken)}");
+        {
+            // S3 answers 404 for a missing bucket too: only a missing key means "no such report".
+            var code = await ErrorCodeAsync(response, cancellationToken);
+            if (response.StatusCode == HttpStatusCode.NotFound && code == "NoSuchKey") return null;
+            throw new MigrationException(MigrationErrors.ReportStoreFailed, $"could not read the report {Describe(key)}: {(int)response.StatusCode} {code}");
+        }
         return await response.Content.ReadAsByteArrayAsync(cancellationToken);
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await http.SendAsync(request, cancellationToken);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new MigrationException(MigrationErrors.ReportStoreFailed, $"cannot reach S3 at {request.RequestUri!.GetLeftPart(UriPartial.Authority)} for {Describe(key)}: {e.Message}", e);
+        }
     }
 
     public string Describe(string key) => $"s3://{bucket}/{ObjectKey(key)}";

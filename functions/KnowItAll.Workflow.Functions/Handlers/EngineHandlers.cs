@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using KnowItAll.Migrations;
 using KnowItAll.Migrations.Reporting;
+using KnowItAll.Workflow.Functions.Telemetry;
 
 namespace KnowItAll.Workflow.Functions.Handlers;
 
@@ -38,9 +39,18 @@ public sealed class ApplyHandler : IFunctionHandler
         // The state machine decides dry runs and never calls Apply in one; an Apply asked to be one refuses rather than apply.
         if (EventFields.OptionalBool(input, "dry_run") == true)
             throw new MigrationException(MigrationErrors.InvalidInput, "Apply was invoked with dry_run true: a dry run stops after Plan (the state machine's Dry Run? choice); Apply always applies");
-        var request = new ApplyRequest(EventFields.OptionalString(input, "plan_hash"));
+        // The state machine passes approval_required only on the path through an approval of this exact plan hash
+        // ("Approved This Plan?"); the approval is then the opt-in to the plan's opt-in hazards, such as DELETES_DATA.
+        var approved = EventFields.OptionalString(input, "approval_required") switch
+        {
+            null or "false" => false,
+            "true" => true,
+            var other => throw new MigrationException(MigrationErrors.InvalidInput, $"event field 'approval_required' must be \"true\" or \"false\", not '{other}'"),
+        };
+        var request = new ApplyRequest(EventFields.OptionalString(input, "plan_hash"), approved);
         var result = await services.WithEngineAsync(e => e.ApplyAsync(request, null, cancellationToken), cancellationToken);
-        services.Metrics.Record([("MigrationSuccess", 1, "Count"), ("ChangesApplied", result.StatementsExecuted, "Count"), ("MigrationDuration", result.DurationMs, "Milliseconds")]);
+        services.Metrics.Record([(MetricNames.MigrationSuccess, 1, "Count"), (MetricNames.ChangesApplied, result.StatementsExecuted, "Count"),
+            (MetricNames.MigrationDuration, result.DurationMs, "Milliseconds")]);
         var digest = await services.Reports.ApplyAsync(result, EventFields.ExecutionName(input), cancellationToken);
         return JsonSerializer.SerializeToNode(digest, ReportJsonContext.Default.ApplyDigest)!;
     }

@@ -1,5 +1,7 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using KnowItAll.Migrations;
+using KnowItAll.Migrations.Reporting;
 
 namespace KnowItAll.Workflow.Functions.Handlers;
 
@@ -10,18 +12,13 @@ public sealed class NotifyHandler : IFunctionHandler
 
     public async Task<JsonNode> HandleAsync(JsonObject input, FunctionServices services, CancellationToken cancellationToken)
     {
+        var state = WorkflowState.Read(StateOf(input));
         var notification = input["approval"] is { } approval
-            ? NotificationComposer.ComposeApprovalRequest(StateOf(input), services.Environment.EnvironmentName, ApprovalTimeout(approval))
-            : NotificationComposer.Compose(StateOf(input), services.Environment.EnvironmentName);
+            ? NotificationComposer.ComposeApprovalRequest(state, services.Environment.EnvironmentName, ApprovalTimeout(approval))
+            : NotificationComposer.Compose(state, services.Environment.EnvironmentName);
         var messageId = await services.Publisher.PublishAsync(notification, cancellationToken);
-        return new JsonObject
-        {
-            ["success"] = true,
-            ["notified"] = true,
-            ["message_id"] = messageId,
-            ["subject"] = notification.Subject,
-            ["status"] = notification.Attributes["status"],
-        };
+        var digest = new NotifyDigest(messageId, notification.Subject, notification.Attributes["status"]);
+        return JsonSerializer.SerializeToNode(digest, ReportJsonContext.Default.NotifyDigest)!;
     }
 
     /// <summary>

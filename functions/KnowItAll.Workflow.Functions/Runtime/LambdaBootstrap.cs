@@ -23,9 +23,10 @@ public static class LambdaBootstrap
                     $"_HANDLER '{handler}' names no function; known: {string.Join(", ", FunctionCatalog.All.Select(f => f.Name))}");
             host = await FunctionHostFactory.CreateAsync(environment, output, http, cancellationToken);
         }
-        catch (KnowItAll.Migrations.MigrationException e)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            await client.InitErrorAsync(e.ErrorName, e.Message, cancellationToken);
+            var (name, sentence) = Unexpected(e);
+            await client.InitErrorAsync(name, sentence, cancellationToken);
             return 1;
         }
 
@@ -43,4 +44,12 @@ public static class LambdaBootstrap
         }
         return 0;
     }
+
+    /// <summary>A failure outside any invocation as its stable name and one sentence: Lambda logs it, never a stack trace.</summary>
+    public static (string Name, string Sentence) Unexpected(Exception e) => e switch
+    {
+        KnowItAll.Migrations.MigrationException m => (m.ErrorName, m.Message),
+        HttpRequestException => (KnowItAll.Migrations.MigrationErrors.InternalError, $"the Lambda Runtime API cannot be reached: {e.Message}"),
+        _ => (KnowItAll.Migrations.MigrationErrors.InternalError, $"{e.GetType().Name}: {e.Message}"),
+    };
 }

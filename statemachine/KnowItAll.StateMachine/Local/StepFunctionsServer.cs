@@ -19,7 +19,7 @@ public sealed record ServedStateMachine(string Name, string DefinitionJson, Stat
 /// </summary>
 public sealed partial class StepFunctionsServer : IAsyncDisposable
 {
-    public const int MaxInputBytes = 256 * 1024;
+    public const int MaxInputBytes = Quotas.MaxPayloadBytes;
     private const int MaxRequestBytes = 1024 * 1024;
 
     private readonly HttpListener _listener = new();

@@ -19,5 +19,11 @@ public sealed record AcceptanceCase(
     bool Blocked = false,
     bool Drift = false)
 {
+    /// <summary>Opt-in hazards the run allows (<c>--allow-hazards</c>).</summary>
+    public HazardCode[]? Allow { get; init; }
+
+    /// <summary>Queries that must return true once the case has run (applied or refused): the data the plan must keep.</summary>
+    public string[]? Checks { get; init; }
+
     public override string ToString() => Name;
 }

@@ -16,6 +16,10 @@ public static class AcceptanceCases
     [
         .. Tables(), .. Columns(), .. Constraints(), .. Indexes(), .. Sequences(), .. Enums(), .. Views(), .. Functions(),
         .. Triggers(), .. Policies(), .. Comments(), .. Grants(), .. Partitions(),
+        .. AlterationCases.All(),
+        .. ReplacementCases.All(),
+        .. RobustnessCases.All(),
+        .. RetirementCases.All(),
     ];
 
     private static IEnumerable<AcceptanceCase> Tables()
@@ -51,18 +55,20 @@ public static class AcceptanceCases
         yield return new("column: default set where there was none", Users, "CREATE TABLE users (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, email text NOT NULL, name text DEFAULT 'anonymous');", SeedUsers, [H.AccessExclusiveLock], ["SET DEFAULT 'anonymous'::text"]);
         yield return new("column: default changed", Orders, Orders.Replace("DEFAULT 0", "DEFAULT 1", StringComparison.Ordinal), Sql: ["SET DEFAULT 1"]);
         yield return new("column: default changed by ALTER in schema files", Orders, Orders + "ALTER TABLE orders ALTER COLUMN total SET DEFAULT 5;", Sql: ["SET DEFAULT 5"]);
-        yield return new("column: dropped default is drift", Orders, Orders.Replace(" DEFAULT 0", "", StringComparison.Ordinal), Drift: true);
+        yield return new("column: dropped default", Orders, Orders.Replace(" DEFAULT 0", "", StringComparison.Ordinal), SeedOrders, [H.AccessExclusiveLock], ["ALTER COLUMN \"total\" DROP DEFAULT"]);
         yield return new("column: NOT NULL on an empty table", Users, Users.Replace("name text", "name text NOT NULL", StringComparison.Ordinal), Sql: ["ALTER COLUMN \"name\" SET NOT NULL"]);
         yield return new("column: NOT NULL on rows through a validated check", Users, Users.Replace("name text", "name text NOT NULL", StringComparison.Ordinal), SeedUsers,
             [H.AccessExclusiveLock, H.CheckValidation], ["CHECK (\"name\" IS NOT NULL) NOT VALID", "VALIDATE CONSTRAINT \"knowitall_nn_name\"", "SET NOT NULL", "DROP CONSTRAINT IF EXISTS \"knowitall_nn_name\""]);
         yield return new("column: NOT NULL by ALTER in schema files", Users, Users + "ALTER TABLE users ALTER COLUMN name SET NOT NULL;", SeedUsers, [H.AccessExclusiveLock, H.CheckValidation]);
-        yield return new("column: made nullable is drift", Users, Users.Replace("email text NOT NULL", "email text", StringComparison.Ordinal), Drift: true);
-        yield return new("column: type change is drift", Users, Users.Replace("name text", "name varchar(50)", StringComparison.Ordinal), Drift: true);
+        yield return new("column: made nullable", Users, Users.Replace("email text NOT NULL", "email text", StringComparison.Ordinal), SeedUsers, [H.AccessExclusiveLock], ["ALTER COLUMN \"email\" DROP NOT NULL"]);
+        yield return new("column: text to varchar on rows is blocked", Users, Users.Replace("name text", "name varchar(50)", StringComparison.Ordinal), SeedUsers, [H.TableRewrite], Blocked: true);
+        yield return new("column: text to varchar on an empty table", Users, Users.Replace("name text", "name varchar(50)", StringComparison.Ordinal), Hazards: [H.TableRewrite]);
         yield return new("column: removed is drift", Users, Users.Replace(", name text", "", StringComparison.Ordinal), Drift: true);
         yield return new("column: default and NOT NULL together on rows", Users, Users.Replace("name text", "name text NOT NULL DEFAULT 'n/a'", StringComparison.Ordinal), "INSERT INTO users (email, name) VALUES ('a@b', 'A');",
             [H.AccessExclusiveLock, H.CheckValidation]);
         yield return new("column: array and json types", "", "CREATE TABLE t (tags text[] NOT NULL DEFAULT '{}', doc jsonb DEFAULT '{}'::jsonb, ints int[]);");
-        yield return new("column: identity by ALTER in schema files", "CREATE TABLE t (id bigint NOT NULL);", "CREATE TABLE t (id bigint NOT NULL); ALTER TABLE t ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY;", Drift: true);
+        yield return new("column: identity by ALTER in schema files", "CREATE TABLE t (id bigint NOT NULL);", "CREATE TABLE t (id bigint NOT NULL); ALTER TABLE t ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY;",
+            Sql: ["ADD GENERATED ALWAYS AS IDENTITY"]);
     }
 
     private static IEnumerable<AcceptanceCase> Constraints()
@@ -88,7 +94,7 @@ public static class AcceptanceCases
             "CREATE TABLE booking (room int, during tsrange, CONSTRAINT booking_no_overlap EXCLUDE USING gist (during WITH &&));");
         yield return new("constraint: deferrable unique", Users, Users + "ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email) DEFERRABLE INITIALLY DEFERRED;");
         yield return new("constraint: removed is drift", Users + "ALTER TABLE users ADD CONSTRAINT users_email_at CHECK (email LIKE '%@%');", Users, Drift: true);
-        yield return new("constraint: changed check is drift", Users + "ALTER TABLE users ADD CONSTRAINT c CHECK (length(email) > 1);", Users + "ALTER TABLE users ADD CONSTRAINT c CHECK (length(email) > 2);", Drift: true);
+        yield return new("constraint: changed check is replaced", Users + "ALTER TABLE users ADD CONSTRAINT c CHECK (length(email) > 1);", Users + "ALTER TABLE users ADD CONSTRAINT c CHECK (length(email) > 2);", Hazards: [H.ObjectReplaced]);
         yield return new("constraint: left NOT VALID is validated", Users + "ALTER TABLE users ADD CONSTRAINT c CHECK (length(email) > 1) NOT VALID;", Users + "ALTER TABLE users ADD CONSTRAINT c CHECK (length(email) > 1);", SeedUsers,
             [H.CheckValidation], ["VALIDATE CONSTRAINT \"c\""]);
         yield return new("constraint: NOT VALID in schema/ stays NOT VALID", Users, Users + "ALTER TABLE users ADD CONSTRAINT c CHECK (id > 0) NOT VALID;", SeedUsers,
@@ -109,7 +115,7 @@ public static class AcceptanceCases
         yield return new("index: storage parameter", Users, Users + "CREATE INDEX users_name ON users (name) WITH (fillfactor = 70);");
         yield return new("index: descending with nulls first", Orders, Orders + "CREATE INDEX orders_recent ON orders (placed_at DESC NULLS LAST, id);");
         yield return new("index: removed is drift", Users + "CREATE INDEX users_name ON users (name);", Users, Drift: true);
-        yield return new("index: changed is drift", Users + "CREATE INDEX users_name ON users (name);", Users + "CREATE INDEX users_name ON users (name, email);", Drift: true);
+        yield return new("index: changed is replaced", Users + "CREATE INDEX users_name ON users (name);", Users + "CREATE INDEX users_name ON users (name, email);", Hazards: [H.ObjectReplaced]);
         yield return new("index: brin on rows", Orders, Orders + "CREATE INDEX orders_placed_brin ON orders USING brin (placed_at);", SeedOrders, [H.IndexBuild]);
     }
 
@@ -120,7 +126,7 @@ public static class AcceptanceCases
             "CREATE SEQUENCE invoice_no; CREATE TABLE invoices (no bigint NOT NULL DEFAULT nextval('invoice_no'), v text); ALTER SEQUENCE invoice_no OWNED BY invoices.no;",
             Sql: ["OWNED BY"]);
         yield return new("sequence: removed is drift", "CREATE SEQUENCE s; CREATE TABLE t (id int);", "CREATE TABLE t (id int);", Drift: true);
-        yield return new("sequence: changed increment is drift", "CREATE SEQUENCE s;", "CREATE SEQUENCE s INCREMENT BY 2;", Drift: true);
+        yield return new("sequence: changed increment is altered", "CREATE SEQUENCE s;", "CREATE SEQUENCE s INCREMENT BY 2;", Hazards: [H.ShareRowExclusiveLock], Sql: ["ALTER SEQUENCE \"public\".\"s\" INCREMENT BY 2"]);
         yield return new("sequence: options by ALTER SEQUENCE", "", "CREATE SEQUENCE s; ALTER SEQUENCE s MAXVALUE 5000 CYCLE;");
     }
 
@@ -152,9 +158,9 @@ public static class AcceptanceCases
             Hazards: [H.AccessExclusiveLock], Sql: ["CREATE OR REPLACE VIEW"]);
         yield return new("view: filter changed, same columns, is replaced", Users + Active, Users + "CREATE VIEW named_users AS SELECT id, email FROM users WHERE name IS NULL;",
             Hazards: [H.AccessExclusiveLock], Sql: ["CREATE OR REPLACE VIEW"]);
-        yield return new("view: column removed is blocked", Users + Active, Users + "CREATE VIEW named_users AS SELECT id FROM users WHERE name IS NOT NULL;", Hazards: [H.ViewNotReplaceable], Blocked: true);
-        yield return new("view: column renamed is blocked", Users + Active, Users + "CREATE VIEW named_users AS SELECT id, email AS mail FROM users WHERE name IS NOT NULL;", Hazards: [H.ViewNotReplaceable], Blocked: true);
-        yield return new("view: column retyped is blocked", Users + Active, Users + "CREATE VIEW named_users AS SELECT id, email::varchar(200) AS email FROM users WHERE name IS NOT NULL;", Hazards: [H.ViewNotReplaceable], Blocked: true);
+        yield return new("view: column removed is replaced", Users + Active, Users + "CREATE VIEW named_users AS SELECT id FROM users WHERE name IS NOT NULL;", Hazards: [H.ObjectReplaced, H.AccessExclusiveLock]);
+        yield return new("view: column renamed is replaced", Users + Active, Users + "CREATE VIEW named_users AS SELECT id, email AS mail FROM users WHERE name IS NOT NULL;", Hazards: [H.ObjectReplaced, H.AccessExclusiveLock]);
+        yield return new("view: column retyped is replaced", Users + Active, Users + "CREATE VIEW named_users AS SELECT id, email::varchar(200) AS email FROM users WHERE name IS NOT NULL;", Hazards: [H.ObjectReplaced, H.AccessExclusiveLock]);
         yield return new("view: with check option", "", Users + "CREATE VIEW named_users AS SELECT id, email, name FROM users WHERE name IS NOT NULL WITH CASCADED CHECK OPTION;", Sql: ["check_option=cascaded"]);
         yield return new("view: security barrier", "", Users + "CREATE VIEW named_users WITH (security_barrier) AS SELECT id, email FROM users;");
         yield return new("view: created by CREATE OR REPLACE in schema files", "", Users + "CREATE OR REPLACE VIEW v AS SELECT count(*) AS n FROM users;");
@@ -164,8 +170,8 @@ public static class AcceptanceCases
         yield return new("materialized view: created with its data", Users, Users + "CREATE MATERIALIZED VIEW user_count AS SELECT count(*) AS n FROM users;", SeedUsers, [H.MaterializedViewPopulate]);
         yield return new("materialized view: with an index", "", Users + "CREATE MATERIALIZED VIEW emails AS SELECT id, email FROM users; CREATE UNIQUE INDEX emails_id ON emails (id);",
             Hazards: [H.MaterializedViewPopulate]);
-        yield return new("materialized view: changed is blocked", Users + "CREATE MATERIALIZED VIEW emails AS SELECT id, email FROM users;",
-            Users + "CREATE MATERIALIZED VIEW emails AS SELECT id, email, name FROM users;", Hazards: [H.ViewNotReplaceable], Blocked: true);
+        yield return new("materialized view: changed is replaced", Users + "CREATE MATERIALIZED VIEW emails AS SELECT id, email FROM users;",
+            Users + "CREATE MATERIALIZED VIEW emails AS SELECT id, email, name FROM users;", Hazards: [H.ObjectReplaced, H.AccessExclusiveLock, H.MaterializedViewPopulate]);
         yield return new("materialized view: removed is drift", Users + "CREATE MATERIALIZED VIEW emails AS SELECT id, email FROM users;", Users, Drift: true);
     }
 
@@ -214,7 +220,7 @@ public static class AcceptanceCases
         yield return new("policy: created on a table with rows", Users + Rls, Users + Rls + Own, SeedUsers, [H.AccessExclusiveLock]);
         yield return new("policy: expression changed is altered", Users + Rls + Own, Users + Rls + Own.Replace("IS NOT NULL", "IS NULL", StringComparison.Ordinal), Sql: ["ALTER POLICY"]);
         yield return new("policy: roles changed is altered", Users + Rls + Own, Users + Rls + Own.Replace("TO tutor_app", "TO tutor_app, PUBLIC", StringComparison.Ordinal), Sql: ["ALTER POLICY"]);
-        yield return new("policy: command changed is blocked", Users + Rls + Own, Users + Rls + Own.Replace("FOR SELECT", "FOR UPDATE", StringComparison.Ordinal), Hazards: [H.PolicyNotAlterable], Blocked: true);
+        yield return new("policy: command changed is replaced", Users + Rls + Own, Users + Rls + Own.Replace("FOR SELECT", "FOR UPDATE", StringComparison.Ordinal), Hazards: [H.ObjectReplaced]);
         yield return new("policy: restrictive with check", "", Users + Rls + "CREATE POLICY users_mail ON users AS RESTRICTIVE FOR INSERT WITH CHECK (email LIKE '%@%');");
         yield return new("policy: removed is drift", Users + Rls + Own, Users + Rls, Drift: true);
         yield return new("policy: for all with using and check", "", Users + Rls + "CREATE POLICY users_all ON users USING (id > 0) WITH CHECK (id > 0);");

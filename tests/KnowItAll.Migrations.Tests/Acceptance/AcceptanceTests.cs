@@ -10,31 +10,39 @@ namespace KnowItAll.Migrations.Tests.Acceptance;
 /// pg_dump --schema-only equal to that database's (or, for a known engine gap, different exactly as
 /// <see cref="KnownDumpDifferences"/> records).
 /// </summary>
-[Collection(PostgresCollection.Name)]
-public sealed class AcceptanceTests(PostgresFixture pg)
+public abstract class AcceptanceTests(PostgresFixture pg)
 {
-    public static TheoryData<AcceptanceCase> Cases()
+    /// <summary>The cases are split in <see cref="Shards"/> classes, one per test collection, which run in parallel.</summary>
+    public const int Shards = 3;
+
+    protected static TheoryData<AcceptanceCase> Shard(int shard)
     {
         var data = new TheoryData<AcceptanceCase>();
-        foreach (var c in AcceptanceCases.All) data.Add(c);
+        for (var i = shard; i < AcceptanceCases.All.Count; i += Shards) data.Add(AcceptanceCases.All[i]);
         return data;
     }
 
-    [Fact]
-    public void There_are_at_least_a_hundred_cases_with_unique_names()
+    protected async Task MigratesAsync(AcceptanceCase c)
     {
-        Assert.True(AcceptanceCases.All.Count >= 100, $"only {AcceptanceCases.All.Count} acceptance cases");
-        Assert.Equal(AcceptanceCases.All.Count, AcceptanceCases.All.Select(c => c.Name).Distinct().Count());
+        var databases = new List<string>();
+        try
+        {
+            await MigratesAsync(c, databases);
+        }
+        finally
+        {
+            foreach (var db in databases) await pg.DropDatabaseAsync(db);
+        }
     }
 
-    [Theory]
-    [MemberData(nameof(Cases))]
-    public async Task Migrates(AcceptanceCase c)
+    private async Task MigratesAsync(AcceptanceCase c, List<string> databases)
     {
         var db = await pg.NewDatabaseAsync();
+        databases.Add(db);
         if (c.Old.Length > 0) await PostgresFixture.ExecuteAsync(db, c.Old);
         if (c.Seed is not null) await PostgresFixture.ExecuteAsync(db, c.Seed);
-        var engine = Engines.For(db, SchemaSource.FromFiles(new SchemaFile("schema/new.sql", c.New)));
+        var engine = Engines.For(db, SchemaSource.FromFiles(new SchemaFile("schema/new.sql", c.New)),
+            new MigrationOptions { RunBy = "tests", AllowHazards = (c.Allow ?? []).ToHashSet() });
 
         var plan = await engine.PlanAsync();
         var listing = string.Join("\n", plan.Statements.Select(s => $"{s.Order}. [{s.Kind.ToWire()}] {s.Sql} {{{string.Join(",", s.Hazards.Select(h => h.Code.ToWire()))}}}"))
@@ -51,6 +59,7 @@ public sealed class AcceptanceTests(PostgresFixture pg)
             var refused = await Assert.ThrowsAsync<MigrationException>(() => engine.ApplyAsync(new ApplyRequest()));
             Assert.Equal(MigrationErrors.UnsafeChange, refused.ErrorName);
             Assert.Equal(before.Canonical(), (await PostgresFixture.ReadLiveAsync(db)).Canonical());
+            await AssertChecksAsync(db, c);
             return;
         }
         Assert.Empty(plan.Blocking);
@@ -62,8 +71,11 @@ public sealed class AcceptanceTests(PostgresFixture pg)
         var replan = await engine.PlanAsync();
         Assert.False(replan.HasChanges, "re-plan is not empty:\n" + string.Join("\n", replan.Statements.Select(s => s.Sql)) + "\nfirst plan:\n" + listing);
         Assert.Equal(0L, await PostgresFixture.ScalarAsync<long>(db, "SELECT count(*) FROM pg_index WHERE NOT indisvalid"));
+        await AssertChecksAsync(db, c);
+        Assert.False((await engine.ApplyAsync(new ApplyRequest())).Changed, "a re-run of the same schema/ changed something");
 
         var direct = await pg.NewDatabaseAsync();
+        databases.Add(direct);
         await PostgresFixture.ExecuteAsync(direct, c.New);
         if (!c.Drift)
         {
@@ -91,10 +103,53 @@ public sealed class AcceptanceTests(PostgresFixture pg)
         Assert.All(KnownDumpDifferences.All.Values, k => Assert.NotEmpty(k.Lines));
     }
 
+    private static async Task AssertChecksAsync(string db, AcceptanceCase c)
+    {
+        foreach (var check in c.Checks ?? []) Assert.True(await PostgresFixture.ScalarAsync<bool>(db, check), $"check failed: {check}");
+    }
+
     private static string LineDiff(string expected, string actual)
     {
         var e = expected.Split('\n').ToHashSet(StringComparer.Ordinal);
         var a = actual.Split('\n').ToHashSet(StringComparer.Ordinal);
         return string.Join("\n", e.Except(a).Select(l => "- direct:   " + l).Concat(a.Except(e).Select(l => "+ migrated: " + l)));
     }
+}
+
+[Collection(PostgresParallelA.Name)]
+public sealed class AcceptanceTestsA(PostgresFixture pg) : AcceptanceTests(pg)
+{
+    public static TheoryData<AcceptanceCase> Cases() => Shard(0);
+
+    [Fact]
+    public void There_are_at_least_a_hundred_cases_with_unique_names()
+    {
+        Assert.True(AcceptanceCases.All.Count >= 100, $"only {AcceptanceCases.All.Count} acceptance cases");
+        Assert.Equal(AcceptanceCases.All.Count, AcceptanceCases.All.Select(c => c.Name).Distinct().Count());
+        Assert.Equal(AcceptanceCases.All.Count, Enumerable.Range(0, Shards).Sum(i => Shard(i).Count<object[]>()));
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public Task Migrates(AcceptanceCase c) => MigratesAsync(c);
+}
+
+[Collection(PostgresParallelB.Name)]
+public sealed class AcceptanceTestsB(PostgresFixture pg) : AcceptanceTests(pg)
+{
+    public static TheoryData<AcceptanceCase> Cases() => Shard(1);
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public Task Migrates(AcceptanceCase c) => MigratesAsync(c);
+}
+
+[Collection(PostgresParallelC.Name)]
+public sealed class AcceptanceTestsC(PostgresFixture pg) : AcceptanceTests(pg)
+{
+    public static TheoryData<AcceptanceCase> Cases() => Shard(2);
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public Task Migrates(AcceptanceCase c) => MigratesAsync(c);
 }

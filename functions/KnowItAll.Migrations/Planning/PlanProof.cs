@@ -1,0 +1,197 @@
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using KnowItAll.Migrations.Catalog;
+using KnowItAll.Migrations.Diff;
+using KnowItAll.Migrations.Model;
+using Npgsql;
+
+namespace KnowItAll.Migrations.Planning;
+
+/// <summary>
+/// Proves a plan before it is returned, so that it cannot fail at apply for a reason visible now: the live objects its
+/// statements name (and, transitively, those they depend on) are re-created empty in a scratch schema from the live
+/// model, and the plan's statements run against that copy, in order, in one transaction that is always rolled back.
+/// No live object is locked or changed. A statement PostgreSQL refuses fails the plan, naming it and the error.
+/// </summary>
+/// <remarks>
+/// What the copy cannot show is not proved: rows (a check or NOT NULL the data violates, a unique build over duplicates),
+/// and the enum values a plan adds before its transaction (the copy already has them: PostgreSQL forbids using a value
+/// in the transaction that added it). A copy the engine cannot build from the live model proves nothing either way, and
+/// the plan is returned as it is: the copy is the engine's reconstruction, and its failure says nothing about the plan.
+/// </remarks>
+internal static class PlanProof
+{
+    public static async Task ProveAsync(NpgsqlConnection connection, MigrationPlan plan, SchemaModel desired, SchemaModel live,
+        MigrationOptions options, CancellationToken ct)
+    {
+        if (plan.Blocking.Count > 0) return;
+        var proved = plan.Statements.SkipWhile(s => !s.Transactional).ToList();
+        if (proved.Count == 0) return;
+
+        var target = options.TargetSchema;
+        var scratch = "knowitall_proof_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        // What an installed extension owns in the schema (public.citext) is used where it is, never copied.
+        var names = new Names(target, await Desired.DesiredSchemaLoader.ExtensionMembersAsync(connection, tx, [target], ct));
+        var copy = Copy(names, proved, desired, live);
+        var copyPlan = await Planner.PlanAsync(copy, "", Empty(live), "", SchemaComparer.Compare(copy, Empty(live)), options,
+            _ => Task.FromResult<IReadOnlyDictionary<string, bool>>(new Dictionary<string, bool>()));
+
+        await using (var setup = new NpgsqlCommand(
+            $"SET LOCAL lock_timeout = {(long)options.LockTimeout.TotalMilliseconds}; SET LOCAL statement_timeout = {(long)options.StatementTimeout.TotalMilliseconds}; " +
+            $"SET LOCAL check_function_bodies = off; CREATE SCHEMA {Identifier.Quote(scratch)}", connection, tx))
+        {
+            await setup.ExecuteNonQueryAsync(ct);
+        }
+
+        // A copy that cannot be built proves nothing about the plan (see the remarks).
+        if (await StatementBatch.RunAsync(connection, tx, Retargeted(copyPlan.Statements, names, scratch), ct) is not null) return;
+
+        if (await StatementBatch.RunAsync(connection, tx, Retargeted(proved, names, scratch), ct) is not { } failure) return;
+        var (index, e) = failure;
+        var failed = index >= 0 ? proved[index] : null;
+        var which = failed is null
+            ? "its statements together"
+            : $"statement {failed.Order} ({failed.Kind.ToWire()} {failed.ObjectName}: {Shorten(failed.Sql)})";
+        throw new MigrationException(MigrationErrors.PlanInvalid,
+            $"the plan would fail at apply: PostgreSQL refuses {which}: {e.MessageText} [{e.SqlState}]. It was run against an empty copy of " +
+            "the objects it touches, in a transaction rolled back; nothing was changed", e);
+    }
+
+    /// <summary>
+    /// The live objects the statements name, closed over what each of them names in turn, without grants, comments or
+    /// extensions. A table only referenced (by a foreign key, a partition, a sequence's owner) is copied as a shell: its
+    /// columns and keys, not what it references in turn, so a chain of foreign keys does not copy the whole schema.
+    /// </summary>
+    private static SchemaModel Copy(Names names, IEnumerable<PlannedStatement> statements, SchemaModel desired, SchemaModel live)
+    {
+        var full = new HashSet<string>(StringComparer.Ordinal);
+        var shells = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Queue<(string Name, bool Full)>();
+        void Want(string? name)
+        {
+            if (name is null || !full.Add(name)) return;
+            shells.Remove(name);
+            pending.Enqueue((name, true));
+        }
+        void WantShell(string? name)
+        {
+            if (name is not null && !full.Contains(name) && shells.Add(name)) pending.Enqueue((name, false));
+        }
+        void WantIn(string? text)
+        {
+            if (text is null) return;
+            foreach (var name in names.In(text)) Want(name);
+        }
+        foreach (var s in statements) WantIn(s.Sql);
+        // A live relation holding a name the desired schema gives a relation of another kind (a table where schema/ has a
+        // key's index, a plain index where it has a key): the plan's CREATE would collide with it unless the plan moves it.
+        var liveRelations = Relations(live);
+        foreach (var (name, kind) in Relations(desired))
+            if (liveRelations.TryGetValue(name, out var held) && held != kind) Want(name);
+        while (pending.TryDequeue(out var next))
+        {
+            var (name, whole) = next;
+            if (live.Table(name) is { } table)
+            {
+                foreach (var c in table.Columns) { WantIn(c.Type); WantIn(c.Default); }
+                WantShell(table.PartitionOf);
+                if (whole)
+                {
+                    foreach (var k in live.Constraints.Where(k => k.Table == name))
+                    {
+                        if (k.Type == 'f') WantShell(k.ReferencedTable);
+                        else WantIn(k.Definition);
+                    }
+                    foreach (var i in live.Indexes.Where(i => i.Table == name)) WantIn(i.Definition);
+                    foreach (var t in live.Triggers.Where(t => t.Table == name)) WantIn(t.Definition);
+                    foreach (var p in live.Policies.Where(p => p.Table == name)) { WantIn(p.Using); WantIn(p.Check); }
+                }
+            }
+            if (!whole) continue;
+            foreach (var i in live.Indexes.Where(i => i.Name == name)) Want(i.Table);
+            foreach (var k in live.Constraints.Where(k => k.Name == name)) Want(k.Table);
+            foreach (var s in live.Sequences.Where(s => s.Name == name)) { WantIn(s.DataType); WantShell(s.OwnedByTable); }
+            foreach (var v in live.Views.Where(v => v.Name == name)) { WantIn(v.Definition); foreach (var c in v.Columns) WantIn(c); }
+            foreach (var f in live.Functions.Where(f => f.Name == name)) { WantIn(f.ArgumentTypes); WantIn(f.Result); WantIn(f.Definition); }
+        }
+
+        var desiredEnums = desired.Enums.ToDictionary(e => e.Name, StringComparer.Ordinal);
+        return live with
+        {
+            Extensions = [],
+            Privileges = [],
+            Comments = [],
+            Sequences = live.Sequences.Where(s => full.Contains(s.Name)).ToList(),
+            Tables = live.Tables.Where(t => full.Contains(t.Name) || shells.Contains(t.Name)).ToList(),
+            Indexes = live.Indexes.Where(i => full.Contains(i.Table) || (shells.Contains(i.Table) && i.IsUnique)).ToList(),
+            Constraints = live.Constraints.Where(k => full.Contains(k.Table) || (shells.Contains(k.Table) && k.Type is 'p' or 'u')).ToList(),
+            // The values the plan adds before its transaction are in the copy already (see the remarks).
+            Enums = live.Enums.Where(e => full.Contains(e.Name))
+                .Select(e => desiredEnums.TryGetValue(e.Name, out var d) && e.Labels.All(d.Labels.Contains) ? d : e).ToList(),
+            Views = live.Views.Where(v => full.Contains(v.Name)).ToList(),
+            Functions = live.Functions.Where(f => full.Contains(f.Name)).ToList(),
+            Triggers = live.Triggers.Where(t => full.Contains(t.Table)).ToList(),
+            Policies = live.Policies.Where(p => full.Contains(p.Table)).ToList(),
+        };
+    }
+
+    /// <summary>The names a schema's relations hold (tables, views, sequences, indexes, the indexes of keys), with their kind.</summary>
+    private static Dictionary<string, string> Relations(SchemaModel model)
+    {
+        var relations = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var t in model.Tables) relations.TryAdd(t.Name, "table");
+        foreach (var v in model.Views) relations.TryAdd(v.Name, v.Materialized ? "materialized view" : "view");
+        foreach (var q in model.Sequences) relations.TryAdd(q.Name, "sequence");
+        foreach (var k in model.Constraints.Where(k => k.Type is 'p' or 'u' or 'x')) relations.TryAdd(k.Name, "key");
+        foreach (var i in model.Indexes) relations.TryAdd(i.Name, "index");
+        return relations;
+    }
+
+    private static SchemaModel Empty(SchemaModel live) => new(live.Schema, [], [], [], [], [], [], live.VolatileFunctions);
+
+    private static List<string> Retargeted(IEnumerable<PlannedStatement> statements, Names names, string scratch) =>
+        // Statements planned outside the transaction (CREATE INDEX CONCURRENTLY) run inside this one: on an empty copy nothing waits.
+        statements.Select(s => names.Retarget(s.Transactional ? s.Sql : Concurrently.Replace(s.Sql, ""), scratch)).ToList();
+
+    private static string Shorten(string sql)
+    {
+        var line = string.Join(' ', sql.Split((char[])['\n', '\r', ' '], StringSplitOptions.RemoveEmptyEntries));
+        return line.Length <= 200 ? line : line[..200] + "…";
+    }
+
+    private static readonly Regex Concurrently = new(@"\bCONCURRENTLY\s+", RegexOptions.CultureInvariant);
+
+    /// <summary>Names qualified with the target schema, as the plan's statements and the catalog's deparsed text write them.</summary>
+    private sealed class Names(string schema, IReadOnlySet<string> extensionMembers)
+    {
+        private readonly Regex _qualified = new(
+            $"""(?<![\w$."])(?:"{Regex.Escape(schema)}"|{Regex.Escape(schema)})\.(?:"(?<quoted>(?:[^"]|"")+)"|(?<plain>[A-Za-z_][A-Za-z0-9_$]*))""",
+            RegexOptions.CultureInvariant);
+
+        // The schema before a dot (a qualified name) or after SCHEMA (GRANT ... ON SCHEMA, CREATE EXTENSION ... WITH SCHEMA).
+        private readonly Regex _schema = new(
+            $"""(?<![\w$."])(?:"{Regex.Escape(schema)}"|{Regex.Escape(schema)})(?=\.)|(?<=\bSCHEMA\s+)(?:"{Regex.Escape(schema)}"|{Regex.Escape(schema)}\b)""",
+            RegexOptions.CultureInvariant);
+
+        public IEnumerable<string> In(string text) =>
+            _qualified.Matches(text).Select(m => m.Groups["quoted"].Success ? m.Groups["quoted"].Value.Replace("\"\"", "\"", StringComparison.Ordinal) : m.Groups["plain"].Value);
+
+        public string Retarget(string sql, string scratch) => _schema.Replace(sql, m =>
+            m.Index + m.Length < sql.Length && sql[m.Index + m.Length] == '.' && extensionMembers.Contains(schema + "." + NameAt(sql, m.Index + m.Length + 1))
+                ? m.Value
+                : Identifier.Quote(scratch));
+
+        private static string NameAt(string sql, int at)
+        {
+            if (at < sql.Length && sql[at] == '"')
+            {
+                var end = sql.IndexOf('"', at + 1);
+                return end < 0 ? "" : sql[(at + 1)..end];
+            }
+            var stop = at;
+            while (stop < sql.Length && (char.IsLetterOrDigit(sql[stop]) || sql[stop] is '_' or '$')) stop++;
+            return sql[at..stop].ToLowerInvariant();
+        }
+    }
+}
