@@ -158,6 +158,7 @@ public static class CorpusBenchmark
                     MigrationErrors.UnsafeChange => Result(CorpusOutcome.Blocked, c.Expect == CorpusExpectation.Blocked ? "blocked as expected" : "blocked: " + e.Message, e.Message),
                     MigrationErrors.SchemaError => Result(CorpusOutcome.Refused, "new.sql refused: " + FirstLine(e.Message), e.Message),
                     MigrationErrors.ApplyFailed => Result(CorpusOutcome.InvalidPlan, "apply failed: " + FirstLine(e.Message), e.Message),
+                    MigrationErrors.PlanInvalid => Result(CorpusOutcome.InvalidPlan, "plan refused before apply: " + FirstLine(e.Message), e.Message),
                     _ => Result(CorpusOutcome.NotConverged, $"{e.ErrorName}: {FirstLine(e.Message)}", e.Message),
                 };
             }

@@ -49,4 +49,13 @@ public sealed class PlannerGuardTests
     [InlineData(StatementKind.PolicyReplace, "TRUNCATE \"public\".\"users\"")]
     [InlineData(StatementKind.TriggerReplace, "DELETE FROM \"public\".\"users\"")]
     public void Refuses_data_loss_and_cascades_even_in_replacements(StatementKind kind, string sql) => Assert.True(Planner.Refuses(kind, sql));
+
+    [Fact]
+    public void Lets_a_grant_give_the_truncate_privilege_but_not_truncate()
+    {
+        const string Grant = "GRANT REFERENCES, TRIGGER, TRUNCATE ON TABLE \"public\".\"orders\" TO \"tutor_app\"";
+        Assert.False(Planner.Refuses(StatementKind.Grant, Grant));
+        Assert.True(Planner.Refuses(StatementKind.Index, Grant));
+        Assert.True(Planner.Refuses(StatementKind.Grant, Grant + "; TRUNCATE \"public\".\"orders\""));
+    }
 }

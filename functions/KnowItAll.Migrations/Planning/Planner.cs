@@ -116,6 +116,7 @@ public static partial class Planner
             => ColumnAlterationPlanner.WithoutInPlaceAlteration(sql),
         StatementKind.Function => DollarQuoted().Replace(sql, "_"),
         StatementKind.Trigger => TriggerEvents().Replace(sql, "_"),
+        StatementKind.Grant => GrantedPrivileges().Replace(sql, "GRANT _ ON"),
         StatementKind.IndexReplace or StatementKind.ConstraintReplace or StatementKind.ViewReplace or StatementKind.TriggerReplace or StatementKind.PolicyReplace
             => DropCascade().IsMatch(QuotedText().Replace(sql, "_")) ? sql : TriggerEvents().Replace(Replacement().Replace(QuotedText().Replace(sql, "_"), "_"), "_"),
         _ => sql,
@@ -130,6 +131,11 @@ public static partial class Planner
     // A trigger may fire on TRUNCATE: that names an event, it truncates nothing.
     [GeneratedRegex(@"\bTRUNCATE\b(?=[^;]*\bON\b)")]
     private static partial Regex TriggerEvents();
+
+    // A GRANT may give the TRUNCATE privilege: that names a right, it truncates nothing. Only the leading list of
+    // privilege keywords (and column lists) is skipped, so a second statement after it is still checked.
+    [GeneratedRegex(@"^GRANT [A-Z, ]+(?:\([^;()]*\))? ON\b")]
+    private static partial Regex GrantedPrivileges();
 
     // A replacement drops and renames the one object schema/ changed, never with CASCADE (which could take what schema/
     // does not name); a table's rename, a column's drop, TRUNCATE and DELETE stay refused in these statements too.
