@@ -48,7 +48,6 @@ public sealed class MigrationEngine
         var diff = SchemaComparer.Compare(desired.Model, live);
         var missing = diff.Objects.Where(o => o.Status == ObjectStatus.Missing).ToList();
         return new ValidationResult(
-            Success: true,
             SchemaValid: missing.Count == 0,
             TargetSchema: _options.TargetSchema,
             SchemaFingerprint: await liveFingerprint,

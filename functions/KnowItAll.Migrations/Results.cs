@@ -25,7 +25,6 @@ public enum ObjectState
 public sealed record DriftItem(string Kind, string Name, string Reason, string? Live = null, string? Desired = null);
 
 public sealed record ValidationResult(
-    bool Success,
     bool SchemaValid,
     string TargetSchema,
     string SchemaFingerprint,
@@ -48,7 +47,6 @@ public sealed record ApplyRequest(string? ExpectedPlanHash = null, bool Approved
 public sealed record StatementTiming(int Order, string ObjectName, long DurationMs, int Attempts);
 
 public sealed record ApplyResult(
-    bool Success,
     bool Changed,
     string PlanHash,
     string SchemaFingerprint,

@@ -19,7 +19,7 @@ public sealed class ModelFingerprintTests
             [new TableModel("orders", [new ColumnModel("id", 1, "bigint", true, null, 'a', '\0', null)], false)],
             [new IndexModel("orders_ix", "orders", "CREATE INDEX orders_ix ON public.orders USING btree (id)", false, true)],
             [new ConstraintModel("orders_pkey", "orders", 'p', "PRIMARY KEY (id)", null, true)],
-            [new PrivilegeModel("table", "orders", null, "SELECT", "reader")], new HashSet<string>())
+            [new PrivilegeModel(PrivilegeObjectKind.Table, "orders", null, "SELECT", "reader")], new HashSet<string>())
         { Comments = comments };
 
         var expected = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(model.Canonical())));

@@ -34,7 +34,7 @@ public sealed class WireNameTests
     [Fact]
     public void A_plan_digest_carries_its_blocking_hazards_by_wire_code()
     {
-        var plan = new MigrationPlan(true, false, "public", new string('a', 64), "f", "d", [], PlanSummary.Empty, [], 0)
+        var plan = new MigrationPlan(false, "public", new string('a', 64), "f", "d", [], PlanSummary.Empty, [], 0)
         {
             Blocking = [new Hazard(HazardCode.ViewNotReplaceable, "view v changed its columns", "v")],
         };

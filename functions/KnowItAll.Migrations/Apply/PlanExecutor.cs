@@ -299,7 +299,6 @@ internal sealed class PlanExecutor(
     {
         var s = changed ? plan.Summary : PlanSummary.Empty;
         return new ApplyResult(
-            Success: true,
             Changed: changed,
             PlanHash: plan.PlanHash,
             SchemaFingerprint: plan.SchemaFingerprint,

@@ -334,7 +334,7 @@ public static partial class DesiredSchemaLoader
                     // PUBLIC unquoted is everyone, as the catalog spells it; "public" quoted would be a role of that name.
                     var role = grantee == "PUBLIC" ? "PUBLIC" : Unquote(grantee).ToLowerInvariant();
                     if (grantable && role == "PUBLIC") throw Error(statement, "grant options can only be granted to roles, not to PUBLIC");
-                    schemaGrants.Add(new PrivilegeModel("schema", options.TargetSchema, null, privilege, role) { Grantable = grantable });
+                    schemaGrants.Add(new PrivilegeModel(PrivilegeObjectKind.Schema, options.TargetSchema, null, privilege, role) { Grantable = grantable });
                 }
             return;
         }
@@ -514,8 +514,8 @@ public static partial class DesiredSchemaLoader
             Sequences = model.Sequences.Select(s => s with { DataType = R(s.DataType) }).ToList(),
             Privileges = model.Privileges.Select(p => p.ObjectKind switch
             {
-                "schema" => p with { ObjectName = to },
-                "function" => p with { ObjectName = R(p.ObjectName) },
+                PrivilegeObjectKind.Schema => p with { ObjectName = to },
+                PrivilegeObjectKind.Function => p with { ObjectName = R(p.ObjectName) },
                 _ => p,
             }).ToList(),
             Views = model.Views.Select(v => v with { Definition = R(v.Definition), Columns = v.Columns.Select(R).ToList() }).ToList(),

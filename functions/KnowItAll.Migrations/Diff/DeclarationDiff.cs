@@ -57,7 +57,7 @@ public static class DeclarationDiff
 
     /// <summary>Whether a REVOKE declaration takes away a privilege.</summary>
     public static bool Covers(Declaration d, PrivilegeModel p) =>
-        d.Action == DeclarationAction.Revoke && p.ObjectKind == (d.Table == "table" && p.ObjectKind == "sequence" ? "sequence" : d.Table)
+        d.Action == DeclarationAction.Revoke && p.ObjectKind.ToWire() == (d.Table == "table" && p.ObjectKind == PrivilegeObjectKind.Sequence ? "sequence" : d.Table)
         && p.ObjectName == d.Name && p.Column == d.Column
         && d.Privileges.Contains(p.Privilege, StringComparer.Ordinal) && d.Grantees.Contains(p.Grantee, StringComparer.Ordinal);
 

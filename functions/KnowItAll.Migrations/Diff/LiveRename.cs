@@ -77,7 +77,7 @@ internal static partial class LiveRename
     /// <summary>What every relation rename changes: privileges and comments naming it.</summary>
     private static SchemaModel Relation(SchemaModel live, string old, string renamed) => live with
     {
-        Privileges = live.Privileges.Select(p => p.ObjectKind is "table" or "sequence" or "column" && p.ObjectName == old ? p with { ObjectName = renamed } : p).ToList(),
+        Privileges = live.Privileges.Select(p => p.ObjectKind is PrivilegeObjectKind.Table or PrivilegeObjectKind.Sequence or PrivilegeObjectKind.Column && p.ObjectName == old ? p with { ObjectName = renamed } : p).ToList(),
         Comments = live.Comments.Select(c => c with { Identity = Qualified(c.Identity, live.Schema, old, renamed) }).ToList(),
     };
 
@@ -96,7 +96,7 @@ internal static partial class LiveRename
             Views = live.Views.Select(v => v with { Definition = v.Definition.Replace($"{Spell(table)}.{Spell(old)}", $"{Spell(table)}.{Spell(renamed)}", StringComparison.Ordinal) }).ToList(),
             Triggers = live.Triggers.Select(t => t.Table == table ? t with { Definition = W(t.Definition) } : t).ToList(),
             Policies = live.Policies.Select(p => p.Table == table ? p with { Using = p.Using is null ? null : W(p.Using), Check = p.Check is null ? null : W(p.Check) } : p).ToList(),
-            Privileges = live.Privileges.Select(p => p.ObjectKind == "column" && p.ObjectName == table && p.Column == old ? p with { Column = renamed } : p).ToList(),
+            Privileges = live.Privileges.Select(p => p.ObjectKind == PrivilegeObjectKind.Column && p.ObjectName == table && p.Column == old ? p with { Column = renamed } : p).ToList(),
             Comments = live.Comments.Select(c => c.ObjectType == "COLUMN" && c.Identity == $"{qualifiedTable}.{Spell(old)}" ? c with { Identity = $"{qualifiedTable}.{Spell(renamed)}" } : c).ToList(),
         };
     }

@@ -40,7 +40,7 @@ internal static class ReplacedDependants
             }
             var grants = diff.MissingPrivileges.Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
             foreach (var p in desired.Privileges.Concat(live.Privileges)
-                         .Where(p => p.ObjectKind is "table" or "column" && p.ObjectName == view.Name && (p.Column is null || columns.Contains(p.Column))))
+                         .Where(p => p.ObjectKind is PrivilegeObjectKind.Table or PrivilegeObjectKind.Column && p.ObjectName == view.Name && (p.Column is null || columns.Contains(p.Column))))
                 if (grants.Add(p.Key)) diff.MissingPrivileges.Add(p);
         }
         foreach (var r in diff.ReplacedIndexes)

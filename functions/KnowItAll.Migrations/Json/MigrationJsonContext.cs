@@ -18,4 +18,5 @@ namespace KnowItAll.Migrations.Json;
 [JsonSerializable(typeof(KnowItAll.Migrations.Planning.StatementKind))]
 [JsonSerializable(typeof(KnowItAll.Migrations.Planning.LockLevel))]
 [JsonSerializable(typeof(KnowItAll.Migrations.Planning.HazardCode))]
+[JsonSerializable(typeof(KnowItAll.Migrations.Model.PrivilegeObjectKind))]
 public sealed partial class MigrationJsonContext : JsonSerializerContext;

@@ -92,8 +92,8 @@ public sealed record ConstraintModel(string Name, string Table, char Type, strin
     };
 }
 
-/// <summary>One privilege held by a grantee. <see cref="ObjectKind"/>: table, sequence, column or schema.</summary>
-public sealed record PrivilegeModel(string ObjectKind, string ObjectName, string? Column, string Privilege, string Grantee)
+/// <summary>One privilege held by a grantee, on a schema, table, column, sequence or function.</summary>
+public sealed record PrivilegeModel(PrivilegeObjectKind ObjectKind, string ObjectName, string? Column, string Privilege, string Grantee)
 {
     /// <summary>
     /// WITH GRANT OPTION. Not part of <see cref="Key"/>: the same privilege with and without the option is one privilege
@@ -108,10 +108,10 @@ public sealed record PrivilegeModel(string ObjectKind, string ObjectName, string
     [System.Text.Json.Serialization.JsonIgnore]
     public bool Initial { get; init; }
 
-    public string Key => $"{ObjectKind}:{ObjectName}:{Column}:{Privilege}:{Grantee}";
+    public string Key => $"{ObjectKind.ToWire()}:{ObjectName}:{Column}:{Privilege}:{Grantee}";
 
     public string Describe() => Column is null
-        ? $"{Privilege} on {ObjectKind} {ObjectName} to {Grantee}"
+        ? $"{Privilege} on {ObjectKind.ToWire()} {ObjectName} to {Grantee}"
         : $"{Privilege} ({Column}) on {ObjectName} to {Grantee}";
 }
 

@@ -26,7 +26,7 @@ public static class PermissionVerifier
     /// <summary>The object's name as the has_*_privilege functions take it; a function's carries its argument types.</summary>
     private static string Qualified(string schema, PrivilegeModel p)
     {
-        if (p.ObjectKind != "function") return Qualify(schema, p.ObjectName);
+        if (p.ObjectKind != PrivilegeObjectKind.Function) return Qualify(schema, p.ObjectName);
         var open = p.ObjectName.IndexOf('(', StringComparison.Ordinal);
         return Qualify(schema, p.ObjectName[..open]) + p.ObjectName[open..];
     }
@@ -46,7 +46,7 @@ public static class PermissionVerifier
 
         var wanted = desired.Privileges
             .Where(p => p.Grantee == role)
-            .Append(new PrivilegeModel("schema", options.TargetSchema, null, "USAGE", role))
+            .Append(new PrivilegeModel(PrivilegeObjectKind.Schema, options.TargetSchema, null, "USAGE", role))
             .DistinctBy(p => p.Key)
             .ToList();
 
@@ -58,7 +58,7 @@ public static class PermissionVerifier
         }
         await using var command = new NpgsqlCommand(ObjectChecks, connection);
         command.Parameters.Add(new NpgsqlParameter { Value = role });
-        command.Parameters.Add(new NpgsqlParameter { Value = wanted.Select(p => p.ObjectKind).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = wanted.Select(p => p.ObjectKind.ToWire()).ToArray() });
         command.Parameters.Add(new NpgsqlParameter { Value = wanted.Select(p => p.ObjectName).ToArray() });
         command.Parameters.Add(new NpgsqlParameter { Value = wanted.Select(p => Qualified(options.TargetSchema, p)).ToArray() });
         command.Parameters.Add(new NpgsqlParameter { Value = wanted.Select(p => p.Column ?? "").ToArray() });

@@ -1,3 +1,4 @@
+using KnowItAll.Migrations.Model;
 using static KnowItAll.Migrations.Identifier;
 
 namespace KnowItAll.Migrations.Planning;
@@ -9,7 +10,7 @@ internal static class GrantPlanner
     {
         foreach (var group in b.Diff.MissingPrivileges
                      .GroupBy(p => (p.ObjectKind, p.ObjectName, p.Column, p.Grantee, p.Grantable))
-                     .OrderBy(g => g.Key.ObjectKind == "schema" ? 0 : 1)
+                     .OrderBy(g => g.Key.ObjectKind == PrivilegeObjectKind.Schema ? 0 : 1)
                      .ThenBy(g => g.Key.ObjectName, StringComparer.Ordinal)
                      .ThenBy(g => g.Key.Column, StringComparer.Ordinal)
                      .ThenBy(g => g.Key.Grantee, StringComparer.Ordinal)
@@ -19,9 +20,9 @@ internal static class GrantPlanner
             var privileges = string.Join(", ", group.Select(p => p.Privilege).Distinct().Order(StringComparer.Ordinal));
             var target = kind switch
             {
-                "schema" => $"SCHEMA {Quote(objectName)}",
-                "sequence" => $"SEQUENCE {b.Q(objectName)}",
-                "function" => $"ROUTINE {Routine(b, objectName)}",
+                PrivilegeObjectKind.Schema => $"SCHEMA {Quote(objectName)}",
+                PrivilegeObjectKind.Sequence => $"SEQUENCE {b.Q(objectName)}",
+                PrivilegeObjectKind.Function => $"ROUTINE {Routine(b, objectName)}",
                 _ => $"TABLE {b.Q(objectName)}",
             };
             var columnList = column is null ? "" : $" ({Quote(column)})";

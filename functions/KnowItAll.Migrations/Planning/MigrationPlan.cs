@@ -39,7 +39,6 @@ public sealed record PlanSummary(
 /// the first): Apply refuses a plan that has any, and changes nothing.
 /// </summary>
 public sealed record MigrationPlan(
-    bool Success,
     bool HasChanges,
     string TargetSchema,
     string PlanHash,

@@ -57,7 +57,6 @@ public static partial class Planner
         Guard(statements, builder.Desired.Declarations);
         var awaiting = AwaitingOptIn(statements, options);
         return new MigrationPlan(
-            Success: true,
             // A plan that can only be refused still has changes: the workflow must reach Apply and fail, not report "no changes".
             HasChanges: statements.Count > 0 || builder.Blocking.Count > 0,
             TargetSchema: options.TargetSchema,

@@ -102,9 +102,9 @@ internal static class RetirementPlanner
             var privileges = string.Join(", ", group.Select(p => p.Privilege).Distinct().Order(StringComparer.Ordinal));
             var target = kind switch
             {
-                "schema" => $"SCHEMA {Quote(objectName)}",
-                "sequence" => $"SEQUENCE {b.Q(objectName)}",
-                "function" => $"ROUTINE {GrantPlanner.Routine(b, objectName)}",
+                PrivilegeObjectKind.Schema => $"SCHEMA {Quote(objectName)}",
+                PrivilegeObjectKind.Sequence => $"SEQUENCE {b.Q(objectName)}",
+                PrivilegeObjectKind.Function => $"ROUTINE {GrantPlanner.Routine(b, objectName)}",
                 _ => $"TABLE {b.Q(objectName)}",
             };
             var role = grantee == "PUBLIC" ? "PUBLIC" : Quote(grantee);

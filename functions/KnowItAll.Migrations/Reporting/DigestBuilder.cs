@@ -33,7 +33,7 @@ public static class DigestBuilder
                 g.Count(o => o.Status == ObjectStatus.Missing),
                 g.Count(o => o.Status == ObjectStatus.Different)), StringComparer.Ordinal);
         return new ValidationDigest(
-            result.Success, result.SchemaValid, result.TargetSchema, result.SchemaFingerprint, result.DesiredFingerprint,
+            result.SchemaValid, result.TargetSchema, result.SchemaFingerprint, result.DesiredFingerprint,
             result.ObjectsChecked, result.Missing.Count, result.Drift.Count, counts,
             result.Missing.Take(MaxListItems).Select(Cut).ToList(), Math.Max(0, result.Missing.Count - MaxListItems),
             result.Drift.Take(MaxListItems).Select(Cut).ToList(), Math.Max(0, result.Drift.Count - MaxListItems),
@@ -41,7 +41,7 @@ public static class DigestBuilder
     }
 
     public static PlanDigest Of(MigrationPlan plan, ReportLocation? report) => new(
-        plan.Success, plan.HasChanges, plan.TargetSchema, plan.PlanHash, plan.SchemaFingerprint, plan.DesiredFingerprint,
+        plan.HasChanges, plan.TargetSchema, plan.PlanHash, plan.SchemaFingerprint, plan.DesiredFingerprint,
         plan.Statements.Count, ChangesByKind(plan.Statements), HazardCounts(plan.Statements), plan.Drift.Count,
         plan.Statements.Take(MaxStatements).Select(Of).ToList(), Math.Max(0, plan.Statements.Count - MaxStatements),
         plan.Drift.Take(MaxListItems).Select(Cut).ToList(), Math.Max(0, plan.Drift.Count - MaxListItems),
@@ -60,7 +60,7 @@ public static class DigestBuilder
             .Select(h => new DeletionDigest(s.Order, Cut(s.ObjectName), h.Amount, Cut(h.Message, MaxTextChars + 40))));
 
     public static ApplyDigest Of(ApplyResult result, ReportLocation? report) => new(
-        result.Success, result.Changed, result.PlanHash, result.SchemaFingerprint, result.StatementsExecuted,
+        result.Changed, result.PlanHash, result.SchemaFingerprint, result.StatementsExecuted,
         result.Changed ? ChangesByKind(result.Plan.Statements) : new Dictionary<string, int>(),
         result.LockRetries, result.HistoryId, result.DurationMs,
         result.Timings.OrderByDescending(t => t.DurationMs).ThenBy(t => t.Order).Take(MaxSlowest)

@@ -11,7 +11,6 @@ public sealed record KindCounts(int Present, int Missing, int Different);
 /// does not grow with the schema; every object's status is in the report.
 /// </summary>
 public sealed record ValidationDigest(
-    bool Success,
     bool SchemaValid,
     string TargetSchema,
     string SchemaFingerprint,
@@ -40,7 +39,6 @@ public sealed record StatementDigest(
 
 /// <summary>What Plan returns: the plan hash and counts, with the first statements; every statement is in the report.</summary>
 public sealed record PlanDigest(
-    bool Success,
     bool HasChanges,
     string TargetSchema,
     string PlanHash,
@@ -82,7 +80,6 @@ public sealed record BlockingDigest(string Code, string? ObjectName, string Mess
 
 /// <summary>What Apply returns: what changed, the slowest statements, the history row; every timing is in the report.</summary>
 public sealed record ApplyDigest(
-    bool Success,
     bool Changed,
     string PlanHash,
     string SchemaFingerprint,

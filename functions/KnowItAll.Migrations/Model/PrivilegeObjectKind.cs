@@ -1,0 +1,30 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using KnowItAll.Migrations.Json;
+
+namespace KnowItAll.Migrations.Model;
+
+/// <summary>What a privilege is held on; the wire names are the catalog query's and the compiled model's.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<PrivilegeObjectKind>))]
+public enum PrivilegeObjectKind
+{
+    [JsonStringEnumMemberName("schema")] Schema,
+    [JsonStringEnumMemberName("table")] Table,
+    [JsonStringEnumMemberName("column")] Column,
+    [JsonStringEnumMemberName("sequence")] Sequence,
+    [JsonStringEnumMemberName("function")] Function,
+}
+
+public static class PrivilegeObjectKinds
+{
+    private static readonly Dictionary<PrivilegeObjectKind, string> Names =
+        Enum.GetValues<PrivilegeObjectKind>().ToDictionary(v => v, v => JsonSerializer.Serialize(v, MigrationJsonContext.Default.PrivilegeObjectKind).Trim('"'));
+
+    public static string ToWire(this PrivilegeObjectKind kind) => Names[kind];
+
+    /// <summary>The kind a catalog query names; another name is a bug in the query, never a privilege to skip.</summary>
+    public static PrivilegeObjectKind Parse(string wire) =>
+        Names.FirstOrDefault(p => p.Value == wire) is { Value: not null } found
+            ? found.Key
+            : throw new InvalidOperationException($"unknown privilege object kind '{wire}'");
+}
