@@ -101,13 +101,13 @@ public sealed class MigrationEngine
         await DataAmounts.MeasureAsync(connection, _options.TargetSchema, diff, _options, cancellationToken);
         if (prove && await RoleCatalog.MissingAsync(connection, null, diff.MissingPrivileges.Select(p => p.Grantee), cancellationToken) is [_, ..] missing)
             throw new MigrationException(MigrationErrors.SchemaError, $"schema/ grants privileges to a role the database lacks: {RoleCatalog.Sentence(missing)}");
-        // The plan is made against the renamed schema; a table's heap is asked by the name it has now.
+        // The plan is made against the renamed schema; a table's size is asked by the name it has now.
         var oldNames = diff.Renames.Where(d => d.Kind == "table").ToDictionary(d => d.NewName!, d => d.Name, StringComparer.Ordinal);
         var plan = await Planner.PlanAsync(desired.Model, desired.Fingerprint, live, await liveFingerprint, diff, _options, async tables =>
         {
-            var sizes = await CatalogReader.HeapSizesAsync(connection, _options.TargetSchema, tables.Select(t => oldNames.GetValueOrDefault(t, t)).ToList(),
+            var sizes = await CatalogReader.TableSizesAsync(connection, _options.TargetSchema, tables.Select(t => oldNames.GetValueOrDefault(t, t)).ToList(),
                 _options.LockTimeout, cancellationToken);
-            return tables.ToDictionary(t => t, t => sizes.GetValueOrDefault(oldNames.GetValueOrDefault(t, t)), StringComparer.Ordinal);
+            return tables.ToDictionary(t => t, t => sizes.GetValueOrDefault(oldNames.GetValueOrDefault(t, t), TableSize.Empty), StringComparer.Ordinal);
         });
         if (prove) await PlanProof.ProveAsync(connection, plan, desired.Model, live, _options, cancellationToken);
         return plan;

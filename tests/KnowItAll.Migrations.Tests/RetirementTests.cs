@@ -1,3 +1,4 @@
+using KnowItAll.Migrations.Catalog;
 using KnowItAll.Migrations.Desired;
 using KnowItAll.Migrations.Diff;
 using KnowItAll.Migrations.Model;
@@ -160,7 +161,8 @@ public sealed class RetirementTests(PostgresFixture pg)
         var users = new TableModel("users", [new ColumnModel("id", 1, "integer", true, null, '\0', '\0', null), new ColumnModel("legacy", 2, "text", false, null, '\0', '\0', null)], true);
         var live = new SchemaModel("public", [], [], [users], [], [], [], new HashSet<string>());
         var declared = new Declaration(DeclarationAction.Drop, "column", "legacy", "users", null, "schema/95_retire.sql:1");
-        Task<IReadOnlyDictionary<string, bool>> Sizes(IReadOnlyCollection<string> _) => Task.FromResult<IReadOnlyDictionary<string, bool>>(new Dictionary<string, bool>());
+        Task<IReadOnlyDictionary<string, TableSize>> Sizes(IReadOnlyCollection<string> _) =>
+            Task.FromResult<IReadOnlyDictionary<string, TableSize>>(new Dictionary<string, TableSize>());
         SchemaDiff Diff()
         {
             var diff = new SchemaDiff();

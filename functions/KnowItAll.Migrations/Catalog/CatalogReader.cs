@@ -65,19 +65,20 @@ public static class CatalogReader
     }
 
     /// <summary>
-    /// Whether each of <paramref name="tables"/> has rows in its heap (<c>pg_relation_size</c> &gt; 0; a table that is
-    /// gone reads as empty). It opens each table, so it takes an ACCESS SHARE lock on it for the statement, within
-    /// <paramref name="lockTimeout"/>: asked only for the tables whose statistics call them empty and a change depends on.
+    /// The size of each of <paramref name="tables"/>: whether its heap has rows (<c>pg_relation_size</c> &gt; 0) and the
+    /// bytes a rewrite copies (<c>pg_total_relation_size</c>: heap, TOAST and indexes); a table that is gone reads as
+    /// empty. It opens each table, so it takes an ACCESS SHARE lock on it for the statement, within
+    /// <paramref name="lockTimeout"/>: asked only for the tables a planned change depends on.
     /// </summary>
-    public static async Task<IReadOnlyDictionary<string, bool>> HeapSizesAsync(NpgsqlConnection connection, string schema,
+    public static async Task<IReadOnlyDictionary<string, TableSize>> TableSizesAsync(NpgsqlConnection connection, string schema,
         IReadOnlyCollection<string> tables, TimeSpan lockTimeout, CancellationToken cancellationToken)
     {
-        var sizes = tables.ToDictionary(t => t, _ => false, StringComparer.Ordinal);
+        var sizes = tables.ToDictionary(t => t, _ => TableSize.Empty, StringComparer.Ordinal);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(connection, tx);
         foreach (var sql in Setup(lockTimeout, readOnly: true)) batch.BatchCommands.Add(new NpgsqlBatchCommand(sql));
         var query = new NpgsqlBatchCommand("""
-            SELECT c.relname, pg_relation_size(c.oid) > 0
+            SELECT c.relname, pg_relation_size(c.oid) > 0, pg_total_relation_size(c.oid)
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND c.relname = ANY($2)
             """);
@@ -86,7 +87,7 @@ public static class CatalogReader
         batch.BatchCommands.Add(query);
         await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
         {
-            while (await reader.ReadAsync(cancellationToken)) sizes[reader.GetString(0)] = reader.GetBoolean(1);
+            while (await reader.ReadAsync(cancellationToken)) sizes[reader.GetString(0)] = new TableSize(reader.GetBoolean(1), reader.GetInt64(2));
         }
         await tx.CommitAsync(cancellationToken);
         return sizes;

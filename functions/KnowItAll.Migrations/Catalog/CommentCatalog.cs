@@ -10,25 +10,36 @@ namespace KnowItAll.Migrations.Catalog;
 /// </summary>
 internal static class CommentCatalog
 {
+    // The schema's objects are listed first and their comments looked up by pg_description's index: starting from
+    // pg_description would join every comment of pg_catalog (thousands) to six catalogs before the schema filter.
     public const string Query = """
+        WITH described AS (
+            SELECT 'pg_class'::regclass AS classoid, c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1
+            UNION ALL
+            SELECT 'pg_type'::regclass, t.oid FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = $1
+            UNION ALL
+            SELECT 'pg_proc'::regclass, p.oid FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = $1
+            UNION ALL
+            SELECT 'pg_constraint'::regclass, k.oid FROM pg_constraint k
+            LEFT JOIN pg_class owner ON owner.oid = nullif(k.conrelid, 0)
+            JOIN pg_namespace n ON n.oid = coalesce(owner.relnamespace, k.connamespace) WHERE n.nspname = $1
+            UNION ALL
+            SELECT 'pg_trigger'::regclass, g.oid FROM pg_trigger g JOIN pg_class owner ON owner.oid = g.tgrelid
+            JOIN pg_namespace n ON n.oid = owner.relnamespace WHERE n.nspname = $1
+            UNION ALL
+            SELECT 'pg_policy'::regclass, y.oid FROM pg_policy y JOIN pg_class owner ON owner.oid = y.polrelid
+            JOIN pg_namespace n ON n.oid = owner.relnamespace WHERE n.nspname = $1
+        )
         SELECT CASE WHEN o.type LIKE '% column' THEN 'COLUMN'
                     WHEN o.type = 'table constraint' THEN 'CONSTRAINT'
                     WHEN o.type = 'partitioned table' THEN 'TABLE'
                     WHEN o.type = 'partitioned index' THEN 'INDEX'
                     ELSE upper(o.type) END,
                o.identity, d.description
-        FROM pg_description d
-        LEFT JOIN pg_class c ON d.classoid = 'pg_class'::regclass AND c.oid = d.objoid
-        LEFT JOIN pg_type t ON d.classoid = 'pg_type'::regclass AND t.oid = d.objoid
-        LEFT JOIN pg_proc p ON d.classoid = 'pg_proc'::regclass AND p.oid = d.objoid
-        LEFT JOIN pg_constraint k ON d.classoid = 'pg_constraint'::regclass AND k.oid = d.objoid
-        LEFT JOIN pg_trigger g ON d.classoid = 'pg_trigger'::regclass AND g.oid = d.objoid
-        LEFT JOIN pg_policy y ON d.classoid = 'pg_policy'::regclass AND y.oid = d.objoid
-        LEFT JOIN pg_class owner ON owner.oid = coalesce(nullif(k.conrelid, 0), g.tgrelid, y.polrelid)
-        JOIN pg_namespace n ON n.oid = coalesce(c.relnamespace, t.typnamespace, p.pronamespace, owner.relnamespace, k.connamespace)
+        FROM described s
+        JOIN pg_description d ON d.classoid = s.classoid AND d.objoid = s.oid
         CROSS JOIN LATERAL pg_identify_object(d.classoid, d.objoid, d.objsubid) o
-        WHERE n.nspname = $1
-          AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = d.classoid AND e.objid = d.objoid AND e.deptype = 'e')
+        WHERE NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = d.classoid AND e.objid = d.objoid AND e.deptype = 'e')
         UNION ALL
         SELECT 'SCHEMA', quote_ident(n.nspname), d.description
         FROM pg_description d JOIN pg_namespace n ON d.classoid = 'pg_namespace'::regclass AND d.objoid = n.oid

@@ -7,7 +7,8 @@ namespace KnowItAll.Migrations.Catalog;
 internal static class PrivilegeCatalog
 {
     // Owners' own entries are left out: they appear in an ACL as soon as anything is granted and say nothing.
-    // So is EXECUTE for PUBLIC on a function: PostgreSQL grants it by default, and it appears once anything else is granted.
+    // EXECUTE for PUBLIC on a function is PostgreSQL's default (acldefault while the ACL is empty): it is read, marked
+    // initial, so that a REVOKE of it is seen, and so is its absence.
     // The privileges an object was created with by initdb or by its extension (pg_init_privs), such as USAGE on the
     // public schema for PUBLIC, are marked: nobody granted them, so schema/ not granting them is no drift.
     public const string Query = """
@@ -31,13 +32,12 @@ internal static class PrivilegeCatalog
         WHERE n.nspname = $1 AND at.attnum > 0 AND NOT at.attisdropped AND at.attacl IS NOT NULL AND a.grantee <> c.relowner
         UNION ALL
         SELECT 'function', p.proname || '(' || oidvectortypes(p.proargtypes) || ')', NULL::text, a.privilege_type,
-               CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE r.rolname END, a.is_grantable, false
+               CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE r.rolname END, a.is_grantable, a.grantee = 0 AND a.privilege_type = 'EXECUTE'
         FROM pg_proc p
         JOIN pg_namespace n ON n.oid = p.pronamespace
-        CROSS JOIN LATERAL aclexplode(p.proacl) a
+        CROSS JOIN LATERAL aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a
         LEFT JOIN pg_roles r ON r.oid = a.grantee
         WHERE n.nspname = $1 AND p.prokind IN ('f', 'p') AND a.grantee <> p.proowner
-          AND NOT (a.grantee = 0 AND a.privilege_type = 'EXECUTE')
           AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e')
         UNION ALL
         SELECT 'schema', n.nspname, NULL::text, a.privilege_type, CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE r.rolname END, a.is_grantable,

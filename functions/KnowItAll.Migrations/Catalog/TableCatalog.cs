@@ -56,7 +56,8 @@ internal static class TableCatalog
                 Persistence = reader.GetString(2)[0],
                 RowSecurity = reader.GetBoolean(3),
                 ForceRowSecurity = reader.GetBoolean(4),
-                Options = reader.GetFieldValue<string[]>(5).Order(StringComparer.Ordinal).ToList(),
+                // In the order they were given: a table is created with them in that order, as a direct load would.
+                Options = reader.GetFieldValue<string[]>(5),
                 PartitionKey = reader.IsDBNull(6) ? null : reader.GetString(6),
                 PartitionOf = reader.IsDBNull(7) ? null : reader.GetString(7),
                 PartitionBound = reader.IsDBNull(8) ? null : reader.GetString(8),

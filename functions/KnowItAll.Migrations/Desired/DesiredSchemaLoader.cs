@@ -106,7 +106,9 @@ public static partial class DesiredSchemaLoader
         var desired = renamed with
         {
             Extensions = extensions.Select(e => new ExtensionModel(e.Name, installed.GetValueOrDefault(e.Name, options.TargetSchema))).ToList(),
-            Privileges = [.. renamed.Privileges, .. schemaGrants.Where(g => !declarations.Any(d => DeclarationDiff.Covers(d, g)))],
+            // A default privilege schema/ revokes (EXECUTE for PUBLIC) is not what schema/ wants, although the scratch load has it.
+            Privileges = [.. renamed.Privileges.Where(p => !(p.Initial && declarations.Any(d => DeclarationDiff.Covers(d, p)))),
+                .. schemaGrants.Where(g => !declarations.Any(d => DeclarationDiff.Covers(d, g)))],
             // The comments an extension's script sets in the scratch schema are its own; only those schema/ declares count.
             Comments = [.. renamed.Comments.Where(c => c.ObjectType is not ("SCHEMA" or "EXTENSION")), .. await DeclaredCommentsAsync(connection, tx, dump, extensions, cancellationToken)],
             Declarations = declarations,

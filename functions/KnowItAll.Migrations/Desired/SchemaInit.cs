@@ -40,7 +40,7 @@ public static partial class SchemaInit
         var empty = new SchemaModel(options.TargetSchema, [], [], [], [], [], [], new HashSet<string>());
         var diff = SchemaComparer.Compare(desired, empty);
         var plan = await Planner.PlanAsync(desired, "", empty, "", diff, options,
-            tables => Task.FromResult<IReadOnlyDictionary<string, bool>>(tables.ToDictionary(t => t, _ => false)));
+            tables => Task.FromResult<IReadOnlyDictionary<string, TableSize>>(tables.ToDictionary(t => t, _ => TableSize.Empty)));
 
         var layout = new Layout(desired, options.TargetSchema);
         var files = new SortedDictionary<string, StringBuilder>(StringComparer.Ordinal);

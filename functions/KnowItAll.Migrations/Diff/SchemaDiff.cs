@@ -98,7 +98,11 @@ public sealed record ConstraintReplacement(ConstraintModel Desired, ConstraintMo
 public sealed record EnumValueAddition(string Enum, string Label, string? Before, string? After);
 
 /// <summary>Table settings to set: row-level security, FORCE, storage parameters.</summary>
-public sealed record TableSettingsChange(TableModel Table, bool EnableRowSecurity, bool ForceRowSecurity, IReadOnlyList<string> Options);
+public sealed record TableSettingsChange(TableModel Table, bool EnableRowSecurity, bool ForceRowSecurity, IReadOnlyList<string> Options)
+{
+    /// <summary>The persistence schema/ gives the table ('p' logged, 'u' unlogged) when it differs from the live one.</summary>
+    public char? Persistence { get; init; }
+}
 
 /// <summary>
 /// An existing column whose type, collation or identity changes. <see cref="Effect"/> is what PostgreSQL said the type

@@ -6,7 +6,7 @@ namespace KnowItAll.Migrations.Diff;
 /// Tables, their columns and settings. What converges in place is planned: a missing column, a default set, changed or
 /// dropped, NOT NULL (proved by a validated check first) or dropped, a type or collation (the planner decides from what
 /// PostgreSQL says it costs), identity added, removed or re-optioned, row-level security on, storage parameters, REPLICA
-/// IDENTITY. What PostgreSQL cannot change in place (a generation expression, persistence, partitioning, NOT NULL of a
+/// IDENTITY, persistence (a rewrite). What PostgreSQL cannot change in place (a generation expression, partitioning, NOT NULL of a
 /// primary key's column) or would lose something (row-level security off, a storage parameter reset) is drift.
 /// </summary>
 internal static class TableDiff
@@ -40,17 +40,22 @@ internal static class TableDiff
         foreach (var o in live.Options.Where(o => !desiredKeys.Contains(Key(o))))
             diff.Drift.Add(new DriftItem("table", desired.Name, $"storage parameter {o} is not in schema/ (never reset)"));
 
-        if (desired.Persistence != live.Persistence)
-            diff.Drift.Add(new DriftItem("table", desired.Name, "persistence differs (SET LOGGED / UNLOGGED rewrites the table)",
+        // SET LOGGED / UNLOGGED rewrites the table (the planner decides the lock it may hold); PostgreSQL 15 has neither for a partitioned table.
+        char? persistence = desired.Persistence == live.Persistence ? null : desired.Persistence;
+        if (persistence is not null && (desired.PartitionKey is not null || live.PartitionKey is not null))
+        {
+            diff.Drift.Add(new DriftItem("table", desired.Name, "persistence differs (PostgreSQL cannot SET LOGGED / UNLOGGED a partitioned table)",
                 live.Persistence == 'u' ? "unlogged" : "logged", desired.Persistence == 'u' ? "unlogged" : "logged"));
+            persistence = null;
+        }
         if (desired.PartitionKey != live.PartitionKey || desired.PartitionOf != live.PartitionOf || desired.PartitionBound != live.PartitionBound)
             diff.Drift.Add(new DriftItem("table", desired.Name, "partitioning differs (only a new table can be partitioned)", live.Describe(), desired.Describe()));
 
         var replica = desired.ReplicaIdentityClause() != live.ReplicaIdentityClause();
         if (replica) diff.ReplicaIdentities.Add((live, desired));
 
-        if (!enable && !force && options.Count == 0) return replica ? "replica identity" : null;
-        diff.TableSettings.Add(new TableSettingsChange(live, enable, force, options));
+        if (!enable && !force && options.Count == 0 && persistence is null) return replica ? "replica identity" : null;
+        diff.TableSettings.Add(new TableSettingsChange(live, enable, force, options) { Persistence = persistence });
         return "settings";
     }
 

@@ -32,7 +32,7 @@ public sealed record IdentityOptions(long Start, long Increment, long MinValue, 
 /// <summary>
 /// A table. <see cref="HasRows"/> is what the catalog's statistics say (relpages, reltuples): true for a table that has
 /// or had rows. False means they call it empty, which a table filled since its last VACUUM or ANALYZE may not be: the
-/// planner then asks its heap size, for the tables a change depends on only (<see cref="Catalog.CatalogReader.HeapSizesAsync"/>).
+/// planner then asks its heap size, for the tables a change depends on only (<see cref="Catalog.CatalogReader.TableSizesAsync"/>).
 /// </summary>
 public sealed record TableModel(string Name, IReadOnlyList<ColumnModel> Columns, bool HasRows)
 {
@@ -70,7 +70,7 @@ public sealed record TableModel(string Name, IReadOnlyList<ColumnModel> Columns,
 
     public string Describe() =>
         (Persistence == 'u' ? "unlogged " : "") + (RowSecurity ? "rls " : "") + (ForceRowSecurity ? "force-rls " : "")
-        + (Options.Count > 0 ? $"with ({string.Join(", ", Options)}) " : "")
+        + (Options.Count > 0 ? $"with ({string.Join(", ", Options.Order(StringComparer.Ordinal))}) " : "")
         + (PartitionKey is null ? "" : $"partition by {PartitionKey} ")
         + (PartitionOf is null ? "" : $"partition of {PartitionOf} {PartitionBound}")
         + (ReplicaIdentity == 'd' ? "" : $" replica identity {ReplicaIdentityClause()}");

@@ -122,20 +122,10 @@ internal static partial class ColumnAlterationPlanner
         if (effect.Rewrites) costs.Add(new(HazardCode.TableRewrite, $"changing {what} rewrites every row of {table} and rebuilds its indexes (PostgreSQL gave a copy of it new storage)"));
         if (effect.ChecksRows) costs.Add(new(HazardCode.TypeCheckScan, $"changing {what} checks every row of {table} against the domain's constraints"));
         if (effect.RebuiltIndexes.Count > 0) costs.Add(new(HazardCode.IndexRebuild, $"changing {what} rebuilds {string.Join(", ", effect.RebuiltIndexes)}"));
-        if (b.HasRows(table) && costs.Count > 0)
-        {
-            foreach (var cost in costs)
-                b.Blocking.Add(cost with
-                {
-                    Message = $"{cost.Message}, all under an ACCESS EXCLUSIVE lock that stops reads and writes of {table}, which has rows, for as long as that takes. " +
-                              "Add a column of the new type, backfill it in batches and move readers and writers to it instead",
-                    ObjectName = change.Name,
-                });
-            return;
-        }
-        IReadOnlyList<Hazard> hazards = b.HasRows(table)
-            ? [new Hazard(HazardCode.AccessExclusiveLock, $"takes an ACCESS EXCLUSIVE lock on {table} briefly: PostgreSQL showed the change needs no rewrite, no scan and no index rebuild")]
-            : costs;
+        IReadOnlyList<Hazard> hazards = !b.HasRows(table) ? costs
+            : costs.Count > 0 ? [.. costs, b.ExclusiveWork(table, effect.Rewrites ? "rewrites it" : effect.ChecksRows ? "checks every row" : "rebuilds the indexes",
+                "Add a column of the new type, backfill it in batches and move readers and writers to it")]
+            : [new Hazard(HazardCode.AccessExclusiveLock, $"takes an ACCESS EXCLUSIVE lock on {table} briefly: PostgreSQL showed the change needs no rewrite, no scan and no index rebuild")];
         b.Add(StatementKind.ColumnType, change.Name, $"ALTER TABLE {b.Q(table)} {TypeClause(change, effect.NeedsUsing)}", LockLevel.AccessExclusive, hazards);
         b.Other.Add($"type {change.Name}");
     }

@@ -79,7 +79,7 @@ internal static partial class ConstraintPlanner
                     b.Add(StatementKind.IndexReplace, temporary, $"DROP INDEX CONCURRENTLY IF EXISTS {b.Q(temporary)}", LockLevel.ShareUpdateExclusive,
                         [new Hazard(HazardCode.ObjectReplaced, $"drops {temporary}, a replacement of {name} an earlier run built for another definition")], Phase.After);
                 if (!built)
-                    b.Add(StatementKind.Index, temporary, $"CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS {Quote(temporary)} ON {b.Q(c.Table)} USING btree ({key.Groups["cols"].Value})",
+                    b.Add(StatementKind.Index, temporary, $"CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS {Quote(temporary)} ON {b.Q(c.Table)} USING btree ({key.Groups["cols"].Value}){key.Groups["with"].Value}",
                         LockLevel.ShareUpdateExclusive,
                         [new Hazard(HazardCode.UniqueBuild, $"builds the unique index of the new {name} on {c.Table}, which has rows, as {temporary}; concurrently, writes continue")], Phase.After);
             }
@@ -178,7 +178,7 @@ internal static partial class ConstraintPlanner
         }
         if (!partitioned && KeyColumns().Match(c.Definition) is { Success: true } key)
         {
-            var unique = $"CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS {Quote(c.Name)} ON {b.Q(c.Table)} USING btree ({key.Groups["cols"].Value})";
+            var unique = $"CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS {Quote(c.Name)} ON {b.Q(c.Table)} USING btree ({key.Groups["cols"].Value}){key.Groups["with"].Value}";
             b.Add(StatementKind.Index, c.Name, unique, LockLevel.ShareUpdateExclusive,
                 [new Hazard(HazardCode.UniqueBuild, $"builds a unique index on {c.Table}, which has rows; concurrently, writes continue")], Phase.After);
             b.Add(StatementKind.Constraint, name, AddSql(b, c, $"{key.Groups["kind"].Value} USING INDEX {Quote(c.Name)}"), LockLevel.AccessExclusive,
@@ -230,6 +230,6 @@ internal static partial class ConstraintPlanner
         END $knowitall$
         """;
 
-    [GeneratedRegex(@"^(?<kind>UNIQUE|PRIMARY KEY) \((?<cols>[^()]+)\)$")]
+    [GeneratedRegex(@"^(?<kind>UNIQUE|PRIMARY KEY) \((?<cols>[^()]+)\)(?<with> WITH \([^()]*\))?$")]
     private static partial Regex KeyColumns();
 }

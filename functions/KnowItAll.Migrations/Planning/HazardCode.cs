@@ -34,6 +34,11 @@ public enum HazardCode
     [JsonStringEnumMemberName("REPLACEMENT_BLOCKED")] ReplacementBlocked,
     [JsonStringEnumMemberName("DELETES_DATA")] DeletesData,
     [JsonStringEnumMemberName("RENAME_BREAKS_OLD_NAME")] RenameBreaksOldName,
+    /// <summary>
+    /// A rewrite, full scan or index rebuild of a table larger than <see cref="OptInHazards.BriefLockBytes"/> under ACCESS
+    /// EXCLUSIVE: reads and writes stop for as long as it takes, so the run must allow it.
+    /// </summary>
+    [JsonStringEnumMemberName("LONG_EXCLUSIVE_LOCK")] LongExclusiveLock,
 }
 
 /// <summary>A hazard of one statement, or a blocking one of the plan (<see cref="ObjectName"/> says which object).</summary>

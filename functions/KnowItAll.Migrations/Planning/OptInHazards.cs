@@ -12,7 +12,16 @@ public static class OptInHazards
     public static IReadOnlySet<HazardCode> Codes { get; } = new HashSet<HazardCode>
     {
         HazardCode.DeletesData,
+        HazardCode.LongExclusiveLock,
     };
+
+    /// <summary>
+    /// The most a rewrite, scan or index rebuild under ACCESS EXCLUSIVE may copy (heap, TOAST and indexes) and still run
+    /// without being allowed: PostgreSQL rewrites 8 MiB in well under a second on modest hardware, less than the
+    /// statement's lock timeout already lets writers queue. Past it the statement carries
+    /// <see cref="HazardCode.LongExclusiveLock"/>.
+    /// </summary>
+    public const long BriefLockBytes = 8L * 1024 * 1024;
 
     /// <summary>Codes as the plan prints them, comma-separated; an unknown code or one that never blocks is an error naming it.</summary>
     public static IReadOnlySet<HazardCode> Parse(string? list, string origin)

@@ -1,3 +1,4 @@
+using KnowItAll.Migrations.Catalog;
 using KnowItAll.Migrations.Diff;
 using KnowItAll.Migrations.Model;
 
@@ -14,8 +15,11 @@ internal enum Phase
 }
 
 /// <summary>What every kind's planner shares: the models, the diff, and the statements of the three phases.</summary>
-/// <param name="heapSizes">Heap sizes asked so far, for tables whose statistics call them empty (<see cref="TableModel.HasRows"/>).</param>
-internal sealed class PlanBuilder(SchemaModel desired, SchemaModel live, SchemaDiff diff, string schema, IReadOnlyDictionary<string, bool> heapSizes)
+/// <param name="sizes">
+/// Table sizes asked so far: for tables whose statistics call them empty (<see cref="TableModel.HasRows"/>), and for tables
+/// a change would rewrite under its lock.
+/// </param>
+internal sealed class PlanBuilder(SchemaModel desired, SchemaModel live, SchemaDiff diff, string schema, IReadOnlyDictionary<string, TableSize> sizes)
 {
     private readonly List<PlannedStatement> _before = [];
     private readonly List<PlannedStatement> _inTransaction = [];
@@ -38,7 +42,7 @@ internal sealed class PlanBuilder(SchemaModel desired, SchemaModel live, SchemaD
 
     public string Q(string name) => Identifier.Qualify(schema, name);
 
-    /// <summary>Tables whose heap size this plan depended on and was not given: ask them and plan again.</summary>
+    /// <summary>Tables whose size this plan depended on and was not given: ask them and plan again.</summary>
     public HashSet<string> Unsized { get; } = new(StringComparer.Ordinal);
 
     /// <summary>A table has rows when its heap has, or any of its partitions has.</summary>
@@ -48,10 +52,48 @@ internal sealed class PlanBuilder(SchemaModel desired, SchemaModel live, SchemaD
     private bool HeapHasRows(TableModel table)
     {
         if (table.HasRows) return true;
-        if (heapSizes.TryGetValue(table.Name, out var hasRows)) return hasRows;
+        if (sizes.TryGetValue(table.Name, out var size)) return size.HasRows;
         Unsized.Add(table.Name);
         return false;
     }
+
+    /// <summary>
+    /// What a rewrite of <paramref name="table"/> copies and rebuilds (its partitions' too); 0 until asked (the plan is
+    /// made again with the answer).
+    /// </summary>
+    public long RewriteBytes(string table)
+    {
+        long total = 0;
+        foreach (var name in live.Tables.Where(p => p.PartitionOf == table).Select(p => p.Name).Prepend(table))
+        {
+            if (sizes.TryGetValue(name, out var size)) total += size.TotalBytes;
+            else Unsized.Add(name);
+        }
+        return total;
+    }
+
+    /// <summary>
+    /// The lock hazard of a statement that <paramref name="work"/> (rewrites, scans or rebuilds) a table with rows under ACCESS
+    /// EXCLUSIVE: brief up to <see cref="OptInHazards.BriefLockBytes"/>, otherwise <see cref="HazardCode.LongExclusiveLock"/>,
+    /// which the run must allow; <paramref name="instead"/> says how to do it without the long lock.
+    /// </summary>
+    public Hazard ExclusiveWork(string table, string work, string instead)
+    {
+        var bytes = RewriteBytes(table);
+        var size = $"{table} ({Bytes(bytes)} with its indexes)";
+        return bytes <= OptInHazards.BriefLockBytes
+            ? new Hazard(HazardCode.AccessExclusiveLock, $"holds an ACCESS EXCLUSIVE lock on {size} while it {work}: brief at this size")
+            : new Hazard(HazardCode.LongExclusiveLock,
+                $"holds an ACCESS EXCLUSIVE lock that stops reads and writes of {size} while it {work}, for as long as that takes. " +
+                $"{instead} instead, or allow it for a maintenance window");
+    }
+
+    private static string Bytes(long bytes) => bytes switch
+    {
+        < 1024 * 1024 => $"{Math.Max(1, bytes / 1024)} KiB",
+        < 1024L * 1024 * 1024 => $"{bytes / (1024.0 * 1024):0.#} MiB",
+        _ => $"{bytes / (1024.0 * 1024 * 1024):0.#} GiB",
+    };
 
     public bool IsPartitioned(string table) => (live.Table(table) ?? desired.Table(table))?.PartitionKey is not null;
 

@@ -35,7 +35,7 @@ internal static class PlanProof
         var names = new Names(target, await Desired.DesiredSchemaLoader.ExtensionMembersAsync(connection, tx, [target], ct));
         var copy = Copy(names, proved, desired, live);
         var copyPlan = await Planner.PlanAsync(copy, "", Empty(live), "", SchemaComparer.Compare(copy, Empty(live)), options,
-            _ => Task.FromResult<IReadOnlyDictionary<string, bool>>(new Dictionary<string, bool>()));
+            _ => Task.FromResult<IReadOnlyDictionary<string, TableSize>>(new Dictionary<string, TableSize>()));
 
         await using (var setup = new NpgsqlCommand(
             $"SET LOCAL lock_timeout = {(long)options.LockTimeout.TotalMilliseconds}; SET LOCAL statement_timeout = {(long)options.StatementTimeout.TotalMilliseconds}; " +

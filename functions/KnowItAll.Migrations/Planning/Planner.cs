@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using KnowItAll.Migrations.Catalog;
 using KnowItAll.Migrations.Diff;
 using KnowItAll.Migrations.Model;
 
@@ -14,21 +15,21 @@ namespace KnowItAll.Migrations.Planning;
 public static partial class Planner
 {
     /// <summary>
-    /// Plans with the heap sizes of the tables whose statistics call them empty asked through <paramref name="heapSizes"/>,
-    /// for those a change depends on only (usually none: a plan that touches no existing table asks nothing), then plans
-    /// again with the answers until nothing more is asked.
+    /// Plans with the sizes asked through <paramref name="tableSizes"/> (of tables whose statistics call them empty, and of
+    /// tables a change would rewrite), for those a change depends on only (usually none: a plan that touches no existing
+    /// table asks nothing), then plans again with the answers until nothing more is asked.
     /// </summary>
     public static async Task<MigrationPlan> PlanAsync(SchemaModel desired, string desiredFingerprint, SchemaModel live, string liveFingerprint,
-        SchemaDiff diff, MigrationOptions options, Func<IReadOnlyCollection<string>, Task<IReadOnlyDictionary<string, bool>>> heapSizes)
+        SchemaDiff diff, MigrationOptions options, Func<IReadOnlyCollection<string>, Task<IReadOnlyDictionary<string, TableSize>>> tableSizes)
     {
-        var known = new Dictionary<string, bool>(StringComparer.Ordinal);
+        var known = new Dictionary<string, TableSize>(StringComparer.Ordinal);
         while (true)
         {
             var builder = new PlanBuilder(desired, diff.RenamedLive ?? live, diff, options.TargetSchema, known);
             var plan = Plan(builder, desiredFingerprint, liveFingerprint, diff, options);
             if (builder.Unsized.Count == 0) return plan;
-            var sizes = await heapSizes(builder.Unsized);
-            foreach (var table in builder.Unsized) known[table] = sizes.GetValueOrDefault(table);
+            var sizes = await tableSizes(builder.Unsized);
+            foreach (var table in builder.Unsized) known[table] = sizes.GetValueOrDefault(table, TableSize.Empty);
         }
     }
 

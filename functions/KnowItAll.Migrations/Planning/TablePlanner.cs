@@ -75,9 +75,16 @@ internal static partial class TablePlanner
                     "Give it a DEFAULT, or add it nullable, backfill, and make it NOT NULL in a later change.", name));
                 return;
             }
-            hazards.Add(new Hazard(HazardCode.AccessExclusiveLock, $"takes an ACCESS EXCLUSIVE lock on {table.Name}, which has rows (brief, bounded by lock_timeout)"));
             if (c.Identity != '\0' || c.Generated != '\0' || HasVolatileDefault(b, c))
+            {
                 hazards.Add(new Hazard(HazardCode.TableRewrite, $"rewrites {table.Name}: the new column's value is computed for every row while the table is locked"));
+                hazards.Add(b.ExclusiveWork(table.Name, "computes the new column for every row",
+                    "Add it without the identity, generation or volatile default, fill it in batches, then add what it lacks"));
+            }
+            else
+            {
+                hazards.Add(new Hazard(HazardCode.AccessExclusiveLock, $"takes an ACCESS EXCLUSIVE lock on {table.Name}, which has rows (brief, bounded by lock_timeout)"));
+            }
         }
         b.Add(StatementKind.Column, name, $"ALTER TABLE {b.Q(table.Name)} ADD COLUMN IF NOT EXISTS {ColumnSql(c)}", LockLevel.AccessExclusive, hazards);
     }
@@ -141,6 +148,16 @@ internal static partial class TablePlanner
                 : [];
             b.Add(StatementKind.TableSettings, t, $"ALTER TABLE {b.Q(t)} SET ({string.Join(", ", change.Options)})", level, hazards);
             b.Other.Add($"storage parameters {t}");
+        }
+        if (change.Persistence is { } persistence)
+        {
+            var to = persistence == 'u' ? "UNLOGGED" : "LOGGED";
+            b.Add(StatementKind.TableSettings, t, $"ALTER TABLE {b.Q(t)} SET {to}", LockLevel.AccessExclusive,
+                hasRows
+                    ? [new Hazard(HazardCode.TableRewrite, $"rewrites {t} as {to.ToLowerInvariant()}" + (persistence == 'u' ? ": from now on a crash empties it" : "")),
+                       b.ExclusiveWork(t, "rewrites it", $"Create a new {to.ToLowerInvariant()} table, copy the rows in batches and switch readers and writers to it")]
+                    : []);
+            b.Other.Add($"{to.ToLowerInvariant()} {t}");
         }
     }
 

@@ -3,14 +3,18 @@ using H = KnowItAll.Migrations.Planning.HazardCode;
 namespace KnowItAll.Migrations.Tests.Acceptance;
 
 /// <summary>
-/// Alterations in place (issue 18, item 2): column types and collations (metadata-only where PostgreSQL says so, blocked
-/// where a table with rows would be rewritten, scanned or have its indexes rebuilt), defaults and NOT NULL dropped,
+/// Alterations in place (issue 18, item 2): column types and collations (metadata-only where PostgreSQL says so; a rewrite,
+/// scan or index rebuild of a table with rows runs when the table is small and waits to be allowed past 8 MiB), defaults and NOT NULL dropped,
 /// identities added, removed and re-optioned, sequence options and owners, serial columns, REPLICA IDENTITY.
 /// </summary>
 public static class AlterationCases
 {
     private const string Items = "CREATE TABLE items (id int PRIMARY KEY, name varchar(20), price numeric(10,2), qty int, code text);";
     private const string SeedItems = "INSERT INTO items SELECT g, 'item ' || g, g, g, g::text FROM generate_series(1, 400) g;";
+
+    // About 13 MiB with its index: past OptInHazards.BriefLockBytes.
+    private const string SeedLargeItems = "INSERT INTO items SELECT g, 'item ' || g, g, g, repeat('x', 200) || g FROM generate_series(1, 50000) g;";
+    private const string LargeItemsKept = "SELECT count(*) = 50000 AND sum(qty) = 1250025000 FROM items";
 
     public static IEnumerable<AcceptanceCase> All() => [.. Types(), .. Collations(), .. DefaultsAndNulls(), .. Identities(), .. Sequences(), .. ReplicaIdentities()];
 
@@ -24,8 +28,14 @@ public static class AlterationCases
             Items_("varchar(20)", "text") + "CREATE INDEX items_name ON items (name);", SeedItems, [H.AccessExclusiveLock], ["ALTER COLUMN \"name\" TYPE text"]);
         yield return new("alter: numeric precision raised on rows is metadata-only", Items, Items_("numeric(10,2)", "numeric(14,2)"), SeedItems,
             [H.AccessExclusiveLock], ["TYPE numeric(14,2)"]);
-        yield return new("alter: integer to bigint on rows is blocked", Items, Items_("qty int", "qty bigint"), SeedItems, [H.TableRewrite], Blocked: true);
-        yield return new("alter: varchar narrowed on rows is blocked", Items, Items_("varchar(20)", "varchar(10)"), SeedItems, [H.TableRewrite], Blocked: true);
+        yield return new("alter: integer to bigint on a small table with rows rewrites it briefly", Items, Items_("qty int", "qty bigint"), SeedItems,
+            [H.TableRewrite, H.AccessExclusiveLock], ["TYPE bigint"]) { Checks = ["SELECT sum(qty) = 80200 FROM items"] };
+        yield return new("alter: integer to bigint on a table over 8 MiB waits to be allowed", Items, Items_("qty int", "qty bigint"), SeedLargeItems,
+            [H.TableRewrite, H.LongExclusiveLock], Blocked: true) { Checks = [LargeItemsKept] };
+        yield return new("alter: integer to bigint on a table over 8 MiB when allowed", Items, Items_("qty int", "qty bigint"), SeedLargeItems,
+            [H.TableRewrite, H.LongExclusiveLock], ["TYPE bigint"]) { Allow = [H.LongExclusiveLock], Checks = [LargeItemsKept] };
+        yield return new("alter: varchar narrowed on a small table with rows rewrites it briefly", Items, Items_("varchar(20)", "varchar(10)"),
+            "INSERT INTO items SELECT g, 'i' || g FROM generate_series(1, 400) g;", [H.TableRewrite, H.AccessExclusiveLock]);
         yield return new("alter: integer to bigint on an empty table rewrites it", Items, Items_("qty int", "qty bigint"), Hazards: [H.TableRewrite], Sql: ["TYPE bigint"]);
         yield return new("alter: primary key column to bigint on an empty table", Items, Items_("id int", "id bigint"), Hazards: [H.TableRewrite]);
         yield return new("alter: text to integer needs USING", Items, Items_("code text", "code integer"), Hazards: [H.TableRewrite], Sql: ["USING \"code\"::integer"]);
@@ -47,8 +57,11 @@ public static class AlterationCases
     {
         yield return new("alter: collation changed on rows without an index", Items, Items_("code text", "code text COLLATE \"C\""), SeedItems,
             [H.AccessExclusiveLock], ["TYPE text COLLATE \"C\""]);
-        yield return new("alter: collation changed on rows with an index is blocked", Items + "CREATE INDEX items_code ON items (code);",
-            Items_("code text", "code text COLLATE \"C\"") + "CREATE INDEX items_code ON items (code);", SeedItems, [H.IndexRebuild], Blocked: true);
+        yield return new("alter: collation changed on a small table with rows and an index rebuilds it briefly", Items + "CREATE INDEX items_code ON items (code);",
+            Items_("code text", "code text COLLATE \"C\"") + "CREATE INDEX items_code ON items (code);", SeedItems, [H.IndexRebuild, H.AccessExclusiveLock]);
+        yield return new("alter: collation changed on a table over 8 MiB with an index waits to be allowed", Items + "CREATE INDEX items_code ON items (code);",
+            Items_("code text", "code text COLLATE \"C\"") + "CREATE INDEX items_code ON items (code);", SeedLargeItems, [H.IndexRebuild, H.LongExclusiveLock],
+            Blocked: true) { Checks = [LargeItemsKept] };
         yield return new("alter: collation back to the default on an empty table rebuilds its index", Items_("code text", "code text COLLATE \"C\"") + "CREATE INDEX items_code ON items (code);",
             Items + "CREATE INDEX items_code ON items (code);", Hazards: [H.IndexRebuild], Sql: ["COLLATE pg_catalog.\"default\""]);
     }
