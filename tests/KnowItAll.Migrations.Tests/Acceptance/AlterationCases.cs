@@ -29,11 +29,14 @@ public static class AlterationCases
         yield return new("alter: numeric precision raised on rows is metadata-only", Items, Items_("numeric(10,2)", "numeric(14,2)"), SeedItems,
             [H.AccessExclusiveLock], ["TYPE numeric(14,2)"]);
         yield return new("alter: integer to bigint on a small table with rows rewrites it briefly", Items, Items_("qty int", "qty bigint"), SeedItems,
-            [H.TableRewrite, H.AccessExclusiveLock], ["TYPE bigint"]) { Checks = ["SELECT sum(qty) = 80200 FROM items"] };
+            [H.TableRewrite, H.AccessExclusiveLock], ["TYPE bigint"])
+        { Checks = ["SELECT sum(qty) = 80200 FROM items"] };
         yield return new("alter: integer to bigint on a table over 8 MiB waits to be allowed", Items, Items_("qty int", "qty bigint"), SeedLargeItems,
-            [H.TableRewrite, H.LongExclusiveLock], Blocked: true) { Checks = [LargeItemsKept] };
+            [H.TableRewrite, H.LongExclusiveLock], Blocked: true)
+        { Checks = [LargeItemsKept] };
         yield return new("alter: integer to bigint on a table over 8 MiB when allowed", Items, Items_("qty int", "qty bigint"), SeedLargeItems,
-            [H.TableRewrite, H.LongExclusiveLock], ["TYPE bigint"]) { Allow = [H.LongExclusiveLock], Checks = [LargeItemsKept] };
+            [H.TableRewrite, H.LongExclusiveLock], ["TYPE bigint"])
+        { Allow = [H.LongExclusiveLock], Checks = [LargeItemsKept] };
         yield return new("alter: varchar narrowed on a small table with rows rewrites it briefly", Items, Items_("varchar(20)", "varchar(10)"),
             "INSERT INTO items SELECT g, 'i' || g FROM generate_series(1, 400) g;", [H.TableRewrite, H.AccessExclusiveLock]);
         yield return new("alter: integer to bigint on an empty table rewrites it", Items, Items_("qty int", "qty bigint"), Hazards: [H.TableRewrite], Sql: ["TYPE bigint"]);
@@ -61,7 +64,8 @@ public static class AlterationCases
             Items_("code text", "code text COLLATE \"C\"") + "CREATE INDEX items_code ON items (code);", SeedItems, [H.IndexRebuild, H.AccessExclusiveLock]);
         yield return new("alter: collation changed on a table over 8 MiB with an index waits to be allowed", Items + "CREATE INDEX items_code ON items (code);",
             Items_("code text", "code text COLLATE \"C\"") + "CREATE INDEX items_code ON items (code);", SeedLargeItems, [H.IndexRebuild, H.LongExclusiveLock],
-            Blocked: true) { Checks = [LargeItemsKept] };
+            Blocked: true)
+        { Checks = [LargeItemsKept] };
         yield return new("alter: collation back to the default on an empty table rebuilds its index", Items_("code text", "code text COLLATE \"C\"") + "CREATE INDEX items_code ON items (code);",
             Items + "CREATE INDEX items_code ON items (code);", Hazards: [H.IndexRebuild], Sql: ["COLLATE pg_catalog.\"default\""]);
     }
