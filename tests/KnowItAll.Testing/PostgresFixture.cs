@@ -78,8 +78,16 @@ public sealed class PostgresFixture : IAsyncLifetime
         var name = $"t{Environment.ProcessId}_{Interlocked.Increment(ref _counter)}_{Guid.NewGuid():N}";
         name = name[..Math.Min(name.Length, 40)];
         await ExecuteAsync(_adminConnection, $"CREATE DATABASE {name}");
-        // Unpooled: a test run makes many databases, and idle pooled connections to each would exhaust the server.
-        return new NpgsqlConnectionStringBuilder(_adminConnection) { Database = name, Pooling = false }.ConnectionString;
+        // Pooled, so that a test's engine calls reuse a backend whose catalog caches are warm (a new backend plans its
+        // first catalog queries several times slower); idle connections close after a second or two, because a run makes
+        // hundreds of databases and idle connections to each would exhaust the server.
+        return new NpgsqlConnectionStringBuilder(_adminConnection)
+        {
+            Database = name,
+            Pooling = true,
+            ConnectionIdleLifetime = 2,
+            ConnectionPruningInterval = 1,
+        }.ConnectionString;
     }
 
     /// <summary>
@@ -89,6 +97,7 @@ public sealed class PostgresFixture : IAsyncLifetime
     public async Task DropDatabaseAsync(string connectionString)
     {
         var name = new NpgsqlConnectionStringBuilder(connectionString).Database!;
+        await using (var pooled = new NpgsqlConnection(connectionString)) NpgsqlConnection.ClearPool(pooled);
         await ExecuteAsync(_adminConnection, $"DROP DATABASE IF EXISTS {Identifier.Quote(name)} WITH (FORCE)");
     }
 
