@@ -191,6 +191,7 @@ public sealed class ReliabilityTests(PostgresFixture pg, ITestOutputHelper outpu
     private async Task<string> CloneAsync(string template)
     {
         var name = "f" + Guid.NewGuid().ToString("N")[..20];
+        await PostgresFixture.CloseEngineConnectionsAsync(template);
         await PostgresFixture.ExecuteAsync(pg.AdminConnectionString, $"CREATE DATABASE {name} TEMPLATE {template}");
         return new NpgsqlConnectionStringBuilder(pg.AdminConnectionString) { Database = name, Pooling = false }.ConnectionString;
     }

@@ -87,6 +87,7 @@ public sealed class ReplacementReliabilityTests(PostgresFixture pg, ITestOutputH
     private async Task<string> CloneAsync(string template)
     {
         var name = "r" + Guid.NewGuid().ToString("N")[..20];
+        await PostgresFixture.CloseEngineConnectionsAsync(template);
         await PostgresFixture.ExecuteAsync(pg.AdminConnectionString, $"CREATE DATABASE {name} TEMPLATE {template}");
         return new NpgsqlConnectionStringBuilder(pg.AdminConnectionString) { Database = name, Pooling = false }.ConnectionString;
     }

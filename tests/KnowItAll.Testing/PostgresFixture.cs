@@ -78,16 +78,38 @@ public sealed class PostgresFixture : IAsyncLifetime
         var name = $"t{Environment.ProcessId}_{Interlocked.Increment(ref _counter)}_{Guid.NewGuid():N}";
         name = name[..Math.Min(name.Length, 40)];
         await ExecuteAsync(_adminConnection, $"CREATE DATABASE {name}");
-        // Pooled, so that a test's engine calls reuse a backend whose catalog caches are warm (a new backend plans its
-        // first catalog queries several times slower); idle connections close after a second or two, because a run makes
-        // hundreds of databases and idle connections to each would exhaust the server.
-        return new NpgsqlConnectionStringBuilder(_adminConnection)
-        {
-            Database = name,
-            Pooling = true,
-            ConnectionIdleLifetime = 2,
-            ConnectionPruningInterval = 1,
-        }.ConnectionString;
+        // Unpooled for the test's own connections (a pooled one would keep its session, a held advisory lock among it,
+        // after it is closed); the engines a test makes on it pool theirs (EngineDataSource).
+        var unpooled = new NpgsqlConnectionStringBuilder(_adminConnection) { Database = name, Pooling = false }.ConnectionString;
+        Fresh.TryAdd(unpooled, name);
+        return unpooled;
+    }
+
+    // The databases NewDatabaseAsync made, by connection string, and the engines' data sources on each.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Fresh = new(StringComparer.Ordinal);
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, System.Collections.Concurrent.ConcurrentBag<NpgsqlDataSource>> Engines =
+        new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The data source of an engine on <paramref name="connectionString"/>. On a database <see cref="NewDatabaseAsync"/> made it
+    /// is pooled, so that the engine's later calls reuse a backend whose catalog caches are warm (a new backend plans its
+    /// first catalog queries several times slower); its idle connections close within two seconds, and all of them when
+    /// the database is dropped or cloned (<see cref="CloseEngineConnectionsAsync"/>). Any other string is used as given.
+    /// </summary>
+    public static NpgsqlDataSource EngineDataSource(string connectionString)
+    {
+        if (!Fresh.TryGetValue(connectionString, out var name)) return KnowItAll.Migrations.Connections.CreateDataSource(connectionString);
+        var pooled = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = true, ConnectionIdleLifetime = 2, ConnectionPruningInterval = 1 };
+        var source = KnowItAll.Migrations.Connections.CreateDataSource(pooled.ConnectionString);
+        Engines.GetOrAdd(name, _ => []).Add(source);
+        return source;
+    }
+
+    /// <summary>Closes the connections of the engines made on <paramref name="database"/> (before it is dropped or used as a template).</summary>
+    public static async Task CloseEngineConnectionsAsync(string database)
+    {
+        if (!Engines.TryRemove(database, out var sources)) return;
+        foreach (var source in sources) await source.DisposeAsync();
     }
 
     /// <summary>
@@ -97,7 +119,7 @@ public sealed class PostgresFixture : IAsyncLifetime
     public async Task DropDatabaseAsync(string connectionString)
     {
         var name = new NpgsqlConnectionStringBuilder(connectionString).Database!;
-        await using (var pooled = new NpgsqlConnection(connectionString)) NpgsqlConnection.ClearPool(pooled);
+        await CloseEngineConnectionsAsync(name);
         await ExecuteAsync(_adminConnection, $"DROP DATABASE IF EXISTS {Identifier.Quote(name)} WITH (FORCE)");
     }
 
@@ -150,5 +172,5 @@ public static class Repo
 public static class Engines
 {
     public static MigrationEngine For(string connectionString, SchemaSource source, MigrationOptions? options = null) =>
-        new(KnowItAll.Migrations.Connections.CreateDataSource(connectionString), source, options ?? new MigrationOptions { RunBy = "tests" });
+        new(PostgresFixture.EngineDataSource(connectionString), source, options ?? new MigrationOptions { RunBy = "tests" });
 }
