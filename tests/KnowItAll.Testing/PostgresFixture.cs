@@ -31,7 +31,9 @@ public sealed class PostgresFixture : IAsyncLifetime
                 if (!string.IsNullOrEmpty(external))
                 {
                     _shared = external;
-                    await ExecuteAsync(_shared, "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'tutor_app') THEN CREATE ROLE tutor_app LOGIN; END IF; END $$");
+                    await ExecuteAsync(_shared,
+                        "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'tutor_app') THEN CREATE ROLE tutor_app LOGIN; END IF; " +
+                        "END $$");
                 }
                 else
                 {
