@@ -88,8 +88,7 @@ public sealed class PipelineStack : Stack
                 ["MIGRATION_WAIT_SECONDS"] =
                     new BuildEnvironmentVariable
                     {
-                        Value = MigrationWaitSeconds(props.Config)
-                        .ToString(System.Globalization.CultureInfo.InvariantCulture)
+                        Value = MigrationWaitSeconds(props.Config).ToString(System.Globalization.CultureInfo.InvariantCulture)
                     },
             },
             // Where a person approves the plan, the stage waits as long as CodeBuild allows (8 h); the execution itself waits up to its approval

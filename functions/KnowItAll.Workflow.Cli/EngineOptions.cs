@@ -23,33 +23,29 @@ public sealed class EngineOptions
     public Option<string> TargetSchema { get; } =
         new("--target-schema") { Description = "Schema to migrate", DefaultValueFactory = _ => MigrationOptions.Defaults.TargetSchema };
 
-    public Option<string> AppRole { get; } =
-        new("--app-role")
-        {
-            Description = "Application role whose privileges are verified", DefaultValueFactory = _ =>
-            MigrationOptions.Defaults.AppRole
-        };
+    public Option<string> AppRole { get; } = new("--app-role")
+    {
+        Description = "Application role whose privileges are verified",
+        DefaultValueFactory = _ => MigrationOptions.Defaults.AppRole
+    };
 
-    public Option<int> LockTimeoutMs { get; } =
-        new("--lock-timeout-ms")
-        {
-            Description = "lock_timeout for each DDL statement", DefaultValueFactory = _ =>
-            (int)MigrationOptions.Defaults.LockTimeout.TotalMilliseconds
-        };
+    public Option<int> LockTimeoutMs { get; } = new("--lock-timeout-ms")
+    {
+        Description = "lock_timeout for each DDL statement",
+        DefaultValueFactory = _ => (int)MigrationOptions.Defaults.LockTimeout.TotalMilliseconds
+    };
 
-    public Option<int> StatementTimeoutMs { get; } =
-        new("--statement-timeout-ms")
-        {
-            Description = "statement_timeout for each DDL statement", DefaultValueFactory = _ =>
-            (int)MigrationOptions.Defaults.StatementTimeout.TotalMilliseconds
-        };
+    public Option<int> StatementTimeoutMs { get; } = new("--statement-timeout-ms")
+    {
+        Description = "statement_timeout for each DDL statement",
+        DefaultValueFactory = _ => (int)MigrationOptions.Defaults.StatementTimeout.TotalMilliseconds
+    };
 
-    public Option<int> LockRetries { get; } =
-        new("--lock-retries")
-        {
-            Description = "Retries (with backoff) when a lock is not granted in time", DefaultValueFactory = _ =>
-            MigrationOptions.Defaults.MaxLockRetries
-        };
+    public Option<int> LockRetries { get; } = new("--lock-retries")
+    {
+        Description = "Retries (with backoff) when a lock is not granted in time",
+        DefaultValueFactory = _ => MigrationOptions.Defaults.MaxLockRetries
+    };
 
     /// <summary>Added to plan, apply and workflow run only: the commands whose plan it changes.</summary>
     public Option<string?> AllowHazards { get; } = new("--allow-hazards")

@@ -116,9 +116,8 @@ public static class KnowItAllCli
             return ExitCodes.Success;
         }));
 
-        foreach (
-            var command in new[] { validate, plan, apply, verify, history, ReportCommand.Build(output, log), SchemaCommands.Build(output, log),
-                Workflow.WorkflowCommands.Build(output, log, input) }) root.Subcommands.Add(command);
+        foreach (var command in new[] { validate, plan, apply, verify, history, ReportCommand.Build(output, log), SchemaCommands.Build(output, log),
+            Workflow.WorkflowCommands.Build(output, log, input) }) root.Subcommands.Add(command);
         return root;
     }
 

@@ -28,14 +28,14 @@ public static class ReportCommand
         var what = new Argument<string>("execution-or-plan-hash") { Description = "Execution name or ARN, or a 64-character plan hash" };
         var json = new Option<bool>("--json") { Description = "Print the stored report documents as JSON" };
         var reportDir = WorkflowCommands.ReportDirectoryOption();
-        var bucket =
-            new Option<string?>(
-                "--bucket")
-            { Description = "Read from this S3 bucket instead of the report directory (the stack's ReportBucket output)" };
-        var prefix =
-            new Option<string>(
-                "--prefix")
-            { Description = "Key prefix in the bucket (the environment name in deployed stacks)", DefaultValueFactory = _ => "" };
+        var bucket = new Option<string?>("--bucket")
+        {
+            Description = "Read from this S3 bucket instead of the report directory (the stack's ReportBucket output)"
+        };
+        var prefix = new Option<string>("--prefix")
+        {
+            Description = "Key prefix in the bucket (the environment name in deployed stacks)", DefaultValueFactory = _ => ""
+        };
         var region = new Option<string?>("--region") { Description = "Region (default: AWS_REGION, else us-east-1)" };
         var endpoint =
             new Option<string?>("--endpoint-url") { Description = "S3 endpoint (default: AWS_ENDPOINT_URL, else the regional AWS endpoint)" };

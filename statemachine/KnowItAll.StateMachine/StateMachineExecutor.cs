@@ -378,8 +378,9 @@ public sealed class StateMachineExecutor(StateMachineDefinition definition, ITas
                 ["State"] =
                     new JsonObject
                     {
-                        ["Name"] = state.Name, ["EnteredTime"] = entered.ToString("yyyy-MM-ddTHH:mm:ss.fffZ",
-                        CultureInfo.InvariantCulture), ["RetryCount"] = retryCount
+                        ["Name"] = state.Name,
+                        ["EnteredTime"] = entered.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
+                        ["RetryCount"] = retryCount
                     },
             };
             if (taskToken is not null) context["Task"] = new JsonObject { ["Token"] = taskToken };

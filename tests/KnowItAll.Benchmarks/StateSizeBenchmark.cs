@@ -28,10 +28,8 @@ public static class StateSizeBenchmark
             SyntheticSchema.WriteTo(schema.Path, size);
             using var reports = new TempReports();
             var db = await server.CreateDatabaseAsync($"state_size_{size}");
-            foreach (
-                var (run,
-                    args) in new[] { ("dry run", new[] { "--dry-run" }), ("fresh apply", Array.Empty<string>()),
-                    ("no changes", Array.Empty<string>()) })
+            foreach (var (run, args) in new[] { ("dry run", new[] { "--dry-run" }), ("fresh apply", Array.Empty<string>()),
+                ("no changes", Array.Empty<string>()) })
             {
                 var storedBefore = Stored(reports.Path);
                 var clock = Stopwatch.StartNew();

@@ -57,9 +57,8 @@ public sealed class ReplacementReliabilityTests(PostgresFixture pg, ITestOutputH
         var plan = await Engines.For(template, Schema()).PlanAsync();
         Assert.Empty(plan.Blocking);
         var kinds = plan.Statements.Select(s => s.Kind).ToHashSet();
-        foreach (
-            var kind in new[] { StatementKind.IndexReplace, StatementKind.ConstraintReplace, StatementKind.ViewReplace, StatementKind.PolicyReplace,
-                StatementKind.Validate, StatementKind.Index })
+        foreach (var kind in new[] { StatementKind.IndexReplace, StatementKind.ConstraintReplace, StatementKind.ViewReplace,
+            StatementKind.PolicyReplace, StatementKind.Validate, StatementKind.Index })
             Assert.True(kinds.Contains(kind),
                 $"the change has no {kind.ToWire()} statement:\n{string.Join("\n", plan.Statements.Select(s => $"{s.Order}. [{s.Kind.ToWire()}] " +
                     $"{s.Sql}"))}");

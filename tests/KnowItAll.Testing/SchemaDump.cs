@@ -28,9 +28,8 @@ public static class SchemaDump
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (
-            var a in new[] { "--schema-only", "--exclude-schema=" + HistorySchema, "-h", cs.Host ?? "127.0.0.1", "-p", cs.Port.ToString(), "-U",
-                cs.Username ?? "postgres", cs.Database ?? "postgres" })
+        foreach (var a in new[] { "--schema-only", "--exclude-schema=" + HistorySchema, "-h", cs.Host ?? "127.0.0.1", "-p", cs.Port.ToString(), "-U",
+            cs.Username ?? "postgres", cs.Database ?? "postgres" })
             info.ArgumentList.Add(a);
         info.Environment["PGPASSWORD"] = cs.Password ?? "";
         using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start pg_dump");

@@ -123,8 +123,7 @@ internal sealed class HistoryStore(MigrationOptions options)
         command.Parameters.Add(
             new NpgsqlParameter
             {
-                Value = JsonSerializer.Serialize(entry.Plan.Statements,
-                MigrationJsonContext.Default.IReadOnlyListPlannedStatement)
+                Value = JsonSerializer.Serialize(entry.Plan.Statements, MigrationJsonContext.Default.IReadOnlyListPlannedStatement)
             });
         command.Parameters.Add(
             new NpgsqlParameter { Value = JsonSerializer.Serialize(entry.Timings, MigrationJsonContext.Default.IReadOnlyListStatementTiming) });

@@ -108,7 +108,7 @@ internal static partial class LiveRename
                 ? c with { Definition = W(c.Definition) }
                 : c.ReferencedTable == table ? c with { Definition = ReferencedColumns(c.Definition, qualifiedTable, old, renamed) } : c).ToList(),
             Sequences = live.Sequences.Select(s => s.OwnedByTable == table && s.OwnedByColumn == old ? s with { OwnedByColumn = renamed } : s)
-            .ToList(),
+                .ToList(),
             Views = live.Views.Select(v =>
                 v with
                 {

@@ -20,8 +20,8 @@ public sealed class StepFunctionsClient(HttpClient http, Uri endpoint, string re
         var environment =
             new FunctionEnvironment
             {
-                Region = resolvedRegion, AwsEndpointUrl = endpointUrl
-                ?? Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL")
+                Region = resolvedRegion,
+                AwsEndpointUrl = endpointUrl ?? Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL")
             };
         return new StepFunctionsClient(http, AwsEndpoints.For("states", environment), resolvedRegion, new AwsRequestSigner());
     }

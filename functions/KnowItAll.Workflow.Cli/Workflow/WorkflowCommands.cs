@@ -28,29 +28,23 @@ public static class WorkflowCommands
         var mockConfig =
             new Option<FileInfo?>("--mock-config") { Description = "AWS Step Functions Local mock config: run a test case without a database" };
         var testCase = new Option<string?>("--test-case") { Description = "Test case of the mock config" };
-        var skipDelays =
-            new Option<bool>(
-                "--skip-delays")
-            {
-                Description =
-                    "Do not sleep through Retry intervals and Wait states (the history is the same); for mock-config test runs"
-            };
-        var definition =
-            new Option<FileInfo>(
-                "--definition")
-            {
-                Description = "State machine definition", DefaultValueFactory = _ =>
-                    new FileInfo(WorkflowDefinition.DefaultPath())
-            };
-        var environment =
-            new Option<string>(
-                "--environment")
-            { Description = "Environment name for the ${Environment} placeholder", DefaultValueFactory = _ => "local" };
+        var skipDelays = new Option<bool>("--skip-delays")
+        {
+            Description = "Do not sleep through Retry intervals and Wait states (the history is the same); for mock-config test runs"
+        };
+        var definition = new Option<FileInfo>("--definition")
+        {
+            Description = "State machine definition",
+            DefaultValueFactory = _ => new FileInfo(WorkflowDefinition.DefaultPath())
+        };
+        var environment = new Option<string>("--environment")
+        {
+            Description = "Environment name for the ${Environment} placeholder", DefaultValueFactory = _ => "local"
+        };
         var reportDir = ReportDirectoryOption();
         var approval = new ApprovalOptions();
-        foreach (
-            var option in new Option[] { executionInput, action, dryRun, planHash, mockConfig, testCase, skipDelays, definition, environment,
-                reportDir, approval.Require, approval.Timeout }) run.Options.Add(option);
+        foreach (var option in new Option[] { executionInput, action, dryRun, planHash, mockConfig, testCase, skipDelays, definition, environment,
+            reportDir, approval.Require, approval.Timeout }) run.Options.Add(option);
 
         run.SetAction(async (result, ct) =>
         {
