@@ -28,7 +28,8 @@ public static class BootstrapBundling
         var output = Path.Combine(repositoryRoot, "cdk.out", "bootstrap-bundle");
         if (Directory.Exists(output)) Directory.Delete(output, recursive: true);
         var info = new ProcessStartInfo("dotnet") { WorkingDirectory = repositoryRoot };
-        foreach (var a in new[] { "publish", "functions/KnowItAll.Workflow.Functions", "-c", "Release", "-r", "linux-x64", "-p:PublishAot=true", "-o", output, "--nologo" })
+        foreach (var a in new[] { "publish", "functions/KnowItAll.Workflow.Functions", "-c", "Release", "-r", "linux-x64", "-p:PublishAot=true", "-o",
+            output, "--nologo" })
             info.ArgumentList.Add(a);
         using (var publish = Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet publish"))
         {

@@ -8,9 +8,11 @@ namespace KnowItAll.Workflow.Cdk;
 /// Everything environment-specific, committed in cdk/environments.json, so a synth needs no AWS credentials and
 /// makes no lookups: accounts, VPCs, subnets, security groups and the database secret are named here.
 /// </summary>
-public sealed record DeploymentConfig(string Account, string Region, RepositoryConfig Repository, IReadOnlyDictionary<string, EnvironmentConfig> Environments)
+public sealed record DeploymentConfig(string Account, string Region, RepositoryConfig Repository, IReadOnlyDictionary<string,
+    EnvironmentConfig> Environments)
 {
-    private static readonly JsonSerializerOptions Options = new() { PropertyNameCaseInsensitive = true, ReadCommentHandling = JsonCommentHandling.Skip };
+    private static readonly JsonSerializerOptions Options =
+        new() { PropertyNameCaseInsensitive = true, ReadCommentHandling = JsonCommentHandling.Skip };
 
     public static DeploymentConfig Load(string path)
     {
@@ -52,7 +54,8 @@ public sealed record EnvironmentConfig(
         {
             if (!ok) throw new InvalidOperationException($"{path}: environment '{name}': {what}");
         }
-        Require(PrivateSubnetIds.Count > 0 && PrivateSubnetIds.Count == AvailabilityZones.Count, "privateSubnetIds and availabilityZones must pair up");
+        Require(PrivateSubnetIds.Count > 0 && PrivateSubnetIds.Count == AvailabilityZones.Count,
+            "privateSubnetIds and availabilityZones must pair up");
         Require(DatabaseSecretArn.StartsWith("arn:aws:secretsmanager:", StringComparison.Ordinal), "databaseSecretArn must be a Secrets Manager ARN");
         Require(DatabasePort is > 0 and < 65536, "databasePort must be a port");
         Require(ReportRetentionDays is > 0 and <= 3650, "reportRetentionDays must be 1 to 3650 days");
@@ -64,6 +67,7 @@ public sealed record EnvironmentConfig(
         {
             Require(false, e.Message);
         }
-        Require(ApprovalTimeoutSeconds is > 0 and <= ApprovalPolicy.MaxTimeoutSeconds, $"approvalTimeoutSeconds must be 1 to {ApprovalPolicy.MaxTimeoutSeconds} (7 days)");
+        Require(ApprovalTimeoutSeconds is > 0 and <= ApprovalPolicy.MaxTimeoutSeconds,
+            $"approvalTimeoutSeconds must be 1 to {ApprovalPolicy.MaxTimeoutSeconds} (7 days)");
     }
 }

@@ -85,9 +85,14 @@ public sealed class PipelineStack : Stack
             {
                 ["KNOWITALL_ENVIRONMENT"] = new BuildEnvironmentVariable { Value = env },
                 ["STATE_MACHINE_ARN"] = new BuildEnvironmentVariable { Value = props.StateMachineArn },
-                ["MIGRATION_WAIT_SECONDS"] = new BuildEnvironmentVariable { Value = MigrationWaitSeconds(props.Config).ToString(System.Globalization.CultureInfo.InvariantCulture) },
+                ["MIGRATION_WAIT_SECONDS"] =
+                    new BuildEnvironmentVariable
+                    {
+                        Value = MigrationWaitSeconds(props.Config).ToString(System.Globalization.CultureInfo.InvariantCulture)
+                    },
             },
-            // Where a person approves the plan, the stage waits as long as CodeBuild allows (8 h); the execution itself waits up to its approval timeout.
+            // Where a person approves the plan, the stage waits as long as CodeBuild allows (8 h); the execution itself waits up to its approval
+            // timeout.
             Timeout = props.Config.RequireApproval ? Duration.Hours(8) : Duration.Minutes(60),
         });
 
@@ -146,7 +151,8 @@ public sealed class PipelineStack : Stack
         });
     }
 
-    /// <summary>How long start-migration.sh follows the execution: 30 minutes, or 7.5 h (inside CodeBuild's 8 h) while a plan may wait for approval.</summary>
+    /// <summary>How long start-migration.sh follows the execution: 30 minutes, or 7.5 h (inside CodeBuild's 8 h) while a plan may wait for
+    /// approval.</summary>
     internal static int MigrationWaitSeconds(EnvironmentConfig config) =>
         config.RequireApproval ? Math.Min(config.ApprovalTimeoutSeconds + 1800, 27_000) : 1800;
 

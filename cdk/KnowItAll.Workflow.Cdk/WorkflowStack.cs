@@ -201,7 +201,8 @@ public sealed class WorkflowStack : Stack
             StateMachine.GrantExecution(ApproverRole, "states:DescribeExecution", "states:GetExecutionHistory");
             // The full plan the request points to, and nothing else of the reports.
             foreach (var pattern in ReportKeys.WrittenBy(ReportKeys.Plan)) ReportBucket.GrantRead(ApproverRole, pattern);
-            new CfnOutput(this, "ApproverRoleArn", new CfnOutputProps { Value = ApproverRole.RoleArn, ExportName = $"knowitall-{env}-approver-role-arn" });
+            new CfnOutput(this, "ApproverRoleArn",
+                new CfnOutputProps { Value = ApproverRole.RoleArn, ExportName = $"knowitall-{env}-approver-role-arn" });
         }
 
         var notify = new SnsAction(Topic);
@@ -224,14 +225,19 @@ public sealed class WorkflowStack : Stack
             Namespace = MetricsNamespace, MetricName = name, Statistic = statistic, Period = Duration.Minutes(5),
             DimensionsMap = new Dictionary<string, string> { ["Environment"] = env },
         });
-        Alarm("ExecutionsFailed", StateMachine.MetricFailed(new MetricOptions { Period = Duration.Minutes(5), Statistic = "Sum" }), 1, "A migration execution failed");
-        Alarm("ExecutionsTimedOut", StateMachine.MetricTimedOut(new MetricOptions { Period = Duration.Minutes(5), Statistic = "Sum" }), 1, "A migration execution timed out");
+        Alarm("ExecutionsFailed", StateMachine.MetricFailed(new MetricOptions { Period = Duration.Minutes(5), Statistic = "Sum" }), 1,
+            "A migration execution failed");
+        Alarm("ExecutionsTimedOut", StateMachine.MetricTimedOut(new MetricOptions { Period = Duration.Minutes(5), Statistic = "Sum" }), 1,
+            "A migration execution timed out");
         Alarm("MigrationTooLong", Emf(MetricNames.MigrationDuration, "Maximum"), 300_000, "A migration's apply took longer than 5 minutes");
         Alarm("MigrationFailures", Emf(MetricNames.MigrationFailure, "Sum"), 1, "The Apply function reported a failed migration");
-        Alarm("DatabaseConnectionErrors", Emf(MetricNames.DatabaseConnectionErrors, "Sum"), 1, "A function could not reach or log in to the database");
+        Alarm("DatabaseConnectionErrors", Emf(MetricNames.DatabaseConnectionErrors, "Sum"), 1,
+            "A function could not reach or log in to the database");
 
-        new CfnOutput(this, "StateMachineArn", new CfnOutputProps { Value = StateMachine.StateMachineArn, ExportName = $"knowitall-{env}-state-machine-arn" });
-        new CfnOutput(this, "ReportBucketName", new CfnOutputProps { Value = ReportBucket.BucketName, ExportName = $"knowitall-{env}-report-bucket" });
+        new CfnOutput(this, "StateMachineArn",
+            new CfnOutputProps { Value = StateMachine.StateMachineArn, ExportName = $"knowitall-{env}-state-machine-arn" });
+        new CfnOutput(this, "ReportBucketName",
+            new CfnOutputProps { Value = ReportBucket.BucketName, ExportName = $"knowitall-{env}-report-bucket" });
         new CfnOutput(this, "TopicArn", new CfnOutputProps { Value = Topic.TopicArn, ExportName = $"knowitall-{env}-topic-arn" });
     }
 

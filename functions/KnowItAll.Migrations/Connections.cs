@@ -56,7 +56,8 @@ public static class Connections
         NpgsqlException { InnerException: SocketException or IOException or TimeoutException } or NpgsqlException { IsTransient: true } =>
             new MigrationException(MigrationErrors.DatabaseUnavailable, $"cannot reach the database: {Describe(e)}", e),
         NpgsqlException => new MigrationException(MigrationErrors.DatabaseUnavailable, $"database connection failed: {Describe(e)}", e),
-        SocketException or TimeoutException => new MigrationException(MigrationErrors.DatabaseUnavailable, $"cannot reach the database: {e.Message}", e),
+        SocketException or TimeoutException => new MigrationException(MigrationErrors.DatabaseUnavailable, $"cannot reach the database: {e.Message}",
+            e),
         _ => null,
     };
 

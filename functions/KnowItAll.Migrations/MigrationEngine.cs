@@ -67,7 +67,8 @@ public sealed class MigrationEngine
         return plan with { DurationMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds };
     }
 
-    public async Task<ApplyResult> ApplyAsync(ApplyRequest request, IProgress<ApplyProgress>? progress = null, CancellationToken cancellationToken = default)
+    public async Task<ApplyResult> ApplyAsync(ApplyRequest request, IProgress<ApplyProgress>? progress = null, CancellationToken cancellationToken =
+        default)
     {
         if (request.ExpectedPlanHash is { } hash && !PlanHasher.IsWellFormed(hash))
             throw new MigrationException(MigrationErrors.InvalidInput, $"plan hash '{hash}' is not a 64-character hex SHA-256");
@@ -77,7 +78,8 @@ public sealed class MigrationEngine
 
     /// <summary>The recorded runs, newest first, with runs a kill left <c>applying</c> settled from the catalog.</summary>
     public Task<IReadOnlyList<HistoryRow>> HistoryAsync(int limit = 20, CancellationToken cancellationToken = default) =>
-        new PlanExecutor(_dataSource, _options, _time, (connection, ct) => PlanOnAsync(connection, ct, prove: false)).HistoryAsync(limit, cancellationToken);
+        new PlanExecutor(_dataSource, _options, _time, (connection, ct) => PlanOnAsync(connection, ct, prove: false))
+        .HistoryAsync(limit, cancellationToken);
 
     public async Task<PermissionReport> VerifyPermissionsAsync(CancellationToken cancellationToken = default)
     {
@@ -99,15 +101,19 @@ public sealed class MigrationEngine
         await ColumnTypeProbe.ProbeAsync(connection, _options.TargetSchema, diff, _options.LockTimeout, cancellationToken);
         await SequenceCounters.ReadAsync(connection, _options.TargetSchema, diff, cancellationToken);
         await DataAmounts.MeasureAsync(connection, _options.TargetSchema, diff, _options, cancellationToken);
-        if (prove && await RoleCatalog.MissingAsync(connection, null, diff.MissingPrivileges.Select(p => p.Grantee), cancellationToken) is [_, ..] missing)
-            throw new MigrationException(MigrationErrors.SchemaError, $"schema/ grants privileges to a role the database lacks: {RoleCatalog.Sentence(missing)}");
+        if (prove && await RoleCatalog.MissingAsync(connection, null, diff.MissingPrivileges.Select(p => p.Grantee), cancellationToken) is [_,
+            ..] missing)
+            throw new MigrationException(MigrationErrors.SchemaError,
+                $"schema/ grants privileges to a role the database lacks: {RoleCatalog.Sentence(missing)}");
         // The plan is made against the renamed schema; a table's size is asked by the name it has now.
         var oldNames = diff.Renames.Where(d => d.Kind == "table").ToDictionary(d => d.NewName!, d => d.Name, StringComparer.Ordinal);
         var plan = await Planner.PlanAsync(desired.Model, desired.Fingerprint, live, await liveFingerprint, diff, _options, async tables =>
         {
-            var sizes = await CatalogReader.TableSizesAsync(connection, _options.TargetSchema, tables.Select(t => oldNames.GetValueOrDefault(t, t)).ToList(),
+            var sizes = await CatalogReader.TableSizesAsync(connection, _options.TargetSchema, tables.Select(t => oldNames.GetValueOrDefault(t, t))
+                .ToList(),
                 _options.LockTimeout, cancellationToken);
-            return tables.ToDictionary(t => t, t => sizes.GetValueOrDefault(oldNames.GetValueOrDefault(t, t), TableSize.Empty), StringComparer.Ordinal);
+            return tables.ToDictionary(t => t, t => sizes.GetValueOrDefault(oldNames.GetValueOrDefault(t, t), TableSize.Empty),
+                StringComparer.Ordinal);
         });
         if (prove) await PlanProof.ProveAsync(connection, plan, desired.Model, live, _options, cancellationToken);
         return plan;
@@ -125,7 +131,8 @@ public sealed class MigrationEngine
         var live = await CatalogReader.ReadAsync(connection, _options.TargetSchema, _options.LockTimeout, cancellationToken, helpers: _dataSource);
         var fingerprint = Task.Run(live.Fingerprint, cancellationToken);
         var desired = await DesiredModelAsync(connection, cancellationToken);
-        live = await DefinitionEquivalence.SettleAsync(connection, _options.TargetSchema, desired.Model, live, _options.LockTimeout, cancellationToken);
+        live = await DefinitionEquivalence.SettleAsync(connection, _options.TargetSchema, desired.Model, live, _options.LockTimeout,
+            cancellationToken);
         return (desired, live, fingerprint);
     }
 

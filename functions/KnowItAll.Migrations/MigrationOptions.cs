@@ -40,7 +40,8 @@ public sealed record MigrationOptions
         Require(Identifier.IsValid(AppRole), $"application role '{AppRole}' is not a valid identifier");
         Require(Identifier.IsValid(HistorySchema), $"history schema '{HistorySchema}' is not a valid identifier");
         Require(HistorySchema != TargetSchema, "the history schema must differ from the target schema");
-        Require(LockTimeout > TimeSpan.Zero && LockTimeout <= TimeSpan.FromMinutes(10), $"lock timeout {LockTimeout.TotalMilliseconds} ms is outside 1 ms .. 10 min");
+        Require(LockTimeout > TimeSpan.Zero && LockTimeout <= TimeSpan.FromMinutes(10),
+            $"lock timeout {LockTimeout.TotalMilliseconds} ms is outside 1 ms .. 10 min");
         Require(StatementTimeout > TimeSpan.Zero, "statement timeout must be positive");
         Require(MaxLockRetries is >= 0 and <= 20, $"lock retries {MaxLockRetries} is outside 0 .. 20");
         foreach (var code in AllowHazards)

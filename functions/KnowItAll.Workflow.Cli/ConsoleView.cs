@@ -29,10 +29,12 @@ public sealed class ConsoleView
         Header("validate", result.TargetSchema);
         var counts = result.Objects.GroupBy(o => o.Status).ToDictionary(g => g.Key, g => g.Count());
         _console.MarkupLine($"{result.ObjectsChecked} objects checked: [green]{counts.GetValueOrDefault(ObjectStatus.Present)} present[/], " +
-                            $"[yellow]{counts.GetValueOrDefault(ObjectStatus.Missing)} missing[/], [blue]{counts.GetValueOrDefault(ObjectStatus.Different)} different[/] ({result.DurationMs} ms)");
+                            $"[yellow]{counts.GetValueOrDefault(ObjectStatus.Missing)} missing[/], " +
+                            $"[blue]{counts.GetValueOrDefault(ObjectStatus.Different)} different[/] ({result.DurationMs} ms)");
         if (result.Missing.Count > 0)
         {
-            var table = new Table().Border(TableBorder.Rounded).Title("[yellow]missing (an apply creates these)[/]").AddColumns("kind", "object", "note");
+            var table = new Table().Border(TableBorder.Rounded).Title("[yellow]missing (an apply creates these)[/]")
+                .AddColumns("kind", "object", "note");
             foreach (var m in result.Missing) table.AddRow(Esc(m.Kind), Esc(m.Name), Esc(m.Detail ?? ""));
             _console.Write(table);
         }
@@ -56,8 +58,10 @@ public sealed class ConsoleView
         var table = new Table().Border(TableBorder.Rounded).AddColumns("#", "change", "object", "lock", "runs", "hazards");
         foreach (var s in plan.Statements)
         {
-            var hazards = s.Hazards.Count == 0 ? "[green]none[/]" : string.Join("\n", s.Hazards.Select(h => $"[yellow]{Esc(h.Code.ToWire())}[/] {Esc(h.Message)}"));
-            table.AddRow(s.Order.ToString(), Esc(s.Kind.ToWire()), Esc(s.ObjectName), LockMarkup(s.Lock.ToWire()), s.Transactional ? "in transaction" : "[blue]alone[/]", hazards);
+            var hazards = s.Hazards.Count == 0 ? "[green]none[/]"
+                : string.Join("\n", s.Hazards.Select(h => $"[yellow]{Esc(h.Code.ToWire())}[/] {Esc(h.Message)}"));
+            table.AddRow(s.Order.ToString(), Esc(s.Kind.ToWire()), Esc(s.ObjectName), LockMarkup(s.Lock.ToWire()), s.Transactional ? "in transaction"
+                : "[blue]alone[/]", hazards);
         }
         _console.Write(table);
         foreach (var h in plan.Blocking) _console.MarkupLine($"[red]blocked[/] {Esc(h.Code.ToWire())} {Esc(h.Message)}");
@@ -98,13 +102,17 @@ public sealed class ConsoleView
         Row("constraints", result.ConstraintsAdded);
         Row("grants", result.GrantsApplied);
         _console.Write(table);
-        _console.MarkupLine($"[green]✔ applied {result.StatementsExecuted} statements[/] in {result.DurationMs} ms, {result.LockRetries} lock retries, history row {result.HistoryId}");
+        _console.MarkupLine(
+            $"[green]✔ applied {result.StatementsExecuted} statements[/] in {result.DurationMs} ms, {result.LockRetries} lock retries, history row " +
+            $"{result.HistoryId}");
     }
 
     public void Permissions(PermissionReport report)
     {
         _console.MarkupLine($"[bold]verify-permissions[/] role [bold]{Esc(report.Role)}[/] on {Esc(_target)}");
-        _console.MarkupLine($"login {Mark(report.CanLogin)}  connect {Mark(report.CanConnect)}  schema usage {Mark(report.HasSchemaUsage)}  ({report.Checked} checks)");
+        _console.MarkupLine(
+            $"login {Mark(report.CanLogin)}  connect {Mark(report.CanConnect)}  schema usage {Mark(report.HasSchemaUsage)}  ({report.Checked} " +
+            "checks)");
         if (report.Missing.Count > 0)
         {
             var table = new Table().Border(TableBorder.Rounded).Title("[red]missing privileges[/]").AddColumns("kind", "object", "privilege");
@@ -125,12 +133,26 @@ public sealed class ConsoleView
         var invariant = System.Globalization.CultureInfo.InvariantCulture;
         foreach (var r in runs)
         {
-            var took = r.FinishedAt is { } end && r.SettledAt is null ? $", {(end - r.StartedAt).TotalMilliseconds.ToString("N0", invariant)} ms" : "";
-            var outcome = r.Outcome switch { HistoryOutcome.Applied => "[green]applied[/]", HistoryOutcome.Failed => "[red]failed[/]", HistoryOutcome.Applying => "[yellow]applying (running now)[/]", var o => Esc(o.ToWire()) };
-            _console.MarkupLine($"#{r.Id.ToString(invariant)}  {r.StartedAt.ToString("yyyy-MM-dd HH:mm:ss", invariant)}Z  {outcome}  {r.Changes.ToString(invariant)} changes, plan {Esc(r.PlanHash[..Math.Min(12, r.PlanHash.Length)])}, by {Esc(r.RunBy)}{took}");
+            var took = r.FinishedAt is { } end && r.SettledAt is null ? $", {(end - r.StartedAt).TotalMilliseconds.ToString("N0", invariant)} ms"
+                : "";
+            var outcome =
+                r.Outcome switch
+                {
+                    HistoryOutcome.Applied => "[green]applied[/]",
+                    HistoryOutcome.Failed => "[red]failed[/]",
+                    HistoryOutcome.Applying => "[yellow]applying (running now)[/]",
+                    var o => Esc(o.ToWire())
+                };
+            _console.MarkupLine(
+                $"#{r.Id.ToString(invariant)}  {r.StartedAt.ToString("yyyy-MM-dd HH:mm:ss", invariant)}Z  {outcome}  " +
+                $"{r.Changes.ToString(invariant)} changes, plan {Esc(r.PlanHash[..Math.Min(12, r.PlanHash.Length)])}, by {Esc(r.RunBy)}{took}");
             if (r.DataDeleted is { } deleted && r.Outcome == HistoryOutcome.Applied)
-                _console.MarkupLine($"    [red]deleted data[/]: {deleted.ToString("N0", invariant)} rows and values of declared removals (the statements are in the history row)");
-            if (r.SettledAt is { } settled) _console.MarkupLine($"    settled {settled.ToString("yyyy-MM-dd HH:mm:ss", invariant)}Z by a later run: it had been left 'applying' by a kill");
+                _console.MarkupLine(
+                    $"    [red]deleted data[/]: {deleted.ToString("N0", invariant)} rows and values of declared removals (the statements are in " +
+                    "the history row)");
+            if (r.SettledAt is { } settled)
+                _console.MarkupLine(
+                    $"    settled {settled.ToString("yyyy-MM-dd HH:mm:ss", invariant)}Z by a later run: it had been left 'applying' by a kill");
             if (r.Error is { } error) _console.MarkupLine($"    {Esc(error)}");
         }
     }

@@ -31,13 +31,15 @@ public sealed class DatabaseTarget : IAsyncDisposable
     {
         if (!string.IsNullOrWhiteSpace(connectionOption)) return new DatabaseTarget(Check(connectionOption, "--connection"), "--connection", null);
         var fromEnvironment = Environment.GetEnvironmentVariable("KNOWITALL_DB_CONNECTION");
-        if (!string.IsNullOrWhiteSpace(fromEnvironment)) return new DatabaseTarget(Check(fromEnvironment, "KNOWITALL_DB_CONNECTION"), "KNOWITALL_DB_CONNECTION", null);
+        if (!string.IsNullOrWhiteSpace(fromEnvironment))
+            return new DatabaseTarget(Check(fromEnvironment, "KNOWITALL_DB_CONNECTION"), "KNOWITALL_DB_CONNECTION", null);
         if (new[] { "PGHOST", "PGDATABASE", "PGUSER", "PGSERVICE" }.Any(v => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(v))))
             return new DatabaseTarget(PgEnvironment(), "PG* environment variables", null);
 
         var embedded = await EmbeddedPostgres.StartAsync(cancellationToken);
         await log.WriteLineAsync(
-            $"No database configured (--connection, KNOWITALL_DB_CONNECTION or PG* variables): started a throwaway PostgreSQL on 127.0.0.1:{embedded.Port}; it is removed when this command ends.");
+            "No database configured (--connection, KNOWITALL_DB_CONNECTION or PG* variables): started a throwaway PostgreSQL on " +
+            $"127.0.0.1:{embedded.Port}; it is removed when this command ends.");
         return new DatabaseTarget(embedded.ConnectionString(), "embedded throwaway PostgreSQL", embedded);
     }
 
@@ -52,7 +54,8 @@ public sealed class DatabaseTarget : IAsyncDisposable
         {
             var builder = new NpgsqlConnectionStringBuilder(connectionString);
             if (string.IsNullOrEmpty(builder.Host) && Environment.GetEnvironmentVariable("PGHOST") is null)
-                throw new KnowItAll.Migrations.MigrationException(KnowItAll.Migrations.MigrationErrors.InvalidInput, $"{origin}: the connection string names no Host");
+                throw new KnowItAll.Migrations.MigrationException(KnowItAll.Migrations.MigrationErrors.InvalidInput,
+                    $"{origin}: the connection string names no Host");
             return builder.ConnectionString;
         }
         catch (ArgumentException e)
@@ -73,7 +76,8 @@ public sealed class DatabaseTarget : IAsyncDisposable
         if (Environment.GetEnvironmentVariable("PGUSER") is { Length: > 0 } user) builder.Username = user;
         if (Environment.GetEnvironmentVariable("PGPASSWORD") is { Length: > 0 } password) builder.Password = password;
         if (Environment.GetEnvironmentVariable("PGDATABASE") is { Length: > 0 } database) builder.Database = database;
-        if (Environment.GetEnvironmentVariable("PGSSLMODE") is { Length: > 0 } ssl && Enum.TryParse<SslMode>(ssl.Replace("-", ""), true, out var mode)) builder.SslMode = mode;
+        if (Environment.GetEnvironmentVariable("PGSSLMODE") is { Length: > 0 } ssl
+            && Enum.TryParse<SslMode>(ssl.Replace("-", ""), true, out var mode)) builder.SslMode = mode;
         return builder.ConnectionString;
     }
 }

@@ -20,20 +20,39 @@ public sealed class EngineOptions
 
     public Option<bool> Json { get; } = new("--json") { Description = "Print one JSON document on stdout (logs go to stderr)" };
 
-    public Option<string> TargetSchema { get; } = new("--target-schema") { Description = "Schema to migrate", DefaultValueFactory = _ => MigrationOptions.Defaults.TargetSchema };
+    public Option<string> TargetSchema { get; } =
+        new("--target-schema") { Description = "Schema to migrate", DefaultValueFactory = _ => MigrationOptions.Defaults.TargetSchema };
 
-    public Option<string> AppRole { get; } = new("--app-role") { Description = "Application role whose privileges are verified", DefaultValueFactory = _ => MigrationOptions.Defaults.AppRole };
+    public Option<string> AppRole { get; } = new("--app-role")
+    {
+        Description = "Application role whose privileges are verified",
+        DefaultValueFactory = _ => MigrationOptions.Defaults.AppRole
+    };
 
-    public Option<int> LockTimeoutMs { get; } = new("--lock-timeout-ms") { Description = "lock_timeout for each DDL statement", DefaultValueFactory = _ => (int)MigrationOptions.Defaults.LockTimeout.TotalMilliseconds };
+    public Option<int> LockTimeoutMs { get; } = new("--lock-timeout-ms")
+    {
+        Description = "lock_timeout for each DDL statement",
+        DefaultValueFactory = _ => (int)MigrationOptions.Defaults.LockTimeout.TotalMilliseconds
+    };
 
-    public Option<int> StatementTimeoutMs { get; } = new("--statement-timeout-ms") { Description = "statement_timeout for each DDL statement", DefaultValueFactory = _ => (int)MigrationOptions.Defaults.StatementTimeout.TotalMilliseconds };
+    public Option<int> StatementTimeoutMs { get; } = new("--statement-timeout-ms")
+    {
+        Description = "statement_timeout for each DDL statement",
+        DefaultValueFactory = _ => (int)MigrationOptions.Defaults.StatementTimeout.TotalMilliseconds
+    };
 
-    public Option<int> LockRetries { get; } = new("--lock-retries") { Description = "Retries (with backoff) when a lock is not granted in time", DefaultValueFactory = _ => MigrationOptions.Defaults.MaxLockRetries };
+    public Option<int> LockRetries { get; } = new("--lock-retries")
+    {
+        Description = "Retries (with backoff) when a lock is not granted in time",
+        DefaultValueFactory = _ => MigrationOptions.Defaults.MaxLockRetries
+    };
 
     /// <summary>Added to plan, apply and workflow run only: the commands whose plan it changes.</summary>
     public Option<string?> AllowHazards { get; } = new("--allow-hazards")
     {
-        Description = "Opt-in hazard codes this run allows, as the plan prints them, comma-separated (e.g. DELETES_DATA): without it a plan that deletes data is refused",
+        Description =
+            "Opt-in hazard codes this run allows, as the plan prints them, comma-separated (e.g. DELETES_DATA): without it a plan that deletes " +
+            "data is refused",
     };
 
     public void AddTo(Command command)
@@ -47,7 +66,8 @@ public sealed class EngineOptions
         var lockTimeout = result.GetValue(LockTimeoutMs);
         var statementTimeout = result.GetValue(StatementTimeoutMs);
         if (lockTimeout <= 0) throw new MigrationException(MigrationErrors.InvalidInput, $"--lock-timeout-ms must be positive (got {lockTimeout})");
-        if (statementTimeout <= 0) throw new MigrationException(MigrationErrors.InvalidInput, $"--statement-timeout-ms must be positive (got {statementTimeout})");
+        if (statementTimeout <= 0)
+            throw new MigrationException(MigrationErrors.InvalidInput, $"--statement-timeout-ms must be positive (got {statementTimeout})");
         var options = new MigrationOptions
         {
             TargetSchema = result.GetValue(TargetSchema)!,

@@ -17,7 +17,8 @@ public static class KnowItAllCli
         RunAsync(args, stdout, stderr, Console.In, cancellationToken);
 
     /// <summary>With the standard input to read answers from (workflow approve, workflow run --require-approval).</summary>
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, TextReader stdin, CancellationToken cancellationToken = default)
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, TextReader stdin,
+        CancellationToken cancellationToken = default)
     {
         using var output = new RedactingWriter(stdout);
         using var log = new RedactingWriter(stderr);
@@ -25,7 +26,8 @@ public static class KnowItAllCli
         var parsed = root.Parse(args);
         try
         {
-            return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = log, EnableDefaultExceptionHandler = false }, cancellationToken);
+            return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = log, EnableDefaultExceptionHandler = false },
+                cancellationToken);
         }
         catch (Exception e)
         {
@@ -66,7 +68,8 @@ public static class KnowItAllCli
             return ExitCodes.Success;
         }));
 
-        var apply = new Command("apply", "Apply the plan: advisory lock, one transaction, lock timeouts with retries, concurrent index builds, history row.");
+        var apply =
+            new Command("apply", "Apply the plan: advisory lock, one transaction, lock timeouts with retries, concurrent index builds, history row.");
         options.AddTo(apply);
         apply.Options.Add(options.AllowHazards);
         var dryRun = new Option<bool>("--dry-run") { Description = "Plan only, as `knowitall plan` does; change nothing" };
@@ -113,7 +116,8 @@ public static class KnowItAllCli
             return ExitCodes.Success;
         }));
 
-        foreach (var command in new[] { validate, plan, apply, verify, history, ReportCommand.Build(output, log), SchemaCommands.Build(output, log), Workflow.WorkflowCommands.Build(output, log, input) }) root.Subcommands.Add(command);
+        foreach (var command in new[] { validate, plan, apply, verify, history, ReportCommand.Build(output, log), SchemaCommands.Build(output, log),
+            Workflow.WorkflowCommands.Build(output, log, input) }) root.Subcommands.Add(command);
         return root;
     }
 
@@ -165,5 +169,11 @@ public static class KnowItAllCli
         return ExitCodes.Failure;
     }
 
-    private static readonly MigrationJsonContext Indented = new(new JsonSerializerOptions(MigrationJsonContext.Default.Options) { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+    private static readonly MigrationJsonContext Indented =
+        new(new JsonSerializerOptions(
+            MigrationJsonContext.Default.Options)
+        {
+            WriteIndented = true,
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping
+        });
 }

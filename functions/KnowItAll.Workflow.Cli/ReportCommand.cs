@@ -19,7 +19,8 @@ namespace KnowItAll.Workflow.Cli;
 /// </summary>
 public static class ReportCommand
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonSerializerOptions Indented =
+        new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static Command Build(RedactingWriter output, RedactingWriter log)
     {
@@ -27,10 +28,17 @@ public static class ReportCommand
         var what = new Argument<string>("execution-or-plan-hash") { Description = "Execution name or ARN, or a 64-character plan hash" };
         var json = new Option<bool>("--json") { Description = "Print the stored report documents as JSON" };
         var reportDir = WorkflowCommands.ReportDirectoryOption();
-        var bucket = new Option<string?>("--bucket") { Description = "Read from this S3 bucket instead of the report directory (the stack's ReportBucket output)" };
-        var prefix = new Option<string>("--prefix") { Description = "Key prefix in the bucket (the environment name in deployed stacks)", DefaultValueFactory = _ => "" };
+        var bucket = new Option<string?>("--bucket")
+        {
+            Description = "Read from this S3 bucket instead of the report directory (the stack's ReportBucket output)"
+        };
+        var prefix = new Option<string>("--prefix")
+        {
+            Description = "Key prefix in the bucket (the environment name in deployed stacks)", DefaultValueFactory = _ => ""
+        };
         var region = new Option<string?>("--region") { Description = "Region (default: AWS_REGION, else us-east-1)" };
-        var endpoint = new Option<string?>("--endpoint-url") { Description = "S3 endpoint (default: AWS_ENDPOINT_URL, else the regional AWS endpoint)" };
+        var endpoint =
+            new Option<string?>("--endpoint-url") { Description = "S3 endpoint (default: AWS_ENDPOINT_URL, else the regional AWS endpoint)" };
         report.Arguments.Add(what);
         foreach (var option in new Option[] { json, reportDir, bucket, prefix, region, endpoint }) report.Options.Add(option);
         report.SetAction(async (result, ct) =>
@@ -79,7 +87,8 @@ public static class ReportCommand
         }
         if (found.Count == 0)
             throw new MigrationException(MigrationErrors.InvalidInput,
-                $"no report for '{what}' in {store.Describe(keys[0].Item2)[..^keys[0].Item2.Length]} (looked for {string.Join(", ", keys.Select(k => k.Item2))})");
+                $"no report for '{what}' in {store.Describe(keys[0].Item2)[..^keys[0].Item2.Length]} (looked for " +
+                $"{string.Join(", ", keys.Select(k => k.Item2))})");
         return found;
     }
 
@@ -95,22 +104,30 @@ public static class ReportCommand
             var body = document["result"]?.ToJsonString() ?? "null";
             digests[step] = step switch
             {
-                ReportKeys.Validate => JsonSerializer.SerializeToNode(DigestBuilder.Of(Parse(body, MigrationJsonContext.Default.ValidationResult), null), ReportJsonContext.Default.ValidationDigest),
-                ReportKeys.Plan => JsonSerializer.SerializeToNode(DigestBuilder.Of(plan = Parse(body, MigrationJsonContext.Default.MigrationPlan), null), ReportJsonContext.Default.PlanDigest),
-                ReportKeys.Apply => JsonSerializer.SerializeToNode(DigestBuilder.Of(Parse(body, MigrationJsonContext.Default.ApplyResult), null), ReportJsonContext.Default.ApplyDigest),
-                _ => JsonSerializer.SerializeToNode(DigestBuilder.Of(Parse(body, MigrationJsonContext.Default.PermissionReport), null), ReportJsonContext.Default.PermissionDigest),
+                ReportKeys.Validate => JsonSerializer.SerializeToNode(DigestBuilder.Of(Parse(body, MigrationJsonContext.Default.ValidationResult),
+                    null), ReportJsonContext.Default.ValidationDigest),
+                ReportKeys.Plan => JsonSerializer.SerializeToNode(DigestBuilder.Of(plan = Parse(body, MigrationJsonContext.Default.MigrationPlan),
+                    null), ReportJsonContext.Default.PlanDigest),
+                ReportKeys.Apply => JsonSerializer.SerializeToNode(DigestBuilder.Of(Parse(body, MigrationJsonContext.Default.ApplyResult), null),
+                    ReportJsonContext.Default.ApplyDigest),
+                _ => JsonSerializer.SerializeToNode(DigestBuilder.Of(Parse(body, MigrationJsonContext.Default.PermissionReport), null),
+                    ReportJsonContext.Default.PermissionDigest),
             };
         }
         text.AppendLine();
-        foreach (var line in NotificationComposer.SummaryLines(digests).Where(l => !l.StartsWith("  ", StringComparison.Ordinal))) text.AppendLine(line);
+        foreach (var line in NotificationComposer.SummaryLines(digests).Where(l => !l.StartsWith("  ", StringComparison.Ordinal)))
+            text.AppendLine(line);
         if (plan is not null)
         {
             text.AppendLine();
             text.AppendLine($"-- plan {plan.PlanHash}: {plan.Statements.Count} statements against schema {plan.SchemaFingerprint}");
             foreach (var s in plan.Statements)
             {
-                var hazards = s.Hazards.Count == 0 ? "" : "; hazards: " + string.Join(", ", s.Hazards.Select(h => $"{h.Code.ToWire()} ({h.Message})"));
-                text.AppendLine($"-- {s.Order}. {s.Kind.ToWire()} {s.ObjectName}: lock {s.Lock.ToWire()}{(s.Transactional ? "" : ", outside the transaction")}{hazards}");
+                var hazards = s.Hazards.Count == 0 ? "" : "; hazards: " +
+                    string.Join(", ", s.Hazards.Select(h => $"{h.Code.ToWire()} ({h.Message})"));
+                text.AppendLine(
+                    $"-- {s.Order}. {s.Kind.ToWire()} {s.ObjectName}: lock {s.Lock.ToWire()}{(s.Transactional ? "" : ", outside the " +
+                        "transaction")}{hazards}");
                 text.AppendLine(s.Sql.TrimEnd().TrimEnd(';') + ";");
             }
             foreach (var h in plan.Blocking) text.AppendLine($"-- BLOCKED {h.Code.ToWire()}: {h.Message}");

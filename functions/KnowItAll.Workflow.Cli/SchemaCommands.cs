@@ -23,10 +23,16 @@ public static class SchemaCommands
     {
         var options = new EngineOptions();
         var schema = new Command("schema", "The desired schema's compiled model.");
-        var build = new Command("build", "Compile schema/ into its model file (knowitall.lock.json beside the .sql files): validate, plan and apply then read it instead of running schema/ each time.");
-        var check = new Option<bool>("--check") { Description = "Write nothing; exit 1 when the model file is missing or differs from a fresh build (CI)" };
-        var outputPath = new Option<FileInfo?>("--output") { Description = "Where to write the model (default: knowitall.lock.json in the schema directory)" };
-        foreach (var option in new Option[] { options.Connection, options.Schema, options.TargetSchema, options.Json, check, outputPath }) build.Options.Add(option);
+        var build =
+            new Command("build",
+                "Compile schema/ into its model file (knowitall.lock.json beside the .sql files): validate, plan and apply then read it instead of " +
+                "running schema/ each time.");
+        var check =
+            new Option<bool>("--check") { Description = "Write nothing; exit 1 when the model file is missing or differs from a fresh build (CI)" };
+        var outputPath =
+            new Option<FileInfo?>("--output") { Description = "Where to write the model (default: knowitall.lock.json in the schema directory)" };
+        foreach (var option in new Option[] { options.Connection, options.Schema, options.TargetSchema, options.Json, check, outputPath })
+            build.Options.Add(option);
         build.SetAction(async (result, ct) =>
         {
             var json = result.GetValue(options.Json);
@@ -57,32 +63,42 @@ public static class SchemaCommands
                 var checking = result.GetValue(check);
                 if (!checking && !upToDate) await File.WriteAllBytesAsync(path, bytes, ct);
                 var summary = new SchemaBuildResult(
-                    Success: upToDate || !checking, path, checking, upToDate, compiled.ServerMajorVersion, compiled.TargetSchema, compiled.SourcesSha256,
-                    compiled.ModelFingerprint, compiled.Sources.Count, compiled.Model.Tables.Count, compiled.Model.Indexes.Count, compiled.Model.Constraints.Count,
+                    Success: upToDate || !checking, path, checking, upToDate, compiled.ServerMajorVersion, compiled.TargetSchema,
+                    compiled.SourcesSha256,
+                    compiled.ModelFingerprint, compiled.Sources.Count, compiled.Model.Tables.Count, compiled.Model.Indexes.Count,
+                    compiled.Model.Constraints.Count,
                     compiled.Model.Sequences.Count, compiled.Model.Privileges.Count, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 if (json) await output.WriteLineAsync(JsonSerializer.Serialize(summary, CliJsonContext.Default.SchemaBuildResult));
                 var owners = DumpInput.Ownership(source);
                 if (owners.Count > 0)
-                    await log.WriteLineAsync($"note: {owners.Count} OWNER TO statements (the first at {owners[0].Location}): {DumpInput.OwnershipRule}");
+                    await log.WriteLineAsync(
+                        $"note: {owners.Count} OWNER TO statements (the first at {owners[0].Location}): {DumpInput.OwnershipRule}");
                 if (checking && !upToDate)
                 {
-                    await log.WriteLineAsync($"error: {MigrationErrors.SchemaError}: {path} is not what `knowitall schema build` gives now: {Difference(path, existing, compiled, source)}; " +
+                    await log.WriteLineAsync(
+                        $"error: {MigrationErrors.SchemaError}: {path} is not what `knowitall schema build` gives now: " +
+                        $"{Difference(path, existing, compiled, source)}; " +
                                              "run `knowitall schema build` and commit the file");
                     return ExitCodes.Failure;
                 }
                 if (!json)
                 {
                     var verb = checking ? "is up to date" : upToDate ? "was already up to date" : "written";
-                    await output.WriteLineAsync($"{path} {verb}: {summary.Files} files (sha256 {summary.SourcesSha256[..12]}), {summary.Tables} tables, " +
-                                                $"{summary.Indexes} indexes, {summary.Constraints} constraints, {summary.Sequences} sequences, {summary.Privileges} grants; " +
-                                                $"normalised by PostgreSQL {summary.ServerMajorVersion} for schema '{summary.TargetSchema}' in {summary.DurationMs} ms");
+                    await output.WriteLineAsync(
+                        $"{path} {verb}: {summary.Files} files (sha256 {summary.SourcesSha256[..12]}), {summary.Tables} tables, " +
+                                                $"{summary.Indexes} indexes, {summary.Constraints} constraints, {summary.Sequences} sequences, " +
+                                                $"{summary.Privileges} grants; " +
+                                                $"normalised by PostgreSQL {summary.ServerMajorVersion} for schema '{summary.TargetSchema}' in " +
+                                                $"{summary.DurationMs} ms");
                 }
                 return ExitCodes.Success;
             }
             catch (MigrationException e)
             {
                 await log.WriteLineAsync($"error: {e.ErrorName}: {e.Message}");
-                if (json) await output.WriteLineAsync(JsonSerializer.Serialize(new CliError(false, e.ErrorName, e.Message), CliJsonContext.Default.CliError));
+                if (json)
+                    await output.WriteLineAsync(JsonSerializer.Serialize(new CliError(false, e.ErrorName, e.Message),
+                        CliJsonContext.Default.CliError));
                 return ExitCodes.Failure;
             }
         });

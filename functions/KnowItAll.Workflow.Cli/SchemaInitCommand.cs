@@ -7,7 +7,8 @@ using Npgsql;
 namespace KnowItAll.Workflow.Cli;
 
 /// <summary>What <c>knowitall schema init --json</c> prints.</summary>
-public sealed record SchemaInitResult(bool Success, string Directory, string TargetSchema, IReadOnlyList<string> Files, bool SchemaValid, int ObjectsChecked,
+public sealed record SchemaInitResult(bool Success, string Directory, string TargetSchema, IReadOnlyList<string> Files, bool SchemaValid,
+    int ObjectsChecked,
     IReadOnlyList<string> Missing, IReadOnlyList<string> Drift);
 
 /// <summary>
@@ -20,7 +21,10 @@ public static class SchemaInitCommand
     public static Command Build(RedactingWriter output, RedactingWriter log)
     {
         var options = new EngineOptions();
-        var init = new Command("init", "Write schema/ from an existing database (one file per table, then foreign keys, views, grants), then validate it against that database.");
+        var init =
+            new Command("init",
+                "Write schema/ from an existing database (one file per table, then foreign keys, views, grants), then validate it against that " +
+                "database.");
         foreach (var option in new Option[] { options.Connection, options.Schema, options.TargetSchema, options.Json }) init.Options.Add(option);
         init.SetAction(async (result, ct) =>
         {
@@ -29,10 +33,12 @@ public static class SchemaInitCommand
             {
                 var directory = result.GetValue(options.Schema)!.FullName;
                 if (Directory.Exists(directory) && Directory.EnumerateFileSystemEntries(directory).Any())
-                    throw new MigrationException(MigrationErrors.InvalidInput, $"{directory} is not empty: schema init writes a new schema/ and never overwrites one");
+                    throw new MigrationException(MigrationErrors.InvalidInput,
+                        $"{directory} is not empty: schema init writes a new schema/ and never overwrites one");
                 var connection = result.GetValue(options.Connection) ?? Environment.GetEnvironmentVariable("KNOWITALL_DB_CONNECTION");
                 if (string.IsNullOrWhiteSpace(connection))
-                    throw new MigrationException(MigrationErrors.InvalidInput, "schema init reads an existing database: give it with --connection (or KNOWITALL_DB_CONNECTION)");
+                    throw new MigrationException(MigrationErrors.InvalidInput,
+                        "schema init reads an existing database: give it with --connection (or KNOWITALL_DB_CONNECTION)");
                 var migration = new MigrationOptions { TargetSchema = result.GetValue(options.TargetSchema)!, RunBy = "knowitall schema init" };
                 migration.Validate();
                 await using var target = await DatabaseTarget.ResolveAsync(connection, log, ct);
@@ -64,8 +70,10 @@ public static class SchemaInitCommand
                 {
                     await output.WriteLineAsync($"wrote {files.Count} files to {directory} from schema '{migration.TargetSchema}' of {origin}");
                     await output.WriteLineAsync(summary.Success
-                        ? $"validated against that database: valid, no drift ({validation.ObjectsChecked} objects). Review the files, then `knowitall schema build`."
-                        : $"validated against that database: the files do not carry everything: {string.Join("; ", summary.Missing.Concat(summary.Drift))}");
+                        ? $"validated against that database: valid, no drift ({validation.ObjectsChecked} objects). Review the files, then " +
+                            "`knowitall schema build`."
+                        : "validated against that database: the files do not carry everything: " +
+                            $"{string.Join("; ", summary.Missing.Concat(summary.Drift))}");
                     await output.WriteLineAsync($"note: {DumpInput.OwnershipRule}.");
                 }
                 return summary.Success ? ExitCodes.Success : ExitCodes.Failure;
@@ -73,7 +81,9 @@ public static class SchemaInitCommand
             catch (MigrationException e)
             {
                 await log.WriteLineAsync($"error: {e.ErrorName}: {e.Message}");
-                if (json) await output.WriteLineAsync(JsonSerializer.Serialize(new CliError(false, e.ErrorName, e.Message), CliJsonContext.Default.CliError));
+                if (json)
+                    await output.WriteLineAsync(JsonSerializer.Serialize(new CliError(false, e.ErrorName, e.Message),
+                        CliJsonContext.Default.CliError));
                 return ExitCodes.Failure;
             }
         });

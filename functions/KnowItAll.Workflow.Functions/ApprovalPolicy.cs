@@ -19,7 +19,8 @@ public sealed record ApprovalPolicy
     public ApprovalPolicy(bool required, int timeoutSeconds = DefaultTimeoutSeconds)
     {
         if (timeoutSeconds is < 1 or > MaxTimeoutSeconds)
-            throw new ArgumentOutOfRangeException(nameof(timeoutSeconds), timeoutSeconds, $"the approval timeout must be 1 to {MaxTimeoutSeconds} seconds (7 days)");
+            throw new ArgumentOutOfRangeException(nameof(timeoutSeconds), timeoutSeconds,
+                $"the approval timeout must be 1 to {MaxTimeoutSeconds} seconds (7 days)");
         Required = required;
         TimeoutSeconds = timeoutSeconds;
     }

@@ -37,7 +37,8 @@ public sealed class FunctionHost
 
     public bool Has(string functionName) => _handlers.ContainsKey(functionName);
 
-    public async Task<InvocationOutcome> InvokeAsync(string functionName, string eventJson, InvocationContext context, CancellationToken cancellationToken = default)
+    public async Task<InvocationOutcome> InvokeAsync(string functionName, string eventJson, InvocationContext context,
+        CancellationToken cancellationToken = default)
     {
         var log = new JsonLog(_output, functionName);
         var started = Stopwatch.GetTimestamp();
@@ -56,7 +57,8 @@ public sealed class FunctionHost
             log.Write("ERROR", outcome.ErrorMessage!, context, outcome.ErrorType, elapsed);
             var metrics = new List<(string, double, string)>();
             if (outcome.ErrorType == MigrationErrors.DatabaseUnavailable) metrics.Add((MetricNames.DatabaseConnectionErrors, 1, "Count"));
-            if (functionName == "Apply") metrics.AddRange([(MetricNames.MigrationFailure, 1, "Count"), (MetricNames.MigrationDuration, elapsed, "Milliseconds")]);
+            if (functionName == "Apply")
+                metrics.AddRange([(MetricNames.MigrationFailure, 1, "Count"), (MetricNames.MigrationDuration, elapsed, "Milliseconds")]);
             _services.Metrics.Record(metrics);
         }
         return outcome;
@@ -65,17 +67,20 @@ public sealed class FunctionHost
     private async Task<InvocationOutcome> RunAsync(string functionName, string eventJson, CancellationToken deadline, CancellationToken caller)
     {
         if (!_handlers.TryGetValue(functionName, out var handler))
-            return InvocationOutcome.Failure(MigrationErrors.InvalidInput, $"unknown function '{functionName}'; known: {string.Join(", ", _handlers.Keys)}");
+            return InvocationOutcome.Failure(MigrationErrors.InvalidInput,
+                $"unknown function '{functionName}'; known: {string.Join(", ", _handlers.Keys)}");
         var size = System.Text.Encoding.UTF8.GetByteCount(eventJson);
         if (size > MaxEventBytes)
-            return InvocationOutcome.Failure(MigrationErrors.InvalidInput, $"the event is {size:N0} bytes; the limit is {MaxEventBytes:N0} (Step Functions' payload size)");
+            return InvocationOutcome.Failure(MigrationErrors.InvalidInput,
+                $"the event is {size:N0} bytes; the limit is {MaxEventBytes:N0} (Step Functions' payload size)");
         try
         {
             var input = JsonNode.Parse(eventJson.Length == 0 ? "{}" : eventJson) switch
             {
                 JsonObject o => o,
                 null => [],
-                var other => throw new MigrationException(MigrationErrors.InvalidInput, $"the event must be a JSON object, not {other.GetValueKind().ToString().ToLowerInvariant()}"),
+                var other => throw new MigrationException(MigrationErrors.InvalidInput,
+                    $"the event must be a JSON object, not {other.GetValueKind().ToString().ToLowerInvariant()}"),
             };
             var output = await handler.HandleAsync(input, _services, deadline);
             return InvocationOutcome.Success(output.ToJsonString());
@@ -91,7 +96,8 @@ public sealed class FunctionHost
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !caller.IsCancellationRequested)
         {
             return InvocationOutcome.Failure(MigrationErrors.Timeout,
-                $"stopped {DeadlineMargin.TotalSeconds:0} s before the function's deadline; any open transaction was rolled back. Raise the function timeout or retry.");
+                $"stopped {DeadlineMargin.TotalSeconds:0} s before the function's deadline; any open transaction was rolled back. Raise the " +
+                "function timeout or retry.");
         }
         catch (Exception e) when (e is not OperationCanceledException && Connections.Unavailable(e) is { } unavailable)
         {

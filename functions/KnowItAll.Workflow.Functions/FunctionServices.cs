@@ -10,7 +10,8 @@ namespace KnowItAll.Workflow.Functions;
 /// What handlers share within one container: the engine (its connection pool and desired model stay warm
 /// across invocations), the credentials, the publisher and the metrics of the current invocation.
 /// </summary>
-public sealed class FunctionServices(FunctionEnvironment environment, IDatabaseCredentials credentials, INotificationPublisher publisher, IReportStore reports, TextWriter output,
+public sealed class FunctionServices(FunctionEnvironment environment, IDatabaseCredentials credentials, INotificationPublisher publisher,
+    IReportStore reports, TextWriter output,
     Action<string>? notice = null)
     : IAsyncDisposable
 {
@@ -36,7 +37,8 @@ public sealed class FunctionServices(FunctionEnvironment environment, IDatabaseC
         {
             return await call(engine);
         }
-        catch (MigrationException e) when (e.ErrorName == MigrationErrors.DatabaseUnavailable && e.InnerException is PostgresException { SqlState: "28P01" })
+        catch (MigrationException e) when (e.ErrorName == MigrationErrors.DatabaseUnavailable
+            && e.InnerException is PostgresException { SqlState: "28P01" })
         {
             return await call(await EngineAsync(refresh: true, cancellationToken));
         }

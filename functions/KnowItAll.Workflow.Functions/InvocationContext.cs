@@ -1,7 +1,8 @@
 namespace KnowItAll.Workflow.Functions;
 
 /// <summary>What the Lambda Runtime API (or the local executor) says about one invocation.</summary>
-public sealed record InvocationContext(string RequestId, DateTimeOffset? Deadline = null, string? TraceId = null, string? FunctionArn = null, string? ExecutionId = null);
+public sealed record InvocationContext(string RequestId, DateTimeOffset? Deadline = null, string? TraceId = null, string? FunctionArn = null,
+    string? ExecutionId = null);
 
 /// <summary>The result of one invocation: output JSON, or an error with a stable name the state machine can retry or catch on.</summary>
 public sealed record InvocationOutcome(string? OutputJson, string? ErrorType, string? ErrorMessage)

@@ -61,7 +61,8 @@ public sealed class ChoiceRule
                     break;
             }
         }
-        var kinds = (parsed._operator is null ? 0 : 1) + (parsed._all is null ? 0 : 1) + (parsed._any is null ? 0 : 1) + (parsed._not is null ? 0 : 1);
+        var kinds = (parsed._operator is null ? 0 : 1) + (parsed._all is null ? 0 : 1) + (parsed._any is null ? 0 : 1) +
+            (parsed._not is null ? 0 : 1);
         if (kinds != 1) throw new DefinitionException($"{where}: a Choice rule needs exactly one comparison, And, Or or Not");
         if (parsed._operator is not null && parsed._variable is null) throw new DefinitionException($"{where}: a comparison needs a Variable");
         if (top && parsed.Next is null) throw new DefinitionException($"{where}: a top-level Choice rule needs Next");
@@ -76,7 +77,9 @@ public sealed class ChoiceRule
 
         var present = _variable!.TrySelect(_variable.IsContext ? context : input, out var value);
         if (_operator == "IsPresent") return present == Bool(_operand);
-        if (!present) throw new StatesException(StatesErrors.Runtime, $"{where}: Invalid path '{_variable.Text}': the choice state's condition path references an undefined value");
+        if (!present)
+            throw new StatesException(StatesErrors.Runtime,
+                $"{where}: Invalid path '{_variable.Text}': the choice state's condition path references an undefined value");
         var operand = _operandPath is null ? _operand : _operandPath.Select(_operandPath.IsContext ? context : input, StatesErrors.Runtime, where);
         var kind = value?.GetValueKind() ?? JsonValueKind.Null;
         return _operator! switch
@@ -87,11 +90,14 @@ public sealed class ChoiceRule
             "IsBoolean" => (kind is JsonValueKind.True or JsonValueKind.False) == Bool(operand),
             "IsTimestamp" => (Timestamp(value) is not null) == Bool(operand),
             "BooleanEquals" => kind is JsonValueKind.True or JsonValueKind.False && value!.GetValue<bool>() == Bool(operand),
-            "StringMatches" => kind == JsonValueKind.String && operand is JsonValue pattern && Wildcard(pattern.GetValue<string>()).IsMatch(value!.GetValue<string>()),
+            "StringMatches" => kind == JsonValueKind.String && operand is JsonValue pattern && Wildcard(pattern.GetValue<string>())
+            .IsMatch(value!.GetValue<string>()),
             var op when op.StartsWith("String", StringComparison.Ordinal) =>
-                kind == JsonValueKind.String && operand is JsonValue so && so.GetValueKind() == JsonValueKind.String && Compare(op["String".Length..], string.CompareOrdinal(value!.GetValue<string>(), so.GetValue<string>())),
+                kind == JsonValueKind.String && operand is JsonValue so && so.GetValueKind() == JsonValueKind.String
+                && Compare(op["String".Length..], string.CompareOrdinal(value!.GetValue<string>(), so.GetValue<string>())),
             var op when op.StartsWith("Numeric", StringComparison.Ordinal) =>
-                kind == JsonValueKind.Number && operand is JsonValue no && no.GetValueKind() == JsonValueKind.Number && Compare(op["Numeric".Length..], value!.GetValue<double>().CompareTo(no.GetValue<double>())),
+                kind == JsonValueKind.Number && operand is JsonValue no && no.GetValueKind() == JsonValueKind.Number
+                && Compare(op["Numeric".Length..], value!.GetValue<double>().CompareTo(no.GetValue<double>())),
             var op when op.StartsWith("Timestamp", StringComparison.Ordinal) =>
                 Timestamp(value) is { } left && Timestamp(operand) is { } right && Compare(op["Timestamp".Length..], left.CompareTo(right)),
             _ => false,

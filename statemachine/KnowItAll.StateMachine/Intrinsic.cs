@@ -73,7 +73,8 @@ public sealed class Intrinsic
         {
             if (template[i] == '{' && i + 1 < template.Length && template[i + 1] == '}')
             {
-                if (next >= values.Count) throw new StatesException(StatesErrors.IntrinsicFailure, $"{where}: States.Format has more {{}} than arguments");
+                if (next >= values.Count)
+                    throw new StatesException(StatesErrors.IntrinsicFailure, $"{where}: States.Format has more {{}} than arguments");
                 result.Append(values[next++] switch
                 {
                     JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
@@ -93,16 +94,19 @@ public sealed class Intrinsic
     {
         if (values.Count != 3 || values[0] is not JsonObject left || values[1] is not JsonObject right || values[2] is not JsonValue deep)
             throw Bad(where, "two objects and false");
-        if (deep.GetValue<bool>()) throw new StatesException(StatesErrors.IntrinsicFailure, $"{where}: States.JsonMerge supports shallow merges only (false), as AWS does");
+        if (deep.GetValue<bool>())
+            throw new StatesException(StatesErrors.IntrinsicFailure, $"{where}: States.JsonMerge supports shallow merges only (false), as AWS does");
         var merged = (JsonObject)left.DeepClone();
         foreach (var (key, value) in right) merged[key] = value?.DeepClone();
         return merged;
     }
 
     private static T Arg<T>(List<JsonNode?> values, int index, string where) =>
-        values.ElementAtOrDefault(index) is JsonValue v && v.TryGetValue<T>(out var value) ? value : throw Bad(where, typeof(T).Name.ToLowerInvariant());
+        values.ElementAtOrDefault(index) is JsonValue v && v.TryGetValue<T>(out var value) ? value
+        : throw Bad(where, typeof(T).Name.ToLowerInvariant());
 
-    private static StatesException Bad(string where, string expected) => new(StatesErrors.IntrinsicFailure, $"{where}: an argument is not {expected}");
+    private static StatesException Bad(string where, string expected) =>
+        new(StatesErrors.IntrinsicFailure, $"{where}: an argument is not {expected}");
 
     private static Intrinsic ParseCall(string text, ref int position, string where)
     {

@@ -24,7 +24,8 @@ public static class MermaidDiagram
         foreach (var state in definition.States.Values)
         {
             foreach (var (target, label) in state.Transitions())
-                text.Append($"    {Id(state.Name)} -->{(label.Length > 0 ? $"|{label.Replace("|", "/", StringComparison.Ordinal)}|" : "")} {Id(target)}\n");
+                text.Append(
+                    $"    {Id(state.Name)} -->{(label.Length > 0 ? $"|{label.Replace("|", "/", StringComparison.Ordinal)}|" : "")} {Id(target)}\n");
             if (state.End || state.Type == "Succeed") text.Append($"    {Id(state.Name)} --> succeeded((succeeded))\n");
             if (state.Type == "Fail") text.Append($"    {Id(state.Name)} --> failed((failed))\n");
         }

@@ -15,7 +15,8 @@ public sealed class MockConfig
     private readonly Dictionary<string, Dictionary<string, string>> _cases;
     private readonly Dictionary<string, List<(int From, int To, JsonNode? Return, string? Error, string? Cause)>> _responses;
 
-    private MockConfig(Dictionary<string, Dictionary<string, string>> cases, Dictionary<string, List<(int, int, JsonNode?, string?, string?)>> responses)
+    private MockConfig(Dictionary<string, Dictionary<string, string>> cases, Dictionary<string,
+        List<(int, int, JsonNode?, string?, string?)>> responses)
     {
         _cases = cases;
         _responses = responses;
@@ -38,10 +39,12 @@ public sealed class MockConfig
             throw new DefinitionException($"mock config: not valid JSON: {e.Message}");
         }
         var responses = new Dictionary<string, List<(int, int, JsonNode?, string?, string?)>>(StringComparer.Ordinal);
-        foreach (var (name, ranges) in root["MockedResponses"] as JsonObject ?? throw new DefinitionException("mock config: MockedResponses is missing"))
+        foreach (var (name, ranges) in root["MockedResponses"] as JsonObject
+            ?? throw new DefinitionException("mock config: MockedResponses is missing"))
         {
             var list = new List<(int, int, JsonNode?, string?, string?)>();
-            foreach (var (range, response) in ranges as JsonObject ?? throw new DefinitionException($"mock config: response '{name}' is not an object"))
+            foreach (var (range, response) in ranges as JsonObject
+                ?? throw new DefinitionException($"mock config: response '{name}' is not an object"))
             {
                 var bounds = range.Split('-');
                 if (bounds.Length > 2 || !bounds.All(b => int.TryParse(b, out var n) && n >= 0))
@@ -60,13 +63,16 @@ public sealed class MockConfig
         }
         var cases = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
         foreach (var (machine, body) in root["StateMachines"] as JsonObject ?? throw new DefinitionException("mock config: StateMachines is missing"))
-            foreach (var (testCase, states) in body?["TestCases"] as JsonObject ?? throw new DefinitionException($"mock config: state machine '{machine}' has no TestCases"))
+            foreach (var (testCase, states) in body?["TestCases"] as JsonObject
+                ?? throw new DefinitionException($"mock config: state machine '{machine}' has no TestCases"))
             {
                 var map = new Dictionary<string, string>(StringComparer.Ordinal);
-                foreach (var (state, response) in states as JsonObject ?? throw new DefinitionException($"mock config: test case '{testCase}' is not an object"))
+                foreach (var (state, response) in states as JsonObject
+                    ?? throw new DefinitionException($"mock config: test case '{testCase}' is not an object"))
                 {
                     var responseName = response!.GetValue<string>();
-                    if (!responses.ContainsKey(responseName)) throw new DefinitionException($"mock config: test case '{testCase}' state '{state}' names unknown response '{responseName}'");
+                    if (!responses.ContainsKey(responseName))
+                        throw new DefinitionException($"mock config: test case '{testCase}' state '{state}' names unknown response '{responseName}'");
                     map[state] = responseName;
                 }
                 cases[$"{machine}\n{testCase}"] = map;
@@ -109,7 +115,8 @@ public sealed class MockConfig
     {
         foreach (var (key, _) in invoke)
             if (!InvokeResponseFields.Contains(key))
-                throw new DefinitionException($"{where}: '{key}' is not a field of a Lambda Invoke response (fields: {string.Join(", ", InvokeResponseFields)})");
+                throw new DefinitionException(
+                    $"{where}: '{key}' is not a field of a Lambda Invoke response (fields: {string.Join(", ", InvokeResponseFields)})");
         if (invoke["StatusCode"] is not JsonValue code || code.GetValueKind() != JsonValueKind.Number)
             throw new DefinitionException($"{where}: StatusCode must be a number, as Lambda's Invoke response has it");
         if (!invoke.ContainsKey("Payload")) throw new DefinitionException($"{where}: a Lambda Invoke response needs a Payload");

@@ -29,17 +29,21 @@ public static class Quotas
     /// <summary>The size AWS measures: the UTF-8 bytes of the value's JSON text.</summary>
     public static int Utf8Size(JsonNode? value) => value is null ? 4 : Encoding.UTF8.GetByteCount(value.ToJsonString(Unescaped));
 
-    /// <summary>A task's result over the quota: a failure of the task, which its Retry and Catch see (AWS reports it as the task's failure).</summary>
+    /// <summary>A task's result over the quota: a failure of the task, which its Retry and Catch see (AWS reports it as the task's
+    /// failure).</summary>
     internal static StatesException ResultTooLarge(string resource) =>
-        new(StatesErrors.DataLimitExceeded, $"The state/task '{resource}' returned a result with a size exceeding the maximum number of bytes service limit.");
+        new(StatesErrors.DataLimitExceeded,
+            $"The state/task '{resource}' returned a result with a size exceeding the maximum number of bytes service limit.");
 
     /// <summary>A state's output over the quota: the execution fails at once, past Retry and Catch.</summary>
     internal static StatesException OutputTooLarge(string state) =>
-        new(StatesErrors.DataLimitExceeded, $"The state/task '{state}' returned a result with a size exceeding the maximum number of bytes service limit.", terminal: true);
+        new(StatesErrors.DataLimitExceeded,
+            $"The state/task '{state}' returned a result with a size exceeding the maximum number of bytes service limit.", terminal: true);
 
     /// <summary>An input over the quota (the execution's, or a task's after Parameters): the execution fails at once.</summary>
     internal static StatesException InputTooLarge(string what, int bytes) =>
-        new(StatesErrors.DataLimitExceeded, $"{what} is {bytes} bytes, over the maximum number of bytes service limit ({MaxPayloadBytes}).", terminal: true);
+        new(StatesErrors.DataLimitExceeded, $"{what} is {bytes} bytes, over the maximum number of bytes service limit ({MaxPayloadBytes}).",
+            terminal: true);
 
     /// <summary>
     /// The history quota: event 25,000 may only be ExecutionSucceeded; anything else fails the execution instead.
@@ -51,5 +55,6 @@ public static class Quotas
     /// <summary>Lambda refuses a function's response over its Invoke quota with this error body, which Step Functions reports as the cause.</summary>
     internal static TaskFailedException LambdaResponseOverQuota() =>
         new(LambdaResponseTooLarge,
-            $"{{\"errorMessage\":\"Response payload size exceeded maximum allowed payload size ({MaxLambdaResponseBytes} bytes).\",\"errorType\":\"{LambdaResponseTooLarge}\"}}");
+            $"{{\"errorMessage\":\"Response payload size exceeded maximum allowed payload size ({MaxLambdaResponseBytes} " +
+            $"bytes).\",\"errorType\":\"{LambdaResponseTooLarge}\"}}");
 }

@@ -75,14 +75,16 @@ public sealed class ReferencePath
     }
 
     public JsonNode? Select(JsonNode? root, string error, string where) =>
-        TrySelect(root, out var value) ? value?.DeepClone() : throw new StatesException(error, $"{where}: the path '{Text}' names nothing in the input");
+        TrySelect(root, out var value) ? value?.DeepClone()
+        : throw new StatesException(error, $"{where}: the path '{Text}' names nothing in the input");
 
     /// <summary>ResultPath: a copy of <paramref name="input"/> with <paramref name="result"/> placed at this path.</summary>
     public JsonNode? Place(JsonNode? input, JsonNode? result, string where)
     {
         if (_steps.Count == 0) return result?.DeepClone();
         var root = input?.DeepClone() ?? new JsonObject();
-        if (root is not JsonObject) throw new StatesException(StatesErrors.ResultPathMatchFailure, $"{where}: ResultPath '{Text}' needs an object input");
+        if (root is not JsonObject)
+            throw new StatesException(StatesErrors.ResultPathMatchFailure, $"{where}: ResultPath '{Text}' needs an object input");
         JsonNode current = root;
         for (var s = 0; s < _steps.Count; s++)
         {
@@ -95,7 +97,8 @@ public sealed class ReferencePath
                     break;
                 case (int index, JsonArray a) when index < a.Count:
                     if (last) a[index] = result?.DeepClone();
-                    else current = a[index] ?? throw new StatesException(StatesErrors.ResultPathMatchFailure, $"{where}: ResultPath '{Text}' crosses a null");
+                    else current = a[index]
+                        ?? throw new StatesException(StatesErrors.ResultPathMatchFailure, $"{where}: ResultPath '{Text}' crosses a null");
                     break;
                 default:
                     throw new StatesException(StatesErrors.ResultPathMatchFailure, $"{where}: ResultPath '{Text}' does not match the input's shape");

@@ -11,13 +11,15 @@ public sealed class StateDefinition
 {
     private static readonly Dictionary<string, string[]> Fields = new(StringComparer.Ordinal)
     {
-        ["Task"] = ["Type", "Comment", "Next", "End", "InputPath", "OutputPath", "Resource", "Parameters", "ResultSelector", "ResultPath", "Retry", "Catch", "TimeoutSeconds", "TimeoutSecondsPath", "HeartbeatSeconds", "HeartbeatSecondsPath"],
+        ["Task"] = ["Type", "Comment", "Next", "End", "InputPath", "OutputPath", "Resource", "Parameters", "ResultSelector", "ResultPath", "Retry",
+            "Catch", "TimeoutSeconds", "TimeoutSecondsPath", "HeartbeatSeconds", "HeartbeatSecondsPath"],
         ["Pass"] = ["Type", "Comment", "Next", "End", "InputPath", "OutputPath", "Parameters", "Result", "ResultPath"],
         ["Choice"] = ["Type", "Comment", "InputPath", "OutputPath", "Choices", "Default"],
         ["Wait"] = ["Type", "Comment", "Next", "End", "InputPath", "OutputPath", "Seconds", "SecondsPath", "Timestamp", "TimestampPath"],
         ["Succeed"] = ["Type", "Comment", "InputPath", "OutputPath"],
         ["Fail"] = ["Type", "Comment", "Error", "Cause", "ErrorPath", "CausePath"],
-        ["Parallel"] = ["Type", "Comment", "Next", "End", "InputPath", "OutputPath", "Parameters", "ResultSelector", "ResultPath", "Retry", "Catch", "Branches"],
+        ["Parallel"] = ["Type", "Comment", "Next", "End", "InputPath", "OutputPath", "Parameters", "ResultSelector", "ResultPath", "Retry", "Catch",
+            "Branches"],
     };
 
     public required string Name { get; init; }
@@ -68,9 +70,11 @@ public sealed class StateDefinition
     {
         var type = json["Type"]?.GetValue<string>() ?? throw new DefinitionException($"{where}: state has no Type");
         if (!Fields.TryGetValue(type, out var allowed))
-            throw new DefinitionException($"{where}: state type '{type}' is not supported by the local executor (supported: {string.Join(", ", Fields.Keys)})");
+            throw new DefinitionException(
+                $"{where}: state type '{type}' is not supported by the local executor (supported: {string.Join(", ", Fields.Keys)})");
         foreach (var (key, _) in json)
-            if (!allowed.Contains(key)) throw new DefinitionException($"{where}: field '{key}' is not supported on a {type} state by the local executor");
+            if (!allowed.Contains(key))
+                throw new DefinitionException($"{where}: field '{key}' is not supported on a {type} state by the local executor");
 
         var (inputPath, discardInput) = OptionalPath(json, "InputPath", where);
         var (outputPath, discardOutput) = OptionalPath(json, "OutputPath", where);
@@ -97,7 +101,9 @@ public sealed class StateDefinition
             HeartbeatSecondsPath = json["HeartbeatSecondsPath"] is { } hsp ? ReferencePath.Parse(hsp.GetValue<string>(), where) : null,
             Retry = (json["Retry"] as JsonArray)?.Select((r, i) => ParseRetrier(r as JsonObject, $"{where}.Retry[{i}]")).ToList() ?? [],
             Catch = (json["Catch"] as JsonArray)?.Select((c, i) => ParseCatcher(c as JsonObject, $"{where}.Catch[{i}]")).ToList() ?? [],
-            Choices = (json["Choices"] as JsonArray)?.Select((c, i) => ChoiceRule.Parse(c as JsonObject ?? throw new DefinitionException($"{where}: Choices[{i}] is not a rule"), $"{where}.Choices[{i}]", true)).ToList() ?? [],
+            Choices =
+                (json["Choices"] as JsonArray)?.Select((c, i) => ChoiceRule.Parse(c as JsonObject
+                    ?? throw new DefinitionException($"{where}: Choices[{i}] is not a rule"), $"{where}.Choices[{i}]", true)).ToList() ?? [],
             Default = json["Default"]?.GetValue<string>(),
             Seconds = json["Seconds"]?.GetValue<double>(),
             SecondsPath = json["SecondsPath"] is { } sp ? ReferencePath.Parse(sp.GetValue<string>(), where) : null,
@@ -107,7 +113,8 @@ public sealed class StateDefinition
             Cause = json["Cause"]?.GetValue<string>(),
             ErrorPath = json["ErrorPath"] is { } ep ? PathOrIntrinsic(ep.GetValue<string>(), where) : null,
             CausePath = json["CausePath"] is { } cp ? PathOrIntrinsic(cp.GetValue<string>(), where) : null,
-            Branches = (json["Branches"] as JsonArray)?.Select((b, i) => StateMachineDefinition.Parse(b as JsonObject ?? throw new DefinitionException($"{where}: branch {i} is not an object"), $"{where}.Branches[{i}]")).ToList() ?? [],
+            Branches = (json["Branches"] as JsonArray)?.Select((b, i) => StateMachineDefinition.Parse(b as JsonObject
+                ?? throw new DefinitionException($"{where}: branch {i} is not an object"), $"{where}.Branches[{i}]")).ToList() ?? [],
         };
         state.Check(where);
         return state;
@@ -120,7 +127,8 @@ public sealed class StateDefinition
         if (Type == "Task" && string.IsNullOrEmpty(Resource)) throw new DefinitionException($"{where}: a Task needs a Resource");
         if (TimeoutSeconds is not null && TimeoutSecondsPath is not null || HeartbeatSeconds is not null && HeartbeatSecondsPath is not null)
             throw new DefinitionException($"{where}: TimeoutSeconds/TimeoutSecondsPath and HeartbeatSeconds/HeartbeatSecondsPath are exclusive");
-        if (TimeoutSeconds is < 1 || HeartbeatSeconds is < 1) throw new DefinitionException($"{where}: TimeoutSeconds and HeartbeatSeconds must be positive integers");
+        if (TimeoutSeconds is < 1 || HeartbeatSeconds is < 1)
+            throw new DefinitionException($"{where}: TimeoutSeconds and HeartbeatSeconds must be positive integers");
         if (HeartbeatSeconds is { } heartbeat && TimeoutSeconds is { } timeout && heartbeat >= timeout)
             throw new DefinitionException($"{where}: HeartbeatSeconds must be smaller than TimeoutSeconds");
         // AWS refuses such a definition: a task that waits for a token has to hand the token to someone.
@@ -146,13 +154,15 @@ public sealed class StateDefinition
         return value is null ? (null, true) : (ReferencePath.Parse(value.GetValue<string>(), $"{where}.{field}"), false);
     }
 
-    private static object PathOrIntrinsic(string text, string where) => Intrinsic.Looks(text) ? Intrinsic.Parse(text, where) : ReferencePath.Parse(text, where);
+    private static object PathOrIntrinsic(string text, string where) => Intrinsic.Looks(text) ? Intrinsic.Parse(text, where)
+        : ReferencePath.Parse(text, where);
 
     private static Retrier ParseRetrier(JsonObject? json, string where)
     {
         if (json is null) throw new DefinitionException($"{where}: not an object");
         foreach (var (key, _) in json)
-            if (key is not ("ErrorEquals" or "IntervalSeconds" or "MaxAttempts" or "BackoffRate" or "MaxDelaySeconds" or "Comment" or "JitterStrategy"))
+            if (key is not (
+                "ErrorEquals" or "IntervalSeconds" or "MaxAttempts" or "BackoffRate" or "MaxDelaySeconds" or "Comment" or "JitterStrategy"))
                 throw new DefinitionException($"{where}: field '{key}' is not supported on a retrier");
         if (json["JitterStrategy"]?.GetValue<string>() is { } jitter && jitter != "NONE")
             throw new DefinitionException($"{where}: JitterStrategy {jitter} is not supported by the local executor (NONE only)");
@@ -167,7 +177,8 @@ public sealed class StateDefinition
             if (key is not ("ErrorEquals" or "Next" or "ResultPath" or "Comment"))
                 throw new DefinitionException($"{where}: field '{key}' is not supported on a catcher");
         var (path, discard) = OptionalPath(json, "ResultPath", where);
-        return new Catcher(Errors(json, where), json["Next"]?.GetValue<string>() ?? throw new DefinitionException($"{where}: a catcher needs Next"), path, discard);
+        return new Catcher(Errors(json, where), json["Next"]?.GetValue<string>() ?? throw new DefinitionException($"{where}: a catcher needs Next"),
+            path, discard);
     }
 
     private static List<string> Errors(JsonObject json, string where)

@@ -33,7 +33,8 @@ public sealed partial class StateMachineDefinition
             missing.Add(m.Groups[1].Value);
             return m.Value;
         });
-        if (missing.Count > 0) throw new DefinitionException($"placeholders without a value: {string.Join(", ", missing.Select(m => "${" + m + "}"))}");
+        if (missing.Count > 0)
+            throw new DefinitionException($"placeholders without a value: {string.Join(", ", missing.Select(m => "${" + m + "}"))}");
         JsonObject root;
         try
         {
@@ -59,12 +60,14 @@ public sealed partial class StateMachineDefinition
         foreach (var (name, value) in statesJson)
         {
             if (name.Length is 0 or > 80) throw new DefinitionException($"{where}: state name '{name}' must be 1 to 80 characters");
-            states[name] = StateDefinition.Parse(name, value as JsonObject ?? throw new DefinitionException($"{where}.{name}: not an object"), $"{where}.States['{name}']");
+            states[name] = StateDefinition.Parse(name, value as JsonObject ?? throw new DefinitionException($"{where}.{name}: not an object"),
+                $"{where}.States['{name}']");
         }
         if (!states.ContainsKey(startAt)) throw new DefinitionException($"{where}: StartAt '{startAt}' names no state");
         foreach (var state in states.Values)
             foreach (var (target, _) in state.Transitions())
-                if (!states.ContainsKey(target)) throw new DefinitionException($"{where}: state '{state.Name}' moves to '{target}', which does not exist");
+                if (!states.ContainsKey(target))
+                    throw new DefinitionException($"{where}: state '{state.Name}' moves to '{target}', which does not exist");
         return new StateMachineDefinition(startAt, states, root["Comment"]?.GetValue<string>(), root["TimeoutSeconds"]?.GetValue<int>());
     }
 

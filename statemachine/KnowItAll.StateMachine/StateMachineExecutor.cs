@@ -34,7 +34,8 @@ public sealed class StateMachineExecutor(StateMachineDefinition definition, ITas
     private readonly ExecutorOptions _options = options ?? new ExecutorOptions();
     private readonly ITaskInvoker _invoker = invoker;
 
-    public async Task<ExecutionResult> RunAsync(JsonNode? input, string name, Action<HistoryEvent>? observer = null, CancellationToken cancellationToken = default)
+    public async Task<ExecutionResult> RunAsync(JsonNode? input, string name, Action<HistoryEvent>? observer = null,
+        CancellationToken cancellationToken = default)
     {
         var arn = $"arn:aws:states:{_options.Region}:{_options.Account}:execution:{_options.StateMachineName}:{name}";
         var run = new Run(this, arn, name, input, observer);
@@ -87,7 +88,8 @@ public sealed class StateMachineExecutor(StateMachineDefinition definition, ITas
             HistoryEvent e;
             lock (_history)
             {
-                if (_history.Count >= Quotas.MaxHistoryEvents - 1 && type is not ("ExecutionSucceeded" or "ExecutionFailed" or "ExecutionTimedOut" or "ExecutionAborted"))
+                if (_history.Count >= Quotas.MaxHistoryEvents - 1
+                    && type is not ("ExecutionSucceeded" or "ExecutionFailed" or "ExecutionTimedOut" or "ExecutionAborted"))
                     throw Quotas.HistoryFull();
                 e = new HistoryEvent(_history.Count + 1, _history.Count, _options.Time.GetUtcNow(), type, state, details);
                 _history.Add(e);
@@ -113,7 +115,8 @@ public sealed class StateMachineExecutor(StateMachineDefinition definition, ITas
             var entered = _options.Time.GetUtcNow();
             Record($"{state.Type}StateEntered", state.Name, new JsonObject { ["name"] = state.Name, ["input"] = Json(raw) });
             var where = $"state '{state.Name}'";
-            var effective = state.DiscardInput ? new JsonObject() : state.InputPath is { } ip ? ip.Select(raw, StatesErrors.Runtime, where) : raw?.DeepClone();
+            var effective = state.DiscardInput ? new JsonObject() : state.InputPath is { } ip ? ip.Select(raw, StatesErrors.Runtime, where)
+                : raw?.DeepClone();
             switch (state.Type)
             {
                 case "Fail":
@@ -122,7 +125,8 @@ public sealed class StateMachineExecutor(StateMachineDefinition definition, ITas
                     throw new StatesException(error ?? "States.Fail", cause ?? "");
                 case "Choice":
                     var rule = state.Choices.FirstOrDefault(r => r.Matches(effective, Context(state, entered, 0), where));
-                    var target = rule?.Next ?? state.Default ?? throw new StatesException(StatesErrors.NoChoiceMatched, $"{where}: no Choice rule matched and there is no Default");
+                    var target = rule?.Next ?? state.Default
+                        ?? throw new StatesException(StatesErrors.NoChoiceMatched, $"{where}: no Choice rule matched and there is no Default");
                     return (Exit(state, Output(state, effective, where)), target);
                 case "Succeed":
                     return (Exit(state, Output(state, effective, where)), null);
@@ -130,7 +134,8 @@ public sealed class StateMachineExecutor(StateMachineDefinition definition, ITas
                     await _options.Delay(WaitTime(state, effective, where), ct);
                     return (Exit(state, Output(state, effective, where)), state.End ? null : state.Next);
                 case "Pass":
-                    var passResult = state.Parameters?.Evaluate(effective, Context(state, entered, 0), where) ?? state.Result?.DeepClone() ?? effective;
+                    var passResult = state.Parameters?.Evaluate(effective, Context(state, entered, 0), where) ?? state.Result?.DeepClone()
+                    ?? effective;
                     return (Exit(state, Output(state, Place(state, raw, passResult, where), where)), state.End ? null : state.Next);
                 default:
                     return await WorkAsync(state, raw, effective, entered, where, ct);
@@ -138,7 +143,8 @@ public sealed class StateMachineExecutor(StateMachineDefinition definition, ITas
         }
 
         /// <summary>Task and Parallel: Parameters, the work with Retry, then Catch or ResultSelector/ResultPath/OutputPath.</summary>
-        private async Task<(JsonNode?, string?)> WorkAsync(StateDefinition state, JsonNode? raw, JsonNode? effective, DateTimeOffset entered, string where, CancellationToken ct)
+        private async Task<(JsonNode?, string?)> WorkAsync(StateDefinition state, JsonNode? raw, JsonNode? effective, DateTimeOffset entered,
+            string where, CancellationToken ct)
         {
             var attempts = new int[state.Retry.Count];
             for (var attempt = 0; ; attempt++)
@@ -149,7 +155,8 @@ public sealed class StateMachineExecutor(StateMachineDefinition definition, ITas
                     var parameters = state.Parameters?.Evaluate(effective, Context(state, entered, attempt, callback?.Token), where) ?? effective;
                     if (state.Parameters is not null && Quotas.Utf8Size(parameters) is var parameterBytes and > Quotas.MaxPayloadBytes)
                         throw Quotas.InputTooLarge($"The input of state/task '{state.Name}' after Parameters", parameterBytes);
-                    var result = state.Type == "Parallel" ? await BranchesAsync(state, parameters, ct) : await TaskAsync(state, parameters, effective, attempt, callback, where, ct);
+                    var result = state.Type == "Parallel" ? await BranchesAsync(state, parameters, ct) : await TaskAsync(state, parameters, effective,
+                        attempt, callback, where, ct);
                     if (state.ResultSelector is not null) result = state.ResultSelector.Evaluate(result, Context(state, entered, attempt), where);
                     return (Exit(state, Output(state, Place(state, raw, result, where), where)), state.End ? null : state.Next);
                 }
@@ -167,7 +174,8 @@ public sealed class StateMachineExecutor(StateMachineDefinition definition, ITas
                     var catcher = state.Catch.FirstOrDefault(c => Matches(c.ErrorEquals, e.Error));
                     if (catcher is null) throw;
                     var errorOutput = new JsonObject { ["Error"] = e.Error, ["Cause"] = e.Cause };
-                    var caught = catcher.DiscardResult ? raw?.DeepClone() : catcher.ResultPath is { } path ? path.Place(raw, errorOutput, where) : errorOutput;
+                    var caught = catcher.DiscardResult ? raw?.DeepClone() : catcher.ResultPath is { } path ? path.Place(raw, errorOutput, where)
+                        : errorOutput;
                     return (Exit(state, caught), catcher.Next);
                 }
                 finally
@@ -189,10 +197,12 @@ public sealed class StateMachineExecutor(StateMachineDefinition definition, ITas
                 ? new JsonObject { ["resource"] = state.Resource, ["input"] = Json(parameters), ["timeoutInSeconds"] = timeoutSeconds }
                 : new JsonObject
                 {
-                    ["resourceType"] = integration.Service, ["resource"] = integration.Action, ["region"] = _options.Region, ["parameters"] = Json(parameters),
+                    ["resourceType"] = integration.Service, ["resource"] = integration.Action, ["region"] = _options.Region,
+                    ["parameters"] = Json(parameters),
                     ["timeoutInSeconds"] = timeoutSeconds, ["heartbeatInSeconds"] = heartbeatSeconds,
                 });
-            Record($"{prefix}Started", state.Name, integration is null ? [] : new JsonObject { ["resourceType"] = integration.Service, ["resource"] = integration.Action });
+            Record($"{prefix}Started", state.Name, integration is null ? []
+                : new JsonObject { ["resourceType"] = integration.Service, ["resource"] = integration.Action });
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             if (timeoutSeconds is { } seconds) timeout.CancelAfter(TimeSpan.FromSeconds(seconds));
             try
@@ -205,14 +215,16 @@ public sealed class StateMachineExecutor(StateMachineDefinition definition, ITas
                 {
                     var lambdaInvoke = integration?.IsLambdaInvoke == true;
                     var invoked = lambdaInvoke
-                        ? await owner._invoker.InvokeAsync(LambdaFunction(parameters, where), parameters!["Payload"]?.DeepClone(), new TaskContext(arn, state.Name, attempt), timeout.Token)
+                        ? await owner._invoker.InvokeAsync(LambdaFunction(parameters, where), parameters!["Payload"]?.DeepClone(),
+                            new TaskContext(arn, state.Name, attempt), timeout.Token)
                         : await owner._invoker.InvokeAsync(state.Resource, parameters, new TaskContext(arn, state.Name, attempt), timeout.Token);
                     // An invoked function's answer has to pass Lambda's own quota; a mocked response is what Lambda answered.
                     if ((lambda || lambdaInvoke) && Quotas.Utf8Size(invoked) > Quotas.MaxLambdaResponseBytes) throw Quotas.LambdaResponseOverQuota();
                     result = lambdaInvoke ? LambdaInvokeResponse(invoked) : invoked;
                     if (callback is not null)
                     {
-                        Record("TaskSubmitted", state.Name, new JsonObject { ["resourceType"] = integration!.Service, ["resource"] = integration.Action, ["output"] = Json(result) });
+                        Record("TaskSubmitted", state.Name,
+                            new JsonObject { ["resourceType"] = integration!.Service, ["resource"] = integration.Action, ["output"] = Json(result) });
                         result = await CallbackAsync(callback, heartbeatSeconds, timeout.Token);
                     }
                 }
@@ -224,7 +236,8 @@ public sealed class StateMachineExecutor(StateMachineDefinition definition, ITas
             }
             catch (OperationCanceledException) when (timeout.IsCancellationRequested && !ct.IsCancellationRequested)
             {
-                Record($"{prefix}TimedOut", state.Name, new JsonObject { ["error"] = StatesErrors.Timeout, ["cause"] = $"the task ran longer than {timeoutSeconds} s" });
+                Record($"{prefix}TimedOut", state.Name,
+                    new JsonObject { ["error"] = StatesErrors.Timeout, ["cause"] = $"the task ran longer than {timeoutSeconds} s" });
                 throw new StatesException(StatesErrors.Timeout, $"state '{state.Name}' ran longer than {timeoutSeconds} s");
             }
             catch (StatesException e) when (e.Error == StatesErrors.HeartbeatTimeout)
@@ -286,7 +299,8 @@ public sealed class StateMachineExecutor(StateMachineDefinition definition, ITas
         private static int? Seconds(int? fixedSeconds, ReferencePath? path, JsonNode? input, string field, string where)
         {
             if (path is null) return fixedSeconds;
-            return path.Select(input, StatesErrors.Runtime, where) is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<int>(out var n) && n > 0
+            return path.Select(input, StatesErrors.Runtime, where) is JsonValue v && v.GetValueKind() == JsonValueKind.Number
+                && v.TryGetValue<int>(out var n) && n > 0
                 ? n
                 : throw new StatesException(StatesErrors.Runtime, $"{where}: {field} '{path.Text}' must name a positive integer");
         }
@@ -310,7 +324,8 @@ public sealed class StateMachineExecutor(StateMachineDefinition definition, ITas
         private JsonNode? Exit(StateDefinition state, JsonNode? output)
         {
             if (Quotas.Utf8Size(output) > Quotas.MaxPayloadBytes) throw Quotas.OutputTooLarge(state.Name);
-            if (state.Type != "Fail") Record($"{state.Type}StateExited", state.Name, new JsonObject { ["name"] = state.Name, ["output"] = Json(output) });
+            if (state.Type != "Fail")
+                Record($"{state.Type}StateExited", state.Name, new JsonObject { ["name"] = state.Name, ["output"] = Json(output) });
             return output;
         }
 
@@ -329,7 +344,8 @@ public sealed class StateMachineExecutor(StateMachineDefinition definition, ITas
         {
             if (state.Seconds is { } s) return TimeSpan.FromSeconds(s);
             if (state.SecondsPath is { } sp)
-                return sp.Select(input, StatesErrors.Runtime, where) is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.GetValue<double>() >= 0
+                return sp.Select(input, StatesErrors.Runtime, where) is JsonValue v && v.GetValueKind() == JsonValueKind.Number
+                    && v.GetValue<double>() >= 0
                     ? TimeSpan.FromSeconds(v.GetValue<double>())
                     : throw new StatesException(StatesErrors.Runtime, $"{where}: SecondsPath must name a non-negative number");
             var text = state.Timestamp ?? (state.TimestampPath!.Select(input, StatesErrors.Runtime, where) as JsonValue)?.GetValue<string>();
@@ -341,7 +357,8 @@ public sealed class StateMachineExecutor(StateMachineDefinition definition, ITas
 
         private static string? Evaluate(object? expression, JsonNode? input, JsonNode? context, string where) => expression switch
         {
-            ReferencePath p => p.Select(p.IsContext ? context : input, StatesErrors.Runtime, where) is JsonValue v && v.GetValueKind() == JsonValueKind.String
+            ReferencePath p => p.Select(p.IsContext ? context : input, StatesErrors.Runtime, where) is JsonValue v
+                && v.GetValueKind() == JsonValueKind.String
                 ? v.GetValue<string>() : throw new StatesException(StatesErrors.Runtime, $"{where}: the path '{p.Text}' does not name a string"),
             Intrinsic i => i.Evaluate(input, context, where)?.GetValue<string>(),
             _ => null,
@@ -353,11 +370,18 @@ public sealed class StateMachineExecutor(StateMachineDefinition definition, ITas
             {
                 ["Execution"] = new JsonObject
                 {
-                    ["Id"] = arn, ["Name"] = name, ["Input"] = input?.DeepClone(), ["StartTime"] = Started.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
+                    ["Id"] = arn, ["Name"] = name, ["Input"] = input?.DeepClone(), ["StartTime"] = Started.ToString("yyyy-MM-ddTHH:mm:ss.fffZ",
+                        CultureInfo.InvariantCulture),
                     ["RoleArn"] = _options.RoleArn,
                 },
                 ["StateMachine"] = new JsonObject { ["Id"] = _options.StateMachineArn, ["Name"] = _options.StateMachineName },
-                ["State"] = new JsonObject { ["Name"] = state.Name, ["EnteredTime"] = entered.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture), ["RetryCount"] = retryCount },
+                ["State"] =
+                    new JsonObject
+                    {
+                        ["Name"] = state.Name,
+                        ["EnteredTime"] = entered.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
+                        ["RetryCount"] = retryCount
+                    },
             };
             if (taskToken is not null) context["Task"] = new JsonObject { ["Token"] = taskToken };
             return context;

@@ -51,7 +51,9 @@ public sealed class TaskTokens
     public void Succeed(string token, string output)
     {
         if (Encoding.UTF8.GetByteCount(output) > MaxOutputBytes)
-            throw new TaskTokenException(TaskTokenException.Validation, $"1 validation error detected: Value at 'output' failed to satisfy constraint: Member must have length less than or equal to {MaxOutputBytes}");
+            throw new TaskTokenException(TaskTokenException.Validation,
+                "1 validation error detected: Value at 'output' failed to satisfy constraint: Member must have length less than or equal to " +
+                $"{MaxOutputBytes}");
         JsonNode? parsed;
         try
         {
@@ -67,9 +69,13 @@ public sealed class TaskTokens
     public void Fail(string token, string? error, string? cause)
     {
         if (error?.Length > MaxErrorChars)
-            throw new TaskTokenException(TaskTokenException.Validation, $"1 validation error detected: Value at 'error' failed to satisfy constraint: Member must have length less than or equal to {MaxErrorChars}");
+            throw new TaskTokenException(TaskTokenException.Validation,
+                "1 validation error detected: Value at 'error' failed to satisfy constraint: Member must have length less than or equal to " +
+                $"{MaxErrorChars}");
         if (cause?.Length > MaxCauseChars)
-            throw new TaskTokenException(TaskTokenException.Validation, $"1 validation error detected: Value at 'cause' failed to satisfy constraint: Member must have length less than or equal to {MaxCauseChars}");
+            throw new TaskTokenException(TaskTokenException.Validation,
+                "1 validation error detected: Value at 'cause' failed to satisfy constraint: Member must have length less than or equal to " +
+                $"{MaxCauseChars}");
         Settle(token, new TaskCallback(null, error ?? "", cause ?? ""));
     }
 
@@ -85,7 +91,8 @@ public sealed class TaskTokens
 
     private PendingTask Find(string token)
     {
-        if (!WellFormed(token)) throw new TaskTokenException(TaskTokenException.InvalidToken, "Invalid Token: 'the task token is not one Step Functions issued'");
+        if (!WellFormed(token))
+            throw new TaskTokenException(TaskTokenException.InvalidToken, "Invalid Token: 'the task token is not one Step Functions issued'");
         lock (_tasks)
             return _tasks.TryGetValue(token, out var task) ? task
                 : throw new TaskTokenException(TaskTokenException.TaskDoesNotExist, "Task Does Not Exist: 'no task of this endpoint has this token'");

@@ -25,7 +25,8 @@ public static class ColdPathBenchmark
         {
             var rows = new List<string>
             {
-                "| tables | pg_dump --schema-only | | validate | plan | validate ÷ pg_dump | plan ÷ pg_dump | validate+plan ÷ pg_dump | without compiled model: validate+plan ÷ pg_dump |",
+                "| tables | pg_dump --schema-only | | validate | plan | validate ÷ pg_dump | plan ÷ pg_dump | validate+plan ÷ pg_dump | without " +
+                "compiled model: validate+plan ÷ pg_dump |",
                 "|---:|---:|---|---:|---:|---:|---:|---:|---:|",
             };
             var builds = new List<string> { "| tables | `knowitall schema build` (whole process) | compiled model size |", "|---:|---:|---:|" };
@@ -42,7 +43,9 @@ public static class ColdPathBenchmark
                 var apply = await TimeAsync(cli, ["apply", "--schema", schema, "--connection", db, "--json"], cache);
                 log.WriteLine($"  {size} tables: applied in {apply:N0} ms");
 
-                var function = new Dictionary<string, string> { ["DB_CONNECTION_STRING"] = db, ["KNOWITALL_SCHEMA_DIR"] = schema, ["KNOWITALL_ENVIRONMENT"] = "bench" };
+                var function = new Dictionary<string,
+                    string>
+                { ["DB_CONNECTION_STRING"] = db, ["KNOWITALL_SCHEMA_DIR"] = schema, ["KNOWITALL_ENVIRONMENT"] = "bench" };
                 var pairs = new List<Pair>();
                 for (var run = 0; run < runs; run++)
                 {
@@ -69,15 +72,21 @@ public static class ColdPathBenchmark
                     var functions = await TimeAsync(() => ColdStartBenchmark.FirstInvocationAsync(bootstrap, [], Handler(bareFunction, "Validate")))
                                     + await TimeAsync(() => ColdStartBenchmark.FirstInvocationAsync(bootstrap, [], Handler(bareFunction, "Plan")));
                     without.Add((cliTime, functions, dump));
-                    log.WriteLine($"  {size} tables, without compiled model, run {run + 1}: CLI {cliTime:N0} ms, functions {functions:N0} ms, pg_dump {dump:N0} ms");
+                    log.WriteLine(
+                        $"  {size} tables, without compiled model, run {run + 1}: CLI {cliTime:N0} ms, functions {functions:N0} ms, pg_dump " +
+                        $"{dump:N0} ms");
                 }
 
-                rows.Add($"| {size:N0} | {Median(pairs.Select(p => p.Dump))} | CLI | {Median(pairs.Select(p => p.Validate))} | {Median(pairs.Select(p => p.Plan))} | " +
-                         $"{Ratio(pairs.Select(p => p.Validate / p.Dump))} | {Ratio(pairs.Select(p => p.Plan / p.Dump))} | **{Ratio(pairs.Select(p => (p.Validate + p.Plan) / p.Dump))}** | " +
+                rows.Add(
+                    $"| {size:N0} | {Median(pairs.Select(p => p.Dump))} | CLI | {Median(pairs.Select(p => p.Validate))} | " +
+                    $"{Median(pairs.Select(p => p.Plan))} | " +
+                         $"{Ratio(pairs.Select(p => p.Validate / p.Dump))} | {Ratio(pairs.Select(p => p.Plan / p.Dump))} | " +
+                         $"**{Ratio(pairs.Select(p => (p.Validate + p.Plan) / p.Dump))}** | " +
                          $"{Ratio(without.Select(w => w.Cli / w.Dump))} |");
                 rows.Add($"| | | AOT functions | {Median(pairs.Select(p => p.FunctionValidate))} | {Median(pairs.Select(p => p.FunctionPlan))} | " +
                          $"{Ratio(pairs.Select(p => p.FunctionValidate / p.Dump))} | {Ratio(pairs.Select(p => p.FunctionPlan / p.Dump))} | " +
-                         $"**{Ratio(pairs.Select(p => (p.FunctionValidate + p.FunctionPlan) / p.Dump))}** | {Ratio(without.Select(w => w.Functions / w.Dump))} |");
+                         $"**{Ratio(pairs.Select(p => (p.FunctionValidate + p.FunctionPlan) / p.Dump))}** | " +
+                         $"{Ratio(without.Select(w => w.Functions / w.Dump))} |");
                 log.WriteLine(string.Join('\n', rows[^2..]));
             }
 
@@ -87,10 +96,14 @@ public static class ColdPathBenchmark
             {
                 var schema = WriteSchema(work.FullName, endToEndSize);
                 if (!File.Exists(CompiledModelFile.DefaultPath(schema)))
-                    await TimeAsync(cli, ["schema", "build", "--schema", schema, "--connection", await server.CreateDatabaseAsync($"e2e_build_{endToEndSize}")], cache);
+                    await TimeAsync(cli,
+                        ["schema", "build", "--schema", schema, "--connection", await server.CreateDatabaseAsync($"e2e_build_{endToEndSize}")],
+                        cache);
                 var db = await server.CreateDatabaseAsync($"e2e_{endToEndSize}");
-                var fresh = await TimeAsync(cli, ["workflow", "run", "--action", "apply", "--schema", schema, "--connection", db, "--report-dir", Path.Combine(work.FullName, "reports")], cache);
-                var again = await TimeAsync(cli, ["workflow", "run", "--action", "apply", "--schema", schema, "--connection", db, "--report-dir", Path.Combine(work.FullName, "reports")], cache);
+                var fresh = await TimeAsync(cli, ["workflow", "run", "--action", "apply", "--schema", schema, "--connection", db, "--report-dir",
+                    Path.Combine(work.FullName, "reports")], cache);
+                var again = await TimeAsync(cli, ["workflow", "run", "--action", "apply", "--schema", schema, "--connection", db, "--report-dir",
+                    Path.Combine(work.FullName, "reports")], cache);
                 lines.AddRange(["", "| `knowitall workflow run` at " + $"{endToEndSize:N0} tables (whole process) | time |", "|---|---:|",
                     $"| fresh apply (validate, plan, apply, verify permissions, notify) | {fresh / 1000:0.0} s |",
                     $"| no change (validate, notify) | {again / 1000:0.0} s |"]);
@@ -104,7 +117,8 @@ public static class ColdPathBenchmark
         }
     }
 
-    private static Dictionary<string, string> Handler(Dictionary<string, string> environment, string handler) => new(environment) { ["_HANDLER"] = handler };
+    private static Dictionary<string, string> Handler(Dictionary<string, string> environment, string handler) =>
+        new(environment) { ["_HANDLER"] = handler };
 
     public static string WriteSchema(string work, int size)
     {
@@ -139,7 +153,8 @@ public static class ColdPathBenchmark
         await process.WaitForExitAsync();
         await drain;
         var elapsed = watch.Elapsed.TotalMilliseconds;
-        if (process.ExitCode is not (0 or 2)) throw new InvalidOperationException($"knowitall {string.Join(' ', args.Take(2))} exited with {process.ExitCode}: {await errors}");
+        if (process.ExitCode is not (0 or 2))
+            throw new InvalidOperationException($"knowitall {string.Join(' ', args.Take(2))} exited with {process.ExitCode}: {await errors}");
         return elapsed;
     }
 

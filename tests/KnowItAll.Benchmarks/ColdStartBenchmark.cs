@@ -13,12 +13,14 @@ namespace KnowItAll.Benchmarks;
 /// </summary>
 public static class ColdStartBenchmark
 {
-    public static async Task<string> RunAsync(EmbeddedPostgres server, string nativeBootstrap, string jitBootstrap, string schemaDirectory, int runs, TextWriter log)
+    public static async Task<string> RunAsync(EmbeddedPostgres server, string nativeBootstrap, string jitBootstrap, string schemaDirectory, int runs,
+        TextWriter log)
     {
         var db = await server.CreateDatabaseAsync("coldstart");
         var lines = new List<string>
         {
-            $"Native AOT binary: {new FileInfo(nativeBootstrap).Length / 1024.0 / 1024.0:0.0} MiB (`bootstrap`); JIT: {DirectorySize(Path.GetDirectoryName(jitBootstrap)!) / 1024.0 / 1024.0:0.0} MiB of assemblies, plus the .NET runtime.",
+            $"Native AOT binary: {new FileInfo(nativeBootstrap).Length / 1024.0 / 1024.0:0.0} MiB (`bootstrap`); JIT: " +
+            $"{DirectorySize(Path.GetDirectoryName(jitBootstrap)!) / 1024.0 / 1024.0:0.0} MiB of assemblies, plus the .NET runtime.",
             "",
             "| handler | Native AOT | JIT | JIT ÷ AOT |",
             "|---|---:|---:|---:|",
@@ -27,11 +29,13 @@ public static class ColdStartBenchmark
         {
             var environment = new Dictionary<string, string>
             {
-                ["_HANDLER"] = handler, ["DB_CONNECTION_STRING"] = db, ["KNOWITALL_SCHEMA_DIR"] = schemaDirectory, ["KNOWITALL_ENVIRONMENT"] = "bench",
+                ["_HANDLER"] = handler, ["DB_CONNECTION_STRING"] = db, ["KNOWITALL_SCHEMA_DIR"] = schemaDirectory, ["KNOWITALL_ENVIRONMENT"] =
+                    "bench",
             };
             var native = await Timing.RunAsync("aot", runs, () => FirstInvocationAsync(nativeBootstrap, [], environment));
             var jit = await Timing.RunAsync("jit", runs, () => FirstInvocationAsync("dotnet", [jitBootstrap], environment));
-            lines.Add($"| {handler} | {native.Median:N0} ms ({native.Spread}) | {jit.Median:N0} ms ({jit.Spread}) | {jit.Median / native.Median:0.0}× |");
+            lines.Add(
+                $"| {handler} | {native.Median:N0} ms ({native.Spread}) | {jit.Median:N0} ms ({jit.Spread}) | {jit.Median / native.Median:0.0}× |");
             log.WriteLine(lines[^1]);
         }
         return string.Join('\n', lines);

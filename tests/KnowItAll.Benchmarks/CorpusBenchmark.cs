@@ -39,7 +39,8 @@ public sealed record CorpusResult(
     IReadOnlyList<string> DumpDiff,
     long DurationMs);
 
-public sealed record CorpusReport(string Directory, string? Filter, int Cases, int Carried, double CarriedPercent, IReadOnlyList<CorpusResult> Results);
+public sealed record CorpusReport(string Directory, string? Filter, int Cases, int Carried, double CarriedPercent,
+    IReadOnlyList<CorpusResult> Results);
 
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(CorpusReport))]
@@ -83,7 +84,9 @@ public static class CorpusBenchmark
         {
             var report = new CorpusReport(directory, filter, results.Length, carried, percent, results);
             // Readable SQL in the file: engineers read the plans and diffs; nothing here goes into HTML.
-            var context = new CorpusJsonContext(new JsonSerializerOptions(CorpusJsonContext.Default.Options) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+            var context =
+                new CorpusJsonContext(
+                    new JsonSerializerOptions(CorpusJsonContext.Default.Options) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
             await File.WriteAllTextAsync(output, JsonSerializer.Serialize(report, context.CorpusReport));
             log.WriteLine($"per-case results: {output}");
         }
@@ -101,11 +104,13 @@ public static class CorpusBenchmark
             "| class | cases | " + string.Join(" | ", outcomes.Select(Wire)) + " | carried |",
             "|---|---:|" + string.Concat(outcomes.Select(_ => "---:|")) + "---:|",
         };
-        foreach (var g in results.GroupBy(r => r.Class).OrderBy(g => g.Key, StringComparer.Ordinal).Append(results.GroupBy(_ => "**total**").Single()))
+        foreach (var g in results.GroupBy(r => r.Class).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Append(results.GroupBy(_ => "**total**").Single()))
         {
             var n = g.Count();
             var carried = g.Count(r => r.Carried);
-            lines.Add($"| {g.Key} | {n} | " + string.Join(" | ", outcomes.Select(o => g.Count(r => r.Outcome == o) is var k && k > 0 ? k.ToString() : "")) +
+            lines.Add($"| {g.Key} | {n} | " +
+                string.Join(" | ", outcomes.Select(o => g.Count(r => r.Outcome == o) is var k && k > 0 ? k.ToString() : "")) +
                       $" | {carried} ({100.0 * carried / n:0}%) |");
         }
         return string.Join('\n', lines);
@@ -119,7 +124,8 @@ public static class CorpusBenchmark
         IReadOnlyList<string> dumpDiff = [];
         CorpusResult Result(CorpusOutcome outcome, string reason, string? error = null)
         {
-            var carried = outcome is CorpusOutcome.Converged or CorpusOutcome.DriftOnly || (outcome == CorpusOutcome.Blocked && c.Expect == CorpusExpectation.Blocked);
+            var carried = outcome is CorpusOutcome.Converged or CorpusOutcome.DriftOnly
+                || (outcome == CorpusOutcome.Blocked && c.Expect == CorpusExpectation.Blocked);
             return new CorpusResult(c.Id, c.Class, c.Expect.ToString().ToLowerInvariant(), outcome, carried, reason, error, plan, drift,
                 dumpDiff.Take(DiffLines).ToList(), (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
@@ -155,7 +161,8 @@ public static class CorpusBenchmark
             {
                 return e.ErrorName switch
                 {
-                    MigrationErrors.UnsafeChange => Result(CorpusOutcome.Blocked, c.Expect == CorpusExpectation.Blocked ? "blocked as expected" : "blocked: " + e.Message, e.Message),
+                    MigrationErrors.UnsafeChange => Result(CorpusOutcome.Blocked, c.Expect == CorpusExpectation.Blocked ? "blocked as expected"
+                        : "blocked: " + e.Message, e.Message),
                     MigrationErrors.SchemaError => Result(CorpusOutcome.Refused, "new.sql refused: " + FirstLine(e.Message), e.Message),
                     MigrationErrors.ApplyFailed => Result(CorpusOutcome.InvalidPlan, "apply failed: " + FirstLine(e.Message), e.Message),
                     MigrationErrors.PlanInvalid => Result(CorpusOutcome.InvalidPlan, "plan refused before apply: " + FirstLine(e.Message), e.Message),
@@ -177,7 +184,9 @@ public static class CorpusBenchmark
             if (dumpDiff.Count == 0)
             {
                 if (!validation.SchemaValid) return Result(CorpusOutcome.NotConverged, "dumps equal but validate reports missing objects");
-                if (replan.HasChanges) return Result(CorpusOutcome.NotConverged, "dumps equal but the re-plan is not empty: " + string.Join(" ", replan.Statements.Select(s => s.Sql)).Truncate(300));
+                if (replan.HasChanges)
+                    return Result(CorpusOutcome.NotConverged, "dumps equal but the re-plan is not empty: " +
+                        string.Join(" ", replan.Statements.Select(s => s.Sql)).Truncate(300));
                 if (c.Expect == CorpusExpectation.Drift)
                     return Result(CorpusOutcome.NotConverged, "the case expects removed objects to stay as drift, but they are gone");
                 return validation.Drift.Count == 0

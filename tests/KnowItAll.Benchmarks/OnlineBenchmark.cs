@@ -68,7 +68,8 @@ public static class OnlineBenchmark
             "|---|---:|---:|---:|---:|",
         };
         foreach (var w in new[] { engineBaseline, engineRun, naiveBaseline, naiveRun })
-            lines.Add($"| {w.Name} | {w.Seconds:0.0} s | {w.Throughput:N0} | {w.P99.TotalMilliseconds:0} ms | {w.LongestStall.TotalMilliseconds:N0} ms |");
+            lines.Add(
+                $"| {w.Name} | {w.Seconds:0.0} s | {w.Throughput:N0} | {w.P99.TotalMilliseconds:0} ms | {w.LongestStall.TotalMilliseconds:N0} ms |");
         return string.Join('\n', lines);
     }
 

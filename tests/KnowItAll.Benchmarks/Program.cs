@@ -29,7 +29,8 @@ if (what == "corpus")
     var corpusDir = Arg("--dir", KnowItAll.Testing.ChangeCorpus.DefaultDirectory);
     var filter = Arg("--filter", "");
     var output = Arg("--out", "");
-    return await CorpusBenchmark.RunAsync(corpusServer, corpusDir, filter.Length > 0 ? filter : null, output.Length > 0 ? output : null, int.Parse(Arg("--parallel", "3")), Console.Error);
+    return await CorpusBenchmark.RunAsync(corpusServer, corpusDir, filter.Length > 0 ? filter : null, output.Length > 0 ? output : null,
+        int.Parse(Arg("--parallel", "3")), Console.Error);
 }
 if (what is not ("scale" or "online" or "coldstart" or "e2e" or "coldpath" or "states" or "all"))
 {
@@ -37,7 +38,9 @@ if (what is not ("scale" or "online" or "coldstart" or "e2e" or "coldpath" or "s
     return 1;
 }
 
-Console.Error.WriteLine($"machine: {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1 << 30)} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
+Console.Error.WriteLine(
+    $"machine: {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1 << 30)} GiB, " +
+    $"{System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
 await using var server = await EmbeddedPostgres.StartAsync();
 if (what is "scale" or "all")
 {
@@ -68,7 +71,9 @@ if (what is "coldpath" or "all")
     var cli = Arg("--cli", Path.Combine(root, "functions", "KnowItAll.Workflow.Cli", "bin", "Release", "net10.0", "knowitall"));
     if (!File.Exists(native) || !File.Exists(cli))
     {
-        Console.Error.WriteLine($"coldpath needs the Native AOT bootstrap ({native}: bash tests/run.d/10-bootstrap.sh) and the built CLI ({cli}: dotnet build -c Release)");
+        Console.Error.WriteLine(
+            $"coldpath needs the Native AOT bootstrap ({native}: bash tests/run.d/10-bootstrap.sh) and the built CLI ({cli}: dotnet build -c " +
+            "Release)");
         return 1;
     }
     Console.WriteLine("## Cold path: compiled desired model, whole processes beside pg_dump --schema-only");

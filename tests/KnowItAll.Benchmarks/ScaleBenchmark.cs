@@ -17,7 +17,8 @@ public static class ScaleBenchmark
     {
         var rows = new List<string>
         {
-            "| tables | objects | cold validate+plan, empty DB | cold validate+plan, applied DB | warm validate+plan, applied DB | pg_dump --schema-only | per-object loop | loop ÷ warm | warm ÷ pg_dump |",
+            "| tables | objects | cold validate+plan, empty DB | cold validate+plan, applied DB | warm validate+plan, applied DB | pg_dump " +
+            "--schema-only | per-object loop | loop ÷ warm | warm ÷ pg_dump |",
             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         };
         foreach (var size in sizes)
@@ -56,7 +57,9 @@ public static class ScaleBenchmark
             var dump = await Timing.RunAsync("pg_dump", runs, () => PgDumpAsync(server, $"scale_{size}"));
             var loop = await Timing.RunAsync("per-object loop", Math.Min(runs, size >= 5000 ? 1 : runs), () => PerObjectLoopAsync(db, source));
 
-            rows.Add($"| {size:N0} | {validation.ObjectsChecked:N0} | {coldEmpty.Median:N0} ms ({coldEmpty.Spread}) | {coldApplied.Median:N0} ms ({coldApplied.Spread}) | " +
+            rows.Add(
+                $"| {size:N0} | {validation.ObjectsChecked:N0} | {coldEmpty.Median:N0} ms ({coldEmpty.Spread}) | {coldApplied.Median:N0} ms " +
+                $"({coldApplied.Spread}) | " +
                      $"{warm.Median:N0} ms ({warm.Spread}) | {dump.Median:N0} ms ({dump.Spread}) | {loop.Median:N0} ms ({loop.Spread}) | " +
                      $"{loop.Median / warm.Median:0.0}× | {warm.Median / dump.Median:0.00} |");
             log.WriteLine(rows[^1]);
@@ -71,7 +74,8 @@ public static class ScaleBenchmark
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var a in new[] { "--schema-only", "-h", "127.0.0.1", "-p", server.Port.ToString(), "-U", EmbeddedPostgres.SuperUser, database }) info.ArgumentList.Add(a);
+        foreach (var a in new[] { "--schema-only", "-h", "127.0.0.1", "-p", server.Port.ToString(), "-U", EmbeddedPostgres.SuperUser, database })
+            info.ArgumentList.Add(a);
         info.Environment["PGPASSWORD"] = server.Password;
         using var process = Process.Start(info)!;
         var drain = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null);
@@ -92,13 +96,17 @@ public static class ScaleBenchmark
             if (statement.Words.StartsWith("CREATE TABLE ", StringComparison.Ordinal))
             {
                 var table = words[2].ToLowerInvariant();
-                await ExistsAsync(connection, "SELECT EXISTS (SELECT 1 FROM information_schema.tables WHERE table_schema = 'public' AND table_name = $1)", table);
+                await ExistsAsync(connection,
+                    "SELECT EXISTS (SELECT 1 FROM information_schema.tables WHERE table_schema = 'public' AND table_name = $1)", table);
                 foreach (var line in statement.Text.Split('\n').Skip(1).Select(l => l.Trim()).Where(l => l.Length > 0 && char.IsLower(l[0])))
-                    await ExistsAsync(connection, "SELECT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1 AND column_name = $2)", table, line.Split(' ')[0]);
+                    await ExistsAsync(connection,
+                        "SELECT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1 AND column_name " +
+                        "= $2)", table, line.Split(' ')[0]);
             }
             else if (statement.Words.StartsWith("CREATE INDEX ", StringComparison.Ordinal))
             {
-                await ExistsAsync(connection, "SELECT EXISTS (SELECT 1 FROM pg_indexes WHERE schemaname = 'public' AND indexname = $1)", words[2].ToLowerInvariant());
+                await ExistsAsync(connection, "SELECT EXISTS (SELECT 1 FROM pg_indexes WHERE schemaname = 'public' AND indexname = $1)",
+                    words[2].ToLowerInvariant());
             }
         }
     }

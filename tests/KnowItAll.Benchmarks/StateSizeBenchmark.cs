@@ -28,17 +28,21 @@ public static class StateSizeBenchmark
             SyntheticSchema.WriteTo(schema.Path, size);
             using var reports = new TempReports();
             var db = await server.CreateDatabaseAsync($"state_size_{size}");
-            foreach (var (run, args) in new[] { ("dry run", new[] { "--dry-run" }), ("fresh apply", Array.Empty<string>()), ("no changes", Array.Empty<string>()) })
+            foreach (var (run, args) in new[] { ("dry run", new[] { "--dry-run" }), ("fresh apply", Array.Empty<string>()),
+                ("no changes", Array.Empty<string>()) })
             {
                 var storedBefore = Stored(reports.Path);
                 var clock = Stopwatch.StartNew();
                 var output = new StringWriter();
                 var errors = new StringWriter();
-                var exit = await KnowItAllCli.RunAsync(["workflow", "run", "--json", "--action", "apply", "--connection", db, "--schema", schema.Path, "--report-dir", reports.Path, .. args], output, errors);
+                var exit = await KnowItAllCli.RunAsync(["workflow", "run", "--json", "--action", "apply", "--connection", db, "--schema", schema.Path,
+                    "--report-dir", reports.Path, .. args], output, errors);
                 clock.Stop();
                 var execution = JsonNode.Parse(output.ToString())!.AsObject();
                 if (exit != 0) throw new InvalidOperationException($"{size} tables, {run}: {execution["error"]}: {execution["cause"]} {errors}");
-                var line = $"| {size:N0} | {run} | {Statements(execution)} | {Largest(execution):N0} B | {Bytes(execution["output"]!.ToJsonString()):N0} B | {Notification(execution):N0} B | {Stored(reports.Path) - storedBefore:N0} B | {clock.ElapsedMilliseconds:N0} ms |";
+                var line =
+                    $"| {size:N0} | {run} | {Statements(execution)} | {Largest(execution):N0} B | {Bytes(execution["output"]!.ToJsonString()):N0} " +
+                    $"B | {Notification(execution):N0} B | {Stored(reports.Path) - storedBefore:N0} B | {clock.ElapsedMilliseconds:N0} ms |";
                 lines.Add(line);
                 log.WriteLine(line);
             }
@@ -57,11 +61,13 @@ public static class StateSizeBenchmark
     /// <summary>The notification Notify sends for this execution: composed from the very input the state machine gave it.</summary>
     private static int Notification(JsonObject execution)
     {
-        var scheduled = execution["history"]!.AsArray().Last(e => e!["state"]?.GetValue<string>() is "Notify Result" or "Notify Failure" && e["type"]!.GetValue<string>().EndsWith("Scheduled", StringComparison.Ordinal))!;
+        var scheduled = execution["history"]!.AsArray().Last(e => e!["state"]?.GetValue<string>() is "Notify Result" or "Notify Failure"
+            && e["type"]!.GetValue<string>().EndsWith("Scheduled", StringComparison.Ordinal))!;
         var input = JsonNode.Parse(scheduled["details"]!["input"]!.GetValue<string>())!.AsObject();
         var notification = NotificationComposer.Compose(NotifyHandler.StateOf(input), "bench");
         return Bytes(notification.Subject) + Bytes(notification.Body);
     }
 
-    private static long Stored(string directory) => Directory.EnumerateFiles(directory, "*.json", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+    private static long Stored(string directory) => Directory.EnumerateFiles(directory, "*.json", SearchOption.AllDirectories)
+        .Sum(f => new FileInfo(f).Length);
 }

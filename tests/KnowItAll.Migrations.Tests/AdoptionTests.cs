@@ -78,14 +78,16 @@ public sealed class AdoptionTests(PostgresFixture pg)
     public async Task A_changed_schema_comment_is_planned()
     {
         var source = await SchemaEdits.AppliedTutorDatabaseAsync(pg);
-        var dump = (await PgDump.SchemaOnlyAsync(source, "-n", "public")).Replace("'standard public schema'", "'the tutor''s data'", StringComparison.Ordinal);
+        var dump = (await PgDump.SchemaOnlyAsync(source, "-n", "public")).Replace("'standard public schema'", "'the tutor''s data'",
+            StringComparison.Ordinal);
         var engine = Engines.For(source, Dumped(dump));
 
         var plan = await engine.PlanAsync();
         Assert.Equal(["COMMENT ON SCHEMA public IS 'the tutor''s data'"], plan.Statements.Select(s => s.Sql));
         await engine.ApplyAsync(new ApplyRequest(ExpectedPlanHash: plan.PlanHash));
 
-        Assert.Equal("the tutor's data", await PostgresFixture.ScalarAsync<string>(source, "SELECT obj_description('public'::regnamespace, 'pg_namespace')"));
+        Assert.Equal("the tutor's data",
+            await PostgresFixture.ScalarAsync<string>(source, "SELECT obj_description('public'::regnamespace, 'pg_namespace')"));
         Assert.False((await engine.PlanAsync()).HasChanges);
     }
 

@@ -8,17 +8,20 @@ namespace KnowItAll.Migrations.Tests;
 public sealed class ApplyDetailsTests(PostgresFixture pg)
 {
     private static SchemaSource WithDisplayNameIndex() =>
-        SchemaEdits.Replace("10_users.sql", "CREATE INDEX idx_users_last_login", "CREATE INDEX idx_users_display_name ON users (display_name);\nCREATE INDEX idx_users_last_login");
+        SchemaEdits.Replace("10_users.sql", "CREATE INDEX idx_users_last_login",
+            "CREATE INDEX idx_users_display_name ON users (display_name);\nCREATE INDEX idx_users_last_login");
 
     [Fact]
     public async Task An_invalid_index_left_by_a_failed_concurrent_build_is_removed_and_rebuilt()
     {
         var db = await SchemaEdits.AppliedTutorDatabaseAsync(pg);
-        await PostgresFixture.ExecuteAsync(db, SchemaEdits.SeedRows + "INSERT INTO users (email, display_name) VALUES ('twin@example.com', 'User 1');");
+        await PostgresFixture.ExecuteAsync(db, SchemaEdits.SeedRows +
+            "INSERT INTO users (email, display_name) VALUES ('twin@example.com', 'User 1');");
         var failed = await Assert.ThrowsAsync<PostgresException>(() =>
             PostgresFixture.ExecuteAsync(db, "CREATE UNIQUE INDEX CONCURRENTLY idx_users_display_name ON users (display_name)"));
         Assert.Equal("23505", failed.SqlState);
-        Assert.False(await PostgresFixture.ScalarAsync<bool>(db, "SELECT indisvalid FROM pg_index WHERE indexrelid = 'idx_users_display_name'::regclass"));
+        Assert.False(await PostgresFixture.ScalarAsync<bool>(db,
+            "SELECT indisvalid FROM pg_index WHERE indexrelid = 'idx_users_display_name'::regclass"));
         var engine = Engines.For(db, WithDisplayNameIndex());
 
         var validation = await engine.ValidateAsync();
@@ -29,7 +32,8 @@ public sealed class ApplyDetailsTests(PostgresFixture pg)
         var applied = await engine.ApplyAsync(new ApplyRequest());
 
         Assert.Equal(["idx_users_display_name"], applied.IndexesCreated);
-        Assert.True(await PostgresFixture.ScalarAsync<bool>(db, "SELECT indisvalid AND NOT indisunique FROM pg_index WHERE indexrelid = 'idx_users_display_name'::regclass"));
+        Assert.True(await PostgresFixture.ScalarAsync<bool>(db,
+            "SELECT indisvalid AND NOT indisunique FROM pg_index WHERE indexrelid = 'idx_users_display_name'::regclass"));
         Assert.True((await engine.ValidateAsync()).SchemaValid);
     }
 
@@ -37,7 +41,8 @@ public sealed class ApplyDetailsTests(PostgresFixture pg)
     public async Task Cancelling_an_apply_mid_transaction_rolls_everything_back()
     {
         var db = await SchemaEdits.AppliedTutorDatabaseAsync(pg);
-        var desired = SchemaEdits.With("50_study_notes.sql", "CREATE TABLE study_notes (id int PRIMARY KEY);\nALTER TABLE users ADD COLUMN locale text;");
+        var desired =
+            SchemaEdits.With("50_study_notes.sql", "CREATE TABLE study_notes (id int PRIMARY KEY);\nALTER TABLE users ADD COLUMN locale text;");
         var engine = Engines.For(db, desired, new MigrationOptions { LockTimeout = TimeSpan.FromSeconds(30), RunBy = "tests" });
         await using var blocker = new NpgsqlConnection(db);
         await blocker.OpenAsync();
@@ -59,14 +64,16 @@ public sealed class ApplyDetailsTests(PostgresFixture pg)
         var clock = new Mock<TimeProvider>();
         var now = new DateTimeOffset(2026, 11, 24, 9, 30, 0, TimeSpan.Zero);
         clock.Setup(c => c.GetUtcNow()).Returns(now);
-        var engine = new MigrationEngine(NpgsqlDataSource.Create(db), Repo.TutorSchema(), new MigrationOptions { RunBy = "ci-pipeline" }, clock.Object);
+        var engine = new MigrationEngine(NpgsqlDataSource.Create(db), Repo.TutorSchema(), new MigrationOptions { RunBy = "ci-pipeline" },
+            clock.Object);
 
         var applied = await engine.ApplyAsync(new ApplyRequest());
 
         await using var connection = new NpgsqlConnection(db);
         await connection.OpenAsync();
         await using var read = new NpgsqlCommand(
-            "SELECT started_at, finished_at, outcome, plan_hash, changes, run_by, jsonb_array_length(statements), jsonb_array_length(timings) FROM knowitall_migrations.history WHERE id = $1",
+            "SELECT started_at, finished_at, outcome, plan_hash, changes, run_by, jsonb_array_length(statements), jsonb_array_length(timings) FROM " +
+            "knowitall_migrations.history WHERE id = $1",
             connection);
         read.Parameters.Add(new NpgsqlParameter { Value = applied.HistoryId!.Value });
         await using var row = await read.ExecuteReaderAsync();

@@ -10,13 +10,15 @@ public sealed class BadInputTests(PostgresFixture pg)
         { "CREATE TABLE broken (\n    id int PRIMARY KEY,\n    name text NOT NUL\n);", "schema/95_broken.sql:3", "syntax error" },
         { "-- notes\nCREATE TABLE broken (id int REFERENCES nowhere (id));", "schema/95_broken.sql:2", "relation \"nowhere\" does not exist" },
         { "CREATE TABLE broken (id int);\n\nDROP TABLE users;", "schema/95_broken.sql:3", "other objects depend on it" },
-        { "CREATE TABLE broken (id int);\nALTER TABLE users DROP COLUMN email CASCADE;", "schema/95_broken.sql:2", "CASCADE would remove objects schema/ does not name" },
+        { "CREATE TABLE broken (id int);\nALTER TABLE users DROP COLUMN email CASCADE;", "schema/95_broken.sql:2",
+            "CASCADE would remove objects schema/ does not name" },
         { "CREATE TABLE broken (id int);\nGRANT SELECT ON broken TO ghost_role;", "schema/95_broken.sql:2", "role \"ghost_role\" does not exist" },
         { "CREATE TABLE broken (note text DEFAULT 'unterminated);", "schema/95_broken.sql:1", "unterminated string literal" },
         { "CREATE TABLE broken (id int);\nSET search_path = elsewhere;", "schema/95_broken.sql:2", "would change what they name" },
         { "DELETE FROM users;", "schema/95_broken.sql:1", "not supported" },
         { "CREATE DOMAIN positive_int AS integer CHECK (VALUE > 0);", "schema/95_broken.sql:1", "not supported" },
-        { "CREATE TABLE broken (id int);\nCREATE INDEX idx_broken ON broken (missing_column);", "schema/95_broken.sql:2", "column \"missing_column\" does not exist" },
+        { "CREATE TABLE broken (id int);\nCREATE INDEX idx_broken ON broken (missing_column);", "schema/95_broken.sql:2",
+            "column \"missing_column\" does not exist" },
     };
 
     [Theory]
@@ -43,8 +45,10 @@ public sealed class BadInputTests(PostgresFixture pg)
     [Fact]
     public void Bad_options_and_sources_are_named()
     {
-        Assert.Contains("lock timeout", Assert.Throws<MigrationException>(() => new MigrationOptions { LockTimeout = TimeSpan.Zero }.Validate()).Message);
-        Assert.Contains("target schema", Assert.Throws<MigrationException>(() => new MigrationOptions { TargetSchema = "Robert'); --" }.Validate()).Message);
+        Assert.Contains("lock timeout", Assert.Throws<MigrationException>(() => new MigrationOptions { LockTimeout = TimeSpan.Zero }.Validate())
+            .Message);
+        Assert.Contains("target schema", Assert.Throws<MigrationException>(() => new MigrationOptions { TargetSchema = "Robert'); --" }.Validate())
+            .Message);
         Assert.Contains("lock retries", Assert.Throws<MigrationException>(() => new MigrationOptions { MaxLockRetries = -1 }.Validate()).Message);
         Assert.Contains("does not exist", Assert.Throws<MigrationException>(() => SchemaSource.FromDirectory("/nonexistent/schema")).Message);
         var empty = Directory.CreateTempSubdirectory();
@@ -61,7 +65,8 @@ public sealed class BadInputTests(PostgresFixture pg)
     [Fact]
     public async Task An_unreachable_or_refusing_database_is_a_named_error_without_the_secret()
     {
-        var wrongPassword = new Npgsql.NpgsqlConnectionStringBuilder(await pg.NewDatabaseAsync()) { Password = "definitely-not-the-password" }.ConnectionString;
+        var wrongPassword =
+            new Npgsql.NpgsqlConnectionStringBuilder(await pg.NewDatabaseAsync()) { Password = "definitely-not-the-password" }.ConnectionString;
         var refused = await Assert.ThrowsAsync<MigrationException>(() => Engines.For(wrongPassword, Repo.TutorSchema()).ValidateAsync());
         Assert.Equal(MigrationErrors.DatabaseUnavailable, refused.ErrorName);
         Assert.DoesNotContain("definitely-not-the-password", refused.Message);

@@ -32,7 +32,8 @@ public sealed class ChangeCorpusTests(PostgresFixture pg)
         var failures = new List<string>();
         foreach (var c in Cases)
         {
-            if (await LoadErrorAsync(connection, c.Old + (c.Seed is null ? "" : ";\n" + c.Seed)) is { } oldError) failures.Add($"{c.Id}: old.sql/seed.sql: {oldError}");
+            if (await LoadErrorAsync(connection, c.Old + (c.Seed is null ? "" : ";\n" + c.Seed)) is { } oldError)
+                failures.Add($"{c.Id}: old.sql/seed.sql: {oldError}");
             if (await LoadErrorAsync(connection, c.New) is { } newError) failures.Add($"{c.Id}: new.sql: {newError}");
         }
         Assert.True(failures.Count == 0, string.Join("\n", failures));

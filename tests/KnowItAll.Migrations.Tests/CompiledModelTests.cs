@@ -97,7 +97,8 @@ public sealed class CompiledModelTests(PostgresFixture pg)
         var first = new List<string>();
         var validation = await Cli(db, schema.Path, cache.Path, first).ValidateAsync();
         Assert.Contains(validation.Missing, o => o is { Kind: "column", Name: "users.nickname" });
-        Assert.Contains(first, n => n.Contains("10_users.sql changed", StringComparison.Ordinal) && n.Contains("built the desired model", StringComparison.Ordinal));
+        Assert.Contains(first, n => n.Contains("10_users.sql changed", StringComparison.Ordinal)
+            && n.Contains("built the desired model", StringComparison.Ordinal));
         Assert.Single(Directory.GetFiles(cache.Path));
 
         var second = new List<string>();
@@ -118,7 +119,8 @@ public sealed class CompiledModelTests(PostgresFixture pg)
             resolver.ResolveAsync(connection, Options with { TargetSchema = "app" }, CancellationToken.None));
         Assert.Contains("compiled for the schema 'public', not 'app'", foreign.Message);
 
-        await File.WriteAllTextAsync(path, (await File.ReadAllTextAsync(path)).Replace("\"display_name\"", "\"shown_name\"", StringComparison.Ordinal));
+        await File.WriteAllTextAsync(path, (await File.ReadAllTextAsync(path))
+            .Replace("\"display_name\"", "\"shown_name\"", StringComparison.Ordinal));
         var edited = Assert.Throws<MigrationException>(() => CompiledModelFile.EnsureCurrent(schema.Path, "public"));
         Assert.Contains("edited after it was compiled", edited.Message);
 
@@ -132,7 +134,8 @@ public sealed class CompiledModelTests(PostgresFixture pg)
     {
         using var schema = await CompiledSchemaAsync();
         var path = CompiledModelFile.DefaultPath(schema.Path);
-        await File.WriteAllTextAsync(path, (await File.ReadAllTextAsync(path)).Replace(CompiledModelFile.CurrentShape, new string('0', 64), StringComparison.Ordinal));
+        await File.WriteAllTextAsync(path, (await File.ReadAllTextAsync(path)).Replace(CompiledModelFile.CurrentShape, new string('0', 64),
+            StringComparison.Ordinal));
         var resolver = new DesiredModelResolver(SchemaSource.FromDirectory(schema.Path), Functions(schema.Path, []));
         await using var connection = await OpenAsync(await pg.NewDatabaseAsync());
 
@@ -156,7 +159,8 @@ public sealed class CompiledModelTests(PostgresFixture pg)
 
         Assert.StartsWith("built from ", desired.Origin);
         Assert.Equal(CompiledModelFile.Read(path).ModelFingerprint, desired.Fingerprint);
-        Assert.Contains(notices, n => n.Contains($"normalised by PostgreSQL {major - 1}, the database runs PostgreSQL {major}", StringComparison.Ordinal));
+        Assert.Contains(notices, n => n.Contains($"normalised by PostgreSQL {major - 1}, the database runs PostgreSQL {major}",
+            StringComparison.Ordinal));
     }
 
     [Fact]
@@ -179,14 +183,17 @@ public sealed class CompiledModelTests(PostgresFixture pg)
     private static MigrationEngine Cli(string db, string directory, string cache, List<string> notices) => new(NpgsqlDataSource.Create(db),
         new DesiredModelResolver(SchemaSource.FromDirectory(directory), new DesiredModelSettings
         {
-            CompiledModelPath = CompiledModelFile.DefaultPath(directory), OnStale = StaleModelPolicy.Rebuild, CacheDirectory = cache, Notice = notices.Add,
+            CompiledModelPath = CompiledModelFile.DefaultPath(directory), OnStale = StaleModelPolicy.Rebuild, CacheDirectory = cache,
+            Notice = notices.Add,
         }), Options);
 
     private static void Edit(string directory, string edit)
     {
         switch (edit)
         {
-            case "edit": File.AppendAllText(Path.Combine(directory, "10_users.sql"), "\nALTER TABLE users ADD COLUMN nickname text;\n", Encoding.UTF8); break;
+            case "edit":
+                File.AppendAllText(Path.Combine(directory, "10_users.sql"), "\nALTER TABLE users ADD COLUMN nickname text;\n",
+                Encoding.UTF8); break;
             case "add": File.WriteAllText(Path.Combine(directory, "55_notes.sql"), "CREATE TABLE notes (id bigint PRIMARY KEY);\n"); break;
             case "remove": File.Delete(Path.Combine(directory, "90_grants.sql")); break;
         }

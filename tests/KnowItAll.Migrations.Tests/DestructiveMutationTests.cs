@@ -37,7 +37,8 @@ public sealed partial class DestructiveMutationTests(PostgresFixture pg, Xunit.A
         {
             MigrationPlan plan;
             // Even a run that allows deleting data drops nothing that is merely absent from schema/: only a declaration removes.
-            var engine = Engines.For(db, SchemaSource.FromFiles([.. files]), new MigrationOptions { RunBy = "tests", AllowHazards = new HashSet<HazardCode> { HazardCode.DeletesData } });
+            var engine = Engines.For(db, SchemaSource.FromFiles([.. files]),
+                new MigrationOptions { RunBy = "tests", AllowHazards = new HashSet<HazardCode> { HazardCode.DeletesData } });
             try
             {
                 plan = await engine.PlanAsync();
@@ -60,9 +61,11 @@ public sealed partial class DestructiveMutationTests(PostgresFixture pg, Xunit.A
                     continue;
                 }
                 Assert.True(IsAdditive(statement.Sql), $"{description}: non-additive statement {statement.Sql}");
-                Assert.False(Destructive().IsMatch(InPlace().Replace(HelperDrop().Replace(FunctionBody().Replace(statement.Sql, ""), ""), "")), $"{description}: destructive statement {statement.Sql}");
+                Assert.False(Destructive().IsMatch(InPlace().Replace(HelperDrop().Replace(FunctionBody().Replace(statement.Sql, ""), ""), "")),
+                    $"{description}: destructive statement {statement.Sql}");
             }
-            var altered = plan.Statements.Where(s => InPlace().IsMatch(s.Sql) || s.Kind is Planning.StatementKind.SequenceOptions or Planning.StatementKind.SequenceOwner)
+            var altered = plan.Statements.Where(s => InPlace().IsMatch(s.Sql)
+                || s.Kind is Planning.StatementKind.SequenceOptions or Planning.StatementKind.SequenceOwner)
                 .Select(s => s.ObjectName).ToHashSet(StringComparer.Ordinal);
             try
             {
@@ -78,10 +81,13 @@ public sealed partial class DestructiveMutationTests(PostgresFixture pg, Xunit.A
             await RestoreAsync(db, before, after, altered);
         }
 
-        output.WriteLine($"destructive mutations: {mutations.Count} generated, {planned} planned and applied with 0 destructive statements, {rejected} rejected as broken schemas");
+        output.WriteLine(
+            $"destructive mutations: {mutations.Count} generated, {planned} planned and applied with 0 destructive statements, {rejected} rejected " +
+            "as broken schemas");
         Assert.True(mutations.Count >= 100, $"only {mutations.Count} mutations generated");
         Assert.True(planned >= 80, $"only {planned} of {mutations.Count} mutations could be planned ({rejected} rejected as broken schemas)");
-        Assert.Equal(rowsBefore, await PostgresFixture.ScalarAsync<long>(db, "SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM quiz_sessions)"));
+        Assert.Equal(rowsBefore,
+            await PostgresFixture.ScalarAsync<long>(db, "SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM quiz_sessions)"));
     }
 
     private static IEnumerable<(string, List<SchemaFile>)> Mutations(List<SchemaFile> files)
@@ -101,16 +107,20 @@ public sealed partial class DestructiveMutationTests(PostgresFixture pg, Xunit.A
                     yield return ($"retype column at {at}", With(files, f, lines, l, ColumnLine().Replace(line, "${1}${2} text${3}")));
                     yield return ($"widen column at {at}", With(files, f, lines, l, ColumnLine().Replace(line, "${1}${2} varchar(7)${3}")));
                     yield return ($"flip nullability at {at}", With(files, f, lines, l,
-                        line.Contains("NOT NULL", StringComparison.Ordinal) ? line.Replace(" NOT NULL", "", StringComparison.Ordinal) : line.TrimEnd(',') + " NOT NULL,"));
+                        line.Contains("NOT NULL", StringComparison.Ordinal) ? line.Replace(" NOT NULL", "", StringComparison.Ordinal)
+                        : line.TrimEnd(',') + " NOT NULL,"));
                     yield return ($"change default at {at}", With(files, f, lines, l,
-                        line.Contains("DEFAULT", StringComparison.Ordinal) ? DefaultClause().Replace(line, "") : line.TrimEnd(',') + " DEFAULT NULL,"));
+                        line.Contains("DEFAULT", StringComparison.Ordinal) ? DefaultClause().Replace(line, "") : line.TrimEnd(',') +
+                        " DEFAULT NULL,"));
                     continue;
                 }
                 if (trimmed.StartsWith("CONSTRAINT ", StringComparison.Ordinal) || trimmed.StartsWith("CREATE INDEX", StringComparison.Ordinal)
                     || trimmed.StartsWith("CREATE UNIQUE INDEX", StringComparison.Ordinal) || trimmed.StartsWith("GRANT", StringComparison.Ordinal)
-                    || trimmed.StartsWith("ALTER SEQUENCE", StringComparison.Ordinal) || trimmed.StartsWith("CREATE EXTENSION", StringComparison.Ordinal)
+                    || trimmed.StartsWith("ALTER SEQUENCE", StringComparison.Ordinal)
+                    || trimmed.StartsWith("CREATE EXTENSION", StringComparison.Ordinal)
                     || KindLine().IsMatch(trimmed))
-                    yield return ($"remove line {at}: {trimmed}", With(files, f, lines, l, trimmed.StartsWith("CONSTRAINT", StringComparison.Ordinal) ? "    CHECK (true)," : null));
+                    yield return ($"remove line {at}: {trimmed}", With(files, f, lines, l, trimmed.StartsWith("CONSTRAINT", StringComparison.Ordinal)
+                        ? "    CHECK (true)," : null));
             }
             yield return ($"remove file {files[f].Name}", files.Where((_, i) => i != f).ToList());
         }
@@ -149,10 +159,13 @@ public sealed partial class DestructiveMutationTests(PostgresFixture pg, Xunit.A
         }
         yield return Edit("enum value removed", "'busy', ", "");
         yield return Edit("enum values reordered", "('calm', 'busy', 'away')", "('busy', 'calm', 'away')");
-        yield return Edit("view column removed", "SELECT id, email, display_name FROM users WHERE is_active", "SELECT id, display_name FROM users WHERE is_active");
-        yield return Edit("view column retyped", "SELECT id, email, display_name FROM users", "SELECT id, email::text AS email, display_name FROM users");
+        yield return Edit("view column removed", "SELECT id, email, display_name FROM users WHERE is_active",
+            "SELECT id, display_name FROM users WHERE is_active");
+        yield return Edit("view column retyped", "SELECT id, email, display_name FROM users",
+            "SELECT id, email::text AS email, display_name FROM users");
         yield return Edit("materialized view changed", "SELECT id, title FROM tree_nodes", "SELECT id, title, depth FROM tree_nodes");
-        yield return Edit("function result changed", "RETURNS bigint LANGUAGE sql STABLE AS $$SELECT count(*)", "RETURNS integer LANGUAGE sql STABLE AS $$SELECT count(*)::integer");
+        yield return Edit("function result changed", "RETURNS bigint LANGUAGE sql STABLE AS $$SELECT count(*)",
+            "RETURNS integer LANGUAGE sql STABLE AS $$SELECT count(*)::integer");
         yield return Edit("function signature changed", "user_count(active boolean)", "user_count(active boolean, since timestamptz DEFAULT NULL)");
         yield return Edit("trigger timing changed", "BEFORE UPDATE ON users", "BEFORE INSERT OR UPDATE ON users");
         yield return Edit("policy command changed", "FOR SELECT TO tutor_app", "FOR UPDATE TO tutor_app");
@@ -194,16 +207,20 @@ public sealed partial class DestructiveMutationTests(PostgresFixture pg, Xunit.A
                 var now = after.Table(table.Name)!.Columns.Single(c => c.Name == was.Name);
                 var column = $"ALTER TABLE {Identifier.Qualify(before.Schema, table.Name)} ALTER COLUMN {Identifier.Quote(was.Name)}";
                 if (now.Type != was.Type || now.Collation != was.Collation)
-                    await PostgresFixture.ExecuteAsync(db, $"{column} DROP DEFAULT; {column} TYPE {was.Type}{(was.Collation is null ? "" : $" COLLATE {Identifier.Quote(was.Collation)}")} USING {Identifier.Quote(was.Name)}::{was.Type}");
+                    await PostgresFixture.ExecuteAsync(db,
+                        $"{column} DROP DEFAULT; {column} TYPE {was.Type}{(was.Collation is null ? "" : " COLLATE " +
+                            $"{Identifier.Quote(was.Collation)}")} USING {Identifier.Quote(was.Name)}::{was.Type}");
                 if (was.Default is not null) await PostgresFixture.ExecuteAsync(db, $"{column} SET DEFAULT {was.Default}");
                 if (was.NotNull && !now.NotNull) await PostgresFixture.ExecuteAsync(db, $"{column} SET NOT NULL");
             }
     }
 
-    private static bool IsReplacement(Planning.StatementKind kind) => kind is Planning.StatementKind.IndexReplace or Planning.StatementKind.ConstraintReplace
+    private static bool IsReplacement(Planning.StatementKind kind) =>
+        kind is Planning.StatementKind.IndexReplace or Planning.StatementKind.ConstraintReplace
         or Planning.StatementKind.ViewReplace or Planning.StatementKind.TriggerReplace or Planning.StatementKind.PolicyReplace;
 
-    private static void AssertKeepsEverything(SchemaModel before, SchemaModel after, string mutation, IReadOnlySet<string> altered, IReadOnlySet<string> replaced)
+    private static void AssertKeepsEverything(SchemaModel before, SchemaModel after, string mutation, IReadOnlySet<string> altered,
+        IReadOnlySet<string> replaced)
     {
         foreach (var table in before.Tables)
         {
@@ -217,7 +234,20 @@ public sealed partial class DestructiveMutationTests(PostgresFixture pg, Xunit.A
                 var kept = now.Columns.FirstOrDefault(c => c.Name == column.Name);
                 Assert.True(kept is not null, $"{mutation}: column {table.Name}.{column.Name} is gone");
                 if (altered.Contains($"{table.Name}.{column.Name}")) continue;
-                Assert.True(kept with { Ordinal = 0, NotNull = column.NotNull || kept.NotNull, Default = column.Default ?? kept.Default } == column with { Ordinal = 0, NotNull = column.NotNull || kept.NotNull, Default = column.Default ?? kept.Default },
+                Assert.True(
+                    kept with
+                    {
+                        Ordinal = 0,
+                        NotNull = column.NotNull || kept.NotNull,
+                        Default = column.Default
+                        ?? kept.Default
+                    } == column with
+                    {
+                        Ordinal = 0,
+                        NotNull = column.NotNull || kept.NotNull,
+                        Default = column.Default
+                        ?? kept.Default
+                    },
                     $"{mutation}: column {table.Name}.{column.Name} changed");
                 Assert.True(column.Default is null || kept.Default is not null, $"{mutation}: the default of {table.Name}.{column.Name} was dropped");
                 Assert.True(!column.NotNull || kept.NotNull, $"{mutation}: NOT NULL of {table.Name}.{column.Name} was dropped");
@@ -226,16 +256,28 @@ public sealed partial class DestructiveMutationTests(PostgresFixture pg, Xunit.A
         foreach (var e in before.Enums)
         {
             var now = after.Enums.FirstOrDefault(x => x.Name == e.Name);
-            Assert.True(now is not null && e.Labels.SequenceEqual(now.Labels.Where(e.Labels.Contains)), $"{mutation}: enum {e.Name} lost or reordered values");
+            Assert.True(now is not null && e.Labels.SequenceEqual(now.Labels.Where(e.Labels.Contains)),
+                $"{mutation}: enum {e.Name} lost or reordered values");
         }
-        foreach (var v in before.Views) Assert.True(after.Views.Any(x => x.Name == v.Name && (replaced.Contains(v.Name) || x.Columns.Take(v.Columns.Count).SequenceEqual(v.Columns))), $"{mutation}: view {v.Name} lost columns or is gone");
-        foreach (var fn in before.Functions) Assert.True(after.Functions.Any(x => x.Signature == fn.Signature && x.Result == fn.Result), $"{mutation}: function {fn.Signature} is gone");
-        foreach (var t in before.Triggers) Assert.True(after.Triggers.Any(x => x.Table == t.Table && x.Name == t.Name), $"{mutation}: trigger {t.Name} is gone");
-        foreach (var p in before.Policies) Assert.True(after.Policies.Any(x => x.Table == p.Table && x.Name == p.Name && (replaced.Contains($"{p.Table}.{p.Name}") || x.Command == p.Command)), $"{mutation}: policy {p.Name} is gone or changed command");
+        foreach (var v in before.Views)
+            Assert.True(after.Views.Any(x => x.Name == v.Name
+                && (replaced.Contains(v.Name) || x.Columns.Take(v.Columns.Count).SequenceEqual(v.Columns))),
+                    $"{mutation}: view {v.Name} lost columns or is gone");
+        foreach (var fn in before.Functions)
+            Assert.True(after.Functions.Any(x => x.Signature == fn.Signature && x.Result == fn.Result),
+                $"{mutation}: function {fn.Signature} is gone");
+        foreach (var t in before.Triggers)
+            Assert.True(after.Triggers.Any(x => x.Table == t.Table && x.Name == t.Name), $"{mutation}: trigger {t.Name} is gone");
+        foreach (var p in before.Policies)
+            Assert.True(after.Policies.Any(x => x.Table == p.Table && x.Name == p.Name
+                && (replaced.Contains($"{p.Table}.{p.Name}") || x.Command == p.Command)), $"{mutation}: policy {p.Name} is gone or changed command");
         foreach (var c in before.Comments) Assert.True(after.Comments.Any(x => x.Key == c.Key), $"{mutation}: comment on {c.Key} is gone");
-        foreach (var index in before.Indexes) Assert.True(after.Indexes.Contains(index) || replaced.Contains(index.Name) && after.Indexes.Any(x => x.Name == index.Name), $"{mutation}: index {index.Name} changed or is gone");
+        foreach (var index in before.Indexes)
+            Assert.True(after.Indexes.Contains(index) || replaced.Contains(index.Name) && after.Indexes.Any(x => x.Name == index.Name),
+                $"{mutation}: index {index.Name} changed or is gone");
         foreach (var constraint in before.Constraints)
-            Assert.True(after.Constraints.Contains(constraint) || replaced.Contains($"{constraint.Table}.{constraint.Name}") && after.Constraints.Any(x => x.Table == constraint.Table && x.Name == constraint.Name),
+            Assert.True(after.Constraints.Contains(constraint) || replaced.Contains($"{constraint.Table}.{constraint.Name}")
+                && after.Constraints.Any(x => x.Table == constraint.Table && x.Name == constraint.Name),
                 $"{mutation}: constraint {constraint.Name} changed or is gone");
         foreach (var privilege in before.Privileges) Assert.True(after.Privileges.Contains(privilege), $"{mutation}: {privilege.Describe()} is gone");
         // A sequence's options and owner converge in place (ALTER SEQUENCE): it must still exist, its counter untouched.
@@ -249,10 +291,13 @@ public sealed partial class DestructiveMutationTests(PostgresFixture pg, Xunit.A
     private static partial Regex KindLine();
 
     // Statements that change a setting in place and lose nothing; the engine's own NOT NULL helper check is the one DROP allowed.
-    [GeneratedRegex(@"^(ALTER TABLE \S+ (ALTER COLUMN \S+ SET (DEFAULT|NOT NULL)|ENABLE ROW LEVEL SECURITY|FORCE ROW LEVEL SECURITY|SET \(|DROP CONSTRAINT IF EXISTS ""knowitall_nn_)|ALTER TYPE \S+ ADD VALUE IF NOT EXISTS )")]
+    [GeneratedRegex(
+        @"^(ALTER TABLE \S+ (ALTER COLUMN \S+ SET (DEFAULT|NOT NULL)|ENABLE ROW LEVEL SECURITY|FORCE ROW LEVEL SECURITY|SET \(|DROP CONSTRAINT IF " +
+        @"EXISTS ""knowitall_nn_)|ALTER TYPE \S+ ADD VALUE IF NOT EXISTS )")]
     private static partial Regex SafeAlter();
 
-    [GeneratedRegex(@"^(\s+)([a-z_]+)\s+(?:uuid|citext|varchar\(\d+\)|boolean|timestamptz|jsonb|smallint|integer|bigint|text|numeric\(\d+,\d+\))(.*)$")]
+    [GeneratedRegex(
+        @"^(\s+)([a-z_]+)\s+(?:uuid|citext|varchar\(\d+\)|boolean|timestamptz|jsonb|smallint|integer|bigint|text|numeric\(\d+,\d+\))(.*)$")]
     private static partial Regex ColumnLine();
 
     [GeneratedRegex(@"\s+DEFAULT\s+[^,]+(?=,|$)")]
@@ -281,9 +326,12 @@ public sealed partial class DestructiveMutationTests(PostgresFixture pg, Xunit.A
     [GeneratedRegex(@"\$function\$[\s\S]*\$function\$")]
     private static partial Regex FunctionBody();
 
-    [GeneratedRegex(@"\bDROP\s+(TABLE|COLUMN|SCHEMA|SEQUENCE|TYPE|FUNCTION|EXTENSION|OWNED)\b|\bCASCADE\s*;|\bTRUNCATE\s+(?!ON\b)|\bDELETE\s+FROM\b|\bALTER\s+TABLE\s+\S+\s+RENAME\s+TO\b|\bREVOKE\b|\bALTER\s+COLUMN\s+\S+\s+(SET\s+DATA\s+)?TYPE\b|\bUPDATE\s+\S+\s+SET\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\bDROP\s+(TABLE|COLUMN|SCHEMA|SEQUENCE|TYPE|FUNCTION|EXTENSION|OWNED)\b|\bCASCADE\s*;|\bTRUNCATE\s+(?!ON\b)|" +
+        @"\bDELETE\s+FROM\b|\bALTER\s+TABLE\s+\S+\s+RENAME\s+TO\b|\bREVOKE\b|\bALTER\s+COLUMN\s+\S+\s+(SET\s+DATA\s+)?TYPE\b|" +
+        @"\bUPDATE\s+\S+\s+SET\b", RegexOptions.IgnoreCase)]
     private static partial Regex DataLoss();
 
-    [GeneratedRegex(@"\b(DROP|TRUNCATE|DELETE\s+FROM|RENAME|REVOKE)\b|\bALTER\s+COLUMN\s+\S+\s+(SET\s+DATA\s+)?TYPE\b|\bUPDATE\s+\S+\s+SET\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b(DROP|TRUNCATE|DELETE\s+FROM|RENAME|REVOKE)\b|\bALTER\s+COLUMN\s+\S+\s+(SET\s+DATA\s+)?TYPE\b|\bUPDATE\s+\S+\s+SET\b",
+        RegexOptions.IgnoreCase)]
     private static partial Regex Destructive();
 }

@@ -14,7 +14,8 @@ public sealed class EvolutionTests(PostgresFixture pg)
         SchemaEdits.Replace(files, "10_users.sql", "    last_login_at   timestamptz,\n",
             "    last_login_at   timestamptz,\n    locale varchar(10) NOT NULL DEFAULT 'en',\n    api_token uuid DEFAULT gen_random_uuid(),\n" +
             "    CONSTRAINT users_email_shape CHECK (position('@' in email) > 1),\n");
-        SchemaEdits.Replace(files, "10_users.sql", "CREATE INDEX idx_users_last_login", "CREATE INDEX idx_users_display_name ON users (display_name);\nCREATE INDEX idx_users_last_login");
+        SchemaEdits.Replace(files, "10_users.sql", "CREATE INDEX idx_users_last_login",
+            "CREATE INDEX idx_users_display_name ON users (display_name);\nCREATE INDEX idx_users_last_login");
         var desired = SchemaEdits.Replace(files, "30_quiz_sessions.sql", "    paused_at           timestamptz,\n",
             "    paused_at           timestamptz,\n    reviewer_id uuid CONSTRAINT quiz_sessions_reviewer_fkey REFERENCES users (id),\n");
         var engine = Engines.For(db, desired);
@@ -63,7 +64,9 @@ public sealed class EvolutionTests(PostgresFixture pg)
     {
         var db = await SchemaEdits.AppliedTutorDatabaseAsync(pg);
         await PostgresFixture.ExecuteAsync(db, SchemaEdits.SeedRows);
-        var engine = Engines.For(db, SchemaEdits.Replace("10_users.sql", "    last_login_at   timestamptz,\n", "    last_login_at   timestamptz,\n    country char(2) NOT NULL,\n"));
+        var engine =
+            Engines.For(db, SchemaEdits.Replace("10_users.sql", "    last_login_at   timestamptz,\n",
+                "    last_login_at   timestamptz,\n    country char(2) NOT NULL,\n"));
         var before = (await engine.ValidateAsync()).SchemaFingerprint;
 
         var plan = await engine.PlanAsync();
@@ -127,7 +130,8 @@ public sealed class EvolutionTests(PostgresFixture pg)
     private static PlannedStatement Single(MigrationPlan plan, StatementKind kind, string name)
     {
         var match = plan.Statements.Where(s => s.Kind == kind && s.ObjectName == name).ToList();
-        Assert.True(match.Count == 1, $"expected one {kind} statement for {name}; plan:\n{string.Join("\n", plan.Statements.Select(s => $"{s.Kind} {s.ObjectName}"))}");
+        Assert.True(match.Count == 1,
+            $"expected one {kind} statement for {name}; plan:\n{string.Join("\n", plan.Statements.Select(s => $"{s.Kind} {s.ObjectName}"))}");
         return match[0];
     }
 }

@@ -33,7 +33,8 @@ public sealed class NewKindsTests(PostgresFixture pg)
 
         var plan = await engine.PlanAsync();
         Assert.Empty(plan.Blocking);
-        foreach (var kind in new[] { StatementKind.Enum, StatementKind.Column, StatementKind.Function, StatementKind.Trigger, StatementKind.View, StatementKind.Comment, StatementKind.RowSecurity, StatementKind.Policy, StatementKind.Grant })
+        foreach (var kind in new[] { StatementKind.Enum, StatementKind.Column, StatementKind.Function, StatementKind.Trigger, StatementKind.View,
+            StatementKind.Comment, StatementKind.RowSecurity, StatementKind.Policy, StatementKind.Grant })
             Assert.Contains(plan.Statements, s => s.Kind == kind);
         Assert.Contains(plan.Statements, s => s.Kind == StatementKind.RowSecurity && s.Hazards.Any(h => h.Code == HazardCode.RowLevelSecurity));
         await engine.ApplyAsync(new ApplyRequest(ExpectedPlanHash: plan.PlanHash));

@@ -16,7 +16,8 @@ public sealed class PermissionTests(PostgresFixture pg)
         // 11 table privileges, 4 column privileges, 1 sequence, schema usage; plus login and connect.
         Assert.Equal(18, ok.Checked);
 
-        await PostgresFixture.ExecuteAsync(db, "REVOKE UPDATE (title) ON tree_nodes FROM tutor_app; REVOKE INSERT ON progress_records FROM tutor_app");
+        await PostgresFixture.ExecuteAsync(db,
+            "REVOKE UPDATE (title) ON tree_nodes FROM tutor_app; REVOKE INSERT ON progress_records FROM tutor_app");
         var missing = await engine.VerifyPermissionsAsync();
         Assert.False(missing.Success);
         Assert.Equal(
@@ -45,7 +46,8 @@ public sealed class PermissionTests(PostgresFixture pg)
             await PostgresFixture.ExecuteAsync(pg.AdminConnectionString, "ALTER ROLE tutor_app LOGIN");
         }
 
-        var ghost = await Engines.For(db, Repo.TutorSchema(), new MigrationOptions { AppRole = "ghost_app", RunBy = "tests" }).VerifyPermissionsAsync();
+        var ghost = await Engines.For(db, Repo.TutorSchema(), new MigrationOptions { AppRole = "ghost_app", RunBy = "tests" })
+            .VerifyPermissionsAsync();
         Assert.False(ghost.Success);
         Assert.False(ghost.RoleExists);
         Assert.Equal([new PermissionCheck("role", "ghost_app", "EXISTS", false)], ghost.Missing);

@@ -29,8 +29,12 @@ public sealed class PlannerGuardTests
     [Theory]
     [InlineData(StatementKind.IndexReplace, "DROP INDEX CONCURRENTLY IF EXISTS \"public\".\"users_name\"")]
     [InlineData(StatementKind.IndexReplace, "ALTER INDEX IF EXISTS \"public\".\"users_name_knowitall_new\" RENAME TO \"users_name\"")]
-    [InlineData(StatementKind.ConstraintReplace, "DO $knowitall$ BEGIN\n  ALTER TABLE \"public\".\"users\" DROP CONSTRAINT IF EXISTS \"c\";\n  ALTER TABLE \"public\".\"users\" RENAME CONSTRAINT \"c_knowitall_new\" TO \"c\";\nEND $knowitall$")]
-    [InlineData(StatementKind.ConstraintReplace, "ALTER TABLE \"public\".\"orders\" DROP CONSTRAINT IF EXISTS \"fk\", ADD CONSTRAINT \"fk\" FOREIGN KEY (u) REFERENCES public.users(id) ON DELETE CASCADE")]
+    [InlineData(StatementKind.ConstraintReplace,
+        "DO $knowitall$ BEGIN\n  ALTER TABLE \"public\".\"users\" DROP CONSTRAINT IF EXISTS \"c\";\n  ALTER TABLE \"public\".\"users\" RENAME " +
+        "CONSTRAINT \"c_knowitall_new\" TO \"c\";\nEND $knowitall$")]
+    [InlineData(StatementKind.ConstraintReplace,
+        "ALTER TABLE \"public\".\"orders\" DROP CONSTRAINT IF EXISTS \"fk\", ADD CONSTRAINT \"fk\" FOREIGN KEY (u) REFERENCES public.users(id) ON " +
+        "DELETE CASCADE")]
     [InlineData(StatementKind.ViewReplace, "DROP MATERIALIZED VIEW IF EXISTS \"public\".\"emails\"")]
     [InlineData(StatementKind.PolicyReplace, "DROP POLICY IF EXISTS \"p\" ON \"public\".\"users\"")]
     public void Lets_replacement_kinds_drop_and_rename_the_object_they_replace(StatementKind kind, string sql)

@@ -29,8 +29,10 @@ public sealed class ReliabilityTests(PostgresFixture pg, ITestOutputHelper outpu
             GRANT SELECT, INSERT ON study_notes TO tutor_app;
             """));
         SchemaEdits.Replace(files, "10_users.sql", "    last_login_at   timestamptz,\n",
-            "    last_login_at   timestamptz,\n    locale varchar(10) NOT NULL DEFAULT 'en',\n    CONSTRAINT users_email_shape CHECK (position('@' in email) > 1),\n");
-        SchemaEdits.Replace(files, "10_users.sql", "CREATE INDEX idx_users_last_login", "CREATE INDEX idx_users_display_name ON users (display_name);\nCREATE INDEX idx_users_last_login");
+            "    last_login_at   timestamptz,\n    locale varchar(10) NOT NULL DEFAULT 'en',\n    CONSTRAINT users_email_shape CHECK (position('@' " +
+            "in email) > 1),\n");
+        SchemaEdits.Replace(files, "10_users.sql", "CREATE INDEX idx_users_last_login",
+            "CREATE INDEX idx_users_display_name ON users (display_name);\nCREATE INDEX idx_users_last_login");
         return SchemaEdits.Replace(files, "30_quiz_sessions.sql", "    paused_at           timestamptz,\n",
             "    paused_at           timestamptz,\n    reviewer_id uuid CONSTRAINT quiz_sessions_reviewer_fkey REFERENCES users (id),\n");
     }
@@ -84,7 +86,9 @@ public sealed class ReliabilityTests(PostgresFixture pg, ITestOutputHelper outpu
             Assert.Equal(0L, await PostgresFixture.ScalarAsync<long>(db, "SELECT count(*) FROM pg_index WHERE NOT indisvalid"));
             Assert.Equal("applied", (await HistoryOutcomesAsync(db))[^1]);
         }
-        output.WriteLine($"fault injection: {tried} kill points of {plan.Statements.Count} statements ({inTransaction} in the transaction) tried, {tried} converged");
+        output.WriteLine(
+            $"fault injection: {tried} kill points of {plan.Statements.Count} statements ({inTransaction} in the transaction) tried, {tried} " +
+            "converged");
     }
 
     [Fact]
@@ -96,13 +100,15 @@ public sealed class ReliabilityTests(PostgresFixture pg, ITestOutputHelper outpu
         var applied = await engine.ApplyAsync(new ApplyRequest());
         Assert.Contains(applied.Plan.Statements, s => !s.Transactional);
         // What a kill between the last concurrent statement and the history update leaves behind.
-        await PostgresFixture.ExecuteAsync(db, "UPDATE knowitall_migrations.history SET outcome = 'applying', finished_at = NULL WHERE outcome = 'applied' AND changes > 0");
+        await PostgresFixture.ExecuteAsync(db,
+            "UPDATE knowitall_migrations.history SET outcome = 'applying', finished_at = NULL WHERE outcome = 'applied' AND changes > 0");
 
         // While another session holds the run lock, the run is really in progress: shown as it is.
         await using (var holder = new NpgsqlConnection(db))
         {
             await holder.OpenAsync();
-            await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock(hashtextextended('knowitall:public', 0))", holder)) await take.ExecuteNonQueryAsync();
+            await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock(hashtextextended('knowitall:public', 0))", holder))
+                await take.ExecuteNonQueryAsync();
             Assert.Equal(HistoryOutcome.Applying, (await engine.HistoryAsync())[0].Outcome);
         }
 
@@ -133,7 +139,8 @@ public sealed class ReliabilityTests(PostgresFixture pg, ITestOutputHelper outpu
         {
             await Task.Delay(50);
             pid = await PostgresFixture.ScalarAsync<int>(db,
-                "SELECT pid FROM pg_stat_activity WHERE application_name = 'knowitall-migrate' AND query LIKE 'CREATE INDEX CONCURRENTLY%' AND wait_event_type IS NOT NULL");
+                "SELECT pid FROM pg_stat_activity WHERE application_name = 'knowitall-migrate' AND query LIKE 'CREATE INDEX CONCURRENTLY%' AND " +
+                "wait_event_type IS NOT NULL");
         }
         Assert.NotEqual(0, pid);
         Assert.Equal(1L, await PostgresFixture.ScalarAsync<long>(db, "SELECT count(*) FROM pg_index WHERE NOT indisvalid"));
@@ -161,7 +168,8 @@ public sealed class ReliabilityTests(PostgresFixture pg, ITestOutputHelper outpu
         Assert.Single(results, r => r.Changed);
         Assert.Equal(plan.Statements.Count, results.Single(r => r.Changed).StatementsExecuted);
         Assert.Equal(1L, await PostgresFixture.ScalarAsync<long>(db, "SELECT count(*) FROM knowitall_migrations.history WHERE changes > 0"));
-        Assert.Equal(runs - 1, (int)await PostgresFixture.ScalarAsync<long>(db, "SELECT count(*) FROM knowitall_migrations.history WHERE outcome = 'no_changes'"));
+        Assert.Equal(runs - 1,
+            (int)await PostgresFixture.ScalarAsync<long>(db, "SELECT count(*) FROM knowitall_migrations.history WHERE outcome = 'no_changes'"));
         output.WriteLine($"concurrency: {runs} simultaneous applies, {results.Length} succeeded, {results.Count(r => r.Changed)} applied changes");
     }
 
@@ -218,7 +226,8 @@ public sealed class ReliabilityTests(PostgresFixture pg, ITestOutputHelper outpu
             if (value.Phase != "running" || value.Order != point || Killed) return;
             Killed = true;
             PostgresFixture.ExecuteAsync(db,
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'knowitall-migrate' AND datname = current_database()")
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'knowitall-migrate' AND datname = " +
+                "current_database()")
                 .GetAwaiter().GetResult();
         }
     }

@@ -16,7 +16,8 @@ public sealed class ReplacementReliabilityTests(PostgresFixture pg, ITestOutputH
     private const string Old = """
         CREATE TABLE users (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, email text NOT NULL, name text,
             CONSTRAINT users_email_key UNIQUE (email), CONSTRAINT users_email_at CHECK (length(email) > 1));
-        CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint CONSTRAINT orders_user_fkey REFERENCES users (id), total numeric NOT NULL DEFAULT 0);
+        CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint CONSTRAINT orders_user_fkey REFERENCES users (id),
+                             total numeric NOT NULL DEFAULT 0);
         CREATE INDEX users_name ON users (name);
         CREATE VIEW named_users AS SELECT id, email FROM users WHERE name IS NOT NULL;
         CREATE VIEW named_emails AS SELECT email FROM named_users;
@@ -56,8 +57,11 @@ public sealed class ReplacementReliabilityTests(PostgresFixture pg, ITestOutputH
         var plan = await Engines.For(template, Schema()).PlanAsync();
         Assert.Empty(plan.Blocking);
         var kinds = plan.Statements.Select(s => s.Kind).ToHashSet();
-        foreach (var kind in new[] { StatementKind.IndexReplace, StatementKind.ConstraintReplace, StatementKind.ViewReplace, StatementKind.PolicyReplace, StatementKind.Validate, StatementKind.Index })
-            Assert.True(kinds.Contains(kind), $"the change has no {kind.ToWire()} statement:\n{string.Join("\n", plan.Statements.Select(s => $"{s.Order}. [{s.Kind.ToWire()}] {s.Sql}"))}");
+        foreach (var kind in new[] { StatementKind.IndexReplace, StatementKind.ConstraintReplace, StatementKind.ViewReplace,
+            StatementKind.PolicyReplace, StatementKind.Validate, StatementKind.Index })
+            Assert.True(kinds.Contains(kind),
+                $"the change has no {kind.ToWire()} statement:\n{string.Join("\n", plan.Statements.Select(s => $"{s.Order}. [{s.Kind.ToWire()}] " +
+                    $"{s.Sql}"))}");
 
         var direct = await pg.NewDatabaseAsync();
         await PostgresFixture.ExecuteAsync(direct, New);
@@ -74,14 +78,18 @@ public sealed class ReplacementReliabilityTests(PostgresFixture pg, ITestOutputH
 
             await engine.ApplyAsync(new ApplyRequest()); // a failed re-run throws
             var validation = await engine.ValidateAsync();
-            Assert.True(validation.SchemaValid, $"after a kill at statement {point} ({plan.Statements[point - 1].Sql}): still missing {string.Join(", ", validation.Missing.Select(m => $"{m.Kind} {m.Name}"))}");
+            Assert.True(validation.SchemaValid,
+                $"after a kill at statement {point} ({plan.Statements[point - 1].Sql}): still missing " +
+                $"{string.Join(", ", validation.Missing.Select(m => $"{m.Kind} {m.Name}"))}");
             Assert.Empty(validation.Drift);
             Assert.False((await engine.PlanAsync()).HasChanges, $"after a kill at statement {point}, a re-plan is not empty");
             Assert.Equal(0L, await PostgresFixture.ScalarAsync<long>(db, "SELECT count(*) FROM pg_index WHERE NOT indisvalid"));
             Assert.Equal(300L, await PostgresFixture.ScalarAsync<long>(db, "SELECT count(*) FROM orders"));
             Assert.Equal(expected, (await PostgresFixture.ReadLiveAsync(db)).Canonical());
         }
-        output.WriteLine($"replacements: killed at each of {plan.Statements.Count} statements ({plan.Statements.Count(s => s.Transactional)} in the transaction), each run converged");
+        output.WriteLine(
+            $"replacements: killed at each of {plan.Statements.Count} statements ({plan.Statements.Count(s => s.Transactional)} in the " +
+            "transaction), each run converged");
     }
 
     private async Task<string> CloneAsync(string template)
@@ -102,7 +110,8 @@ public sealed class ReplacementReliabilityTests(PostgresFixture pg, ITestOutputH
             if (value.Phase != "running" || value.Order != point || Killed) return;
             Killed = true;
             PostgresFixture.ExecuteAsync(db,
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'knowitall-migrate' AND datname = current_database()")
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'knowitall-migrate' AND datname = " +
+                "current_database()")
                 .GetAwaiter().GetResult();
         }
     }

@@ -20,14 +20,16 @@ public sealed class RetirementTests(PostgresFixture pg)
                || (SELECT count(*) FROM quiz_sessions) || (SELECT count(*) FROM tree_nodes) FROM users
         """;
 
-    private static readonly MigrationOptions AllowDeletes = new() { RunBy = "tests", AllowHazards = new HashSet<HazardCode> { HazardCode.DeletesData } };
+    private static readonly MigrationOptions AllowDeletes =
+        new() { RunBy = "tests", AllowHazards = new HashSet<HazardCode> { HazardCode.DeletesData } };
 
     /// <summary>The tutor schema applied, 2,000 users (137 of them with a last login), 500 quiz sessions.</summary>
     private async Task<string> TutorWithRowsAsync()
     {
         var db = await pg.NewDatabaseAsync();
         await Engines.For(db, Repo.TutorSchema()).ApplyAsync(new ApplyRequest());
-        await PostgresFixture.ExecuteAsync(db, SchemaEdits.SeedRows + "UPDATE users SET last_login_at = now() WHERE id IN (SELECT id FROM users ORDER BY email LIMIT 137);");
+        await PostgresFixture.ExecuteAsync(db, SchemaEdits.SeedRows +
+            "UPDATE users SET last_login_at = now() WHERE id IN (SELECT id FROM users ORDER BY email LIMIT 137);");
         return db;
     }
 
@@ -139,7 +141,8 @@ public sealed class RetirementTests(PostgresFixture pg)
     [InlineData("DROP TABLE users CASCADE;", "CASCADE would remove objects schema/ does not name")]
     [InlineData("DROP FUNCTION user_count;", "needs its argument types in parentheses")]
     [InlineData("DROP INDEX CONCURRENTLY idx_users_last_login;", "the engine decides how it is dropped")]
-    [InlineData("ALTER TABLE users DROP COLUMN last_login_at; ALTER TABLE users ADD COLUMN last_login_at timestamptz;", "creates column users.last_login_at again")]
+    [InlineData("ALTER TABLE users DROP COLUMN last_login_at; ALTER TABLE users ADD COLUMN last_login_at timestamptz;",
+        "creates column users.last_login_at again")]
     [InlineData("ALTER TABLE users RENAME COLUMN nickname TO alias;", "declared renamed to alias, which schema/ does not define")]
     [InlineData("ALTER TABLE other.users DROP COLUMN last_login_at;", "schema files describe the schema 'public' only")]
     [InlineData("REVOKE GRANT OPTION FOR SELECT ON users FROM tutor_app;", "REVOKE GRANT OPTION FOR is not a declaration")]
@@ -158,7 +161,9 @@ public sealed class RetirementTests(PostgresFixture pg)
     [Fact]
     public async Task The_guard_lets_through_a_drop_only_for_an_object_a_declaration_names()
     {
-        var users = new TableModel("users", [new ColumnModel("id", 1, "integer", true, null, '\0', '\0', null), new ColumnModel("legacy", 2, "text", false, null, '\0', '\0', null)], true);
+        var users =
+            new TableModel("users", [new ColumnModel("id", 1, "integer", true, null, '\0', '\0', null),
+                new ColumnModel("legacy", 2, "text", false, null, '\0', '\0', null)], true);
         var live = new SchemaModel("public", [], [], [users], [], [], [], new HashSet<string>());
         var declared = new Declaration(DeclarationAction.Drop, "column", "legacy", "users", null, "schema/95_retire.sql:1");
         Task<IReadOnlyDictionary<string, TableSize>> Sizes(IReadOnlyCollection<string> _) =>
@@ -175,7 +180,8 @@ public sealed class RetirementTests(PostgresFixture pg)
         Assert.Equal("ALTER TABLE \"public\".\"users\" DROP COLUMN IF EXISTS \"legacy\"", Assert.Single(plan.Statements).Sql);
 
         // The same removal reaching the planner without the declaration in the desired model is refused.
-        var refused = await Assert.ThrowsAsync<MigrationException>(() => Planner.PlanAsync(withDeclaration with { Declarations = [] }, "d", live, "l", Diff(), AllowDeletes, Sizes));
+        var refused = await Assert.ThrowsAsync<MigrationException>(() => Planner.PlanAsync(withDeclaration with { Declarations = [] }, "d", live, "l",
+            Diff(), AllowDeletes, Sizes));
         Assert.Equal(MigrationErrors.UnsafeChange, refused.ErrorName);
         Assert.Contains("refusing to plan a destructive statement for users.legacy", refused.Message);
     }

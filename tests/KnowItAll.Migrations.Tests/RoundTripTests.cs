@@ -19,7 +19,8 @@ public sealed class RoundTripTests(PostgresFixture pg)
 
         var plan = await engine.PlanAsync();
         Assert.True(plan.HasChanges);
-        foreach (var kind in new[] { StatementKind.Extension, StatementKind.Sequence, StatementKind.Table, StatementKind.SequenceOwner, StatementKind.Constraint, StatementKind.Index, StatementKind.Grant })
+        foreach (var kind in new[] { StatementKind.Extension, StatementKind.Sequence, StatementKind.Table, StatementKind.SequenceOwner,
+            StatementKind.Constraint, StatementKind.Index, StatementKind.Grant })
             Assert.Contains(plan.Statements, s => s.Kind == kind);
         Assert.Equal(["progress_records", "quiz_sessions", "tree_nodes", "users"], plan.Summary.TablesCreated.Order());
         Assert.All(plan.Statements, s => Assert.True(s.Transactional, $"{s.ObjectName} should run in the transaction on an empty database"));

@@ -21,7 +21,8 @@ public sealed class SafetyTests(PostgresFixture pg)
     {
         var files = Repo.TutorFiles();
         files.Add(new SchemaFile("schema/50_study_notes.sql", StudyNotes));
-        return SchemaEdits.Replace(files, "10_users.sql", "    last_login_at   timestamptz,\n", "    last_login_at   timestamptz,\n    locale varchar(10) DEFAULT 'en',\n");
+        return SchemaEdits.Replace(files, "10_users.sql", "    last_login_at   timestamptz,\n",
+            "    last_login_at   timestamptz,\n    locale varchar(10) DEFAULT 'en',\n");
     }
 
     [Fact]
@@ -33,8 +34,11 @@ public sealed class SafetyTests(PostgresFixture pg)
 
         // Every apply returned (a failed one throws out of WhenAll); exactly one applied the changes.
         Assert.Single(results, r => r.Changed);
-        Assert.Equal(1L, await PostgresFixture.ScalarAsync<long>(db, "SELECT count(*) FROM knowitall_migrations.history WHERE outcome = 'applied' AND changes > 0"));
-        Assert.Equal(7L, await PostgresFixture.ScalarAsync<long>(db, "SELECT count(*) FROM knowitall_migrations.history WHERE outcome = 'no_changes'"));
+        Assert.Equal(1L,
+            await PostgresFixture.ScalarAsync<long>(db,
+                "SELECT count(*) FROM knowitall_migrations.history WHERE outcome = 'applied' AND changes > 0"));
+        Assert.Equal(7L,
+            await PostgresFixture.ScalarAsync<long>(db, "SELECT count(*) FROM knowitall_migrations.history WHERE outcome = 'no_changes'"));
         Assert.True((await Engines.For(db, Repo.TutorSchema()).ValidateAsync()).SchemaValid);
     }
 
@@ -74,7 +78,8 @@ public sealed class SafetyTests(PostgresFixture pg)
         var db = await SchemaEdits.AppliedTutorDatabaseAsync(pg);
         await PostgresFixture.ExecuteAsync(db, SchemaEdits.SeedRows);
         var lockTimeout = TimeSpan.FromMilliseconds(400);
-        var options = new MigrationOptions { LockTimeout = lockTimeout, MaxLockRetries = 2, RetryBaseDelay = TimeSpan.FromMilliseconds(100), RunBy = "tests" };
+        var options =
+            new MigrationOptions { LockTimeout = lockTimeout, MaxLockRetries = 2, RetryBaseDelay = TimeSpan.FromMilliseconds(100), RunBy = "tests" };
         var engine = Engines.For(db, Extended(), options);
         var before = (await PostgresFixture.ReadLiveAsync(db)).Fingerprint();
 
@@ -94,7 +99,8 @@ public sealed class SafetyTests(PostgresFixture pg)
         Assert.Contains("users.locale", error.Message);
         Assert.Contains("3 times", error.Message);
         // Budget: three attempts of one lock wait each, plus 100 + 200 ms of backoff, plus planning.
-        Assert.True(watch.Elapsed < lockTimeout * 3 + TimeSpan.FromMilliseconds(300) + TimeSpan.FromSeconds(3), $"apply gave up after {watch.Elapsed}");
+        Assert.True(watch.Elapsed < lockTimeout * 3 + TimeSpan.FromMilliseconds(300) + TimeSpan.FromSeconds(3),
+            $"apply gave up after {watch.Elapsed}");
         Assert.True(watch.Elapsed >= lockTimeout * 3, $"apply gave up after {watch.Elapsed}, before its three lock waits");
         Assert.NotEmpty(latencies);
         Assert.True(latencies.Max() < lockTimeout + TimeSpan.FromMilliseconds(300),
@@ -129,7 +135,8 @@ public sealed class SafetyTests(PostgresFixture pg)
         for (var i = 0; i < 200; i++)
         {
             var pid = await PostgresFixture.ScalarAsync<int>(db,
-                "SELECT pid FROM pg_stat_activity WHERE application_name = 'knowitall-migrate' AND wait_event_type = 'Lock' AND datname = current_database()");
+                "SELECT pid FROM pg_stat_activity WHERE application_name = 'knowitall-migrate' AND wait_event_type = 'Lock' AND datname = " +
+                "current_database()");
             if (pid != 0) return pid;
             await Task.Delay(50);
         }

@@ -254,7 +254,8 @@ public sealed class StatementFormTests(PostgresFixture pg)
     {
         var db = await DatabaseAsync();
         await PostgresFixture.ExecuteAsync(db, "CREATE SCHEMA IF NOT EXISTS elsewhere");
-        var error = await Assert.ThrowsAsync<MigrationException>(() => Engines.For(db, Files(Base + "\nCREATE TABLE elsewhere.t (id int);\n")).ValidateAsync());
+        var error = await Assert.ThrowsAsync<MigrationException>(() => Engines.For(db, Files(Base + "\nCREATE TABLE elsewhere.t (id int);\n"))
+            .ValidateAsync());
         Assert.Equal(MigrationErrors.SchemaError, error.ErrorName);
         Assert.Contains("relation elsewhere.t, outside the schema it describes", error.Message);
         Assert.Null(await PostgresFixture.ScalarAsync<string>(db, "SELECT to_regclass('elsewhere.t')::text"));

@@ -21,7 +21,8 @@ public sealed class StepReporterTests
             .Select(i => new ObjectStatus("column", $"t{i / 15:D5}.c{i % 15:D2}", i % 1000 == 0 ? ObjectStatus.Different : ObjectStatus.Present,
                 i % 1000 == 0 ? "default 'é' <b>&\"x\" (desired now())" : null))
             .ToList();
-        var result = new ValidationResult(false, "public", "fp", "dfp", objects.Count, [objects[0]], [new DriftItem("index", "i", "not in schema/")], objects, 42);
+        var result = new ValidationResult(false, "public", "fp", "dfp", objects.Count, [objects[0]], [new DriftItem("index", "i", "not in schema/")],
+            objects, 42);
 
         using var reports = new TempReports();
         var digest = await new StepReporter(reports.Store, clock.Object).ValidationAsync(result, "exec-1", CancellationToken.None);

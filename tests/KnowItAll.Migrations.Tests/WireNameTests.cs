@@ -11,13 +11,15 @@ public sealed class WireNameTests
     [Fact]
     public void Kinds_locks_and_hazard_codes_keep_their_wire_names_in_json_and_digests()
     {
-        var statement = new PlannedStatement(1, StatementKind.SequenceOwner, "s", "ALTER SEQUENCE s OWNED BY t.id", LockLevel.ShareUpdateExclusive, false,
+        var statement = new PlannedStatement(1, StatementKind.SequenceOwner, "s", "ALTER SEQUENCE s OWNED BY t.id", LockLevel.ShareUpdateExclusive,
+            false,
             [new Hazard(HazardCode.ForeignKeyValidation, "scans")]);
         var json = JsonSerializer.Serialize(statement, MigrationJsonContext.Default.PlannedStatement);
         Assert.Contains("\"kind\":\"sequence_owner\"", json);
         Assert.Contains("\"lock\":\"SHARE UPDATE EXCLUSIVE\"", json);
         Assert.Contains("\"code\":\"FK_VALIDATION_SCAN\"", json);
-        Assert.Equal(statement, JsonSerializer.Deserialize(json, MigrationJsonContext.Default.PlannedStatement)! with { Hazards = statement.Hazards });
+        Assert.Equal(statement,
+            JsonSerializer.Deserialize(json, MigrationJsonContext.Default.PlannedStatement)! with { Hazards = statement.Hazards });
 
         var digest = DigestBuilder.Of(statement);
         Assert.Equal("sequence_owner", digest.Kind);

@@ -18,7 +18,8 @@ public sealed class ApprovalDefinitionTests
             .Append(new("Environment", "test")).Append(new("RequireApproval", requireApproval ? "true" : "false"))
             .Append(new("ApprovalTimeoutSeconds", timeoutSeconds.ToString())).ToDictionary(p => p.Key, p => p.Value));
 
-    private static async Task<(ExecutionResult Result, List<string> Visited)> RunAsync(string testCase, string input = """{"action": "apply"}""", bool requireApproval = true)
+    private static async Task<(ExecutionResult Result, List<string> Visited)> RunAsync(string testCase, string input = """{"action": "apply"}""",
+        bool requireApproval = true)
     {
         var executor = new StateMachineExecutor(Definition(requireApproval), new Mock<ITaskInvoker>(MockBehavior.Strict).Object, new ExecutorOptions
         {
@@ -38,7 +39,8 @@ public sealed class ApprovalDefinitionTests
 
         Assert.Equal(ExecutionStatus.Succeeded, result.Status);
         Assert.Equal("APPLIED", result.Output!["outcome"]!.GetValue<string>());
-        Assert.Equal(["Plan Migration", "Requested Plan?", "Approval Policy", "Plan Blocked?", "Dry Run?", "Approval Required?", "Request Approval", "Approved This Plan?", "Apply Migration"],
+        Assert.Equal(["Plan Migration", "Requested Plan?", "Approval Policy", "Plan Blocked?", "Dry Run?", "Approval Required?", "Request Approval",
+            "Approved This Plan?", "Apply Migration"],
             visited.SkipWhile(s => s != "Plan Migration").Take(9));
         Assert.Equal(result.Output["plan"]!["plan_hash"]!.GetValue<string>(), result.Output["approval"]!["plan_hash"]!.GetValue<string>());
         Assert.Equal(86400, result.Output["approval_policy"]!["timeout_seconds"]!.GetValue<int>());

@@ -63,7 +63,8 @@ public sealed class CallbackTaskTests
         Assert.Equal("yes", result.Output!["answer"]!["decision"]!.GetValue<string>());
         Assert.Equal("apply?", asked.Payloads.Single()!["question"]!.GetValue<string>());
         var types = result.History.Select(e => e.Type).ToList();
-        Assert.Equal(["TaskScheduled", "TaskStarted", "TaskSubmitted", "TaskSucceeded"], types.Where(t => t.StartsWith("Task", StringComparison.Ordinal) && !t.Contains("State", StringComparison.Ordinal)));
+        Assert.Equal(["TaskScheduled", "TaskStarted", "TaskSubmitted", "TaskSucceeded"],
+            types.Where(t => t.StartsWith("Task", StringComparison.Ordinal) && !t.Contains("State", StringComparison.Ordinal)));
         var scheduled = result.History.Single(e => e.Type == "TaskScheduled").Details;
         Assert.Equal("lambda", scheduled["resourceType"]!.GetValue<string>());
         Assert.Equal("invoke.waitForTaskToken", scheduled["resource"]!.GetValue<string>());
@@ -138,7 +139,8 @@ public sealed class CallbackTaskTests
         Assert.Equal(TaskTokenException.InvalidToken, Assert.Throws<TaskTokenException>(() => asked.Tokens.Succeed("not-a-token", "{}")).Type);
         Assert.Equal(TaskTokenException.TaskDoesNotExist, Assert.Throws<TaskTokenException>(() => new TaskTokens().Succeed(token, "{}")).Type);
         Assert.Equal(TaskTokenException.InvalidOutput, Assert.Throws<TaskTokenException>(() => asked.Tokens.Succeed(token, "{not json")).Type);
-        Assert.Equal(TaskTokenException.Validation, Assert.Throws<TaskTokenException>(() => asked.Tokens.Fail(token, new string('E', 257), null)).Type);
+        Assert.Equal(TaskTokenException.Validation, Assert.Throws<TaskTokenException>(() => asked.Tokens.Fail(token, new string('E', 257), null))
+            .Type);
         Assert.False(running.IsCompleted);
 
         asked.Tokens.Succeed(token, "{}");
@@ -178,8 +180,10 @@ public sealed class CallbackTaskTests
                                  "No": {"0": {"Throw": {"Error": "Migration.Rejected", "Cause": "not today"}}}}}
             """);
         var invoker = new Mock<ITaskInvoker>(MockBehavior.Strict);
-        async Task<ExecutionResult> Run(string testCase) => await new StateMachineExecutor(StateMachineDefinition.Load(Definition(), new Dictionary<string, string>()),
-            invoker.Object, new ExecutorOptions { Mocks = mocks, TestCase = testCase }).RunAsync(JsonNode.Parse("""{"question": "apply?"}"""), testCase);
+        async Task<ExecutionResult> Run(string testCase) =>
+            await new StateMachineExecutor(StateMachineDefinition.Load(Definition(), new Dictionary<string, string>()),
+            invoker.Object, new ExecutorOptions { Mocks = mocks, TestCase = testCase }).RunAsync(JsonNode.Parse("""{"question": "apply?"}"""),
+            testCase);
 
         var approved = await Run("Approved");
         var refused = await Run("Refused");

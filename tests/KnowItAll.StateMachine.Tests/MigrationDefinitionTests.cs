@@ -11,7 +11,8 @@ public sealed class MigrationDefinitionTests
 
     private static StateMachineDefinition Definition() => StateMachineDefinition.Load(
         File.ReadAllText(Path.Combine(Root, "statemachine", "migration.asl.json")),
-        Functions.ToDictionary(f => f + "FunctionArn", f => $"arn:aws:lambda:us-east-1:123456789012:function:knowitall-test-{f}").Append(new("Environment", "test"))
+        Functions.ToDictionary(f => f + "FunctionArn", f => $"arn:aws:lambda:us-east-1:123456789012:function:knowitall-test-{f}")
+        .Append(new("Environment", "test"))
             .Append(new("RequireApproval", "false")).Append(new("ApprovalTimeoutSeconds", "86400"))
             .ToDictionary(p => p.Key, p => p.Value));
 
@@ -31,15 +32,19 @@ public sealed class MigrationDefinitionTests
     }
 
     [Theory]
-    [InlineData("ValidateOnly", """{"action": "validate"}""", "VALIDATED", "Validate Schema,Changes Pending?,Validated,Notify Result,Migration Succeeded")]
-    [InlineData("NoChanges", """{"action": "apply"}""", "NO_CHANGES", "Validate Schema,Changes Pending?,No Changes,Notify Result,Migration Succeeded")]
+    [InlineData("ValidateOnly", """{"action": "validate"}""", "VALIDATED",
+        "Validate Schema,Changes Pending?,Validated,Notify Result,Migration Succeeded")]
+    [InlineData("NoChanges", """{"action": "apply"}""", "NO_CHANGES",
+        "Validate Schema,Changes Pending?,No Changes,Notify Result,Migration Succeeded")]
     [InlineData("DryRun", """{"action": "apply", "dry_run": true}""", "DRY_RUN", "Plan Migration,Dry Run?,Dry Run,Notify Result")]
     [InlineData("PlanOnly", """{"action": "plan"}""", "PLANNED", "Plan Migration,Dry Run?,Planned,Notify Result")]
     [InlineData("PlanFindsNothing", """{"action": "apply"}""", "NO_CHANGES", "Plan Migration,Dry Run?,No Changes,Notify Result")]
-    [InlineData("ApplySucceeds", """{"action": "apply"}""", "APPLIED", "Apply Migration,Verify Permissions,Permissions Complete?,Applied,Notify Result,Migration Succeeded")]
+    [InlineData("ApplySucceeds", """{"action": "apply"}""", "APPLIED",
+        "Apply Migration,Verify Permissions,Permissions Complete?,Applied,Notify Result,Migration Succeeded")]
     [InlineData("ApplyLockTimeoutThenSucceeds", """{"action": "apply", "dry_run": false}""", "APPLIED", "Apply Migration,Verify Permissions,Applied")]
     [InlineData("ThrottledThenSucceeds", """{"action": "apply"}""", "NO_CHANGES", "Validate Schema,No Changes")]
-    [InlineData("ApplyForThisPlan", """{"action": "apply", "plan_hash": "480b3621ceaaae7a4d84283246c8477322ee78a8f2c37afed9b2981377b2b155"}""", "APPLIED",
+    [InlineData("ApplyForThisPlan", """{"action": "apply", "plan_hash": "480b3621ceaaae7a4d84283246c8477322ee78a8f2c37afed9b2981377b2b155"}""",
+        "APPLIED",
         "Plan Migration,Requested Plan?,Plan Blocked?,Apply Migration,Applied")]
     public async Task Successful_paths_end_with_one_output_object(string testCase, string input, string outcome, string states)
     {
@@ -108,14 +113,17 @@ public sealed class MigrationDefinitionTests
         Assert.Equal("Validate Schema", failed.StateName);
         Assert.Equal(StatesErrors.DataLimitExceeded, failed.Details["error"]!.GetValue<string>());
         Assert.Equal(["Check Input", "Normalize Input", "Known Fields?", "Validate Schema", "Notify Failure", "Migration Failed"], visited);
-        Assert.All(result.History, e => Assert.True(e.Details.ToJsonString().Length < 8_192, $"event {e.Id} ({e.Type}) carries the oversized result"));
+        Assert.All(result.History,
+            e => Assert.True(e.Details.ToJsonString().Length < 8_192, $"event {e.Id} ({e.Type}) carries the oversized result"));
     }
 
     [Fact]
     public void Every_test_case_of_the_mock_config_has_an_execution_input()
     {
         var config = JsonNode.Parse(File.ReadAllText(Path.Combine(Root, "statemachine", "mocks", "migration.mock.json")))!;
-        var inputs = JsonNode.Parse(File.ReadAllText(Path.Combine(Root, "statemachine", "mocks", "migration.inputs.json")))!["knowitall-migration"]!.AsObject();
+        var inputs =
+            JsonNode.Parse(
+                File.ReadAllText(Path.Combine(Root, "statemachine", "mocks", "migration.inputs.json")))!["knowitall-migration"]!.AsObject();
         var cases = config["StateMachines"]!["knowitall-migration"]!["TestCases"]!.AsObject().Select(c => c.Key).ToList();
 
         Assert.Equal(cases.Order(), inputs.Select(i => i.Key).Order());
@@ -159,7 +167,8 @@ public sealed class MigrationDefinitionTests
     [Theory]
     [InlineData("""{"action": "apply", "dryrun": true}""", "Check Input,Normalize Input,Known Fields?,Invalid Input")]
     [InlineData("""{"action": "apply", "dry_run": false, "plan": null}""", "Check Input,Normalize Input,Known Fields?,Invalid Input")]
-    [InlineData("""{"action": "validate", "plan_hash": "480b3621ceaaae7a4d84283246c8477322ee78a8f2c37afed9b2981377b2b155"}""", "Check Input,Invalid Input")]
+    [InlineData("""{"action": "validate", "plan_hash": "480b3621ceaaae7a4d84283246c8477322ee78a8f2c37afed9b2981377b2b155"}""",
+        "Check Input,Invalid Input")]
     public async Task A_field_the_workflow_does_not_read_is_refused_before_any_task_runs(string input, string states)
     {
         var (result, visited, invoker) = await RunAsync("ApplySucceeds", input);
@@ -191,8 +200,10 @@ public sealed class MigrationDefinitionTests
     {
         var diagram = MermaidDiagram.Generate(Definition());
         const string regenerate = "regenerate with: dotnet run --project functions/KnowItAll.Workflow.Cli -- workflow diagram --write";
-        Assert.True(diagram == File.ReadAllText(Path.Combine(Root, "statemachine", "migration.mmd")), $"statemachine/migration.mmd is out of date; {regenerate}");
+        Assert.True(diagram == File.ReadAllText(Path.Combine(Root, "statemachine", "migration.mmd")),
+            $"statemachine/migration.mmd is out of date; {regenerate}");
         var readme = File.ReadAllText(Path.Combine(Root, "README.md"));
-        Assert.True(readme.Contains("```mermaid\n" + diagram + "```", StringComparison.Ordinal), $"the README's workflow diagram is out of date; {regenerate}");
+        Assert.True(readme.Contains("```mermaid\n" + diagram + "```", StringComparison.Ordinal),
+            $"the README's workflow diagram is out of date; {regenerate}");
     }
 }

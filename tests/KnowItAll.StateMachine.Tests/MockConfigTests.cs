@@ -12,7 +12,8 @@ public sealed class MockConfigTests
         """{"StateMachines": {"StateMachine": {"TestCases": {"Case": {"T": "R"}}}}, "MockedResponses": {"R": {"0": """ + response + "}}}");
 
     private Task<ExecutionResult> RunAsync(string resource, string response) =>
-        _m.For("""{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": """ + $"\"{resource}\"" + """, "ResultPath": "$.result", "End": true}}}""",
+        _m.For("""{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": """ + $"\"{resource}\"" +
+            """, "ResultPath": "$.result", "End": true}}}""",
             Config(response), "Case").RunAsync(new JsonObject { ["keep"] = 1 }, "m");
 
     [Fact]
@@ -21,7 +22,8 @@ public sealed class MockConfigTests
         var result = await RunAsync(Lambda, """{"Return": {"StatusCode": 200, "ExecutedVersion": "$LATEST", "Payload": {"schema_valid": true}}}""");
 
         Assert.Equal("""{"keep":1,"result":{"schema_valid":true}}""", result.Output!.ToJsonString());
-        Assert.Equal("""{"schema_valid":true}""", result.History.Single(e => e.Type == "LambdaFunctionSucceeded").Details["output"]!.GetValue<string>());
+        Assert.Equal("""{"schema_valid":true}""", result.History.Single(e => e.Type == "LambdaFunctionSucceeded")
+            .Details["output"]!.GetValue<string>());
     }
 
     [Fact]
@@ -44,7 +46,8 @@ public sealed class MockConfigTests
     public async Task A_function_error_fails_the_task_with_the_error_type_and_the_body_as_cause()
     {
         var result = await RunAsync(Lambda,
-            """{"Return": {"StatusCode": 200, "FunctionError": "Unhandled", "Payload": {"errorType": "Migration.LockTimeout", "errorMessage": "could not get the lock", "stackTrace": []}}}""");
+            """{"Return": {"StatusCode": 200, "FunctionError": "Unhandled", "Payload": {"errorType": "Migration.LockTimeout",""" +
+            """ "errorMessage": "could not get the lock", "stackTrace": []}}}""");
 
         Assert.Equal(ExecutionStatus.Failed, result.Status);
         Assert.Equal("Migration.LockTimeout", result.Error);

@@ -20,7 +20,8 @@ public sealed class QuotaTests
           "Done": {"Type": "Succeed"},
           "Limit": {"Type": "Pass", "Result": "caught by name", "End": true},
           "All": {"Type": "Pass", "Result": "caught by States.ALL", "End": true}}}
-        """.Replace("RESOURCE", resource, StringComparison.Ordinal).Replace("EXTRA", extra, StringComparison.Ordinal).Replace("CATCHERS", catchers, StringComparison.Ordinal);
+        """.Replace("RESOURCE", resource, StringComparison.Ordinal).Replace("EXTRA", extra, StringComparison.Ordinal)
+            .Replace("CATCHERS", catchers, StringComparison.Ordinal);
 
     [Fact]
     public void Sizes_are_the_utf8_bytes_of_the_json_text()
@@ -34,7 +35,8 @@ public sealed class QuotaTests
     {
         var size = Quotas.MaxPayloadBytes;
         _m.Returns(Lambda, _ => Sized(size));
-        var definition = """{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:f", "ResultPath": null, "End": true}}}""";
+        var definition = """{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource":""" +
+            """ "arn:aws:lambda:us-east-1:123456789012:function:f", "ResultPath": null, "End": true}}}""";
 
         var fits = await _m.For(definition).RunAsync(new JsonObject(), "fits");
         size++;
@@ -53,7 +55,8 @@ public sealed class QuotaTests
     // AWS, recorded on real Step Functions (LocalStack's validated snapshots of 2024-03-21, tests/aws/services/stepfunctions/
     // v2/error_handling/test_states_errors.snapshot.json): a Lambda result over the quota is caught by a Catch that names
     // States.DataLimitExceeded, and also by States.ALL, although the error-handling page says States.ALL does not catch it.
-    [InlineData("""{"ErrorEquals": ["States.DataLimitExceeded"], "Next": "Limit"}, {"ErrorEquals": ["States.ALL"], "Next": "All"}""", "caught by name")]
+    [InlineData("""{"ErrorEquals": ["States.DataLimitExceeded"], "Next": "Limit"}, {"ErrorEquals": ["States.ALL"], "Next": "All"}""",
+        "caught by name")]
     [InlineData("""{"ErrorEquals": ["States.ALL"], "Next": "All"}""", "caught by States.ALL")]
     public async Task A_task_result_over_the_quota_is_a_task_failure_its_catchers_see(string catchers, string expected)
     {
@@ -71,7 +74,10 @@ public sealed class QuotaTests
         // Each part fits; the result placed into the input does not. The task's own Catch never sees it.
         _m.Returns(Lambda, _ => Sized(150_000));
 
-        var result = await _m.For(CatchingTask(Lambda, """{"ErrorEquals": ["States.DataLimitExceeded"], "Next": "Limit"}, {"ErrorEquals": ["States.ALL"], "Next": "All"}""",
+        var result =
+            await _m.For(
+                CatchingTask(Lambda,
+                    """{"ErrorEquals": ["States.DataLimitExceeded"], "Next": "Limit"}, {"ErrorEquals": ["States.ALL"], "Next": "All"}""",
             """ "ResultPath": "$.result", """)).RunAsync(Sized(150_000), "o");
 
         Assert.Equal(ExecutionStatus.Failed, result.Status);
@@ -86,7 +92,8 @@ public sealed class QuotaTests
     public async Task A_pass_state_output_over_the_quota_fails_the_execution_as_aws_records_it()
     {
         var pass = new JsonObject { ["Type"] = "Pass", ["Result"] = new JsonObject { ["a"] = new string('a', 257 * 1024) }, ["End"] = true };
-        var result = await _m.For(new JsonObject { ["StartAt"] = "P", ["States"] = new JsonObject { ["P"] = pass } }.ToJsonString()).RunAsync(new JsonObject(), "p");
+        var result = await _m.For(new JsonObject { ["StartAt"] = "P", ["States"] = new JsonObject { ["P"] = pass } }.ToJsonString())
+            .RunAsync(new JsonObject(), "p");
 
         Assert.Equal(ExecutionStatus.Failed, result.Status);
         Assert.Equal(StatesErrors.DataLimitExceeded, result.Error);
@@ -112,7 +119,8 @@ public sealed class QuotaTests
     [Fact]
     public async Task An_execution_input_over_the_quota_enters_no_state()
     {
-        var result = await _m.For("""{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}""").RunAsync(Sized(Quotas.MaxPayloadBytes + 1), "big");
+        var result = await _m.For("""{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}""")
+            .RunAsync(Sized(Quotas.MaxPayloadBytes + 1), "big");
 
         Assert.Equal(ExecutionStatus.Failed, result.Status);
         Assert.Equal(StatesErrors.DataLimitExceeded, result.Error);
@@ -165,8 +173,11 @@ public sealed class QuotaTests
     {
         _m.Returns(Lambda, _ => Sized(Quotas.MaxLambdaResponseBytes + 1));
 
-        var caught = await _m.For(CatchingTask(Lambda, """{"ErrorEquals": ["Function.ResponseSizeTooLarge"], "ResultPath": "$.error", "Next": "Limit"}""")).RunAsync(new JsonObject(), "l");
-        var uncaught = await _m.For("""{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:f", "End": true}}}""")
+        var caught =
+            await _m.For(CatchingTask(Lambda, """{"ErrorEquals": ["Function.ResponseSizeTooLarge"], "ResultPath": "$.error", "Next": "Limit"}"""))
+            .RunAsync(new JsonObject(), "l");
+        var uncaught = await _m.For("""{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource":""" +
+                """ "arn:aws:lambda:us-east-1:123456789012:function:f", "End": true}}}""")
             .RunAsync(new JsonObject(), "u");
 
         Assert.Equal("caught by name", caught.Output!.GetValue<string>());
@@ -175,7 +186,8 @@ public sealed class QuotaTests
         var body = JsonNode.Parse(uncaught.Cause!)!;
         Assert.Equal(Quotas.LambdaResponseTooLarge, body["errorType"]!.GetValue<string>());
         Assert.Equal("Response payload size exceeded maximum allowed payload size (6291556 bytes).", body["errorMessage"]!.GetValue<string>());
-        Assert.Equal(Quotas.LambdaResponseTooLarge, uncaught.History.Single(e => e.Type == "LambdaFunctionFailed").Details["error"]!.GetValue<string>());
+        Assert.Equal(Quotas.LambdaResponseTooLarge, uncaught.History.Single(e => e.Type == "LambdaFunctionFailed")
+            .Details["error"]!.GetValue<string>());
     }
 
     [Fact]
@@ -187,7 +199,8 @@ public sealed class QuotaTests
             ["StateMachines"] = JsonNode.Parse("""{"StateMachine": {"TestCases": {"Big": {"T": "Huge"}}}}"""),
             ["MockedResponses"] = new JsonObject { ["Huge"] = new JsonObject { ["0"] = new JsonObject { ["Return"] = invoke } } },
         }.ToJsonString());
-        var result = await _m.For("""{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:f", "End": true}}}""",
+        var result = await _m.For("""{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource":""" +
+                """ "arn:aws:lambda:us-east-1:123456789012:function:f", "End": true}}}""",
             config, "Big").RunAsync(new JsonObject(), "m");
 
         Assert.Equal(StatesErrors.DataLimitExceeded, result.Error);

@@ -22,7 +22,8 @@ public sealed class SemanticsTests
             """).RunAsync(JsonNode.Parse("""{"data": {"value": 7}, "other": true}"""), "exec-1");
 
         Assert.Equal(ExecutionStatus.Succeeded, result.Status);
-        Assert.Equal("""{"value":7,"result":{"got":{"value":7,"fixed":"x","name":"exec-1","nested":{"list":[7,2]}}}}""", result.Output!.ToJsonString());
+        Assert.Equal("""{"value":7,"result":{"got":{"value":7,"fixed":"x","name":"exec-1","nested":{"list":[7,2]}}}}""",
+            result.Output!.ToJsonString());
     }
 
     [Theory]
@@ -54,7 +55,8 @@ public sealed class SemanticsTests
         var withNext = rule[..rule.LastIndexOf('}')] + ", \"Next\": \"Yes\"}";
         var json = """{"StartAt": "C", "States": {"C": {"Type": "Choice", "Choices": [""" + withNext + """], "Default": "No"}, """
             + """ "Yes": {"Type": "Pass", "Result": "yes", "End": true}, "No": {"Type": "Pass", "Result": "no", "End": true}}}""";
-        var result = await _m.For(json).RunAsync(JsonNode.Parse("""{"s": "abc", "t": "abc", "n": 3, "m": 4, "b": true, "z": null, "ts": "2026-11-24T12:00:00Z"}"""), "c");
+        var result = await _m.For(json)
+            .RunAsync(JsonNode.Parse("""{"s": "abc", "t": "abc", "n": 3, "m": 4, "b": true, "z": null, "ts": "2026-11-24T12:00:00Z"}"""), "c");
         Assert.Equal(matches ? "yes" : "no", result.Output!.GetValue<string>());
     }
 
@@ -62,7 +64,8 @@ public sealed class SemanticsTests
     public async Task A_choice_on_a_missing_variable_is_a_runtime_error()
     {
         var result = await _m.For("""
-            {"StartAt": "C", "States": {"C": {"Type": "Choice", "Choices": [{"Variable": "$.nope", "StringEquals": "x", "Next": "E"}], "Default": "E"},
+            {"StartAt": "C", "States": {"C": {"Type": "Choice", "Choices": [{"Variable": "$.nope", "StringEquals": "x", "Next": "E"}],
+                "Default": "E"},
             "E": {"Type": "Succeed"}}}
             """).RunAsync(new JsonObject(), "c");
         Assert.Equal(ExecutionStatus.Failed, result.Status);
@@ -78,8 +81,10 @@ public sealed class SemanticsTests
         var result = await _m.For("""
             {"StartAt": "T", "States": {
               "T": {"Type": "Task", "Resource": "arn:fn", "Next": "Done",
-                    "Retry": [{"ErrorEquals": ["Other"], "MaxAttempts": 5}, {"ErrorEquals": ["Custom.Busy"], "IntervalSeconds": 2, "MaxAttempts": 3, "BackoffRate": 3, "MaxDelaySeconds": 10}],
-                    "Catch": [{"ErrorEquals": ["Custom.Other"], "Next": "Wrong"}, {"ErrorEquals": ["States.ALL"], "ResultPath": "$.err", "Next": "Caught"}]},
+                    "Retry": [{"ErrorEquals": ["Other"], "MaxAttempts": 5},
+                              {"ErrorEquals": ["Custom.Busy"], "IntervalSeconds": 2, "MaxAttempts": 3, "BackoffRate": 3, "MaxDelaySeconds": 10}],
+                    "Catch": [{"ErrorEquals": ["Custom.Other"], "Next": "Wrong"},
+                              {"ErrorEquals": ["States.ALL"], "ResultPath": "$.err", "Next": "Caught"}]},
               "Done": {"Type": "Succeed"}, "Wrong": {"Type": "Fail", "Error": "Wrong"},
               "Caught": {"Type": "Pass", "End": true}}}
             """).RunAsync(new JsonObject { ["keep"] = 1 }, "r");
@@ -120,8 +125,11 @@ public sealed class SemanticsTests
             {"StartAt": "W", "States": {
               "W": {"Type": "Wait", "SecondsPath": "$.wait", "Next": "P"},
               "P": {"Type": "Parallel", "Next": "F", "ResultPath": "$.branches",
-                    "Branches": [{"StartAt": "A", "States": {"A": {"Type": "Pass", "Parameters": {"n.$": "States.ArrayLength($.items)"}, "End": true}}},
-                                 {"StartAt": "B", "States": {"B": {"Type": "Pass", "Parameters": {"s.$": "States.Format('{} of {}', $.wait, $$.State.Name)"}, "End": true}}}]},
+                    "Branches": [{"StartAt": "A", "States": {"A": {"Type": "Pass", "Parameters": {"n.$": "States.ArrayLength($.items)"},
+                                                          "End": true}}},
+                                 {"StartAt": "B", "States": {"B": {"Type": "Pass",
+                                                                    "Parameters": {"s.$": "States.Format('{} of {}', $.wait, $$.State.Name)"},
+                                                                    "End": true}}}]},
               "F": {"Type": "Fail", "ErrorPath": "$.kind", "CausePath": "States.Format('{} branches', States.ArrayLength($.branches))"}}}
             """).RunAsync(JsonNode.Parse("""{"wait": 3, "items": [1, 2, 3], "kind": "Custom.Done"}"""), "p");
 
@@ -156,11 +164,14 @@ public sealed class SemanticsTests
     [InlineData("""{"StartAt": "M", "States": {"M": {"Type": "Map", "End": true}}}""", "state type 'Map' is not supported")]
     [InlineData("""{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true, "Heartbeat": 3}}}""", "field 'Heartbeat' is not supported")]
     [InlineData("""{"QueryLanguage": "JSONata", "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}""", "QueryLanguage JSONata")]
-    [InlineData("""{"StartAt": "P", "States": {"P": {"Type": "Pass", "Parameters": {"x.$": "States.Hash($, 'SHA-1')"}, "End": true}}}""", "States.Hash is not supported")]
+    [InlineData("""{"StartAt": "P", "States": {"P": {"Type": "Pass", "Parameters": {"x.$": "States.Hash($, 'SHA-1')"}, "End": true}}}""",
+        "States.Hash is not supported")]
     [InlineData("""{"StartAt": "P", "States": {"P": {"Type": "Pass", "InputPath": "$..deep", "End": true}}}""", "not a reference path")]
     [InlineData("""{"StartAt": "P", "States": {"P": {"Type": "Pass", "Next": "Nowhere"}}}""", "'Nowhere', which does not exist")]
     [InlineData("""{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "${Missing}", "End": true}}}""", "${Missing}")]
-    [InlineData("""{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "x", "End": true, "Retry": [{"ErrorEquals": ["States.ALL", "X"]}]}}}""", "States.ALL must be alone")]
+    [InlineData(
+        """{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "x", "End": true, "Retry": [{"ErrorEquals": ["States.ALL", "X"]}]}}}""",
+        "States.ALL must be alone")]
     public void Unsupported_or_broken_definitions_are_rejected_when_loaded(string json, string message)
     {
         var error = Assert.Throws<DefinitionException>(() => StateMachineDefinition.Load(json, new Dictionary<string, string>()));

@@ -17,7 +17,8 @@ public enum CorpusExpectation
 /// <see cref="Old"/> (after <see cref="Roles"/>, run as superuser, and with <see cref="Seed"/> rows) and
 /// is migrated to <see cref="New"/>.
 /// </summary>
-public sealed record CorpusCase(string Class, string Name, string Directory, string Old, string New, string? Seed, string? Roles, CorpusExpectation Expect, string? Note)
+public sealed record CorpusCase(string Class, string Name, string Directory, string Old, string New, string? Seed, string? Roles,
+    CorpusExpectation Expect, string? Note)
 {
     public string Id => Class + "/" + Name;
 
@@ -70,7 +71,8 @@ public static class ChangeCorpus
                 }
             }
         }
-        return new CorpusCase(@class, Path.GetFileName(dir), dir, Required("old.sql"), Required("new.sql"), Optional("seed.sql"), Optional("roles.sql"), expect, note);
+        return new CorpusCase(@class, Path.GetFileName(dir), dir, Required("old.sql"), Required("new.sql"), Optional("seed.sql"),
+            Optional("roles.sql"), expect, note);
     }
 
     /// <summary>

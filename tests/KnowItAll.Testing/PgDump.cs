@@ -14,7 +14,8 @@ public static class PgDump
         var binaries = EmbeddedPostgres.FindBinaries() ?? throw new InvalidOperationException("no PostgreSQL binaries for pg_dump");
         var settings = new NpgsqlConnectionStringBuilder(connectionString);
         var info = new ProcessStartInfo(Path.Combine(binaries, "pg_dump")) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in (string[])["--schema-only", "-N", new MigrationOptions().HistorySchema, "-h", settings.Host!, "-p", settings.Port.ToString(), "-U", settings.Username!, .. arguments, settings.Database!])
+        foreach (var a in (string[])["--schema-only", "-N", new MigrationOptions().HistorySchema, "-h", settings.Host!, "-p",
+            settings.Port.ToString(), "-U", settings.Username!, .. arguments, settings.Database!])
             info.ArgumentList.Add(a);
         info.Environment["PGPASSWORD"] = settings.Password ?? "";
         using var process = Process.Start(info)!;
@@ -27,5 +28,6 @@ public static class PgDump
 
     /// <summary>A dump without what differs between two dumps of equal schemas: comments, blank lines, the \restrict keys.</summary>
     public static string Normalized(string dump) => string.Join('\n', dump.Split('\n')
-        .Where(l => l.Length > 0 && !l.StartsWith("--", StringComparison.Ordinal) && !l.StartsWith("\\restrict ", StringComparison.Ordinal) && !l.StartsWith("\\unrestrict ", StringComparison.Ordinal)));
+        .Where(l => l.Length > 0 && !l.StartsWith("--", StringComparison.Ordinal) && !l.StartsWith("\\restrict ", StringComparison.Ordinal)
+            && !l.StartsWith("\\unrestrict ", StringComparison.Ordinal)));
 }

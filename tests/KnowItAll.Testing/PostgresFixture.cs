@@ -31,7 +31,9 @@ public sealed class PostgresFixture : IAsyncLifetime
                 if (!string.IsNullOrEmpty(external))
                 {
                     _shared = external;
-                    await ExecuteAsync(_shared, "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'tutor_app') THEN CREATE ROLE tutor_app LOGIN; END IF; END $$");
+                    await ExecuteAsync(_shared,
+                        "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'tutor_app') THEN CREATE ROLE tutor_app LOGIN; END IF; " +
+                        "END $$");
                 }
                 else
                 {
@@ -87,7 +89,8 @@ public sealed class PostgresFixture : IAsyncLifetime
 
     // The databases NewDatabaseAsync made, by connection string, and the engines' data sources on each.
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Fresh = new(StringComparer.Ordinal);
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, System.Collections.Concurrent.ConcurrentBag<NpgsqlDataSource>> Engines =
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string,
+        System.Collections.Concurrent.ConcurrentBag<NpgsqlDataSource>> Engines =
         new(StringComparer.Ordinal);
 
     /// <summary>
@@ -99,7 +102,8 @@ public sealed class PostgresFixture : IAsyncLifetime
     public static NpgsqlDataSource EngineDataSource(string connectionString)
     {
         if (!Fresh.TryGetValue(connectionString, out var name)) return KnowItAll.Migrations.Connections.CreateDataSource(connectionString);
-        var pooled = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = true, ConnectionIdleLifetime = 2, ConnectionPruningInterval = 1 };
+        var pooled =
+            new NpgsqlConnectionStringBuilder(connectionString) { Pooling = true, ConnectionIdleLifetime = 2, ConnectionPruningInterval = 1 };
         var source = KnowItAll.Migrations.Connections.CreateDataSource(pooled.ConnectionString);
         Engines.GetOrAdd(name, _ => []).Add(source);
         return source;

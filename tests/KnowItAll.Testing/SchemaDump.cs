@@ -28,7 +28,8 @@ public static class SchemaDump
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var a in new[] { "--schema-only", "--exclude-schema=" + HistorySchema, "-h", cs.Host ?? "127.0.0.1", "-p", cs.Port.ToString(), "-U", cs.Username ?? "postgres", cs.Database ?? "postgres" })
+        foreach (var a in new[] { "--schema-only", "--exclude-schema=" + HistorySchema, "-h", cs.Host ?? "127.0.0.1", "-p", cs.Port.ToString(), "-U",
+            cs.Username ?? "postgres", cs.Database ?? "postgres" })
             info.ArgumentList.Add(a);
         info.Environment["PGPASSWORD"] = cs.Password ?? "";
         using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start pg_dump");
@@ -82,7 +83,8 @@ public static class SchemaDump
     }
 
     /// <summary>True when every line of the direct load is in the migrated dump (the migrated one may only have more).</summary>
-    public static bool DirectIsContained(string direct, string migrated) => Diff(direct, migrated).All(l => l.StartsWith("+", StringComparison.Ordinal));
+    public static bool DirectIsContained(string direct, string migrated) => Diff(direct, migrated)
+        .All(l => l.StartsWith("+", StringComparison.Ordinal));
 
     private static Dictionary<string, int> Counts(IEnumerable<string> lines)
     {
@@ -125,7 +127,8 @@ public static class SchemaDump
         {
             var line = lines[i];
             result.Add(line);
-            if (!(line.StartsWith("CREATE ", StringComparison.Ordinal) && line.Contains(" TABLE ", StringComparison.Ordinal) && line.EndsWith('('))) continue;
+            if (!(line.StartsWith("CREATE ", StringComparison.Ordinal) && line.Contains(" TABLE ", StringComparison.Ordinal) && line.EndsWith('(')))
+                continue;
             // The column and inline-constraint lines up to the closing parenthesis, without their separating commas.
             var end = lines.FindIndex(i + 1, l => l.StartsWith(')'));
             if (end < 0) continue;

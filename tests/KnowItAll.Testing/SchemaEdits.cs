@@ -20,7 +20,8 @@ public static class SchemaEdits
     }
 
     /// <summary>The tutor schema plus one more file.</summary>
-    public static SchemaSource With(string name, string text) => SchemaSource.FromFiles([.. Repo.TutorFiles(), new SchemaFile("schema/" + name, text)]);
+    public static SchemaSource With(string name, string text) =>
+        SchemaSource.FromFiles([.. Repo.TutorFiles(), new SchemaFile("schema/" + name, text)]);
 
     public static async Task<string> AppliedTutorDatabaseAsync(PostgresFixture pg)
     {

@@ -9,7 +9,8 @@ namespace KnowItAll.Testing;
 /// </summary>
 public static class SyntheticSchema
 {
-    private static readonly string[] Types = ["text", "integer", "bigint", "boolean", "timestamptz", "numeric(12,2)", "jsonb", "uuid", "varchar(80)", "date"];
+    private static readonly string[] Types = ["text", "integer", "bigint", "boolean", "timestamptz", "numeric(12,2)", "jsonb", "uuid", "varchar(80)",
+        "date"];
 
     public static SchemaSource Build(int tables)
     {
@@ -40,7 +41,8 @@ public static class SyntheticSchema
         return SchemaSource.FromFiles([.. files]);
     }
 
-    /// <summary>Writes the schema of <paramref name="tables"/> tables as files under <paramref name="directory"/>, as a person's schema/ would hold them.</summary>
+    /// <summary>Writes the schema of <paramref name="tables"/> tables as files under <paramref name="directory"/>, as a person's schema/ would hold
+    /// them.</summary>
     public static void WriteTo(string directory, int tables)
     {
         foreach (var file in Build(tables).Files)

@@ -11,7 +11,8 @@ public sealed class TempSchema : IDisposable
     public static TempSchema TutorWith(string file, string text)
     {
         var schema = new TempSchema();
-        foreach (var source in Directory.GetFiles(Repo.SchemaDirectory, "*.sql")) File.Copy(source, System.IO.Path.Combine(schema.Path, System.IO.Path.GetFileName(source)));
+        foreach (var source in Directory.GetFiles(Repo.SchemaDirectory, "*.sql"))
+            File.Copy(source, System.IO.Path.Combine(schema.Path, System.IO.Path.GetFileName(source)));
         File.AppendAllText(System.IO.Path.Combine(schema.Path, file), "\n" + text + "\n");
         return schema;
     }

@@ -2,7 +2,8 @@ using System.Text.Json.Nodes;
 
 namespace KnowItAll.Workflow.Cdk.Tests;
 
-/// <summary>Plan approval in the deployed stacks: on where cdk/environments.json says so, with a named approver role granted on this state machine only.</summary>
+/// <summary>Plan approval in the deployed stacks: on where cdk/environments.json says so, with a named approver role granted on this state machine
+/// only.</summary>
 [Collection(SynthesizedAppCollection.Name)]
 public sealed class ApprovalStackTests(SynthesizedApp app)
 {
@@ -25,7 +26,8 @@ public sealed class ApprovalStackTests(SynthesizedApp app)
         Assert.Equal(required ? "true" : "false", substitutions["RequireApproval"]!.GetValue<string>());
         Assert.Equal("86400", substitutions["ApprovalTimeoutSeconds"]!.GetValue<string>());
 
-        var roles = SynthesizedApp.Resources(template, "AWS::IAM::Role").Where(r => r.Id.StartsWith("MigrationApprover", StringComparison.Ordinal)).ToList();
+        var roles = SynthesizedApp.Resources(template, "AWS::IAM::Role").Where(r => r.Id.StartsWith("MigrationApprover", StringComparison.Ordinal))
+            .ToList();
         if (!required)
         {
             Assert.Empty(roles);
@@ -42,9 +44,12 @@ public sealed class ApprovalStackTests(SynthesizedApp app)
         Assert.Contains(":execution:", read["Resource"]!.ToJsonString());
         Assert.Contains(machine.Id, read["Resource"]!.ToJsonString());
         // Nothing else: no start, stop or wildcard, and of the reports only the plan.
-        Assert.All(statements.SelectMany(Actions), a => Assert.True(a is "states:SendTaskSuccess" or "states:SendTaskFailure" or "states:SendTaskHeartbeat"
-            or "states:DescribeExecution" or "states:GetExecutionHistory" || a.StartsWith("s3:Get", StringComparison.Ordinal) || a.StartsWith("s3:List", StringComparison.Ordinal), a));
-        Assert.All(statements.Where(s => Actions(s).Any(a => a.StartsWith("s3:Get", StringComparison.Ordinal))), s => Assert.Contains("plan", s["Resource"]!.ToJsonString()));
+        Assert.All(statements.SelectMany(Actions),
+            a => Assert.True(a is "states:SendTaskSuccess" or "states:SendTaskFailure" or "states:SendTaskHeartbeat"
+            or "states:DescribeExecution" or "states:GetExecutionHistory" || a.StartsWith("s3:Get", StringComparison.Ordinal)
+                || a.StartsWith("s3:List", StringComparison.Ordinal), a));
+        Assert.All(statements.Where(s => Actions(s).Any(a => a.StartsWith("s3:Get", StringComparison.Ordinal))),
+            s => Assert.Contains("plan", s["Resource"]!.ToJsonString()));
     }
 
     [Fact]
@@ -58,7 +63,8 @@ public sealed class ApprovalStackTests(SynthesizedApp app)
         Assert.Matches("(?m)^version=\"10\\.0\\.\\d+\"$", script);
         Assert.Matches("(?m)^sha512=\"[0-9a-f]{128}\"$", script);
         Assert.Contains("sha512sum --check", script);
-        var tests = SynthesizedApp.Resources(app.Template("KnowItAll-Pipeline-prod"), "AWS::CodeBuild::Project").Select(p => p.Resource["Properties"]!.ToJsonString())
+        var tests = SynthesizedApp.Resources(app.Template("KnowItAll-Pipeline-prod"), "AWS::CodeBuild::Project")
+            .Select(p => p.Resource["Properties"]!.ToJsonString())
             .Single(p => p.Contains("bash tests/run.sh"));
         Assert.Contains("install-dotnet-sdk.sh", tests);
         Assert.Contains("--timeout \"$MIGRATION_WAIT_SECONDS\"", buildspec);

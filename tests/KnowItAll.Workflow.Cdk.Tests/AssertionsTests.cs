@@ -77,7 +77,8 @@ public sealed class AssertionsTests(SynthesizedApp app)
                 ["Statement"] = Match.ArrayWith([Match.ObjectLike(new Dictionary<string, object>
                 {
                     ["Effect"] = "Deny", ["Action"] = "s3:*",
-                    ["Condition"] = new Dictionary<string, object> { ["Bool"] = new Dictionary<string, object> { ["aws:SecureTransport"] = "false" } },
+                    ["Condition"] = new Dictionary<string,
+                    object> { ["Bool"] = new Dictionary<string, object> { ["aws:SecureTransport"] = "false" } },
                 })]),
             }),
         });
@@ -87,7 +88,8 @@ public sealed class AssertionsTests(SynthesizedApp app)
         var bucketId = SynthesizedApp.Resources(json, "AWS::S3::Bucket").Single().Id;
         foreach (var definition in KnowItAll.Workflow.Functions.FunctionCatalog.All)
         {
-            var function = SynthesizedApp.Resources(json, "AWS::Lambda::Function").Single(f => f.Resource["Properties"]!["Handler"]!.GetValue<string>() == definition.Name).Resource;
+            var function = SynthesizedApp.Resources(json, "AWS::Lambda::Function")
+                .Single(f => f.Resource["Properties"]!["Handler"]!.GetValue<string>() == definition.Name).Resource;
             var variables = function["Properties"]!["Environment"]!["Variables"]!.AsObject();
             Assert.Equal(definition.ReportStep is not null, variables.ContainsKey("REPORT_BUCKET"));
             var s3 = SynthesizedApp.Resources(json, "AWS::IAM::Policy")
@@ -104,7 +106,8 @@ public sealed class AssertionsTests(SynthesizedApp app)
             var resources = statement["Resource"]!.ToJsonString();
             Assert.Contains(bucketId, resources);
             foreach (var pattern in KnowItAll.Migrations.Reporting.ReportKeys.WrittenBy(step)) Assert.Contains("/" + pattern, resources);
-            Assert.Equal(KnowItAll.Migrations.Reporting.ReportKeys.WrittenBy(step).Count, statement["Resource"] is System.Text.Json.Nodes.JsonArray many ? many.Count : 1);
+            Assert.Equal(KnowItAll.Migrations.Reporting.ReportKeys.WrittenBy(step).Count,
+                statement["Resource"] is System.Text.Json.Nodes.JsonArray many ? many.Count : 1);
         }
     }
 }

@@ -20,7 +20,8 @@ public sealed class BundleTests
         {
             File.WriteAllText(Path.Combine(bundle.FullName, "bootstrap"), "placeholder");
             var schema = Directory.CreateDirectory(Path.Combine(bundle.FullName, "schema"));
-            foreach (var file in Directory.GetFiles(Path.Combine(root, "schema"))) File.Copy(file, Path.Combine(schema.FullName, Path.GetFileName(file)));
+            foreach (var file in Directory.GetFiles(Path.Combine(root, "schema")))
+                File.Copy(file, Path.Combine(schema.FullName, Path.GetFileName(file)));
             Assert.Equal(bundle.FullName, BootstrapBundling.Prepare(root, bundle.FullName));
 
             File.AppendAllText(Path.Combine(schema.FullName, "20_tree_nodes.sql"), "\nALTER TABLE tree_nodes ADD COLUMN icon text;\n");

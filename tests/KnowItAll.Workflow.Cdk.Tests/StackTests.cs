@@ -33,7 +33,8 @@ public sealed class StackTests(SynthesizedApp app)
             Assert.Equal(definition.PublishesNotifications, variables.ContainsKey("NOTIFY_TOPIC_ARN"));
             Assert.Equal(env, variables["KNOWITALL_ENVIRONMENT"]!.GetValue<string>());
         }
-        Assert.Equal(6, SynthesizedApp.Resources(template, "AWS::Logs::LogGroup").Count(l => l.Resource["Properties"]!["RetentionInDays"] is not null));
+        Assert.Equal(6, SynthesizedApp.Resources(template, "AWS::Logs::LogGroup")
+            .Count(l => l.Resource["Properties"]!["RetentionInDays"] is not null));
     }
 
     [Fact]
@@ -65,8 +66,10 @@ public sealed class StackTests(SynthesizedApp app)
             foreach (var (id, policy) in SynthesizedApp.Resources(app.Template(stack), "AWS::IAM::Policy"))
                 foreach (var statement in policy["Properties"]!["PolicyDocument"]!["Statement"]!.AsArray())
                 {
-                    var actions = statement!["Action"] is JsonArray many ? many.Select(a => a!.GetValue<string>()).ToList() : [statement["Action"]!.GetValue<string>()];
-                    var sensitive = actions.Where(a => a.StartsWith("states:", StringComparison.Ordinal) || a == "sns:Publish" || a == "secretsmanager:GetSecretValue").ToList();
+                    var actions = statement!["Action"] is JsonArray many ? many.Select(a => a!.GetValue<string>()).ToList()
+                        : [statement["Action"]!.GetValue<string>()];
+                    var sensitive = actions.Where(a => a.StartsWith("states:", StringComparison.Ordinal) || a == "sns:Publish"
+                        || a == "secretsmanager:GetSecretValue").ToList();
                     if (sensitive.Count == 0) continue;
                     var resources = statement["Resource"] is JsonArray list ? list.ToList() : [statement["Resource"]];
                     Assert.DoesNotContain(resources, r => r is JsonValue v && v.GetValue<string>() == "*");
@@ -109,13 +112,15 @@ public sealed class StackTests(SynthesizedApp app)
         var template = app.Template($"KnowItAll-Pipeline-{env}");
         var pipeline = SynthesizedApp.Resources(template, "AWS::CodePipeline::Pipeline").Single().Resource["Properties"]!;
         var stages = pipeline["Stages"]!.AsArray().Select(s => s!["Name"]!.GetValue<string>()).ToList();
-        Assert.Equal(env == "prod" ? ["Source", "BuildAndTest", "Approve", "DeployAndMigrate"] : ["Source", "BuildAndTest", "DeployAndMigrate"], stages);
+        Assert.Equal(env == "prod" ? ["Source", "BuildAndTest", "Approve", "DeployAndMigrate"] : ["Source", "BuildAndTest", "DeployAndMigrate"],
+            stages);
         var source = pipeline["Stages"]![0]!["Actions"]![0]!["Configuration"]!;
         Assert.Equal(env switch { "dev" => "develop", "staging" => "staging", _ => "main" }, source["BranchName"]!.GetValue<string>());
         var projects = SynthesizedApp.Resources(template, "AWS::CodeBuild::Project").Select(p => p.Resource["Properties"]!.ToJsonString()).ToList();
         Assert.Contains(projects, p => p.Contains("bash tests/run.sh"));
         Assert.Contains(projects, p => p.Contains("buildspec.yml"));
-        var deployPolicy = SynthesizedApp.Resources(template, "AWS::IAM::Policy").Select(p => p.Resource["Properties"]!.ToJsonString()).Single(p => p.Contains("states:StartExecution"));
+        var deployPolicy = SynthesizedApp.Resources(template, "AWS::IAM::Policy").Select(p => p.Resource["Properties"]!.ToJsonString())
+            .Single(p => p.Contains("states:StartExecution"));
         Assert.Contains($"\"Fn::ImportValue\":\"KnowItAll-Workflow-{env}:ExportsOutputRefMigration", deployPolicy);
         Assert.DoesNotContain("\"Resource\":\"*\"", deployPolicy);
         var policies = SynthesizedApp.Resources(template, "AWS::IAM::Policy").Select(p => p.Resource["Properties"]!.ToJsonString()).ToList();

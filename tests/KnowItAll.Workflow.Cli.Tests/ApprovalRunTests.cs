@@ -9,12 +9,14 @@ public sealed class ApprovalRunTests(PostgresFixture pg)
     private static async Task<(int Exit, JsonObject Execution, string Asked)> RunAsync(string answers, params string[] args)
     {
         var (stdout, stderr) = (new StringWriter(), new StringWriter());
-        var exit = await KnowItAllCli.RunAsync(["workflow", "run", "--json", "--require-approval", .. args], stdout, stderr, new StringReader(answers));
+        var exit = await KnowItAllCli.RunAsync(["workflow", "run", "--json", "--require-approval", .. args], stdout, stderr,
+            new StringReader(answers));
         return (exit, JsonNode.Parse(stdout.ToString())!.AsObject(), stderr.ToString());
     }
 
     private static Task<long> TablesAsync(string db) =>
-        PostgresFixture.ScalarAsync<long>(db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'knowitall_migration_history'");
+        PostgresFixture.ScalarAsync<long>(db,
+            "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'knowitall_migration_history'");
 
     [Fact]
     public async Task Yes_on_the_terminal_applies_the_plan_it_was_shown()

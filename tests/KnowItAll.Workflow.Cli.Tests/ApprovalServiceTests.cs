@@ -67,7 +67,8 @@ public sealed class ApprovalServiceTests(PostgresFixture pg)
     }
 
     private static Task<long> TablesAsync(string db) =>
-        PostgresFixture.ScalarAsync<long>(db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'knowitall_migration_history'");
+        PostgresFixture.ScalarAsync<long>(db,
+            "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'knowitall_migration_history'");
 
     private static string Token(JsonArray events) => JsonNode.Parse(events.Single(e => e!["type"]!.GetValue<string>() == "TaskScheduled")!
         ["taskScheduledEventDetails"]!["parameters"]!.GetValue<string>())!["Payload"]!["approval"]!["task_token"]!.GetValue<string>();
@@ -81,7 +82,8 @@ public sealed class ApprovalServiceTests(PostgresFixture pg)
 
         var events = await WaitingAsync(served.Endpoint, execution);
         await Task.Delay(500);
-        Assert.Equal("RUNNING", JsonNode.Parse((await Aws(served.Endpoint, "describe-execution", "--execution-arn", execution)).Output)!["status"]!.GetValue<string>());
+        Assert.Equal("RUNNING", JsonNode.Parse((await Aws(served.Endpoint, "describe-execution", "--execution-arn", execution))
+            .Output)!["status"]!.GetValue<string>());
         Assert.Equal(0, await TablesAsync(db));
         var entered = events.Where(e => e!["type"]!.GetValue<string>().EndsWith("StateEntered", StringComparison.Ordinal))
             .Select(e => e!["stateEnteredEventDetails"]!["name"]!.GetValue<string>()).ToList();
@@ -90,7 +92,8 @@ public sealed class ApprovalServiceTests(PostgresFixture pg)
 
         var (exit, output, error) = await CliAsync("workflow", "approve", "approve-1", "--endpoint-url", served.Endpoint, "--yes");
         Assert.True(exit == 0, output + error);
-        var planned = JsonNode.Parse(events.Last(e => e!["type"]!.GetValue<string>() == "LambdaFunctionSucceeded")!["lambdaFunctionSucceededEventDetails"]!["output"]!.GetValue<string>())!;
+        var planned = JsonNode.Parse(events.Last(e => e!["type"]!.GetValue<string>() == "LambdaFunctionSucceeded")!
+            ["lambdaFunctionSucceededEventDetails"]!["output"]!.GetValue<string>())!;
         var hash = planned["plan_hash"]!.GetValue<string>();
         Assert.True(output.Contains($"plan hash:   {hash}"), output);
         Assert.Contains("environment: local", output);
@@ -126,7 +129,8 @@ public sealed class ApprovalServiceTests(PostgresFixture pg)
         var execution = await StartAsync(served.Endpoint, "reject-1", """{"action":"apply"}""");
         await WaitingAsync(served.Endpoint, execution);
 
-        var (exit, output, error) = await CliAsync("workflow", "reject", execution, "--reason", "index must be built concurrently", "--endpoint-url", served.Endpoint);
+        var (exit, output, error) = await CliAsync("workflow", "reject", execution, "--reason", "index must be built concurrently", "--endpoint-url",
+            served.Endpoint);
         Assert.True(exit == 0, output + error);
         Assert.Contains("rejected plan", output);
 
@@ -172,14 +176,16 @@ public sealed class ApprovalServiceTests(PostgresFixture pg)
         Assert.DoesNotContain(await HistoryAsync(served.Endpoint, dry), e => e!["type"]!.GetValue<string>() == "TaskScheduled");
 
         // The pipeline's script: it says which plan waits, and gives up after its own timeout while the execution keeps waiting.
-        var (exit, output) = await WorkflowServiceTests.ScriptAsync("--state-machine-arn", Arn, "--endpoint-url", served.Endpoint, "--build-id", "b-approval",
+        var (exit, output) = await WorkflowServiceTests.ScriptAsync("--state-machine-arn", Arn, "--endpoint-url", served.Endpoint, "--build-id",
+            "b-approval",
             "--interval", "1", "--timeout", "4");
         Assert.Equal(3, exit);
         Assert.Matches(@"waiting for approval of plan [0-9a-f]{64}: knowitall workflow approve arn:aws:states:", output);
         Assert.Contains("still waiting for approval of plan", output);
         var waiting = System.Text.RegularExpressions.Regex.Match(output, @"approve (arn:aws:states:\S+:execution:\S+)").Groups[1].Value;
 
-        var script = WorkflowServiceTests.ScriptAsync("--state-machine-arn", Arn, "--endpoint-url", served.Endpoint, "--build-id", "b-approval", "--interval", "1");
+        var script = WorkflowServiceTests.ScriptAsync("--state-machine-arn", Arn, "--endpoint-url", served.Endpoint, "--build-id", "b-approval",
+            "--interval", "1");
         await Task.Delay(1500);
         var (approved, approvedOutput, approvedError) = await CliAsync("workflow", "approve", waiting, "--endpoint-url", served.Endpoint, "--yes");
         Assert.True(approved == 0, approvedOutput + approvedError);
@@ -200,12 +206,14 @@ public sealed class ApprovalServiceTests(PostgresFixture pg)
         var token = Token(await WaitingAsync(served.Endpoint, execution));
         var stdout = new StringWriter();
 
-        var exit = await KnowItAllCli.RunAsync(["workflow", "approve", execution, "--endpoint-url", served.Endpoint], stdout, new StringWriter(), new StringReader("n\n"));
+        var exit = await KnowItAllCli.RunAsync(["workflow", "approve", execution, "--endpoint-url", served.Endpoint], stdout, new StringWriter(),
+            new StringReader("n\n"));
 
         Assert.Equal(ApprovalCommands.ExitNotApproved, exit);
         Assert.Contains("[y/N]", stdout.ToString());
         Assert.Contains("not approved: nothing sent", stdout.ToString());
-        Assert.Equal("RUNNING", JsonNode.Parse((await Aws(served.Endpoint, "describe-execution", "--execution-arn", execution)).Output)!["status"]!.GetValue<string>());
+        Assert.Equal("RUNNING", JsonNode.Parse((await Aws(served.Endpoint, "describe-execution", "--execution-arn", execution))
+            .Output)!["status"]!.GetValue<string>());
         Assert.Equal(0, await TablesAsync(db));
 
         // The open task takes a heartbeat; a well-formed token this endpoint never issued does not exist.
@@ -218,6 +226,7 @@ public sealed class ApprovalServiceTests(PostgresFixture pg)
         var (badOutput, badOutputText) = await Aws(served.Endpoint, "send-task-success", "--task-token", token, "--task-output", "{not json");
         Assert.NotEqual(0, badOutput);
         Assert.Contains("InvalidOutput", badOutputText);
-        Assert.Equal("RUNNING", JsonNode.Parse((await Aws(served.Endpoint, "describe-execution", "--execution-arn", execution)).Output)!["status"]!.GetValue<string>());
+        Assert.Equal("RUNNING", JsonNode.Parse((await Aws(served.Endpoint, "describe-execution", "--execution-arn", execution))
+            .Output)!["status"]!.GetValue<string>());
     }
 }

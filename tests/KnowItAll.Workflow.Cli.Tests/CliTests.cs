@@ -114,7 +114,8 @@ public sealed class CliTests(PostgresFixture pg)
         Assert.Contains("--connection is not a valid PostgreSQL connection string", badConnection.Err);
         Assert.DoesNotContain("hunter2-secret", badConnection.Out + badConnection.Err);
 
-        var refused = await RunAsync("validate", "--connection", new NpgsqlConnectionStringBuilder(db) { Password = "wrong-password-123" }.ConnectionString);
+        var refused = await RunAsync("validate", "--connection",
+            new NpgsqlConnectionStringBuilder(db) { Password = "wrong-password-123" }.ConnectionString);
         Assert.Equal(ExitCodes.Failure, refused.Exit);
         Assert.Contains("Migration.DatabaseUnavailable", refused.Err);
         Assert.DoesNotContain("wrong-password-123", refused.Out + refused.Err);
@@ -135,8 +136,10 @@ public sealed class CliTests(PostgresFixture pg)
         });
         // 30,000 objects (megabytes of JSON), a line far longer than a block with the secret across a block's end, and
         // the secret in an ordinary line.
-        var objects = Enumerable.Range(0, 30_000).Select(i => new ObjectStatus("column", $"t{i / 15:D5}.c{i % 15:D2}", ObjectStatus.Present)).ToList();
-        objects[12_345] = new ObjectStatus("table", "t_long", ObjectStatus.Different, new string('x', 16 * 1024 - 7) + secret + new string('y', 50_000));
+        var objects = Enumerable.Range(0, 30_000).Select(i => new ObjectStatus("column", $"t{i / 15:D5}.c{i % 15:D2}", ObjectStatus.Present))
+            .ToList();
+        objects[12_345] = new ObjectStatus("table", "t_long", ObjectStatus.Different, new string('x', 16 * 1024 - 7) + secret +
+            new string('y', 50_000));
         objects[29_000] = new ObjectStatus("table", "t_" + secret, ObjectStatus.Missing);
         var value = new ValidationResult(false, "public", "fp", "dfp", objects.Count, [], [], objects, 1);
 

@@ -69,7 +69,8 @@ public sealed partial class FailurePathTests(PostgresFixture pg, MotoServer moto
         var closed = ClosedEndpoint();
         var (badArn, _, badArnErr) = await RunAsync("workflow", "start", "--state-machine-arn", "arn:aws:states:nowhere");
         AssertNamedFailure(badArn, badArnErr, "Migration.InvalidInput", WorkflowService.ExitUsage);
-        var (badExecution, _, badExecutionErr) = await RunAsync("workflow", "approve", "arn:aws:states:us-east-1:123456789012:stateMachine:m", "--yes");
+        var (badExecution, _, badExecutionErr) = await RunAsync("workflow", "approve", "arn:aws:states:us-east-1:123456789012:stateMachine:m",
+            "--yes");
         AssertNamedFailure(badExecution, badExecutionErr, "Migration.InvalidInput", WorkflowService.ExitUsage);
         var (badHash, _, badHashErr) = await RunAsync("workflow", "start", "--state-machine-arn", Arn, "--plan-hash", "0000deadbeef");
         AssertNamedFailure(badHash, badHashErr, "Migration.InvalidInput", WorkflowService.ExitUsage);
@@ -136,7 +137,8 @@ public sealed partial class FailurePathTests(PostgresFixture pg, MotoServer moto
 
         var db = await pg.NewDatabaseAsync();
         await using var served = await WorkflowServiceTests.ServeAsync(db);
-        var (local, localOut, localErr) = await WithoutCredentialsAsync("workflow", "start", "--state-machine-arn", Arn, "--endpoint-url", served.Endpoint,
+        var (local, localOut, localErr) = await WithoutCredentialsAsync("workflow", "start", "--state-machine-arn", Arn, "--endpoint-url",
+            served.Endpoint,
             "--input", """{"action": "validate"}""", "--wait");
         Assert.True(local == 0, localOut + localErr);
         Assert.Contains("outcome: VALIDATED", localOut);

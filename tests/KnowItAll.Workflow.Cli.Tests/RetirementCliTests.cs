@@ -12,14 +12,16 @@ namespace KnowItAll.Workflow.Cli.Tests;
 public sealed class RetirementCliTests(PostgresFixture pg)
 {
     private const string Retire = "ALTER TABLE users DROP COLUMN last_login_at;";
-    private const string LastLogin = "SELECT count(*) FROM pg_attribute WHERE attrelid = 'users'::regclass AND attname = 'last_login_at' AND NOT attisdropped";
+    private const string LastLogin =
+        "SELECT count(*) FROM pg_attribute WHERE attrelid = 'users'::regclass AND attname = 'last_login_at' AND NOT attisdropped";
     private const string Users = "SELECT md5(string_agg(id::text || email || display_name, ',' ORDER BY id)) FROM users";
 
     private async Task<string> TutorWithRowsAsync()
     {
         var db = await pg.NewDatabaseAsync();
         await Engines.For(db, Repo.TutorSchema()).ApplyAsync(new ApplyRequest());
-        await PostgresFixture.ExecuteAsync(db, SchemaEdits.SeedRows + "UPDATE users SET last_login_at = now() WHERE id IN (SELECT id FROM users ORDER BY email LIMIT 137);");
+        await PostgresFixture.ExecuteAsync(db, SchemaEdits.SeedRows +
+            "UPDATE users SET last_login_at = now() WHERE id IN (SELECT id FROM users ORDER BY email LIMIT 137);");
         return db;
     }
 
@@ -79,7 +81,8 @@ public sealed class RetirementCliTests(PostgresFixture pg)
         Assert.Contains("137 non-null values", execution["cause"]!.GetValue<string>());
         Assert.Equal(1, await PostgresFixture.ScalarAsync<long>(db, LastLogin));
 
-        var (allowedExit, allowed) = await RunWorkflowAsync("", "--allow-hazards", "DELETES_DATA", "--connection", db, "--schema", schema.Path, "--action", "apply");
+        var (allowedExit, allowed) = await RunWorkflowAsync("", "--allow-hazards", "DELETES_DATA", "--connection", db, "--schema", schema.Path,
+            "--action", "apply");
         Assert.Equal(ExitCodes.Success, allowedExit);
         Assert.Equal("APPLIED", allowed["output"]!["outcome"]!.GetValue<string>());
         Assert.Equal(137, allowed["output"]!["plan"]!["deletions"]![0]!["amount"]!.GetValue<long>());
@@ -94,7 +97,8 @@ public sealed class RetirementCliTests(PostgresFixture pg)
         using var schema = TempSchema.TutorWith("95_retire.sql", Retire);
 
         var (stdout, stderr) = (new StringWriter(), new StringWriter());
-        var exit = await KnowItAllCli.RunAsync(["workflow", "run", "--json", "--require-approval", "--connection", db, "--schema", schema.Path, "--action", "apply"],
+        var exit = await KnowItAllCli.RunAsync(["workflow", "run", "--json", "--require-approval", "--connection", db, "--schema", schema.Path,
+            "--action", "apply"],
             stdout, stderr, new StringReader("y\n"));
         var asked = stderr.ToString();
 

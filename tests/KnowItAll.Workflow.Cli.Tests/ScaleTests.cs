@@ -36,7 +36,8 @@ public sealed class ScaleTests(PostgresFixture pg)
         Assert.Equal("APPLIED", applied["output"]!["outcome"]!.GetValue<string>());
         Assert.Equal(Tables, applied["output"]!["apply"]!["changes"]!["table"]!.GetValue<int>());
         Assert.True(applied["output"]!["verify_permissions"]!["success"]!.GetValue<bool>());
-        Assert.Equal(Tables, await PostgresFixture.ScalarAsync<long>(db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE 't0%'"));
+        Assert.Equal(Tables,
+            await PostgresFixture.ScalarAsync<long>(db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE 't0%'"));
         AssertBounded(applied);
 
         var (againExit, again) = await RunAsync(db, schema.Path, reports.Path, "--action", "apply");
@@ -46,20 +47,23 @@ public sealed class ScaleTests(PostgresFixture pg)
 
         // The whole plan, every statement with its SQL, from the report store by execution name.
         var stdout = new StringWriter();
-        var exit = await KnowItAllCli.RunAsync(["report", applied["name"]!.GetValue<string>(), "--json", "--report-dir", reports.Path], stdout, new StringWriter());
+        var exit = await KnowItAllCli.RunAsync(["report", applied["name"]!.GetValue<string>(), "--json", "--report-dir", reports.Path], stdout,
+            new StringWriter());
         Assert.Equal(0, exit);
         var report = JsonNode.Parse(stdout.ToString())!;
         var statements = report["plan"]!["result"]!["statements"]!.AsArray();
         Assert.Equal(applied["output"]!["plan"]!["statement_count"]!.GetValue<int>(), statements.Count);
         Assert.Equal(Tables, statements.Count(s => s!["kind"]!.GetValue<string>() == "table"));
-        Assert.Contains(statements, s => s!["sql"]!.GetValue<string>().Contains("CREATE TABLE", StringComparison.Ordinal) && s["sql"]!.GetValue<string>().Contains("t00999", StringComparison.Ordinal));
+        Assert.Contains(statements, s => s!["sql"]!.GetValue<string>().Contains("CREATE TABLE", StringComparison.Ordinal)
+            && s["sql"]!.GetValue<string>().Contains("t00999", StringComparison.Ordinal));
     }
 
     private async Task<(int Exit, JsonObject Execution)> RunAsync(string db, string schema, string reports, params string[] args)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        var exit = await KnowItAllCli.RunAsync(["workflow", "run", "--json", "--connection", db, "--schema", schema, "--report-dir", reports, .. args], stdout, stderr);
+        var exit = await KnowItAllCli.RunAsync(["workflow", "run", "--json", "--connection", db, "--schema", schema, "--report-dir", reports,
+            .. args], stdout, stderr);
         Assert.DoesNotContain(pg.Password, stdout + "\n" + stderr);
         return (exit, JsonNode.Parse(stdout.ToString())!.AsObject());
     }

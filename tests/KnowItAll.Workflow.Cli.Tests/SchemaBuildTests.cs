@@ -32,7 +32,8 @@ public sealed class SchemaBuildTests(PostgresFixture pg)
         var written = await File.ReadAllBytesAsync(path);
         using (var repository = JsonDocument.Parse(await File.ReadAllBytesAsync(Path.Combine(Repo.SchemaDirectory, "knowitall.lock.json"))))
         using (var mine = JsonDocument.Parse(written))
-            Assert.Equal(repository.RootElement.GetProperty("model_fingerprint").GetString(), mine.RootElement.GetProperty("model_fingerprint").GetString());
+            Assert.Equal(repository.RootElement.GetProperty("model_fingerprint").GetString(), mine.RootElement.GetProperty("model_fingerprint")
+                .GetString());
 
         var check = await RunAsync("schema", "build", "--check", "--schema", schema.Path, "--connection", db);
         Assert.Equal(ExitCodes.Success, check.Exit);

@@ -45,11 +45,14 @@ public sealed class SchemaInitTests(PostgresFixture pg)
             Assert.Empty(json.RootElement.GetProperty("drift").EnumerateArray());
         }
         var files = Directory.GetFiles(directory).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(["00_schema.sql", "10_types.sql", "30_functions.sql", "40_1_Order_Lines.sql", "40_2_progress_records.sql", "40_3_quiz_sessions.sql",
-            "40_4_tree_nodes.sql", "40_5_users.sql", "70_foreign_keys.sql", "80_views.sql", "85_functions_on_row_types.sql", "90_grants_and_comments.sql"], files);
+        Assert.Equal(["00_schema.sql", "10_types.sql", "30_functions.sql", "40_1_Order_Lines.sql", "40_2_progress_records.sql",
+            "40_3_quiz_sessions.sql",
+            "40_4_tree_nodes.sql", "40_5_users.sql", "70_foreign_keys.sql", "80_views.sql", "85_functions_on_row_types.sql",
+            "90_grants_and_comments.sql"], files);
         var lines = await File.ReadAllTextAsync(Path.Combine(directory, "40_1_Order_Lines.sql"));
-        foreach (var part in new[] { "CREATE SEQUENCE IF NOT EXISTS \"public\".\"Order Lines_id_seq\"", "CREATE TABLE IF NOT EXISTS \"public\".\"Order Lines\"",
-                     "CREATE POLICY \"lines_read\"", "TRIGGER lines_touch", "COMMENT ON TABLE public.\"Order Lines\"", "GRANT SELECT ON TABLE \"public\".\"Order Lines\"" })
+        foreach (var part in new[] { "CREATE SEQUENCE IF NOT EXISTS \"public\".\"Order Lines_id_seq\"",
+            "CREATE TABLE IF NOT EXISTS \"public\".\"Order Lines\"", "CREATE POLICY \"lines_read\"", "TRIGGER lines_touch",
+            "COMMENT ON TABLE public.\"Order Lines\"", "GRANT SELECT ON TABLE \"public\".\"Order Lines\"" })
             Assert.Contains(part, lines);
         Assert.Contains("COMMENT ON COLUMN public.users.email", await File.ReadAllTextAsync(Path.Combine(directory, "40_5_users.sql")));
         Assert.Contains("COMMENT ON INDEX public.idx_users_last_login", await File.ReadAllTextAsync(Path.Combine(directory, "40_5_users.sql")));

@@ -94,7 +94,8 @@ public sealed class WorkflowRunTests(PostgresFixture pg)
         var (invalidExit, invalid, _) = await RunAsync(invalidDb, "--input", """{"action": "drop"}""");
         Assert.Equal(1, invalidExit);
         Assert.Equal("Migration.InvalidInput", invalid["error"]!.GetValue<string>());
-        Assert.DoesNotContain(invalid["history"]!.AsArray(), e => e!["type"]!.GetValue<string>().StartsWith("LambdaFunction", StringComparison.Ordinal));
+        Assert.DoesNotContain(invalid["history"]!.AsArray(), e => e!["type"]!.GetValue<string>()
+            .StartsWith("LambdaFunction", StringComparison.Ordinal));
 
         using (var broken = TempSchema.Only("10_broken.sql", "CREATE TABLE t (id int,\n oops nonsense_type);"))
         {
@@ -102,7 +103,8 @@ public sealed class WorkflowRunTests(PostgresFixture pg)
             Assert.Equal("FAILED", schemaError["status"]!.GetValue<string>());
             Assert.Equal("Migration.SchemaError", schemaError["error"]!.GetValue<string>());
             Assert.Contains("10_broken.sql:2", schemaError["cause"]!.GetValue<string>());
-            Assert.Contains(schemaError["history"]!.AsArray(), e => e!["state"]?.GetValue<string>() == "Notify Failure" && e["type"]!.GetValue<string>() == "TaskStateExited");
+            Assert.Contains(schemaError["history"]!.AsArray(), e => e!["state"]?.GetValue<string>() == "Notify Failure"
+                && e["type"]!.GetValue<string>() == "TaskStateExited");
         }
 
         var withRows = await SchemaEdits.AppliedTutorDatabaseAsync(pg);
@@ -133,7 +135,8 @@ public sealed class WorkflowRunTests(PostgresFixture pg)
     public async Task An_apply_that_fails_on_the_data_fails_the_execution_and_leaves_no_invalid_index()
     {
         var db = await SchemaEdits.AppliedTutorDatabaseAsync(pg);
-        await PostgresFixture.ExecuteAsync(db, SchemaEdits.SeedRows + "INSERT INTO users (email, display_name) VALUES ('twin@example.com', 'User 1');");
+        await PostgresFixture.ExecuteAsync(db, SchemaEdits.SeedRows +
+            "INSERT INTO users (email, display_name) VALUES ('twin@example.com', 'User 1');");
         using (var desired = TempSchema.TutorWith("10_users.sql", "CREATE UNIQUE INDEX uq_users_display_name ON users (display_name);"))
         {
             var (exit, failed, _) = await RunAsync(db, "--action", "apply", "--schema", desired.Path);
@@ -142,7 +145,8 @@ public sealed class WorkflowRunTests(PostgresFixture pg)
             Assert.Equal("Migration.ApplyFailed", failed["error"]!.GetValue<string>());
             Assert.Contains("uq_users_display_name", failed["cause"]!.GetValue<string>());
             Assert.Equal(0L, await PostgresFixture.ScalarAsync<long>(db, "SELECT count(*) FROM pg_index WHERE NOT indisvalid"));
-            Assert.Equal("failed", await PostgresFixture.ScalarAsync<string>(db, "SELECT outcome FROM knowitall_migrations.history ORDER BY id DESC LIMIT 1"));
+            Assert.Equal("failed",
+                await PostgresFixture.ScalarAsync<string>(db, "SELECT outcome FROM knowitall_migrations.history ORDER BY id DESC LIMIT 1"));
         }
     }
 
@@ -150,7 +154,8 @@ public sealed class WorkflowRunTests(PostgresFixture pg)
     public async Task The_statement_timeout_reaches_the_functions()
     {
         var db = await pg.NewDatabaseAsync();
-        await PostgresFixture.ExecuteAsync(db, "CREATE TABLE big (id int, v text); INSERT INTO big SELECT g, md5(g::text) FROM generate_series(1, 300000) g");
+        await PostgresFixture.ExecuteAsync(db,
+            "CREATE TABLE big (id int, v text); INSERT INTO big SELECT g, md5(g::text) FROM generate_series(1, 300000) g");
         using var schema = TempSchema.Only("10_big.sql", "CREATE TABLE big (id int, v text);\nCREATE INDEX big_v ON big (v);");
 
         var (exit, failed, _) = await RunAsync(db, "--action", "apply", "--schema", schema.Path, "--statement-timeout-ms", "5");
@@ -172,7 +177,8 @@ public sealed class WorkflowRunTests(PostgresFixture pg)
         var stdout = new StringWriter();
         var stderr = new StringWriter();
         var exit = await KnowItAllCli.RunAsync(
-            ["workflow", "run", "--mock-config", Path.Combine(Repo.Root, "statemachine", "mocks", "migration.mock.json"), "--test-case", "PermissionsMissing"], stdout, stderr);
+            ["workflow", "run", "--mock-config", Path.Combine(Repo.Root, "statemachine", "mocks", "migration.mock.json"), "--test-case",
+                "PermissionsMissing"], stdout, stderr);
 
         Assert.Equal(1, exit);
         Assert.Contains("✔ Verify Permissions", stdout.ToString());

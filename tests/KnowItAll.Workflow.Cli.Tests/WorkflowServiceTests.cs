@@ -45,7 +45,8 @@ public sealed class WorkflowServiceTests(PostgresFixture pg, MotoServer moto) : 
             var port = FreePort();
             var stop = new CancellationTokenSource();
             var output = new StringWriter();
-            var serving = Task.Run(() => KnowItAllCli.RunAsync(["workflow", "serve", "--port", port.ToString(), "--connection", db, .. options], output, TextWriter.Null, stop.Token));
+            var serving = Task.Run(() => KnowItAllCli.RunAsync(["workflow", "serve", "--port", port.ToString(), "--connection", db, .. options],
+                output, TextWriter.Null, stop.Token));
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
             for (var i = 0; i < 300 && !serving.IsCompleted; i++)
             {
@@ -93,7 +94,8 @@ public sealed class WorkflowServiceTests(PostgresFixture pg, MotoServer moto) : 
         var db = await pg.NewDatabaseAsync();
         await using var served = await ServeAsync(db);
 
-        var (exit, output) = await ScriptAsync("--state-machine-arn", Arn, "--endpoint-url", served.Endpoint, "--build-id", "tutor-pipeline:7f3c-build-12", "--interval", "1");
+        var (exit, output) = await ScriptAsync("--state-machine-arn", Arn, "--endpoint-url", served.Endpoint, "--build-id",
+            "tutor-pipeline:7f3c-build-12", "--interval", "1");
         Assert.True(exit == 0, output);
         Assert.Contains("status: SUCCEEDED", output);
         Assert.Contains("outcome: APPLIED", output);
@@ -101,12 +103,15 @@ public sealed class WorkflowServiceTests(PostgresFixture pg, MotoServer moto) : 
         Assert.Matches(@"plan [0-9a-f]{12}: \d+ statements", output);
         Assert.Contains("report (plan): ", output);
         Assert.Contains("permissions of tutor_app: all present", output);
-        Assert.Contains("console: https://us-east-1.console.aws.amazon.com/states/home?region=us-east-1#/v2/executions/details/arn:aws:states:", output);
+        Assert.Contains("console: https://us-east-1.console.aws.amazon.com/states/home?region=us-east-1#/v2/executions/details/arn:aws:states:",
+            output);
 
-        var (again, againOutput) = await ScriptAsync("--state-machine-arn", Arn, "--endpoint-url", served.Endpoint, "--build-id", "tutor-pipeline:7f3c-build-12", "--interval", "1");
+        var (again, againOutput) = await ScriptAsync("--state-machine-arn", Arn, "--endpoint-url", served.Endpoint, "--build-id",
+            "tutor-pipeline:7f3c-build-12", "--interval", "1");
         Assert.Equal(0, again);
         Assert.Contains("already started", againOutput);
-        var (_, list) = await ProcessAsync("aws", "stepfunctions", "list-executions", "--endpoint-url", served.Endpoint, "--state-machine-arn", Arn, "--output", "json");
+        var (_, list) = await ProcessAsync("aws", "stepfunctions", "list-executions", "--endpoint-url", served.Endpoint, "--state-machine-arn", Arn,
+            "--output", "json");
         Assert.Single(JsonNode.Parse(list)!["executions"]!.AsArray());
         Assert.DoesNotContain(pg.Password, output + againOutput);
     }
@@ -118,13 +123,15 @@ public sealed class WorkflowServiceTests(PostgresFixture pg, MotoServer moto) : 
         await using var served = await ServeAsync(db);
         var other = "0000deadbeef" + new string('0', 52);
 
-        var (staleExit, stale) = await ScriptAsync("--state-machine-arn", Arn, "--endpoint-url", served.Endpoint, "--build-id", "b-stale", "--interval", "1", "--plan-hash", other);
+        var (staleExit, stale) = await ScriptAsync("--state-machine-arn", Arn, "--endpoint-url", served.Endpoint, "--build-id", "b-stale",
+            "--interval", "1", "--plan-hash", other);
         Assert.True(staleExit == 1, stale);
         Assert.Contains($"error: Migration.PlanStale: The execution was started for plan {other}", stale);
         Assert.Null(await PostgresFixture.ScalarAsync<string>(db, "SELECT to_regclass('public.users')::text"));
 
         var planned = Regex.Match(stale, "now give plan ([0-9a-f]{64})").Groups[1].Value;
-        var (exit, output) = await ScriptAsync("--state-machine-arn", Arn, "--endpoint-url", served.Endpoint, "--build-id", "b-reviewed", "--interval", "1", "--plan-hash", planned.ToUpperInvariant());
+        var (exit, output) = await ScriptAsync("--state-machine-arn", Arn, "--endpoint-url", served.Endpoint, "--build-id", "b-reviewed",
+            "--interval", "1", "--plan-hash", planned.ToUpperInvariant());
         Assert.True(exit == 0, output);
         Assert.Contains("outcome: APPLIED", output);
         Assert.Contains($"plan {planned[..12]}: ", output);
@@ -138,7 +145,8 @@ public sealed class WorkflowServiceTests(PostgresFixture pg, MotoServer moto) : 
         await PostgresFixture.ExecuteAsync(pg.AdminConnectionString, "ALTER ROLE tutor_app NOLOGIN");
         try
         {
-            var (exit, output) = await ScriptAsync("--state-machine-arn", Arn, "--endpoint-url", served.Endpoint, "--build-id", "b-fail", "--interval", "1");
+            var (exit, output) = await ScriptAsync("--state-machine-arn", Arn, "--endpoint-url", served.Endpoint, "--build-id", "b-fail",
+                "--interval", "1");
             Assert.Equal(1, exit);
             Assert.Contains("status: FAILED", output);
             Assert.Contains("error: Migration.PermissionsMissing: The role tutor_app is missing", output);
@@ -157,7 +165,8 @@ public sealed class WorkflowServiceTests(PostgresFixture pg, MotoServer moto) : 
         Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", "testing");
         Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", "testing");
         var stdout = new StringWriter();
-        var exit = await KnowItAllCli.RunAsync(["workflow", "start", "--state-machine-arn", Arn, "--endpoint-url", served.Endpoint, "--input", """{"action":"apply","dry_run":true}""", "--wait"], stdout, new StringWriter());
+        var exit = await KnowItAllCli.RunAsync(["workflow", "start", "--state-machine-arn", Arn, "--endpoint-url", served.Endpoint, "--input",
+            """{"action":"apply","dry_run":true}""", "--wait"], stdout, new StringWriter());
 
         Assert.Equal(0, exit);
         Assert.Contains("  ▶ Validate Schema", stdout.ToString());
@@ -169,7 +178,8 @@ public sealed class WorkflowServiceTests(PostgresFixture pg, MotoServer moto) : 
     public async Task Workflow_start_speaks_the_same_protocol_to_moto()
     {
         var created = JsonNode.Parse(await moto.AwsAsync("stepfunctions", "create-state-machine", "--name", "proto",
-            "--definition", """{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}""", "--role-arn", "arn:aws:iam::123456789012:role/r"))!;
+            "--definition", """{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}""", "--role-arn",
+            "arn:aws:iam::123456789012:role/r"))!;
         Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", "testing");
         Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", "testing");
         var stdout = new StringWriter();
@@ -193,7 +203,10 @@ public sealed class WorkflowServiceTests(PostgresFixture pg, MotoServer moto) : 
         using var http = new HttpClient();
         async Task<(HttpStatusCode, string)> Call(string target, string body)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, served.Endpoint) { Content = new StringContent(body, Encoding.UTF8, "application/x-amz-json-1.0") };
+            using var request =
+                new HttpRequestMessage(HttpMethod.Post,
+                    served.Endpoint)
+                { Content = new StringContent(body, Encoding.UTF8, "application/x-amz-json-1.0") };
             request.Headers.TryAddWithoutValidation("X-Amz-Target", target);
             using var response = await http.SendAsync(request);
             var json = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
@@ -203,15 +216,23 @@ public sealed class WorkflowServiceTests(PostgresFixture pg, MotoServer moto) : 
         Assert.Equal((HttpStatusCode.BadRequest, "UnknownOperationException"), await Call("AWSStepFunctions.DeleteEverything", "{}"));
         Assert.Equal((HttpStatusCode.BadRequest, "SerializationException"), await Call("AWSStepFunctions.StartExecution", "{\"stateMachineArn\": "));
         Assert.Equal((HttpStatusCode.BadRequest, "ValidationException"), await Call("AWSStepFunctions.StartExecution", "{}"));
-        Assert.Equal((HttpStatusCode.BadRequest, "StateMachineDoesNotExist"), await Call("AWSStepFunctions.StartExecution", """{"stateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:nope"}"""));
-        Assert.Equal((HttpStatusCode.BadRequest, "InvalidName"), await Call("AWSStepFunctions.StartExecution", $$"""{"stateMachineArn": "{{Arn}}", "name": "has space"}"""));
-        Assert.Equal((HttpStatusCode.BadRequest, "InvalidExecutionInput"), await Call("AWSStepFunctions.StartExecution", $$"""{"stateMachineArn": "{{Arn}}", "input": "{not json"}"""));
+        Assert.Equal((HttpStatusCode.BadRequest, "StateMachineDoesNotExist"),
+            await Call("AWSStepFunctions.StartExecution", """{"stateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:nope"}"""));
+        Assert.Equal((HttpStatusCode.BadRequest, "InvalidName"),
+            await Call("AWSStepFunctions.StartExecution", $$"""{"stateMachineArn": "{{Arn}}", "name": "has space"}"""));
+        Assert.Equal((HttpStatusCode.BadRequest, "InvalidExecutionInput"),
+            await Call("AWSStepFunctions.StartExecution", $$"""{"stateMachineArn": "{{Arn}}", "input": "{not json"}"""));
         var oversized = new JsonObject { ["stateMachineArn"] = Arn, ["input"] = "{\"pad\": \"" + new string('x', 300 * 1024) + "\"}" }.ToJsonString();
         Assert.Equal((HttpStatusCode.BadRequest, "ValidationException"), await Call("AWSStepFunctions.StartExecution", oversized));
-        Assert.Equal((HttpStatusCode.BadRequest, "ExecutionDoesNotExist"), await Call("AWSStepFunctions.DescribeExecution", """{"executionArn": "arn:aws:states:us-east-1:123456789012:execution:knowitall-migration:none"}"""));
+        Assert.Equal((HttpStatusCode.BadRequest, "ExecutionDoesNotExist"),
+            await Call("AWSStepFunctions.DescribeExecution",
+                """{"executionArn": "arn:aws:states:us-east-1:123456789012:execution:knowitall-migration:none"}"""));
 
-        Assert.Equal((HttpStatusCode.OK, ""), await Call("AWSStepFunctions.StartExecution", $$"""{"stateMachineArn": "{{Arn}}", "name": "fixed", "input": "{\"action\":\"validate\"}"}"""));
-        Assert.Equal((HttpStatusCode.BadRequest, "ExecutionAlreadyExists"), await Call("AWSStepFunctions.StartExecution", $$"""{"stateMachineArn": "{{Arn}}", "name": "fixed", "input": "{\"action\":\"plan\"}"}"""));
+        Assert.Equal((HttpStatusCode.OK, ""),
+            await Call("AWSStepFunctions.StartExecution",
+                $$"""{"stateMachineArn": "{{Arn}}", "name": "fixed", "input": "{\"action\":\"validate\"}"}"""));
+        Assert.Equal((HttpStatusCode.BadRequest, "ExecutionAlreadyExists"),
+            await Call("AWSStepFunctions.StartExecution", $$"""{"stateMachineArn": "{{Arn}}", "name": "fixed", "input": "{\"action\":\"plan\"}"}"""));
         Assert.Equal((HttpStatusCode.OK, ""), await Call("AWSStepFunctions.DescribeStateMachine", $$"""{"stateMachineArn": "{{Arn}}"}"""));
     }
 
@@ -228,8 +249,10 @@ public sealed class WorkflowServiceTests(PostgresFixture pg, MotoServer moto) : 
                      (["--state-machine-arn", Arn, "--bogus"], "unknown argument '--bogus'"),
                      (["--state-machine-arn"], "--state-machine-arn needs a value"),
                      (["--state-machine-arn", Arn, "--plan-hash", "0000deadbeef"], "--plan-hash must be a 64-character hex SHA-256"),
-                     (["--state-machine-arn", Arn, "--plan-hash", new string('a', 64), "--input", "{}"], "with --input, put \"plan_hash\" in that JSON"),
-                     (["--state-machine-arn", Arn, "--plan-hash", new string('a', 64), "--action", "validate"], "--plan-hash needs --action plan or apply"),
+                     (["--state-machine-arn", Arn, "--plan-hash", new string('a', 64), "--input", "{}"],
+                         "with --input, put \"plan_hash\" in that JSON"),
+                     (["--state-machine-arn", Arn, "--plan-hash", new string('a', 64), "--action", "validate"],
+                         "--plan-hash needs --action plan or apply"),
                  })
         {
             var (exit, output) = await ScriptAsync(args);

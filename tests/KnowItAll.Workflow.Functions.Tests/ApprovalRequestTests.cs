@@ -4,7 +4,8 @@ using KnowItAll.Workflow.Functions.Handlers;
 
 namespace KnowItAll.Workflow.Functions.Tests;
 
-/// <summary>The approval request Notify sends when the state machine waits for a decision: what a reviewer needs, bounded, and never the task token.</summary>
+/// <summary>The approval request Notify sends when the state machine waits for a decision: what a reviewer needs, bounded, and never the task
+/// token.</summary>
 public sealed class ApprovalRequestTests
 {
     private const string Token = "AQCEAAAAKgAAAAMAAAAAAAAAAbcdefghijklmnopSECRET-TOKEN-0123456789==";
@@ -21,7 +22,8 @@ public sealed class ApprovalRequestTests
                 ["hazard_counts"] = new JsonObject { ["INDEX_BUILD"] = statements - 1 },
                 ["statements"] = new JsonArray([.. Enumerable.Range(1, Math.Min(statements, 100)).Select(i => (JsonNode)new JsonObject
                 {
-                    ["order"] = i, ["kind"] = i == 1 ? "column" : "index", ["object_name"] = "users.x" + i, ["lock"] = "SHARE UPDATE EXCLUSIVE", ["hazards"] = new JsonArray("INDEX_BUILD"),
+                    ["order"] = i, ["kind"] = i == 1 ? "column" : "index", ["object_name"] = "users.x" + i, ["lock"] = "SHARE UPDATE EXCLUSIVE",
+                        ["hazards"] = new JsonArray("INDEX_BUILD"),
                 })]),
                 ["report"] = new JsonObject { ["location"] = "s3://reports/executions/e1/plan.json" },
             },
@@ -29,7 +31,8 @@ public sealed class ApprovalRequestTests
         },
         ["execution"] = new JsonObject
         {
-            ["id"] = "arn:aws:states:us-east-1:123456789012:execution:knowitall-migration-prod:migrate-b7", ["name"] = "migrate-b7", ["start_time"] = "2026-11-25T10:00:00.000Z",
+            ["id"] = "arn:aws:states:us-east-1:123456789012:execution:knowitall-migration-prod:migrate-b7", ["name"] = "migrate-b7",
+            ["start_time"] = "2026-11-25T10:00:00.000Z",
         },
         ["environment"] = "prod",
         ["approval"] = new JsonObject { ["task_token"] = Token, ["timeout_seconds"] = 86400 },
@@ -43,7 +46,8 @@ public sealed class ApprovalRequestTests
             .Callback((Notification n, CancellationToken _) => published.Add(n)).Returns(Task.FromResult<string?>("m-1"));
         var log = new StringWriter();
         using var reports = new TempReports();
-        await using var services = new FunctionServices(new FunctionEnvironment { EnvironmentName = "prod" }, new StaticCredentials("unused"), publisher.Object, reports.Store, log);
+        await using var services = new FunctionServices(new FunctionEnvironment { EnvironmentName = "prod" }, new StaticCredentials("unused"),
+            publisher.Object, reports.Store, log);
         var outcome = await new FunctionHost(services, log).InvokeAsync("Notify", input.ToJsonString(), new InvocationContext("req-1"));
         return (outcome, published.SingleOrDefault(), log.ToString());
     }
@@ -64,8 +68,11 @@ public sealed class ApprovalRequestTests
         Assert.Contains("2. index users.x2  [lock SHARE UPDATE EXCLUSIVE; INDEX_BUILD]", n.Body);
         Assert.Contains("plan: s3://reports/executions/e1/plan.json", n.Body);
         Assert.Contains("It waits 24 h for a decision (started 2026-11-25 10:00:00Z)", n.Body);
-        Assert.Contains("Approve: knowitall workflow approve arn:aws:states:us-east-1:123456789012:execution:knowitall-migration-prod:migrate-b7", n.Body);
-        Assert.Contains("Reject:  knowitall workflow reject arn:aws:states:us-east-1:123456789012:execution:knowitall-migration-prod:migrate-b7 --reason", n.Body);
+        Assert.Contains("Approve: knowitall workflow approve arn:aws:states:us-east-1:123456789012:execution:knowitall-migration-prod:migrate-b7",
+            n.Body);
+        Assert.Contains(
+            "Reject:  knowitall workflow reject arn:aws:states:us-east-1:123456789012:execution:knowitall-migration-prod:migrate-b7 --reason",
+            n.Body);
         Assert.DoesNotContain("SECRET-TOKEN", n.Body + n.Subject + string.Concat(n.Attributes.Values) + log + outcome.OutputJson);
     }
 

@@ -27,8 +27,14 @@ public sealed class AwsProtocolTests(PostgresFixture pg, MotoServer moto) : ICla
     {
         var db = await pg.NewDatabaseAsync();
         var cs = new NpgsqlConnectionStringBuilder(db);
-        var secret = new JsonObject { ["engine"] = "postgres", ["host"] = cs.Host, ["port"] = cs.Port, ["username"] = cs.Username, ["password"] = cs.Password, ["dbname"] = cs.Database };
-        var created = JsonNode.Parse(await Moto.AwsAsync("secretsmanager", "create-secret", "--name", "tutor/db", "--secret-string", secret.ToJsonString()))!;
+        var secret =
+            new JsonObject
+            {
+                ["engine"] = "postgres", ["host"] = cs.Host, ["port"] = cs.Port, ["username"] = cs.Username, ["password"] = cs.Password,
+                ["dbname"] = cs.Database
+            };
+        var created = JsonNode.Parse(await Moto.AwsAsync("secretsmanager", "create-secret", "--name", "tutor/db", "--secret-string",
+            secret.ToJsonString()))!;
         var arn = created["ARN"]!.GetValue<string>();
         using var http = new HttpClient();
         var credentials = new SecretsManagerCredentials(http, new AwsRequestSigner(TestKeys), Environment, arn);
@@ -36,14 +42,17 @@ public sealed class AwsProtocolTests(PostgresFixture pg, MotoServer moto) : ICla
         var connectionString = await credentials.GetConnectionStringAsync(refresh: false, CancellationToken.None);
 
         var output = new StringWriter();
-        var host = new FunctionHost(new FunctionServices(Environment with { SchemaDirectory = Repo.SchemaDirectory }, credentials, new StdoutPublisher(output), reports.Store, output), output);
+        var host = new FunctionHost(new FunctionServices(Environment with { SchemaDirectory = Repo.SchemaDirectory }, credentials,
+            new StdoutPublisher(output), reports.Store, output), output);
         var outcome = await host.InvokeAsync("Validate", "{}", new InvocationContext("req-1"));
         Assert.True(outcome.Succeeded, outcome.ErrorMessage);
         Assert.Equal(cs.Database, new NpgsqlConnectionStringBuilder(connectionString).Database);
         Assert.DoesNotContain(cs.Password!, output.ToString() + outcome.OutputJson);
 
-        var missing = new SecretsManagerCredentials(http, new AwsRequestSigner(TestKeys), Environment, "arn:aws:secretsmanager:us-east-1:123456789012:secret:nope");
-        var error = await Assert.ThrowsAsync<KnowItAll.Migrations.MigrationException>(() => missing.GetConnectionStringAsync(false, CancellationToken.None));
+        var missing = new SecretsManagerCredentials(http, new AwsRequestSigner(TestKeys), Environment,
+            "arn:aws:secretsmanager:us-east-1:123456789012:secret:nope");
+        var error = await Assert.ThrowsAsync<KnowItAll.Migrations.MigrationException>(() =>
+            missing.GetConnectionStringAsync(false, CancellationToken.None));
         Assert.Equal("Migration.DatabaseUnavailable", error.ErrorName);
         Assert.Contains("ResourceNotFoundException", error.Message);
     }
@@ -57,7 +66,8 @@ public sealed class AwsProtocolTests(PostgresFixture pg, MotoServer moto) : ICla
             .ReturnsAsync(new NpgsqlConnectionStringBuilder(db) { Password = "rotated-away" }.ConnectionString);
         credentials.Setup(c => c.GetConnectionStringAsync(true, It.IsAny<CancellationToken>())).ReturnsAsync(db);
         var output = new StringWriter();
-        var host = new FunctionHost(new FunctionServices(Environment with { SchemaDirectory = Repo.SchemaDirectory }, credentials.Object, new StdoutPublisher(output), reports.Store, output), output);
+        var host = new FunctionHost(new FunctionServices(Environment with { SchemaDirectory = Repo.SchemaDirectory }, credentials.Object,
+            new StdoutPublisher(output), reports.Store, output), output);
 
         var outcome = await host.InvokeAsync("Validate", "{}", new InvocationContext("req-2"));
 
@@ -70,15 +80,19 @@ public sealed class AwsProtocolTests(PostgresFixture pg, MotoServer moto) : ICla
     {
         var topic = JsonNode.Parse(await Moto.AwsAsync("sns", "create-topic", "--name", "migrations"))!["TopicArn"]!.GetValue<string>();
         var queueUrl = JsonNode.Parse(await Moto.AwsAsync("sqs", "create-queue", "--queue-name", "ops"))!["QueueUrl"]!.GetValue<string>();
-        var queueArn = JsonNode.Parse(await Moto.AwsAsync("sqs", "get-queue-attributes", "--queue-url", queueUrl, "--attribute-names", "QueueArn"))!["Attributes"]!["QueueArn"]!.GetValue<string>();
+        var queueArn = JsonNode.Parse(await Moto.AwsAsync("sqs", "get-queue-attributes", "--queue-url", queueUrl, "--attribute-names",
+            "QueueArn"))!["Attributes"]!["QueueArn"]!.GetValue<string>();
         await Moto.AwsAsync("sns", "subscribe", "--topic-arn", topic, "--protocol", "sqs", "--notification-endpoint", queueArn);
         using var http = new HttpClient();
         var output = new StringWriter();
         var environment = Environment with { EnvironmentName = "prod" };
-        var host = new FunctionHost(new FunctionServices(environment, new StaticCredentials("unused"), new SnsPublisher(http, new AwsRequestSigner(TestKeys), environment, topic), reports.Store, output), output);
+        var host =
+            new FunctionHost(new FunctionServices(environment, new StaticCredentials("unused"),
+                new SnsPublisher(http, new AwsRequestSigner(TestKeys), environment, topic), reports.Store, output), output);
 
         var outcome = await host.InvokeAsync("Notify",
-            """{"action":"apply","dry_run":false,"error":{"Error":"Migration.LockTimeout","Cause":"{\"errorType\":\"Migration.LockTimeout\",\"errorMessage\":\"statement 3 could not get its lock\"}"},"execution":{"id":"arn:exec:9"}}""",
+            """{"action":"apply","dry_run":false,"error":{"Error":"Migration.LockTimeout","Cause":"{\"errorType\":\"Migration.LockTimeout\",""" +
+            """\"errorMessage\":\"statement 3 could not get its lock\"}"},"execution":{"id":"arn:exec:9"}}""",
             new InvocationContext("req-3"));
 
         Assert.True(outcome.Succeeded, outcome.ErrorMessage);
@@ -129,7 +143,8 @@ public sealed class AwsProtocolTests(PostgresFixture pg, MotoServer moto) : ICla
 
         // A bucket that is not there: a named error that says which object could not be written.
         var nowhere = new S3ReportStore(http, new AwsRequestSigner(TestKeys), environment, "no-such-bucket", "");
-        var error = await Assert.ThrowsAsync<KnowItAll.Migrations.MigrationException>(() => nowhere.WriteAsync("executions/x/plan.json", [1], CancellationToken.None));
+        var error = await Assert.ThrowsAsync<KnowItAll.Migrations.MigrationException>(() => nowhere.WriteAsync("executions/x/plan.json", [1],
+            CancellationToken.None));
         Assert.Equal("Migration.ReportStoreFailed", error.ErrorName);
         Assert.Contains("s3://no-such-bucket/executions/x/plan.json", error.Message);
         Assert.Contains("NoSuchBucket", error.Message);
@@ -141,7 +156,8 @@ public sealed class AwsProtocolTests(PostgresFixture pg, MotoServer moto) : ICla
         var clock = new Mock<TimeProvider>();
         clock.Setup(c => c.GetUtcNow()).Returns(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
         var body = Encoding.UTF8.GetBytes("""{"SecretId":"tutor/db"}""");
-        using var request = new HttpRequestMessage(HttpMethod.Post, "https://secretsmanager.eu-west-1.amazonaws.com/") { Content = new ByteArrayContent(body) };
+        using var request =
+            new HttpRequestMessage(HttpMethod.Post, "https://secretsmanager.eu-west-1.amazonaws.com/") { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-amz-json-1.1");
         request.Headers.TryAddWithoutValidation("X-Amz-Target", "secretsmanager.GetSecretValue");
 
@@ -197,7 +213,8 @@ public sealed class AwsProtocolTests(PostgresFixture pg, MotoServer moto) : ICla
         Assert.EndsWith($"Signature={lines[0]}", ours);
     }
 
-    /// <summary>botocore's signature and signed headers for the request the script builds as <c>req</c> and signs with <c>auth</c>, at our fixed clock.</summary>
+    /// <summary>botocore's signature and signed headers for the request the script builds as <c>req</c> and signs with <c>auth</c>, at our fixed
+    /// clock.</summary>
     private static Task<string[]> BotocoreSignatureAsync(string setup) => PythonAsync(setup + "\n" + """
         req.context["timestamp"] = "20261124T120000Z"
         auth._modify_request_before_signing(req)

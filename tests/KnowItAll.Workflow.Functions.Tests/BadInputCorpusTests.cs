@@ -15,9 +15,12 @@ public sealed class BadInputCorpusTests(PostgresFixture pg, ITestOutputHelper ou
         yield return ("dry_run as a string", "Apply", "{\"dry_run\": \"false\"}", "Migration.InvalidInput", "'dry_run' must be true or false");
         yield return ("dry_run as a number", "Apply", "{\"dry_run\": 0}", "Migration.InvalidInput", "'dry_run' must be true or false");
         yield return ("plan_hash as an object", "Apply", "{\"plan_hash\": {\"$ne\": 1}}", "Migration.InvalidInput", "'plan_hash' must be a string");
-        yield return ("plan_hash with SQL", "Apply", "{\"plan_hash\": \"'; DROP TABLE users; --\"}", "Migration.InvalidInput", "not a 64-character hex SHA-256");
-        yield return ("plan_hash of the wrong length", "Apply", "{\"plan_hash\": \"abc123\"}", "Migration.InvalidInput", "not a 64-character hex SHA-256");
-        yield return ("oversized event", "Apply", "{\"padding\": \"" + new string('x', 300 * 1024) + "\"}", "Migration.InvalidInput", "the limit is 262,144");
+        yield return ("plan_hash with SQL", "Apply", "{\"plan_hash\": \"'; DROP TABLE users; --\"}", "Migration.InvalidInput",
+            "not a 64-character hex SHA-256");
+        yield return ("plan_hash of the wrong length", "Apply", "{\"plan_hash\": \"abc123\"}", "Migration.InvalidInput",
+            "not a 64-character hex SHA-256");
+        yield return ("oversized event", "Apply", "{\"padding\": \"" + new string('x', 300 * 1024) + "\"}", "Migration.InvalidInput",
+            "the limit is 262,144");
         yield return ("deeply nested event", "Validate", new string('[', 100) + new string(']', 100), "Migration.InvalidInput", "not valid JSON");
         yield return ("unknown function", "Migrate", "{}", "Migration.InvalidInput", "unknown function 'Migrate'");
     }

@@ -35,12 +35,15 @@ public sealed class BootstrapTests(PostgresFixture pg)
         var api = new FakeRuntimeApi();
         var output = new StringWriter();
         var stop = new CancellationTokenSource();
-        var variables = new Dictionary<string, string>(environment) { ["_HANDLER"] = handler, ["AWS_LAMBDA_RUNTIME_API"] = api.Address, ["KNOWITALL_ENVIRONMENT"] = "test" };
+        var variables = new Dictionary<string,
+            string>(environment)
+        { ["_HANDLER"] = handler, ["AWS_LAMBDA_RUNTIME_API"] = api.Address, ["KNOWITALL_ENVIRONMENT"] = "test" };
         var loop = Task.Run(() => LambdaBootstrap.RunAsync(k => variables.GetValueOrDefault(k), output, stop.Token));
         return new RunningFunction(api, loop, stop, output);
     }
 
-    private static Dictionary<string, string> Env(string db) => new() { ["DB_CONNECTION_STRING"] = db, ["KNOWITALL_SCHEMA_DIR"] = Repo.SchemaDirectory };
+    private static Dictionary<string, string> Env(string db) =>
+        new() { ["DB_CONNECTION_STRING"] = db, ["KNOWITALL_SCHEMA_DIR"] = Repo.SchemaDirectory };
 
     [Fact]
     public async Task Each_function_answers_through_the_runtime_api_against_a_real_database()
@@ -83,7 +86,9 @@ public sealed class BootstrapTests(PostgresFixture pg)
         }
         await using (var notify = Start("Notify", new Dictionary<string, string>()))
         {
-            var (ok, body, _) = await notify.InvokeAsync("""{"action":"apply","dry_run":false,"outcome":"APPLIED","apply":{"statements_executed":7,"changed":true},"execution":{"id":"arn:exec:1"}}""");
+            var (ok, body, _) = await notify.InvokeAsync(
+                """{"action":"apply","dry_run":false,"outcome":"APPLIED","apply":{"statements_executed":7,"changed":true}""" +
+                ""","execution":{"id":"arn:exec:1"}}""");
             Assert.True(ok, body);
             Assert.Equal("[test] Schema migration SUCCEEDED: 7 changes", JsonNode.Parse(body)!["subject"]!.GetValue<string>());
             Assert.Contains("--- notification: [test] Schema migration SUCCEEDED: 7 changes", notify.Output);
@@ -130,7 +135,9 @@ public sealed class BootstrapTests(PostgresFixture pg)
 
         using (var broken = TempSchema.Only("10_broken.sql", "CREATE TABLE t (\n  id int,\n  oops nonsense_type\n);"))
         {
-            await using var validate = Start("Validate", new Dictionary<string, string> { ["DB_CONNECTION_STRING"] = db, ["KNOWITALL_SCHEMA_DIR"] = broken.Path });
+            await using var validate = Start("Validate", new Dictionary<string,
+                string>
+            { ["DB_CONNECTION_STRING"] = db, ["KNOWITALL_SCHEMA_DIR"] = broken.Path });
             var schemaError = await validate.InvokeAsync("{}");
             Assert.Equal("Migration.SchemaError", schemaError.ErrorType);
             Assert.Contains("10_broken.sql:3", schemaError.Body);
@@ -156,7 +163,8 @@ public sealed class BootstrapTests(PostgresFixture pg)
 
         foreach (var handler in new[] { "Validate", "Plan", "Apply" })
         {
-            await using var function = Start(handler, new Dictionary<string, string> { ["DB_CONNECTION_STRING"] = db, ["KNOWITALL_SCHEMA_DIR"] = schema.Path });
+            await using var function =
+                Start(handler, new Dictionary<string, string> { ["DB_CONNECTION_STRING"] = db, ["KNOWITALL_SCHEMA_DIR"] = schema.Path });
             var (ok, body, errorType) = await function.InvokeAsync("""{"action":"apply","dry_run":false,"plan_hash":null}""");
             Assert.False(ok, body);
             Assert.Equal("Migration.SchemaError", errorType);
@@ -195,7 +203,8 @@ public sealed class BootstrapTests(PostgresFixture pg)
     public async Task An_invocation_reaching_its_deadline_stops_cleanly_and_changes_nothing()
     {
         var db = await SchemaEdits.AppliedTutorDatabaseAsync(pg);
-        using (var desired = TempSchema.TutorWith("50_notes.sql", "CREATE TABLE notes (id int PRIMARY KEY);\nALTER TABLE users ADD COLUMN locale text;"))
+        using (var desired =
+            TempSchema.TutorWith("50_notes.sql", "CREATE TABLE notes (id int PRIMARY KEY);\nALTER TABLE users ADD COLUMN locale text;"))
         {
             await using var blocker = new NpgsqlConnection(db);
             await blocker.OpenAsync();

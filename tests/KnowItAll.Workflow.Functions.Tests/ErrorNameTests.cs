@@ -4,7 +4,8 @@ using KnowItAll.Migrations;
 
 namespace KnowItAll.Workflow.Functions.Tests;
 
-/// <summary>One registry of error names: every name the definition catches, retries or raises itself is MigrationErrors', AWS's (States.*, Lambda.*), or none.</summary>
+/// <summary>One registry of error names: every name the definition catches, retries or raises itself is MigrationErrors', AWS's (States.*, Lambda.*),
+/// or none.</summary>
 public sealed class ErrorNameTests
 {
     private static readonly HashSet<string> Registry = typeof(MigrationErrors).GetFields(BindingFlags.Public | BindingFlags.Static)
@@ -37,7 +38,8 @@ public sealed class ErrorNameTests
 
         Assert.Contains(MigrationErrors.ApprovalTimedOut, names);
         Assert.Contains(MigrationErrors.ApprovalMismatch, names);
-        Assert.All(names, name => Assert.True(Registry.Contains(name) || name.StartsWith("States.", StringComparison.Ordinal) || name.StartsWith("Lambda.", StringComparison.Ordinal),
+        Assert.All(names, name => Assert.True(Registry.Contains(name) || name.StartsWith("States.", StringComparison.Ordinal)
+            || name.StartsWith("Lambda.", StringComparison.Ordinal),
             $"{name} is neither in MigrationErrors nor an AWS error name"));
     }
 }

@@ -41,7 +41,8 @@ public sealed class FakeRuntimeApi : IAsyncDisposable
     public string Enqueue(string body, TimeSpan? deadlineIn = null)
     {
         var id = Guid.NewGuid().ToString();
-        _events.Enqueue((id, body, deadlineIn is { } d ? DateTimeOffset.UtcNow.Add(d).ToUnixTimeMilliseconds() : DateTimeOffset.UtcNow.AddMinutes(5).ToUnixTimeMilliseconds()));
+        _events.Enqueue((id, body, deadlineIn is { } d ? DateTimeOffset.UtcNow.Add(d).ToUnixTimeMilliseconds() : DateTimeOffset.UtcNow.AddMinutes(5)
+            .ToUnixTimeMilliseconds()));
         _available.Release();
         return id;
     }
@@ -94,8 +95,10 @@ public sealed class FakeRuntimeApi : IAsyncDisposable
             }
             var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
             if (parts is [_, "runtime", "invocation", var id, "response"]) Responses[id] = body;
-            else if (parts is [_, "runtime", "invocation", var failed, "error"]) Errors[failed] = (context.Request.Headers["Lambda-Runtime-Function-Error-Type"] ?? "", body);
-            else if (parts is [_, "runtime", "init", "error"]) InitError.TrySetResult((context.Request.Headers["Lambda-Runtime-Function-Error-Type"] ?? "", body));
+            else if (parts is [_, "runtime", "invocation", var failed, "error"])
+                Errors[failed] = (context.Request.Headers["Lambda-Runtime-Function-Error-Type"] ?? "", body);
+            else if (parts is [_, "runtime", "init", "error"])
+                InitError.TrySetResult((context.Request.Headers["Lambda-Runtime-Function-Error-Type"] ?? "", body));
             else
             {
                 await Write(context, 404, "{}");

@@ -65,7 +65,8 @@ public sealed class NativeBootstrapTests(PostgresFixture pg)
     [Fact]
     public async Task An_unreachable_runtime_api_ends_the_process_with_one_named_line_and_no_stack_trace()
     {
-        Assert.True(File.Exists(BootstrapPath), $"no Native AOT bootstrap at {BootstrapPath}: bash tests/run.sh publishes it (tests/run.d/10-bootstrap.sh)");
+        Assert.True(File.Exists(BootstrapPath),
+            $"no Native AOT bootstrap at {BootstrapPath}: bash tests/run.sh publishes it (tests/run.d/10-bootstrap.sh)");
         using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         probe.Start();
         var closed = $"127.0.0.1:{((System.Net.IPEndPoint)probe.LocalEndpoint).Port}";

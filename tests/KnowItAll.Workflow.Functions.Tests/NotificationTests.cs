@@ -33,7 +33,8 @@ public sealed class NotificationTests
     [Fact]
     public void The_subject_never_exceeds_the_sns_limit()
     {
-        var state = new JsonObject { ["action"] = "apply", ["error"] = new JsonObject { ["Error"] = "Migration." + new string('X', 200), ["Cause"] = "c" } };
+        var state =
+            new JsonObject { ["action"] = "apply", ["error"] = new JsonObject { ["Error"] = "Migration." + new string('X', 200), ["Cause"] = "c" } };
         var n = NotificationComposer.Compose(state, "production-eu-west-1");
         Assert.Equal(NotificationComposer.MaxSubjectLength, n.Subject.Length);
         Assert.StartsWith("[production-eu-west-1] Schema migration FAILED: Migration.XXX", n.Subject);
@@ -45,7 +46,12 @@ public sealed class NotificationTests
     {
         var statements = new JsonArray();
         for (var i = 1; i <= 5000; i++)
-            statements.Add(new JsonObject { ["order"] = i, ["kind"] = "table", ["object_name"] = "public.t" + i + new string('x', 50), ["lock"] = "ACCESS EXCLUSIVE", ["hazards"] = new JsonArray("ACCESS_EXCLUSIVE_LOCK") });
+            statements.Add(
+                new JsonObject
+                {
+                    ["order"] = i, ["kind"] = "table", ["object_name"] = "public.t" + i + new string('x', 50),
+                    ["lock"] = "ACCESS EXCLUSIVE", ["hazards"] = new JsonArray("ACCESS_EXCLUSIVE_LOCK")
+                });
         var state = new JsonObject
         {
             ["action"] = "apply", ["dry_run"] = true, ["outcome"] = "DRY_RUN",

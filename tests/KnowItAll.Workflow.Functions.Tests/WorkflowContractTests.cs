@@ -25,7 +25,8 @@ public sealed partial class WorkflowContractTests
                 {
                     if (value is JsonValue v && v.TryGetValue<string>(out var text))
                     {
-                        if ((key == "Variable" || key.EndsWith("Path", StringComparison.Ordinal) || key.EndsWith(".$", StringComparison.Ordinal)) && text.StartsWith("$.", StringComparison.Ordinal))
+                        if ((key == "Variable" || key.EndsWith("Path", StringComparison.Ordinal) || key.EndsWith(".$", StringComparison.Ordinal))
+                            && text.StartsWith("$.", StringComparison.Ordinal))
                             yield return text;
                         else if (key.EndsWith(".$", StringComparison.Ordinal) && text.StartsWith("States.", StringComparison.Ordinal))
                             foreach (Match m in PathInIntrinsic().Matches(text)) yield return m.Value;
@@ -40,7 +41,8 @@ public sealed partial class WorkflowContractTests
         }
     }
 
-    /// <summary>Keys a Pass state builds with its own Parameters as its whole output (the input wrapped for the next state), not state fields.</summary>
+    /// <summary>Keys a Pass state builds with its own Parameters as its whole output (the input wrapped for the next state), not state
+    /// fields.</summary>
     private static HashSet<string> Wrappers() => Definition["States"]!.AsObject()
         .Select(s => s.Value!.AsObject())
         .Where(s => s["Type"]!.GetValue<string>() == "Pass" && s["Parameters"] is JsonObject && s["ResultPath"] is null)
@@ -74,7 +76,8 @@ public sealed partial class WorkflowContractTests
         Assert.Contains("$.verify_permissions.missing_count", paths);
         Assert.Contains("$.plan_hash", paths);
         Assert.True(paths.Count > 20, string.Join(", ", paths));
-        Assert.All(paths, path => Assert.True(Unknown(path, wrappers) is null, $"{path}: '{Unknown(path, wrappers)}' is not a property of the workflow's types"));
+        Assert.All(paths,
+            path => Assert.True(Unknown(path, wrappers) is null, $"{path}: '{Unknown(path, wrappers)}' is not a property of the workflow's types"));
     }
 
     [Theory]

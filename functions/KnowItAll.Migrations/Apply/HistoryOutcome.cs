@@ -20,7 +20,8 @@ public enum HistoryOutcome
 public static class HistoryOutcomes
 {
     private static readonly Dictionary<HistoryOutcome, string> Names =
-        Enum.GetValues<HistoryOutcome>().ToDictionary(v => v, v => JsonSerializer.Serialize(v, MigrationJsonContext.Default.HistoryOutcome).Trim('"'));
+        Enum.GetValues<HistoryOutcome>().ToDictionary(v => v, v => JsonSerializer.Serialize(v, MigrationJsonContext.Default.HistoryOutcome)
+            .Trim('"'));
 
     public static string ToWire(this HistoryOutcome outcome) => Names[outcome];
 

@@ -44,7 +44,8 @@ internal sealed class HistoryStore(MigrationOptions options)
     public async Task<IReadOnlyList<long>> SettleAsync(NpgsqlConnection connection, MigrationPlan now, DateTimeOffset at, CancellationToken ct)
     {
         var open = new List<(long Id, string Statements)>();
-        await using (var select = new NpgsqlCommand($"SELECT id, statements::text FROM {Table} WHERE outcome = 'applying' AND target_schema = $1 ORDER BY id", connection))
+        await using (var select =
+            new NpgsqlCommand($"SELECT id, statements::text FROM {Table} WHERE outcome = 'applying' AND target_schema = $1 ORDER BY id", connection))
         {
             select.Parameters.Add(new NpgsqlParameter { Value = options.TargetSchema });
             await using var reader = await select.ExecuteReaderAsync(ct);
@@ -57,9 +58,11 @@ internal sealed class HistoryStore(MigrationOptions options)
             var undone = statements.Where(s => !s.Transactional && needed.Contains((s.Kind, s.ObjectName))).ToList();
             var error = undone.Count == 0 ? null :
                 $"interrupted after its transaction committed: {undone.Count} statement(s) outside the transaction were not done " +
-                $"({string.Join(", ", undone.Take(10).Select(s => $"{s.Kind.ToWire()} {s.ObjectName}"))}{(undone.Count > 10 ? ", …" : "")}); a later run plans them again";
+                $"({string.Join(", ", undone.Take(10).Select(s => $"{s.Kind.ToWire()} {s.ObjectName}"))}{(undone.Count > 10 ? ", …" : "")}); a " +
+                "later run plans them again";
             await using var update = new NpgsqlCommand(
-                $"UPDATE {Table} SET outcome = $1, finished_at = coalesce(finished_at, $2), settled_at = $2, error = $3 WHERE id = $4 AND outcome = '{HistoryOutcome.Applying.ToWire()}'", connection);
+                $"UPDATE {Table} SET outcome = $1, finished_at = coalesce(finished_at, $2), settled_at = $2, error = $3 WHERE id = $4 AND outcome " +
+                $"= '{HistoryOutcome.Applying.ToWire()}'", connection);
             update.Parameters.Add(new NpgsqlParameter { Value = (undone.Count == 0 ? HistoryOutcome.Applied : HistoryOutcome.Failed).ToWire() });
             update.Parameters.Add(new NpgsqlParameter { Value = at });
             update.Parameters.Add(new NpgsqlParameter { Value = (object?)error ?? DBNull.Value });
@@ -78,7 +81,8 @@ internal sealed class HistoryStore(MigrationOptions options)
             if (!(bool)(await exists.ExecuteScalarAsync(ct))!) return [];
         }
         await using var command = new NpgsqlCommand($"""
-            SELECT id, started_at, finished_at, settled_at, target_schema, plan_hash, schema_fingerprint, outcome, changes, lock_retries, run_by, error,
+            SELECT id, started_at, finished_at, settled_at, target_schema, plan_hash, schema_fingerprint, outcome, changes,
+                   lock_retries, run_by, error,
                    (SELECT pg_catalog.sum((h ->> 'amount')::bigint) FROM pg_catalog.jsonb_array_elements(statements) s,
                            pg_catalog.jsonb_array_elements(s -> 'hazards') h WHERE h ->> 'code' = 'DELETES_DATA')
             FROM {Table} WHERE target_schema = $1 ORDER BY id DESC LIMIT $2
@@ -92,7 +96,8 @@ internal sealed class HistoryStore(MigrationOptions options)
                 reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1),
                 reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2),
                 reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3),
-                reader.GetString(4), reader.GetString(5), reader.GetString(6), HistoryOutcomes.Parse(reader.GetString(7)), reader.GetInt32(8), reader.GetInt32(9),
+                reader.GetString(4), reader.GetString(5), reader.GetString(6), HistoryOutcomes.Parse(reader.GetString(7)), reader.GetInt32(8),
+                reader.GetInt32(9),
                 reader.GetString(10), reader.IsDBNull(11) ? null : reader.GetString(11))
             {
                 DataDeleted = reader.IsDBNull(12) ? null : (long)reader.GetDecimal(12),
@@ -103,7 +108,8 @@ internal sealed class HistoryStore(MigrationOptions options)
     public async Task<long> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, HistoryEntry entry, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand($"""
-            INSERT INTO {Table} (started_at, finished_at, target_schema, plan_hash, schema_fingerprint, outcome, changes, statements, timings, lock_retries, run_by, error)
+            INSERT INTO {Table} (started_at, finished_at, target_schema, plan_hash, schema_fingerprint, outcome, changes,
+                statements, timings, lock_retries, run_by, error)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10, $11, $12)
             RETURNING id
             """, connection, tx);
@@ -114,8 +120,13 @@ internal sealed class HistoryStore(MigrationOptions options)
         command.Parameters.Add(new NpgsqlParameter { Value = entry.Plan.SchemaFingerprint });
         command.Parameters.Add(new NpgsqlParameter { Value = entry.Outcome.ToWire() });
         command.Parameters.Add(new NpgsqlParameter { Value = entry.Plan.Statements.Count });
-        command.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(entry.Plan.Statements, MigrationJsonContext.Default.IReadOnlyListPlannedStatement) });
-        command.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(entry.Timings, MigrationJsonContext.Default.IReadOnlyListStatementTiming) });
+        command.Parameters.Add(
+            new NpgsqlParameter
+            {
+                Value = JsonSerializer.Serialize(entry.Plan.Statements, MigrationJsonContext.Default.IReadOnlyListPlannedStatement)
+            });
+        command.Parameters.Add(
+            new NpgsqlParameter { Value = JsonSerializer.Serialize(entry.Timings, MigrationJsonContext.Default.IReadOnlyListStatementTiming) });
         command.Parameters.Add(new NpgsqlParameter { Value = entry.LockRetries });
         command.Parameters.Add(new NpgsqlParameter { Value = options.RunBy });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)entry.Error ?? DBNull.Value });
@@ -129,7 +140,8 @@ internal sealed class HistoryStore(MigrationOptions options)
             $"UPDATE {Table} SET outcome = $1, finished_at = $2, timings = $3::jsonb, lock_retries = $4, error = $5 WHERE id = $6", connection);
         command.Parameters.Add(new NpgsqlParameter { Value = outcome.ToWire() });
         command.Parameters.Add(new NpgsqlParameter { Value = finishedAt });
-        command.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(timings, MigrationJsonContext.Default.IReadOnlyListStatementTiming) });
+        command.Parameters.Add(
+            new NpgsqlParameter { Value = JsonSerializer.Serialize(timings, MigrationJsonContext.Default.IReadOnlyListStatementTiming) });
         command.Parameters.Add(new NpgsqlParameter { Value = lockRetries });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)error ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter { Value = id });
@@ -137,7 +149,8 @@ internal sealed class HistoryStore(MigrationOptions options)
     }
 }
 
-/// <summary>One run as <c>knowitall history</c> shows it. <see cref="SettledAt"/>: when a later run settled a run a kill had left <c>applying</c>.</summary>
+/// <summary>One run as <c>knowitall history</c> shows it. <see cref="SettledAt"/>: when a later run settled a run a kill had left
+/// <c>applying</c>.</summary>
 public sealed record HistoryRow(
     long Id,
     DateTimeOffset StartedAt,

@@ -15,7 +15,8 @@ internal sealed class LockRetry(MigrationOptions options, TimeProvider time)
 {
     public const string LockNotAvailable = "55P03";
 
-    /// <summary>Runs <paramref name="attempt"/> (given its 0-based number) until it is granted its locks; returns its result and the retries it took.</summary>
+    /// <summary>Runs <paramref name="attempt"/> (given its 0-based number) until it is granted its locks; returns its result and the retries it
+    /// took.</summary>
     public async Task<(T Result, int Retries)> RunAsync<T>(Func<int, Task<T>> attempt, Func<PlannedStatement?> blocked, CancellationToken ct)
     {
         for (var n = 0; ; n++)
@@ -37,5 +38,6 @@ internal sealed class LockRetry(MigrationOptions options, TimeProvider time)
 
     private MigrationException Exhausted(PlannedStatement statement, int attempts, Exception inner) => new(MigrationErrors.LockTimeout,
         $"statement {statement.Order} ({statement.Kind.ToWire()} {statement.ObjectName}) could not get its {statement.Lock.ToWire()} lock within " +
-        $"{options.LockTimeout.TotalMilliseconds:0} ms, {attempts} times: another session holds a conflicting lock. Nothing of it was changed; retry later.", inner);
+        $"{options.LockTimeout.TotalMilliseconds:0} ms, {attempts} times: another session holds a conflicting lock. Nothing of it was changed; " +
+        "retry later.", inner);
 }

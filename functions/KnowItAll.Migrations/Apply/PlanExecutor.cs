@@ -54,12 +54,14 @@ internal sealed class PlanExecutor(
         if (request.Approved && request.ExpectedPlanHash is null)
             throw new MigrationException(MigrationErrors.InvalidInput, "an approved apply names the plan hash that was approved");
         // An approval is for one plan: it allows that plan's opt-in hazards only once the plan is known to be the same.
-        if (request.Approved && !string.Equals(request.ExpectedPlanHash, current.PlanHash, StringComparison.OrdinalIgnoreCase)) throw Stale(request.ExpectedPlanHash!, current);
+        if (request.Approved && !string.Equals(request.ExpectedPlanHash, current.PlanHash, StringComparison.OrdinalIgnoreCase))
+            throw Stale(request.ExpectedPlanHash!, current);
         var blocking = request.Approved ? current.Blocking.Except(current.AwaitingOptIn).ToList() : current.Blocking;
         if (blocking.Count > 0) throw Blocked(current with { Blocking = blocking });
         if (!current.HasChanges)
         {
-            var noop = await _history.InsertAsync(connection, null, new HistoryEntry(startedAt, time.GetUtcNow(), current, HistoryOutcome.NoChanges, [], 0, null), ct);
+            var noop = await _history.InsertAsync(connection, null, new HistoryEntry(startedAt, time.GetUtcNow(), current, HistoryOutcome.NoChanges,
+                [], 0, null), ct);
             return Result(current, changed: false, [], 0, noop, started);
         }
         if (request.ExpectedPlanHash is { } expected && !string.Equals(expected, current.PlanHash, StringComparison.OrdinalIgnoreCase))
@@ -82,7 +84,8 @@ internal sealed class PlanExecutor(
                     retries += await RunAloneAsync(connection, statement, current.Statements.Count, timings, progress, ct);
             }
             int transactionRetries;
-            (historyId, transactionRetries) = await RunTransactionAsync(connection, current, transactional, afterwards.Count == 0, timings, progress, startedAt, ct);
+            (historyId, transactionRetries) = await RunTransactionAsync(connection, current, transactional, afterwards.Count == 0, timings, progress,
+                startedAt, ct);
             retries += transactionRetries;
         }
         catch (MigrationException e) when (e.ErrorName != MigrationErrors.DatabaseUnavailable)
@@ -101,7 +104,8 @@ internal sealed class PlanExecutor(
             }
             catch (MigrationException e) when (e.ErrorName != MigrationErrors.DatabaseUnavailable)
             {
-                await _history.CompleteAsync(connection, historyId, HistoryOutcome.Failed, time.GetUtcNow(), timings, retries, e.Message, CancellationToken.None);
+                await _history.CompleteAsync(connection, historyId, HistoryOutcome.Failed, time.GetUtcNow(), timings, retries, e.Message,
+                    CancellationToken.None);
                 throw;
             }
             await _history.CompleteAsync(connection, historyId, HistoryOutcome.Applied, time.GetUtcNow(), timings, retries, null, ct);
@@ -148,7 +152,8 @@ internal sealed class PlanExecutor(
                 }
                 running = null;
                 var id = await _history.InsertAsync(connection, tx,
-                    new HistoryEntry(startedAt, complete ? time.GetUtcNow() : null, current, complete ? HistoryOutcome.Applied : HistoryOutcome.Applying, attemptTimings, attempt, null), ct);
+                    new HistoryEntry(startedAt, complete ? time.GetUtcNow() : null, current, complete ? HistoryOutcome.Applied
+                        : HistoryOutcome.Applying, attemptTimings, attempt, null), ct);
                 await tx.CommitAsync(ct);
                 return (id, attemptTimings);
             }
@@ -249,7 +254,8 @@ internal sealed class PlanExecutor(
         catch (PostgresException e) when (e.SqlState == QueryCanceled)
         {
             throw new MigrationException(MigrationErrors.LockTimeout,
-                $"another migration of schema {options.TargetSchema} held the run lock for longer than {options.StatementTimeout.TotalSeconds:0} s", e);
+                $"another migration of schema {options.TargetSchema} held the run lock for longer than {options.StatementTimeout.TotalSeconds:0} s",
+                e);
         }
     }
 
@@ -274,7 +280,8 @@ internal sealed class PlanExecutor(
         if (connection.FullState != System.Data.ConnectionState.Open) return;
         try
         {
-            await _history.InsertAsync(connection, null, new HistoryEntry(startedAt, time.GetUtcNow(), current, HistoryOutcome.Failed, [], 0, error), CancellationToken.None);
+            await _history.InsertAsync(connection, null, new HistoryEntry(startedAt, time.GetUtcNow(), current, HistoryOutcome.Failed, [], 0, error),
+                CancellationToken.None);
         }
         catch (NpgsqlException)
         {
@@ -286,8 +293,10 @@ internal sealed class PlanExecutor(
         ExecuteAsync(connection, null, SessionSql.SessionTimeouts(options.LockTimeout, options.StatementTimeout), ct);
 
     private static MigrationException Failed(PlannedStatement statement, PostgresException e) => e.SqlState == QueryCanceled
-        ? new MigrationException(MigrationErrors.ApplyFailed, $"statement {statement.Order} ({statement.Kind.ToWire()} {statement.ObjectName}) exceeded the statement timeout", e)
-        : new MigrationException(MigrationErrors.ApplyFailed, $"statement {statement.Order} ({statement.Kind.ToWire()} {statement.ObjectName}) failed: {e.MessageText} [{e.SqlState}]", e);
+        ? new MigrationException(MigrationErrors.ApplyFailed,
+            $"statement {statement.Order} ({statement.Kind.ToWire()} {statement.ObjectName}) exceeded the statement timeout", e)
+        : new MigrationException(MigrationErrors.ApplyFailed,
+            $"statement {statement.Order} ({statement.Kind.ToWire()} {statement.ObjectName}) failed: {e.MessageText} [{e.SqlState}]", e);
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, string sql, CancellationToken ct)
     {
@@ -295,7 +304,8 @@ internal sealed class PlanExecutor(
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    private static ApplyResult Result(MigrationPlan plan, bool changed, IReadOnlyList<StatementTiming> timings, int retries, long? historyId, long started)
+    private static ApplyResult Result(MigrationPlan plan, bool changed, IReadOnlyList<StatementTiming> timings, int retries, long? historyId,
+        long started)
     {
         var s = changed ? plan.Summary : PlanSummary.Empty;
         return new ApplyResult(

@@ -24,7 +24,8 @@ internal static class ColumnTypeProbe
         for (var n = 0; n < diff.ColumnTypes.Count; n++)
         {
             var change = diff.ColumnTypes[n];
-            diff.ColumnTypes[n] = change with { Effect = await ProbeAsync(connection, tx, Identifier.Qualify(schema, change.Table.Name), change, diff, n, ct) };
+            diff.ColumnTypes[n] =
+                change with { Effect = await ProbeAsync(connection, tx, Identifier.Qualify(schema, change.Table.Name), change, diff, n, ct) };
         }
         await tx.RollbackAsync(ct);
     }
@@ -34,10 +35,13 @@ internal static class ColumnTypeProbe
     {
         var dependents = await DependentsAsync(connection, tx, table, change.Live.Name, ct);
         if (dependents.Count > 0)
-            return Refused($"{string.Join(", ", dependents)} {(dependents.Count == 1 ? "uses" : "use")} the column, and PostgreSQL does not change the type of a column in use by a view, rule, policy or trigger");
+            return Refused(
+                $"{string.Join(", ", dependents)} {(dependents.Count == 1 ? "uses" : "use")} the column, and PostgreSQL does not change the type " +
+                "of a column in use by a view, rule, policy or trigger");
 
         var copy = Identifier.Quote("knowitall_probe_" + n);
-        var before = ColumnAlterationPlanner.DropsDefaultFirst(diff, change) ? $"ALTER TABLE pg_temp.{copy} ALTER COLUMN {Identifier.Quote(change.Live.Name)} DROP DEFAULT; " : "";
+        var before = ColumnAlterationPlanner.DropsDefaultFirst(diff, change)
+            ? $"ALTER TABLE pg_temp.{copy} ALTER COLUMN {Identifier.Quote(change.Live.Name)} DROP DEFAULT; " : "";
         if (change.Live.Identity != '\0' && change.Desired.Identity == '\0')
             before += $"ALTER TABLE pg_temp.{copy} ALTER COLUMN {Identifier.Quote(change.Live.Name)} DROP IDENTITY IF EXISTS; ";
         var setup = $"CREATE TEMP TABLE {copy} (LIKE {table} INCLUDING ALL); {before}";
@@ -76,9 +80,12 @@ internal static class ColumnTypeProbe
         if (refusal is not null) return Refused($"PostgreSQL refuses it: {refusal}");
 
         var rewrites = after.GetValueOrDefault("") != storage.GetValueOrDefault("");
-        // A copy has no foreign keys: PostgreSQL re-checks a key over a rewritten column, and refuses it when the other side's type no longer matches.
+        // A copy has no foreign keys: PostgreSQL re-checks a key over a rewritten column, and refuses it when the other side's type no longer
+        // matches.
         if (rewrites && await ForeignKeysOnAsync(connection, tx, table, change.Live.Name, ct) is { Count: > 0 } keys)
-            return Refused($"the column is in foreign key {string.Join(", ", keys)}, which PostgreSQL re-checks (and refuses when the other side's type no longer matches) when it rewrites the column");
+            return Refused(
+                $"the column is in foreign key {string.Join(", ", keys)}, which PostgreSQL re-checks (and refuses when the other side's type no " +
+                "longer matches) when it rewrites the column");
         // A rewrite rebuilds every index of the table (said with the rewrite); without one, those on the column may be rebuilt.
         var rebuilt = !rewrites && storage.Keys.Any(k => k.Length > 0 && after.GetValueOrDefault(k) != storage[k]);
         return new ColumnTypeEffect(
@@ -92,12 +99,14 @@ internal static class ColumnTypeProbe
     private static ColumnTypeEffect Refused(string why) => new(false, false, false, [], why);
 
     /// <summary>The copy's relfilenode under "" and each of its indexes' under the index's name.</summary>
-    private static async Task<IReadOnlyDictionary<string, long>> StorageAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string copy, CancellationToken ct)
+    private static async Task<IReadOnlyDictionary<string, long>> StorageAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string copy,
+        CancellationToken ct)
     {
         await using var command = new NpgsqlCommand($"""
             SELECT '', relfilenode::bigint FROM pg_class WHERE oid = 'pg_temp.{copy}'::regclass
             UNION ALL
-            SELECT c.relname, c.relfilenode::bigint FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid WHERE x.indrelid = 'pg_temp.{copy}'::regclass
+            SELECT c.relname, c.relfilenode::bigint FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid
+                WHERE x.indrelid = 'pg_temp.{copy}'::regclass
             """, connection, tx);
         var storage = new Dictionary<string, long>(StringComparer.Ordinal);
         await using var reader = await command.ExecuteReaderAsync(ct);
@@ -105,7 +114,8 @@ internal static class ColumnTypeProbe
         return storage;
     }
 
-    private static async Task<List<string>> DependentsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string table, string column, CancellationToken ct)
+    private static async Task<List<string>> DependentsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string table, string column,
+        CancellationToken ct)
     {
         return await NamesAsync(connection, tx, """
             SELECT DISTINCT CASE WHEN d.classid = 'pg_rewrite'::regclass
@@ -120,7 +130,8 @@ internal static class ColumnTypeProbe
             """, table, column, ct);
     }
 
-    private static async Task<List<string>> IndexesOnAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string table, string column, CancellationToken ct)
+    private static async Task<List<string>> IndexesOnAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string table, string column,
+        CancellationToken ct)
     {
         var names = await NamesAsync(connection, tx, """
             SELECT DISTINCT i.relname
@@ -135,13 +146,15 @@ internal static class ColumnTypeProbe
         return names.Count > 0 ? names : ["an index on the column"];
     }
 
-    private static async Task<List<string>> ForeignKeysOnAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string table, string column, CancellationToken ct)
+    private static async Task<List<string>> ForeignKeysOnAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string table, string column,
+        CancellationToken ct)
     {
         return await NamesAsync(connection, tx, """
             SELECT DISTINCT k.conname || ' on ' || k.conrelid::regclass::text
             FROM pg_constraint k
             JOIN pg_attribute a ON a.attrelid = to_regclass($1) AND a.attname = $2
-            WHERE k.contype = 'f' AND (k.conrelid = a.attrelid AND a.attnum = ANY (k.conkey) OR k.confrelid = a.attrelid AND a.attnum = ANY (k.confkey))
+            WHERE k.contype = 'f' AND (k.conrelid = a.attrelid AND a.attnum = ANY (k.conkey)
+                OR k.confrelid = a.attrelid AND a.attnum = ANY (k.confkey))
             ORDER BY 1
             """, table, column, ct);
     }

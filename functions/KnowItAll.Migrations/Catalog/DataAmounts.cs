@@ -24,7 +24,8 @@ public static class DataAmounts
         if (queries.Count == 0) return;
         await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
         await using (var setup = new NpgsqlCommand(
-            $"SET TRANSACTION READ ONLY; SET LOCAL lock_timeout = {(long)options.LockTimeout.TotalMilliseconds}; SET LOCAL statement_timeout = {(long)options.StatementTimeout.TotalMilliseconds}",
+            $"SET TRANSACTION READ ONLY; SET LOCAL lock_timeout = {(long)options.LockTimeout.TotalMilliseconds}; SET LOCAL statement_timeout = " +
+            $"{(long)options.StatementTimeout.TotalMilliseconds}",
             connection, tx))
             await setup.ExecuteNonQueryAsync(ct);
         foreach (var (key, sql) in queries)

@@ -22,9 +22,11 @@ internal static class DefinitionEquivalence
         var checks = live.Constraints
             .Where(k => k.Type == 'c' && desiredChecks.TryGetValue((k.Table, k.Name), out var d) && d.Definition != k.Definition)
             .ToList();
-        var desiredIndexes = desired.Indexes.GroupBy(i => i.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var desiredIndexes = desired.Indexes.GroupBy(i => i.Name, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         var indexes = live.Indexes
-            .Where(i => desiredIndexes.TryGetValue(i.Name, out var d) && d.Table == i.Table && d.Definition != i.Definition && Using(i.Definition) is not null)
+            .Where(i => desiredIndexes.TryGetValue(i.Name, out var d) && d.Table == i.Table && d.Definition != i.Definition
+                && Using(i.Definition) is not null)
             .ToList();
         if (checks.Count == 0 && indexes.Count == 0) return live;
 

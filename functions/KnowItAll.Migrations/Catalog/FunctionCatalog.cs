@@ -18,7 +18,8 @@ internal static class FunctionCatalog
     {
         var functions = new List<FunctionModel>();
         while (await reader.ReadAsync(ct))
-            functions.Add(new FunctionModel(reader.GetString(0), reader.GetString(1), reader.GetString(2)[0], reader.GetString(3), reader.GetString(4).Trim()));
+            functions.Add(new FunctionModel(reader.GetString(0), reader.GetString(1), reader.GetString(2)[0], reader.GetString(3), reader.GetString(4)
+                .Trim()));
         return functions;
     }
 }

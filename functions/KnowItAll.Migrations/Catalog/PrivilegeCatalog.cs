@@ -56,7 +56,8 @@ internal static class PrivilegeCatalog
         while (await reader.ReadAsync(ct))
         {
             if (reader.IsDBNull(4)) continue;
-            privileges.Add(new PrivilegeModel(PrivilegeObjectKinds.Parse(reader.GetString(0)), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetString(3), reader.GetString(4))
+            privileges.Add(new PrivilegeModel(PrivilegeObjectKinds.Parse(reader.GetString(0)), reader.GetString(1), reader.IsDBNull(2) ? null
+                : reader.GetString(2), reader.GetString(3), reader.GetString(4))
             {
                 Grantable = reader.GetBoolean(5),
                 Initial = reader.GetBoolean(6),

@@ -6,12 +6,14 @@ namespace KnowItAll.Migrations.Catalog;
 internal static class RoleCatalog
 {
     /// <summary>The names among <paramref name="grantees"/> (PUBLIC aside) that are no role of the database, sorted.</summary>
-    public static async Task<IReadOnlyList<string>> MissingAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, IEnumerable<string> grantees, CancellationToken ct)
+    public static async Task<IReadOnlyList<string>> MissingAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, IEnumerable<string> grantees,
+        CancellationToken ct)
     {
         var names = grantees.Where(g => g != "PUBLIC").Distinct(StringComparer.Ordinal).ToArray();
         if (names.Length == 0) return [];
         await using var command = new NpgsqlCommand(
-            "SELECT g FROM unnest($1::text[]) g WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = g) ORDER BY 1", connection, tx);
+            "SELECT g FROM unnest($1::text[]) g WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = g) ORDER BY 1", connection,
+            tx);
         command.Parameters.Add(new NpgsqlParameter { Value = names });
         var missing = new List<string>();
         await using var reader = await command.ExecuteReaderAsync(ct);

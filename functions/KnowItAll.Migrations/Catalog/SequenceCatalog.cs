@@ -26,7 +26,8 @@ internal static class SequenceCatalog
         var sequences = new List<SequenceModel>();
         while (await reader.ReadAsync(ct))
             sequences.Add(new SequenceModel(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4),
-                reader.GetInt64(5), reader.GetInt64(6), reader.GetBoolean(7), reader.IsDBNull(8) ? null : reader.GetString(8), reader.IsDBNull(9) ? null : reader.GetString(9)));
+                reader.GetInt64(5), reader.GetInt64(6), reader.GetBoolean(7), reader.IsDBNull(8) ? null : reader.GetString(8), reader.IsDBNull(9)
+                ? null : reader.GetString(9)));
         return sequences;
     }
 }

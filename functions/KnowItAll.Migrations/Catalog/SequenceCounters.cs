@@ -12,9 +12,11 @@ internal static class SequenceCounters
 {
     public static async Task ReadAsync(NpgsqlConnection connection, string schema, SchemaDiff diff, CancellationToken ct)
     {
-        var sequences = diff.SequenceChanges.Select(c => (Key: c.Desired.Name, Sql: "SELECT pg_sequence_last_value(to_regclass($1))", Args: new[] { Identifier.Qualify(schema, c.Desired.Name) }));
+        var sequences = diff.SequenceChanges.Select(c => (Key: c.Desired.Name, Sql: "SELECT pg_sequence_last_value(to_regclass($1))",
+            Args: new[] { Identifier.Qualify(schema, c.Desired.Name) }));
         var identities = diff.IdentityChanges.Where(c => c.Live.Identity != '\0' && c.Desired.Identity != '\0')
-            .Select(c => (Key: IdentityKey(c.Name), Sql: "SELECT pg_sequence_last_value(to_regclass(pg_get_serial_sequence($1, $2)))", Args: new[] { Identifier.Qualify(schema, c.Table.Name), c.Live.Name }));
+            .Select(c => (Key: IdentityKey(c.Name), Sql: "SELECT pg_sequence_last_value(to_regclass(pg_get_serial_sequence($1, $2)))",
+                Args: new[] { Identifier.Qualify(schema, c.Table.Name), c.Live.Name }));
         foreach (var (key, sql, args) in sequences.Concat(identities))
         {
             await using var command = new NpgsqlCommand(sql, connection);

@@ -23,10 +23,12 @@ internal static class ViewCatalog
                          FROM pg_depend d
                          LEFT JOIN pg_rewrite r ON d.classid = 'pg_rewrite'::regclass AND r.oid = d.objid
                          LEFT JOIN pg_class v ON v.oid = r.ev_class
-                         WHERE ((d.refclassid = 'pg_class'::regclass AND d.refobjid = c.oid) OR (d.refclassid = 'pg_type'::regclass AND d.refobjid = c.reltype))
+                         WHERE ((d.refclassid = 'pg_class'::regclass AND d.refobjid = c.oid)
+                                OR (d.refclassid = 'pg_type'::regclass AND d.refobjid = c.reltype))
                            AND d.deptype <> 'i' AND d.classid <> 'pg_trigger'::regclass
                            AND NOT (r.oid IS NOT NULL AND (r.ev_class = c.oid OR (r.rulename = '_RETURN' AND v.relnamespace = c.relnamespace)))
-                           AND NOT (d.classid = 'pg_class'::regclass AND EXISTS (SELECT 1 FROM pg_index x WHERE x.indexrelid = d.objid AND x.indrelid = c.oid))), '{}')
+                           AND NOT (d.classid = 'pg_class'::regclass AND
+                                    EXISTS (SELECT 1 FROM pg_index x WHERE x.indexrelid = d.objid AND x.indrelid = c.oid))), '{}')
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE n.nspname = $1 AND c.relkind IN ('v', 'm')
           AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')

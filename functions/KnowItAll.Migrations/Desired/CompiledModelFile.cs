@@ -64,7 +64,8 @@ public static class CompiledModelFile
                 $"{path} is not a compiled desired model ({e.Message}); rebuild it with `knowitall schema build`", e);
         }
         if (compiled is null || compiled.Format != Format || compiled.Model is null || compiled.Sources is null)
-            throw new MigrationException(MigrationErrors.SchemaError, $"{path} is not a compiled desired model; rebuild it with `knowitall schema build`");
+            throw new MigrationException(MigrationErrors.SchemaError,
+                $"{path} is not a compiled desired model; rebuild it with `knowitall schema build`");
         if (compiled.FormatVersion != FormatVersion || compiled.ModelShape != CurrentShape)
             throw new MigrationException(MigrationErrors.SchemaError,
                 $"{path} was written by another version of knowitall (format {compiled.FormatVersion}, model shape {Short(compiled.ModelShape)}; " +
@@ -101,7 +102,8 @@ public static class CompiledModelFile
     {
         var path = DefaultPath(schemaDirectory);
         if (!File.Exists(path))
-            throw new MigrationException(MigrationErrors.SchemaError, $"there is no compiled model at {path}: run `knowitall schema build` and commit it");
+            throw new MigrationException(MigrationErrors.SchemaError,
+                $"there is no compiled model at {path}: run `knowitall schema build` and commit it");
         var compiled = Read(path);
         var problem = Mismatch(compiled, SchemaSource.FromDirectory(schemaDirectory), targetSchema);
         if (problem is null && compiled.Model.Fingerprint() != compiled.ModelFingerprint)
@@ -116,7 +118,8 @@ public static class CompiledModelFile
     {
         Extensions = [.. model.Extensions.OrderBy(e => e.Name, StringComparer.Ordinal)],
         Sequences = [.. model.Sequences.OrderBy(s => s.Name, StringComparer.Ordinal)],
-        Tables = [.. model.Tables.OrderBy(t => t.Name, StringComparer.Ordinal).Select(t => t with { Columns = [.. t.Columns.OrderBy(c => c.Ordinal)] })],
+        Tables = [.. model.Tables.OrderBy(t => t.Name, StringComparer.Ordinal)
+            .Select(t => t with { Columns = [.. t.Columns.OrderBy(c => c.Ordinal)] })],
         Indexes = [.. model.Indexes.OrderBy(i => i.Table, StringComparer.Ordinal).ThenBy(i => i.Name, StringComparer.Ordinal)],
         Constraints = [.. model.Constraints.OrderBy(c => c.Table, StringComparer.Ordinal).ThenBy(c => c.Name, StringComparer.Ordinal)],
         Privileges = [.. model.Privileges.OrderBy(p => p.Key, StringComparer.Ordinal)],

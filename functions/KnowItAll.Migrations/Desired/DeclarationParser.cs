@@ -14,9 +14,11 @@ public static class DeclarationParser
     /// <summary>What people may write to remove or rename, for the refusal messages.</summary>
     public const string Accepted =
         "ALTER TABLE t DROP COLUMN [IF EXISTS] c, ALTER TABLE t DROP CONSTRAINT [IF EXISTS] k, " +
-        "DROP TABLE / VIEW / MATERIALIZED VIEW / INDEX / SEQUENCE / TYPE [IF EXISTS] name[, …], DROP FUNCTION / PROCEDURE [IF EXISTS] name(argument types), " +
+        "DROP TABLE / VIEW / MATERIALIZED VIEW / INDEX / SEQUENCE / TYPE [IF EXISTS] name[, …], DROP FUNCTION / PROCEDURE [IF EXISTS] " +
+        "name(argument types), " +
         "DROP TRIGGER / POLICY [IF EXISTS] name ON t, REVOKE privileges ON object FROM roles, " +
-        "ALTER TABLE t RENAME [COLUMN] a TO b, ALTER TABLE t RENAME TO u, ALTER INDEX / VIEW / MATERIALIZED VIEW / SEQUENCE / TYPE name RENAME TO new, " +
+        "ALTER TABLE t RENAME [COLUMN] a TO b, ALTER TABLE t RENAME TO u, ALTER INDEX / VIEW / MATERIALIZED VIEW / SEQUENCE / TYPE name RENAME TO " +
+        "new, " +
         "ALTER TYPE t RENAME VALUE 'a' TO 'b'";
 
     /// <summary>True when the statement is one of the declaring forms (then <see cref="Parse"/> reads it or refuses it).</summary>
@@ -46,7 +48,8 @@ public static class DeclarationParser
     {
         if (at >= tokens.Count || tokens[at].Kind == TokenKind.Punctuation) return false;
         at++;
-        if (at + 1 < tokens.Count && tokens[at].Kind == TokenKind.Punctuation && tokens[at].Text == "." && tokens[at + 1].Kind != TokenKind.Punctuation) at += 2;
+        if (at + 1 < tokens.Count && tokens[at].Kind == TokenKind.Punctuation && tokens[at].Text == "."
+            && tokens[at + 1].Kind != TokenKind.Punctuation) at += 2;
         return true;
     }
 
@@ -158,13 +161,15 @@ public static class DeclarationParser
         /// <summary>A name, unqualified or qualified with the target schema (as pg_dump writes it); another schema is refused.</summary>
         private string Name(string what)
         {
-            if (_at >= tokens.Count || tokens[_at].Kind is TokenKind.Punctuation or TokenKind.String) throw Fail($"expected the {what}'s name{Here()}");
+            if (_at >= tokens.Count || tokens[_at].Kind is TokenKind.Punctuation or TokenKind.String)
+                throw Fail($"expected the {what}'s name{Here()}");
             var name = tokens[_at++].Name;
             if (!AtPunctuation(".")) return name;
             if (name != targetSchema)
                 throw Fail($"{name}.…: schema files describe the schema '{targetSchema}' only (the target schema; see --target-schema)");
             _at++;
-            if (_at >= tokens.Count || tokens[_at].Kind is TokenKind.Punctuation or TokenKind.String) throw Fail($"expected the {what}'s name after '{name}.'{Here()}");
+            if (_at >= tokens.Count || tokens[_at].Kind is TokenKind.Punctuation or TokenKind.String)
+                throw Fail($"expected the {what}'s name after '{name}.'{Here()}");
             return tokens[_at++].Name;
         }
 
@@ -231,7 +236,8 @@ public static class DeclarationParser
         /// <summary>The argument types as written (names and modes dropped); the loader has PostgreSQL spell them.</summary>
         private List<string> ArgumentTypes(string kind, string name)
         {
-            if (!AtPunctuation("(")) throw Fail($"DROP {kind.ToUpperInvariant()} {name} needs its argument types in parentheses, e.g. {name}(integer, text)");
+            if (!AtPunctuation("("))
+                throw Fail($"DROP {kind.ToUpperInvariant()} {name} needs its argument types in parentheses, e.g. {name}(integer, text)");
             _at++;
             var types = new List<string>();
             var current = new List<Token>();
@@ -255,7 +261,8 @@ public static class DeclarationParser
                     if (current[0].Upper == "OUT") { current.Clear(); return; }
                     current.RemoveAt(0);
                 }
-                if (current.Count > 1 && current[0].Kind is TokenKind.Word or TokenKind.Quoted && current[1].Kind is TokenKind.Word or TokenKind.Quoted
+                if (current.Count > 1 && current[0].Kind is TokenKind.Word or TokenKind.Quoted
+                    && current[1].Kind is TokenKind.Word or TokenKind.Quoted
                     && !MultiWordType(current[0].Upper, current[1].Upper))
                     current.RemoveAt(0);
                 types.Add(Spell(current));
@@ -264,7 +271,8 @@ public static class DeclarationParser
         }
 
         private static bool MultiWordType(string first, string second) =>
-            (first, second) is ("DOUBLE", "PRECISION") or ("CHARACTER", "VARYING") or ("BIT", "VARYING") or ("TIMESTAMP", _) or ("TIME", _) or ("INTERVAL", _);
+            (first, second) is ("DOUBLE", "PRECISION") or ("CHARACTER", "VARYING") or ("BIT", "VARYING") or ("TIMESTAMP", _) or ("TIME",
+                _) or ("INTERVAL", _);
 
         private static string Spell(List<Token> type)
         {
@@ -349,7 +357,10 @@ public static class DeclarationParser
         public IReadOnlyList<Declaration> Revoke()
         {
             Expect("REVOKE");
-            if (Accept("GRANT", "OPTION", "FOR")) throw Fail("REVOKE GRANT OPTION FOR is not a declaration this engine plans: a grant option schema/ no longer grants is reported as drift; revoke it outside schema/");
+            if (Accept("GRANT", "OPTION", "FOR"))
+                throw Fail(
+                    "REVOKE GRANT OPTION FOR is not a declaration this engine plans: a grant option schema/ no longer grants is reported as drift; " +
+                    "revoke it outside schema/");
             var privileges = new List<(string Privilege, List<string> Columns)>();
             while (true)
             {
@@ -419,11 +430,15 @@ public static class DeclarationParser
                 {
                     var names = privilege == "ALL" ? AllPrivileges(objectKind) : [privilege];
                     if (columns.Count == 0)
-                        declarations.Add(D(DeclarationAction.Revoke, "privilege", target, objectKind) with { Privileges = names, Grantees = grantees });
+                        declarations.Add(D(DeclarationAction.Revoke, "privilege", target,
+                            objectKind) with
+                        { Privileges = names, Grantees = grantees });
                     else if (objectKind != "table") throw Fail("column privileges are on tables only");
                     else
                         declarations.AddRange(columns.Select(column =>
-                            D(DeclarationAction.Revoke, "privilege", target, "column") with { Privileges = names, Grantees = grantees, Column = column }));
+                            D(DeclarationAction.Revoke, "privilege", target,
+                                "column") with
+                            { Privileges = names, Grantees = grantees, Column = column }));
                 }
             return declarations;
         }

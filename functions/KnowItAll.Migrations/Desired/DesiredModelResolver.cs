@@ -9,7 +9,8 @@ public enum StaleModelPolicy
     /// <summary>Build the model from the files on the database (and cache it): the CLI.</summary>
     Rebuild,
 
-    /// <summary>Fail with <see cref="MigrationErrors.SchemaError"/> naming the changed file: the functions, whose bundle must be consistent.</summary>
+    /// <summary>Fail with <see cref="MigrationErrors.SchemaError"/> naming the changed file: the functions, whose bundle must be
+    /// consistent.</summary>
     Refuse,
 }
 
@@ -60,7 +61,8 @@ public sealed class DesiredModelResolver(Task<SchemaSource> sources, DesiredMode
     public void StartReading(string targetSchema)
     {
         if (_settings.CompiledModelPath is not { } path || Volatile.Read(ref _reading) is not null || !File.Exists(path)) return;
-        Interlocked.CompareExchange(ref _reading, new PendingRead(targetSchema, Task.Run(async () => ReadFor(path, targetSchema, await sources))), null);
+        Interlocked.CompareExchange(ref _reading, new PendingRead(targetSchema, Task.Run(async () => ReadFor(path, targetSchema, await sources))),
+            null);
     }
 
     public async Task<DesiredModel> ResolveAsync(NpgsqlConnection connection, MigrationOptions options, CancellationToken cancellationToken)
@@ -110,7 +112,9 @@ public sealed class DesiredModelResolver(Task<SchemaSource> sources, DesiredMode
                 var (cached, problem) = ReadFor(cachePath, options.TargetSchema, source, quiet: true);
                 if (problem is null && await ServerMismatchAsync(connection, cached!, major, cancellationToken) is null)
                 {
-                    if (why is not null) _settings.Notice($"{why}; used the model cached for these files ({cachePath}); `knowitall schema build` updates the compiled model");
+                    if (why is not null)
+                        _settings.Notice(
+                            $"{why}; used the model cached for these files ({cachePath}); `knowitall schema build` updates the compiled model");
                     return Use(cached!, cachePath);
                 }
             }

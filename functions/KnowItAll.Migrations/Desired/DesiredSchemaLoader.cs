@@ -14,7 +14,8 @@ namespace KnowItAll.Migrations.Desired;
 /// </summary>
 public static partial class DesiredSchemaLoader
 {
-    public static async Task<SchemaModel> LoadAsync(NpgsqlConnection connection, SchemaSource source, MigrationOptions options, CancellationToken cancellationToken)
+    public static async Task<SchemaModel> LoadAsync(NpgsqlConnection connection, SchemaSource source, MigrationOptions options,
+        CancellationToken cancellationToken)
     {
         try
         {
@@ -39,7 +40,8 @@ public static partial class DesiredSchemaLoader
         }
     }
 
-    private static async Task<SchemaModel> LoadInScratchAsync(NpgsqlConnection connection, SchemaSource source, MigrationOptions options, CancellationToken cancellationToken)
+    private static async Task<SchemaModel> LoadInScratchAsync(NpgsqlConnection connection, SchemaSource source, MigrationOptions options,
+        CancellationToken cancellationToken)
     {
         var statements = source.Files.SelectMany(f => SqlScript.Split(f.Name, f.Text)).ToList();
         if (statements.Count == 0)
@@ -72,7 +74,9 @@ public static partial class DesiredSchemaLoader
         var scratch = "knowitall_scratch_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
         // Never committed: disposing the transaction rolls everything back, the scratch schema included.
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
-        await ExecuteAsync(connection, tx, $"{SessionSql.LocalTimeouts(SessionSql.DesiredLoadLockTimeout, SessionSql.DesiredLoadStatementTimeout)}; CREATE SCHEMA {scratch}", cancellationToken);
+        await ExecuteAsync(connection, tx,
+            $"{SessionSql.LocalTimeouts(SessionSql.DesiredLoadLockTimeout, SessionSql.DesiredLoadStatementTimeout)}; CREATE SCHEMA {scratch}",
+            cancellationToken);
         var installed = await InstalledExtensionsAsync(connection, tx, cancellationToken);
         var searchPath = new List<string> { scratch };
         foreach (var (name, at) in extensions)
@@ -82,7 +86,8 @@ public static partial class DesiredSchemaLoader
                 if (!searchPath.Contains(schema)) searchPath.Add(schema);
                 continue;
             }
-            await RunStatementAsync(connection, tx, at with { Text = $"CREATE EXTENSION IF NOT EXISTS {Identifier.Quote(name)} SCHEMA {scratch}" }, at, cancellationToken);
+            await RunStatementAsync(connection, tx, at with { Text = $"CREATE EXTENSION IF NOT EXISTS {Identifier.Quote(name)} SCHEMA {scratch}" },
+                at, cancellationToken);
         }
         await ExecuteAsync(connection, tx, "SET LOCAL search_path = " + string.Join(", ", searchPath.Select(Identifier.Quote)), cancellationToken);
         foreach (var setting in dump.LocalSettings) await ExecuteAsync(connection, tx, setting, cancellationToken);
@@ -94,7 +99,8 @@ public static partial class DesiredSchemaLoader
         {
             var inScratch = statement with { Text = names.ToScratch(statement.Text) };
             if (declared.TryGetValue(statement, out var made))
-                declarations.AddRange(await RunDeclarationAsync(connection, tx, inScratch, statement, made, scratch, options.TargetSchema, cancellationToken));
+                declarations.AddRange(await RunDeclarationAsync(connection, tx, inScratch, statement, made, scratch, options.TargetSchema,
+                    cancellationToken));
             else await RunStatementAsync(connection, tx, inScratch, statement, cancellationToken);
         }
 
@@ -110,7 +116,8 @@ public static partial class DesiredSchemaLoader
             Privileges = [.. renamed.Privileges.Where(p => !(p.Initial && declarations.Any(d => DeclarationDiff.Covers(d, p)))),
                 .. schemaGrants.Where(g => !declarations.Any(d => DeclarationDiff.Covers(d, g)))],
             // The comments an extension's script sets in the scratch schema are its own; only those schema/ declares count.
-            Comments = [.. renamed.Comments.Where(c => c.ObjectType is not ("SCHEMA" or "EXTENSION")), .. await DeclaredCommentsAsync(connection, tx, dump, extensions, cancellationToken)],
+            Comments = [.. renamed.Comments.Where(c => c.ObjectType is not ("SCHEMA" or "EXTENSION")),
+                .. await DeclaredCommentsAsync(connection, tx, dump, extensions, cancellationToken)],
             Declarations = declarations,
         };
         DeclarationDiff.CheckAgainst(desired);
@@ -142,22 +149,33 @@ public static partial class DesiredSchemaLoader
     }
 
     /// <summary>Whether the declaration's (old) object is one schema/ created, in the scratch schema itself.</summary>
-    private static async Task<bool> ExistsInScratchAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string scratch, Declaration d, CancellationToken ct)
+    private static async Task<bool> ExistsInScratchAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string scratch, Declaration d,
+        CancellationToken ct)
     {
-        const string Relation = "SELECT c.oid FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2";
+        const string Relation =
+            "SELECT c.oid FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = " +
+            "$2";
         var (sql, args) = d.Kind switch
         {
             "table" or "view" or "materialized_view" or "index" or "sequence" => ($"SELECT EXISTS ({Relation})", new[] { d.Name }),
-            "column" => ($"SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a WHERE a.attrelid = ({Relation}) AND a.attname = $3 AND a.attnum > 0 AND NOT a.attisdropped)", [d.Table!, d.Name]),
-            "constraint" => ($"SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conrelid = ({Relation}) AND k.conname = $3)", [d.Table!, d.Name]),
-            "trigger" => ($"SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger t WHERE t.tgrelid = ({Relation}) AND t.tgname = $3)", [d.Table!, d.Name]),
-            "policy" => ($"SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_policy p WHERE p.polrelid = ({Relation}) AND p.polname = $3)", [d.Table!, d.Name]),
-            "type" => ("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = $1 AND t.typname = $2)", [d.Name]),
+            "column" =>
+                ($"SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a WHERE a.attrelid = ({Relation}) AND a.attname = $3 AND a.attnum > 0 AND " +
+                    "NOT a.attisdropped)", [d.Table!, d.Name]),
+            "constraint" => ($"SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conrelid = ({Relation}) AND k.conname = $3)",
+                [d.Table!, d.Name]),
+            "trigger" => ($"SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger t WHERE t.tgrelid = ({Relation}) AND t.tgname = $3)",
+                [d.Table!, d.Name]),
+            "policy" => ($"SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_policy p WHERE p.polrelid = ({Relation}) AND p.polname = $3)",
+                [d.Table!, d.Name]),
+            "type" =>
+                ("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = $1 " +
+                    "AND t.typname = $2)", [d.Name]),
             "enum_value" => ("""
                 SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_enum e JOIN pg_catalog.pg_type t ON t.oid = e.enumtypid
                 JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = $1 AND t.typname = $2 AND e.enumlabel = $3)
                 """, [d.Table!, d.Name]),
-            "function" or "procedure" => ("SELECT pg_catalog.to_regprocedure(pg_catalog.quote_ident($1) || '.' || $2) IS NOT NULL", [Routine(d.Name)]),
+            "function" or "procedure" => ("SELECT pg_catalog.to_regprocedure(pg_catalog.quote_ident($1) || '.' || $2) IS NOT NULL",
+                [Routine(d.Name)]),
             "privilege" => d.Table switch
             {
                 "schema" => ("SELECT false", []),
@@ -184,7 +202,8 @@ public static partial class DesiredSchemaLoader
     /// qualified with the target schema), so "f(int)" in a DROP FUNCTION finds the live "f(integer)". A type PostgreSQL
     /// does not know here (one only the live database has) keeps the spelling it was written with.
     /// </summary>
-    private static async Task<string> SpellSignatureAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string signature, string scratch, string targetSchema, CancellationToken ct)
+    private static async Task<string> SpellSignatureAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string signature, string scratch,
+        string targetSchema, CancellationToken ct)
     {
         var open = signature.IndexOf('(', StringComparison.Ordinal);
         var types = signature[(open + 1)..^1];
@@ -255,7 +274,8 @@ public static partial class DesiredSchemaLoader
     /// parent's, indexes other objects depend on (a foreign key referencing a unique index), and checks inherited
     /// from a parent. Indexes on plain columns are not recreated at all: their text parses back to itself.
     /// </summary>
-    private static async Task<List<CanonicalStep>> RecreatableAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string scratch, CancellationToken ct)
+    private static async Task<List<CanonicalStep>> RecreatableAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string scratch,
+        CancellationToken ct)
     {
         await using var command = new NpgsqlCommand("""
             SELECT true, i.relname, t.relname, pg_get_indexdef(i.oid), obj_description(i.oid, 'pg_class')
@@ -285,21 +305,24 @@ public static partial class DesiredSchemaLoader
                 var subject = $"index {name} on table {table}";
                 steps.Add(new(subject, $"DROP INDEX {Identifier.Qualify(scratch, name)}"));
                 steps.Add(new(subject, definition));
-                if (comment is not null) steps.Add(new(subject, $"COMMENT ON INDEX {Identifier.Qualify(scratch, name)} IS {Identifier.Literal(comment)}"));
+                if (comment is not null)
+                    steps.Add(new(subject, $"COMMENT ON INDEX {Identifier.Qualify(scratch, name)} IS {Identifier.Literal(comment)}"));
             }
             else
             {
                 var subject = $"check {name} on table {table}";
                 steps.Add(new(subject, $"ALTER TABLE {qualifiedTable} DROP CONSTRAINT {Identifier.Quote(name)}"));
                 steps.Add(new(subject, $"ALTER TABLE {qualifiedTable} ADD CONSTRAINT {Identifier.Quote(name)} {definition}"));
-                if (comment is not null) steps.Add(new(subject, $"COMMENT ON CONSTRAINT {Identifier.Quote(name)} ON {qualifiedTable} IS {Identifier.Literal(comment)}"));
+                if (comment is not null)
+                    steps.Add(new(subject, $"COMMENT ON CONSTRAINT {Identifier.Quote(name)} ON {qualifiedTable} IS {Identifier.Literal(comment)}"));
             }
         }
         return steps;
     }
 
     /// <summary>Runs the steps in one round trip; a step PostgreSQL refuses is a SchemaError naming its object.</summary>
-    private static async Task RunCanonicalStepsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, List<CanonicalStep> steps, CancellationToken ct)
+    private static async Task RunCanonicalStepsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, List<CanonicalStep> steps,
+        CancellationToken ct)
     {
         if (await StatementBatch.RunAsync(connection, tx, steps.Select(s => s.Sql).ToList(), ct) is not { } failure) return;
         var (index, e) = failure;
@@ -318,7 +341,9 @@ public static partial class DesiredSchemaLoader
         {
             var ext = ExtensionStatement().Match(words);
             if (!ext.Success)
-                throw Error(statement, "CREATE EXTENSION [IF NOT EXISTS] name is accepted; VERSION, CASCADE and another schema are not modelled (the engine installs extensions in the target schema)");
+                throw Error(statement,
+                    "CREATE EXTENSION [IF NOT EXISTS] name is accepted; VERSION, CASCADE and another schema are not modelled (the engine installs " +
+                    "extensions in the target schema)");
             if (ext.Groups["schema"].Success && Unquote(ext.Groups["schema"].Value).ToLowerInvariant() != options.TargetSchema)
                 throw Error(statement, $"extensions are installed in the target schema '{options.TargetSchema}'; another schema is not modelled");
             extensions.Add((Unquote(ext.Groups["name"].Value).ToLowerInvariant(), statement));
@@ -331,12 +356,15 @@ public static partial class DesiredSchemaLoader
                 throw Error(statement, $"GRANT on schema {target}: schema files describe the schema '{options.TargetSchema}' only");
             var grantable = grant.Groups["option"].Success;
             foreach (var privilege in SchemaPrivileges(grant.Groups["privs"].Value, statement))
-                foreach (var grantee in grant.Groups["roles"].Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+                foreach (var grantee in grant.Groups["roles"].Value.Split(',',
+                    StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
                 {
                     // PUBLIC unquoted is everyone, as the catalog spells it; "public" quoted would be a role of that name.
                     var role = grantee == "PUBLIC" ? "PUBLIC" : Unquote(grantee).ToLowerInvariant();
                     if (grantable && role == "PUBLIC") throw Error(statement, "grant options can only be granted to roles, not to PUBLIC");
-                    schemaGrants.Add(new PrivilegeModel(PrivilegeObjectKind.Schema, options.TargetSchema, null, privilege, role) { Grantable = grantable });
+                    schemaGrants.Add(new PrivilegeModel(PrivilegeObjectKind.Schema, options.TargetSchema, null, privilege,
+                        role)
+                    { Grantable = grantable });
                 }
             return;
         }
@@ -358,7 +386,8 @@ public static partial class DesiredSchemaLoader
         }
     }
 
-    private static async Task RunStatementAsync(NpgsqlConnection connection, NpgsqlTransaction tx, SqlStatement run, SqlStatement reportAs, CancellationToken ct)
+    private static async Task RunStatementAsync(NpgsqlConnection connection, NpgsqlTransaction tx, SqlStatement run, SqlStatement reportAs,
+        CancellationToken ct)
     {
         try
         {
@@ -422,7 +451,8 @@ public static partial class DesiredSchemaLoader
     /// (pg_dump's <c>public.citext</c>) names the installed object, which the build uses instead of its own.
     /// </summary>
     /// <summary>The objects extensions installed in <paramref name="schemas"/> own, as schema.name.</summary>
-    internal static async Task<HashSet<string>> ExtensionMembersAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string[] schemas, CancellationToken ct)
+    internal static async Task<HashSet<string>> ExtensionMembersAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string[] schemas,
+        CancellationToken ct)
     {
         var members = new HashSet<string>(StringComparer.Ordinal);
         await using var command = new NpgsqlCommand("""
@@ -479,10 +509,12 @@ public static partial class DesiredSchemaLoader
         await using var reader = await command.ExecuteReaderAsync(ct);
         if (await reader.ReadAsync(ct))
             throw new MigrationException(MigrationErrors.SchemaError,
-                $"column {reader.GetString(1)} of table {reader.GetString(0)} sets COMPRESSION, which this engine does not model (it would never reach the database); remove the clause");
+                $"column {reader.GetString(1)} of table {reader.GetString(0)} sets COMPRESSION, which this engine does not model (it would never " +
+                "reach the database); remove the clause");
     }
 
-    private static async Task<Dictionary<string, string>> InstalledExtensionsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CancellationToken ct)
+    private static async Task<Dictionary<string, string>> InstalledExtensionsAsync(NpgsqlConnection connection, NpgsqlTransaction tx,
+        CancellationToken ct)
     {
         var installed = new Dictionary<string, string>(StringComparer.Ordinal);
         await using var command = new NpgsqlCommand(
@@ -521,14 +553,16 @@ public static partial class DesiredSchemaLoader
                 _ => p,
             }).ToList(),
             Views = model.Views.Select(v => v with { Definition = R(v.Definition), Columns = v.Columns.Select(R).ToList() }).ToList(),
-            Functions = model.Functions.Select(f => f with { ArgumentTypes = R(f.ArgumentTypes), Result = R(f.Result), Definition = R(f.Definition) }).ToList(),
+            Functions = model.Functions.Select(f => f with { ArgumentTypes = R(f.ArgumentTypes), Result = R(f.Result), Definition = R(f.Definition) })
+            .ToList(),
             Triggers = model.Triggers.Select(t => t with { Definition = R(t.Definition) }).ToList(),
             Policies = model.Policies.Select(p => p with { Using = N(p.Using), Check = N(p.Check) }).ToList(),
             Comments = model.Comments.Select(c => c with { Identity = R(c.Identity) }).ToList(),
         };
     }
 
-    private static string Unquote(string name) => name.Length > 1 && name[0] == '"' && name[^1] == '"' ? name[1..^1].Replace("\"\"", "\"", StringComparison.Ordinal) : name;
+    private static string Unquote(string name) => name.Length > 1 && name[0] == '"'
+        && name[^1] == '"' ? name[1..^1].Replace("\"\"", "\"", StringComparison.Ordinal) : name;
 
     private static MigrationException Error(SqlStatement at, string message) => new(MigrationErrors.SchemaError, $"{at.Location}: {message}");
 

@@ -28,7 +28,8 @@ public static partial class DumpInput
     public const string OwnershipRule =
         "ownership is not managed: ALTER ... OWNER TO is accepted and not executed, objects are owned by the role that applies the plan";
 
-    /// <summary>True when the statement is one of pg_dump's own and has been taken into <paramref name="into"/>; throws a SchemaError when it may not be accepted.</summary>
+    /// <summary>True when the statement is one of pg_dump's own and has been taken into <paramref name="into"/>; throws a SchemaError when it may not
+    /// be accepted.</summary>
     internal static bool Accept(SqlStatement statement, MigrationOptions options, DumpStatements into)
     {
         var words = statement.Words;
@@ -40,7 +41,8 @@ public static partial class DumpInput
         {
             var name = Name(create.Groups["name"].Value);
             if (name != options.TargetSchema)
-                throw Error(statement, $"CREATE SCHEMA {name}: schema files describe the schema '{options.TargetSchema}' only (the target schema; see --target-schema)");
+                throw Error(statement,
+                    $"CREATE SCHEMA {name}: schema files describe the schema '{options.TargetSchema}' only (the target schema; see --target-schema)");
             return true;
         }
         if (words.StartsWith("COMMENT ON SCHEMA ", StringComparison.Ordinal) || words.StartsWith("COMMENT ON EXTENSION ", StringComparison.Ordinal))
@@ -57,7 +59,9 @@ public static partial class DumpInput
             return true;
         }
         if (words.StartsWith("ALTER DEFAULT PRIVILEGES ", StringComparison.Ordinal))
-            throw Error(statement, "default privileges (ALTER DEFAULT PRIVILEGES) are not modelled: schema/ grants on each object by name, and the engine grants them after creating it");
+            throw Error(statement,
+                "default privileges (ALTER DEFAULT PRIVILEGES) are not modelled: schema/ grants on each object by name, and the engine grants them " +
+                "after creating it");
         return false;
     }
 
@@ -71,7 +75,9 @@ public static partial class DumpInput
     {
         var command = statement.Text.Split(' ', 2)[0];
         if (command is "\\restrict" or "\\unrestrict") return true;
-        throw Error(statement, $"{command} is a psql meta-command, not SQL; of those only pg_dump's \\restrict and \\unrestrict lines are accepted (they guard psql, and mean nothing to the schema)");
+        throw Error(statement,
+            $"{command} is a psql meta-command, not SQL; of those only pg_dump's \\restrict and \\unrestrict lines are accepted (they guard psql, " +
+            "and mean nothing to the schema)");
     }
 
     private static bool Setting(SqlStatement statement, MigrationOptions options, DumpStatements into)
@@ -79,7 +85,9 @@ public static partial class DumpInput
         var m = SetStatement().Match(statement.Text);
         if (!m.Success) m = SetConfig().Match(statement.Text);
         if (!m.Success)
-            throw Error(statement, "of SET and set_config only SET name = value and SELECT pg_catalog.set_config('name', 'value', false), as pg_dump prints them, are accepted");
+            throw Error(statement,
+                "of SET and set_config only SET name = value and SELECT pg_catalog.set_config('name', 'value', false), as pg_dump prints them, are " +
+                "accepted");
         var name = m.Groups["name"].Value.ToLowerInvariant();
         var value = m.Groups["value"].Value.Trim().Trim('\'').ToLowerInvariant();
         var refusal = name switch
@@ -88,9 +96,11 @@ public static partial class DumpInput
             "statement_timeout" or "lock_timeout" or "idle_in_transaction_session_timeout" or "transaction_timeout"
                 or "client_min_messages" or "row_security" or "escape_string_warning" => null,
             "client_encoding" => value is "utf8" or "utf-8" or "unicode" ? null : "schema files are read as UTF-8",
-            "standard_conforming_strings" => value == "on" ? null : "backslashes in string literals would change meaning; schema files are read with standard_conforming_strings on",
+            "standard_conforming_strings" => value == "on" ? null
+            : "backslashes in string literals would change meaning; schema files are read with standard_conforming_strings on",
             "search_path" => value.Length == 0 || value == options.TargetSchema || value == Identifier.Quote(options.TargetSchema)
-                ? null : $"the engine resolves unqualified names in the target schema '{options.TargetSchema}'; another search_path would change what they name",
+                ? null : $"the engine resolves unqualified names in the target schema '{options.TargetSchema}'; another search_path would change " +
+                    "what they name",
             "check_function_bodies" => value is "false" or "off" or "true" or "on" ? null : "check_function_bodies is on or off",
             "xmloption" => value == "content" ? null : "only the default xmloption (content) is accepted",
             "default_tablespace" => value.Length == 0 ? null : "tablespaces are not modelled",
@@ -117,15 +127,18 @@ public static partial class DumpInput
     [GeneratedRegex("""^\s*SET\s+(SESSION\s+)?(?<name>[A-Za-z_.]+)\s*(=|\s+TO\s+)\s*(?<value>'(?:[^']|'')*'|[^;]*?)\s*$""", RegexOptions.IgnoreCase)]
     private static partial Regex SetStatement();
 
-    [GeneratedRegex("""^\s*SELECT\s+pg_catalog\.set_config\(\s*'(?<name>[A-Za-z_.]+)'\s*,\s*(?<value>'(?:[^']|'')*')\s*,\s*false\s*\)\s*$""", RegexOptions.IgnoreCase)]
+    [GeneratedRegex("""^\s*SELECT\s+pg_catalog\.set_config\(\s*'(?<name>[A-Za-z_.]+)'\s*,\s*(?<value>'(?:[^']|'')*')\s*,\s*false\s*\)\s*$""",
+        RegexOptions.IgnoreCase)]
     private static partial Regex SetConfig();
 
-    [GeneratedRegex("""^ALTER (TABLE|SEQUENCE|VIEW|MATERIALIZED VIEW|FUNCTION|PROCEDURE|ROUTINE|TYPE|SCHEMA) .+ OWNER TO ("[^"]+"|[A-Z0-9_$]+|CURRENT_USER|CURRENT_ROLE|SESSION_USER)$""")]
+    [GeneratedRegex("""^ALTER (TABLE|SEQUENCE|VIEW|MATERIALIZED VIEW|FUNCTION|PROCEDURE|ROUTINE|TYPE|SCHEMA) .+ OWNER TO """ +
+        """("[^"]+"|[A-Z0-9_$]+|CURRENT_USER|CURRENT_ROLE|SESSION_USER)$""")]
     private static partial Regex OwnerTo();
 
     [GeneratedRegex("""^\s*CREATE\s+SCHEMA\s+(IF\s+NOT\s+EXISTS\s+)?(?<name>"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)\s*$""", RegexOptions.IgnoreCase)]
     private static partial Regex CreateSchema();
 
-    [GeneratedRegex("""^\s*COMMENT\s+ON\s+(?<type>SCHEMA|EXTENSION)\s+(?<name>"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$-]*)\s+IS\s+(?:'(?<text>(?:[^']|'')*)'|NULL)\s*$""", RegexOptions.IgnoreCase)]
+    [GeneratedRegex("""^\s*COMMENT\s+ON\s+(?<type>SCHEMA|EXTENSION)\s+(?<name>"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$-]*)""" +
+        """\s+IS\s+(?:'(?<text>(?:[^']|'')*)'|NULL)\s*$""", RegexOptions.IgnoreCase)]
     private static partial Regex CommentOn();
 }

@@ -26,11 +26,13 @@ public static partial class SchemaInit
     private const string OtherFile = "90_grants_and_comments.sql";
 
     /// <summary>The files, by name, in the order they run; <paramref name="origin"/> is said in each file's first line (no secret in it).</summary>
-    public static async Task<IReadOnlyList<SchemaFile>> WriteAsync(NpgsqlConnection connection, MigrationOptions options, string origin, CancellationToken ct)
+    public static async Task<IReadOnlyList<SchemaFile>> WriteAsync(NpgsqlConnection connection, MigrationOptions options, string origin,
+        CancellationToken ct)
     {
         var live = await CatalogReader.ReadAsync(connection, options.TargetSchema, options.LockTimeout, ct);
         if (live.Tables.Count == 0 && live.Views.Count == 0 && live.Functions.Count == 0 && live.Sequences.Count == 0 && live.Enums.Count == 0)
-            throw new MigrationException(MigrationErrors.InvalidInput, $"schema '{options.TargetSchema}' of {origin} has no tables, views, functions, sequences or types to write");
+            throw new MigrationException(MigrationErrors.InvalidInput,
+                $"schema '{options.TargetSchema}' of {origin} has no tables, views, functions, sequences or types to write");
         // Extensions installed in other schemas (plpgsql in pg_catalog) are the database's, not this schema's.
         var desired = live with
         {
@@ -50,7 +52,8 @@ public static partial class SchemaInit
             var file = layout.FileOf(statement, statement.Order > firstTable);
             if (!files.TryGetValue(file, out var text))
             {
-                files[file] = text = new StringBuilder($"-- {Describe(file)}, as `knowitall schema init` read it from schema '{options.TargetSchema}' of {origin}.\n");
+                files[file] = text =
+                    new StringBuilder($"-- {Describe(file)}, as `knowitall schema init` read it from schema '{options.TargetSchema}' of {origin}.\n");
                 // Bodies are checked when they run, not when they are created: a function may read a table created later.
                 if (file is FunctionsFile or LateFunctionsFile) text.Append("SET check_function_bodies = false;\n");
             }
@@ -69,7 +72,8 @@ public static partial class SchemaInit
         ViewsFile => "Views and materialized views, with their indexes, comments and grants",
         LateFunctionsFile => "Functions whose arguments or result are a table's or view's row type",
         OtherFile => "Grants and comments on functions and other objects",
-        _ => $"Table {file[(file.IndexOf('_', 3) + 1)..^4]}: its sequences, columns, checks, indexes, row security, policies, triggers, comments and grants",
+        _ => $"Table {file[(file.IndexOf('_', 3) + 1)..^4]}: its sequences, columns, checks, indexes, row security, policies, triggers, comments " +
+            "and grants",
     };
 
     /// <summary>Which file each planned statement belongs to.</summary>
@@ -90,13 +94,15 @@ public static partial class SchemaInit
             var pending = model.Tables.OrderBy(t => t.Name, StringComparer.Ordinal).ToList();
             while (pending.Count > 0)
             {
-                var ready = pending.Where(t => t.PartitionOf is null || ordered.Any(o => o.Name == t.PartitionOf) || pending.All(p => p.Name != t.PartitionOf)).ToList();
+                var ready = pending.Where(t => t.PartitionOf is null || ordered.Any(o => o.Name == t.PartitionOf)
+                    || pending.All(p => p.Name != t.PartitionOf)).ToList();
                 ordered.AddRange(ready);
                 pending.RemoveAll(ready.Contains);
             }
             var width = ordered.Count.ToString(System.Globalization.CultureInfo.InvariantCulture).Length;
             for (var n = 0; n < ordered.Count; n++)
-                _tableFiles[ordered[n].Name] = $"40_{(n + 1).ToString(System.Globalization.CultureInfo.InvariantCulture).PadLeft(width, '0')}_{FileSafe(ordered[n].Name)}.sql";
+                _tableFiles[ordered[n].Name] =
+                    $"40_{(n + 1).ToString(System.Globalization.CultureInfo.InvariantCulture).PadLeft(width, '0')}_{FileSafe(ordered[n].Name)}.sql";
             _views = model.Views.Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
             _indexTables = model.Indexes.ToDictionary(i => i.Name, i => i.Table, StringComparer.Ordinal);
             _sequenceTables = model.Sequences.ToDictionary(s => s.Name, s => s.OwnedByTable, StringComparer.Ordinal);
@@ -122,21 +128,24 @@ public static partial class SchemaInit
         /// the plan's statement harmless to rerun.
         /// </summary>
         public string SqlOf(PlannedStatement s) => s.Kind == StatementKind.Constraint && Constraint(s.ObjectName) is { } c
-            ? $"ALTER TABLE {Identifier.Qualify(_schema, c.Table)} ADD CONSTRAINT {Identifier.Quote(c.Name)} {c.Definition}{(c.IsValidated ? "" : " NOT VALID")}"
+            ? $"ALTER TABLE {Identifier.Qualify(_schema, c.Table)} ADD CONSTRAINT {Identifier.Quote(c.Name)} " +
+                $"{c.Definition}{(c.IsValidated ? "" : " NOT VALID")}"
             : s.Sql;
 
         private ConstraintModel? Constraint(string objectName) => _constraints.GetValueOrDefault(objectName);
 
         /// <summary>A sequence a table owns is created in that table's file, before the table whose default reads it.</summary>
         private string Sequence(string name, bool owner) =>
-            _sequenceTables.GetValueOrDefault(name) is { } table && _tableFiles.TryGetValue(table, out var file) ? file : owner ? OtherFile : SequencesFile;
+            _sequenceTables.GetValueOrDefault(name) is { } table && _tableFiles.TryGetValue(table, out var file) ? file : owner ? OtherFile
+            : SequencesFile;
 
         private string Relation(string? name) =>
             name is null ? OtherFile : _tableFiles.TryGetValue(name, out var file) ? file : _views.Contains(name) ? ViewsFile : OtherFile;
 
         /// <summary>"table", "table.column" or "table.constraint": the longest table name it starts with.</summary>
         private string? TableOf(string objectName) =>
-            _tableFiles.Keys.Concat(_views).Where(t => objectName == t || objectName.StartsWith(t + ".", StringComparison.Ordinal)).MaxBy(t => t.Length);
+            _tableFiles.Keys.Concat(_views).Where(t => objectName == t || objectName.StartsWith(t + ".", StringComparison.Ordinal))
+            .MaxBy(t => t.Length);
 
         private string Comment(string key)
         {

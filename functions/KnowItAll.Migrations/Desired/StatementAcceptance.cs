@@ -11,10 +11,13 @@ public static partial class StatementAcceptance
 {
     /// <summary>The forms accepted, as people write them; the refusal message lists them.</summary>
     public const string Accepted =
-        "CREATE TABLE / UNLOGGED TABLE / INDEX / SEQUENCE / EXTENSION / TYPE ... AS ENUM / VIEW / MATERIALIZED VIEW / FUNCTION / PROCEDURE / TRIGGER / POLICY, " +
-        "ALTER TABLE ... ADD, ALTER COLUMN ... SET DEFAULT / SET NOT NULL / ADD GENERATED, VALIDATE CONSTRAINT, ENABLE / FORCE ROW LEVEL SECURITY, SET (storage parameters), SET LOGGED / UNLOGGED, ATTACH PARTITION, REPLICA IDENTITY, " +
+        "CREATE TABLE / UNLOGGED TABLE / INDEX / SEQUENCE / EXTENSION / TYPE ... AS ENUM / VIEW / MATERIALIZED VIEW / FUNCTION / PROCEDURE / " +
+        "TRIGGER / POLICY, " +
+        "ALTER TABLE ... ADD, ALTER COLUMN ... SET DEFAULT / SET NOT NULL / ADD GENERATED, VALIDATE CONSTRAINT, ENABLE / FORCE ROW LEVEL SECURITY, " +
+        "SET (storage parameters), SET LOGGED / UNLOGGED, ATTACH PARTITION, REPLICA IDENTITY, " +
         "ALTER COLUMN ... SET GENERATED / SET (identity options), " +
-        "ALTER SEQUENCE (options, OWNED BY), ALTER TYPE ... ADD VALUE, COMMENT ON, and GRANT on the schema, tables, columns, sequences and functions; " +
+        "ALTER SEQUENCE (options, OWNED BY), ALTER TYPE ... ADD VALUE, COMMENT ON, and GRANT on the schema, tables, columns, sequences and " +
+        "functions; " +
         "and declared removals and renames (DROP ..., ALTER TABLE ... DROP / RENAME, ALTER ... RENAME, REVOKE ...)";
 
     /// <summary>Throws a SchemaError naming the statement's file and line unless the statement is an accepted form.</summary>
@@ -26,11 +29,13 @@ public static partial class StatementAcceptance
             _ when words.StartsWith("CREATE ", StringComparison.Ordinal) => Create(words),
             _ when words.StartsWith("ALTER TABLE ", StringComparison.Ordinal) => AlterTable(words),
             _ when words.StartsWith("ALTER SEQUENCE ", StringComparison.Ordinal) => AlterSequence().IsMatch(words)
-                ? null : "ALTER SEQUENCE ... RESTART / RENAME / OWNER / SET SCHEMA is not part of a desired schema (only its options and OWNED BY are)",
+                ? null : "ALTER SEQUENCE ... RESTART / RENAME / OWNER / SET SCHEMA is not part of a desired schema (only its options and OWNED BY " +
+                    "are)",
             _ when words.StartsWith("ALTER TYPE ", StringComparison.Ordinal) => AlterTypeAddValue().IsMatch(words)
                 ? null : "of ALTER TYPE only ADD VALUE is accepted (and a declared RENAME TO / RENAME VALUE)",
             _ when words.StartsWith("COMMENT ON ", StringComparison.Ordinal) => CommentTarget().IsMatch(words)
-                ? null : "COMMENT ON is accepted for tables, columns, views, materialized views, indexes, sequences, types, functions, procedures, triggers, constraints and policies",
+                ? null : "COMMENT ON is accepted for tables, columns, views, materialized views, indexes, sequences, types, functions, procedures, " +
+                    "triggers, constraints and policies",
             _ when words.StartsWith("GRANT ", StringComparison.Ordinal) => Grant(words),
             _ => $"'{Head(words)}' is not supported in schema files",
         };
@@ -43,13 +48,16 @@ public static partial class StatementAcceptance
         if (TableStart().Match(words) is { Success: true })
         {
             if (TableAs().IsMatch(words)) return "CREATE TABLE ... AS copies data; declare the table's columns instead";
-            if (UnmodelledTableClause().Match(words) is { Success: true } clause) return $"CREATE TABLE ... {clause.Value.Trim()} is not modelled by this engine";
+            if (UnmodelledTableClause().Match(words) is { Success: true } clause)
+                return $"CREATE TABLE ... {clause.Value.Trim()} is not modelled by this engine";
             return null;
         }
         if (IndexStart().IsMatch(words))
         {
-            if (words.Contains(" CONCURRENTLY ", StringComparison.Ordinal)) return "schema files declare indexes; the engine decides when to build them CONCURRENTLY";
-            if (words.Contains(" ON ONLY ", StringComparison.Ordinal)) return "CREATE INDEX ... ON ONLY leaves an invalid index on a partitioned table";
+            if (words.Contains(" CONCURRENTLY ", StringComparison.Ordinal))
+                return "schema files declare indexes; the engine decides when to build them CONCURRENTLY";
+            if (words.Contains(" ON ONLY ", StringComparison.Ordinal))
+                return "CREATE INDEX ... ON ONLY leaves an invalid index on a partitioned table";
             return null;
         }
         if (SequenceStart().IsMatch(words)) return null;
@@ -58,7 +66,8 @@ public static partial class StatementAcceptance
         if (ViewStart().IsMatch(words)) return null;
         if (MaterializedViewStart().IsMatch(words))
         {
-            if (words.EndsWith(" WITH NO DATA", StringComparison.Ordinal)) return "a materialized view is created WITH DATA; WITH NO DATA is not modelled";
+            if (words.EndsWith(" WITH NO DATA", StringComparison.Ordinal))
+                return "a materialized view is created WITH DATA; WITH NO DATA is not modelled";
             return UnmodelledTableClause().IsMatch(words) ? "CREATE MATERIALIZED VIEW ... TABLESPACE / USING is not modelled" : null;
         }
         if (RoutineStart().IsMatch(words)) return null;
@@ -74,7 +83,8 @@ public static partial class StatementAcceptance
         foreach (var action in SplitTopLevel(words[m.Length..]))
         {
             if (action.StartsWith("DROP ", StringComparison.Ordinal) || action.StartsWith("RENAME ", StringComparison.Ordinal))
-                return $"ALTER TABLE ... {Head(action)} beside other actions: a removal or rename is declared in an ALTER TABLE statement of its own ({DeclarationParser.Accepted})";
+                return $"ALTER TABLE ... {Head(action)} beside other actions: a removal or rename is declared in an ALTER TABLE statement of its " +
+                    $"own ({DeclarationParser.Accepted})";
             if (DestructiveAction().IsMatch(action))
                 return $"schema files declare what should exist: ALTER TABLE ... {Head(action)} is never applied by this engine";
             if (!AllowedTableAction().IsMatch(action))
@@ -156,10 +166,14 @@ public static partial class StatementAcceptance
     [GeneratedRegex(@"^ALTER TABLE (IF EXISTS )?(ONLY )?((""[^""]+""|[^ "".]+)\.)?(""[^""]+""|[^ "".]+) ")]
     private static partial Regex AlterTableHead();
 
-    [GeneratedRegex(@"^(DROP|RENAME|DISABLE|NO FORCE|OWNER TO|SET SCHEMA|DETACH|RESET|NO INHERIT|NOT OF)\b|^ALTER (COLUMN )?\S+ (TYPE|SET DATA TYPE|DROP)\b")]
+    [GeneratedRegex(
+        @"^(DROP|RENAME|DISABLE|NO FORCE|OWNER TO|SET SCHEMA|DETACH|RESET|NO INHERIT|NOT OF)\b|^ALTER (COLUMN )?\S+ (TYPE|SET DATA TYPE|DROP)\b")]
     private static partial Regex DestructiveAction();
 
-    [GeneratedRegex(@"^(ADD\b|VALIDATE CONSTRAINT |ENABLE ROW LEVEL SECURITY$|FORCE ROW LEVEL SECURITY$|SET \(|SET (LOGGED|UNLOGGED)$|ATTACH PARTITION |REPLICA IDENTITY (DEFAULT|FULL|NOTHING|USING INDEX \S+)$|ALTER (COLUMN )?(""[^""]+""|\S+) (SET DEFAULT |SET NOT NULL$|ADD GENERATED |(?!.*\bRESTART\b)SET (GENERATED|START|INCREMENT|MINVALUE|MAXVALUE|NO MINVALUE|NO MAXVALUE|CACHE|CYCLE|NO CYCLE)\b))")]
+    [GeneratedRegex(
+        @"^(ADD\b|VALIDATE CONSTRAINT |ENABLE ROW LEVEL SECURITY$|FORCE ROW LEVEL SECURITY$|SET \(|SET (LOGGED|UNLOGGED)$|ATTACH PARTITION " +
+        @"|REPLICA IDENTITY (DEFAULT|FULL|NOTHING|USING INDEX \S+)$|ALTER (COLUMN )?(""[^""]+""|\S+) (SET DEFAULT |SET NOT NULL$|ADD GENERATED " +
+        @"|(?!.*\bRESTART\b)SET (GENERATED|START|INCREMENT|MINVALUE|MAXVALUE|NO MINVALUE|NO MAXVALUE|CACHE|CYCLE|NO CYCLE)\b))")]
     private static partial Regex AllowedTableAction();
 
     [GeneratedRegex(@"^ALTER SEQUENCE (IF EXISTS )?\S+ (?!.*\b(RESTART|RENAME|OWNER TO|SET SCHEMA|SET LOGGED|SET UNLOGGED)\b)")]
@@ -168,7 +182,9 @@ public static partial class StatementAcceptance
     [GeneratedRegex(@"^ALTER TYPE (""[^""]+""|\S+) ADD VALUE ")]
     private static partial Regex AlterTypeAddValue();
 
-    [GeneratedRegex(@"^COMMENT ON ((TABLE|COLUMN|VIEW|MATERIALIZED VIEW|INDEX|SEQUENCE|TYPE|FUNCTION|PROCEDURE|ROUTINE|TRIGGER|POLICY) |CONSTRAINT (""[^""]+""|\S+) ON (?!DOMAIN\b))")]
+    [GeneratedRegex(
+        @"^COMMENT ON ((TABLE|COLUMN|VIEW|MATERIALIZED VIEW|INDEX|SEQUENCE|TYPE|FUNCTION|PROCEDURE|ROUTINE|TRIGGER|POLICY) |CONSTRAINT " +
+        @"(""[^""]+""|\S+) ON (?!DOMAIN\b))")]
     private static partial Regex CommentTarget();
 
     [GeneratedRegex(@" ON ALL (TABLES|SEQUENCES|FUNCTIONS|PROCEDURES|ROUTINES) IN SCHEMA ")]

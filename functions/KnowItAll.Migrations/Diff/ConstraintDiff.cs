@@ -41,7 +41,9 @@ internal static partial class ConstraintDiff
                     : "validated, and schema/ says NOT VALID";
                 if (l.Type is 'p' or 'u' && ReferencingForeignKeys(live, l) is { Count: > 0 } fks)
                 {
-                    var why = $"{l.TypeName} {name}: {change}; replacing it would drop it, and foreign keys reference it ({string.Join(", ", fks)}): change them in the same way first, or by hand";
+                    var why =
+                        $"{l.TypeName} {name}: {change}; replacing it would drop it, and foreign keys reference it ({string.Join(", ", fks)}): " +
+                        "change them in the same way first, or by hand";
                     diff.Status("constraint", name, ObjectStatus.Different, why);
                     diff.Drift.Add(new DriftItem("constraint", name, "definition differs and cannot be replaced", l.Definition, k.Definition));
                     diff.Blocking.Add(new Hazard(HazardCode.ReplacementBlocked, why, name));
@@ -59,7 +61,8 @@ internal static partial class ConstraintDiff
             else diff.Status("constraint", name, ObjectStatus.Present);
         }
         var temporaries = desired.Constraints.Select(k => $"{k.Table}.{Replacements.Temporary(k.Name)}").ToHashSet(StringComparer.Ordinal);
-        diff.NotInSchema("constraint", c.Extra.Where(k => !temporaries.Contains($"{k.Table}.{k.Name}")), k => $"{k.Table}.{k.Name}", k => k.Definition);
+        diff.NotInSchema("constraint", c.Extra.Where(k => !temporaries.Contains($"{k.Table}.{k.Name}")), k => $"{k.Table}.{k.Name}",
+            k => k.Definition);
     }
 
     private static ConstraintModel? Temporary(SchemaModel live, ConstraintModel k)
@@ -73,7 +76,8 @@ internal static partial class ConstraintDiff
     /// <summary>The live foreign keys whose referenced columns are the key's: PostgreSQL ties each to that key's index.</summary>
     internal static List<string> ReferencingForeignKeys(SchemaModel live, string table, IReadOnlyList<string> columns) =>
         live.Constraints
-            .Where(f => f.Type == 'f' && f.ReferencedTable == table && References().Match(f.Definition) is { Success: true } m && Columns(m.Groups["cols"].Value).SequenceEqual(columns))
+            .Where(f => f.Type == 'f' && f.ReferencedTable == table && References().Match(f.Definition) is { Success: true } m
+                && Columns(m.Groups["cols"].Value).SequenceEqual(columns))
             .Select(f => $"{f.Table}.{f.Name}")
             .ToList();
 

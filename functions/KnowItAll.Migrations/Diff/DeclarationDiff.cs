@@ -19,7 +19,8 @@ public static class DeclarationDiff
             if (!hasOld) continue;
             if (hasNew)
             {
-                diff.Drift.Add(new DriftItem(d.Kind, d.ObjectName, $"declared renamed to {d.NewName} ({d.Location}), but the database has both names: nothing is renamed"));
+                diff.Drift.Add(new DriftItem(d.Kind, d.ObjectName,
+                    $"declared renamed to {d.NewName} ({d.Location}), but the database has both names: nothing is renamed"));
                 continue;
             }
             diff.Renames.Add(d);
@@ -57,7 +58,8 @@ public static class DeclarationDiff
 
     /// <summary>Whether a REVOKE declaration takes away a privilege.</summary>
     public static bool Covers(Declaration d, PrivilegeModel p) =>
-        d.Action == DeclarationAction.Revoke && p.ObjectKind.ToWire() == (d.Table == "table" && p.ObjectKind == PrivilegeObjectKind.Sequence ? "sequence" : d.Table)
+        d.Action == DeclarationAction.Revoke && p.ObjectKind.ToWire() == (d.Table == "table" && p.ObjectKind == PrivilegeObjectKind.Sequence
+            ? "sequence" : d.Table)
         && p.ObjectName == d.Name && p.Column == d.Column
         && d.Privileges.Contains(p.Privilege, StringComparer.Ordinal) && d.Grantees.Contains(p.Grantee, StringComparer.Ordinal);
 

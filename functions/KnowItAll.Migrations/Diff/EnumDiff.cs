@@ -17,10 +17,12 @@ internal static class EnumDiff
         {
             var removed = l.Labels.Where(x => !d.Labels.Contains(x, StringComparer.Ordinal)).ToList();
             if (removed.Count > 0)
-                diff.Drift.Add(new DriftItem("enum", d.Name, $"values not in schema/ (never removed): {string.Join(", ", removed)}", string.Join(", ", l.Labels), string.Join(", ", d.Labels)));
+                diff.Drift.Add(new DriftItem("enum", d.Name, $"values not in schema/ (never removed): {string.Join(", ", removed)}",
+                    string.Join(", ", l.Labels), string.Join(", ", d.Labels)));
             var kept = d.Labels.Where(x => l.Labels.Contains(x, StringComparer.Ordinal)).ToList();
             if (!kept.SequenceEqual(l.Labels.Where(x => d.Labels.Contains(x, StringComparer.Ordinal)), StringComparer.Ordinal))
-                diff.Drift.Add(new DriftItem("enum", d.Name, "values are in another order (never reordered)", string.Join(", ", l.Labels), string.Join(", ", d.Labels)));
+                diff.Drift.Add(new DriftItem("enum", d.Name, "values are in another order (never reordered)", string.Join(", ", l.Labels),
+                    string.Join(", ", d.Labels)));
 
             var added = new List<string>();
             for (var i = 0; i < d.Labels.Count; i++)

@@ -27,7 +27,8 @@ internal static class FunctionDiff
             }
             else
             {
-                var why = $"{Kind(d)} {d.Signature} changes its result ({l.Result} → {d.Result}): CREATE OR REPLACE cannot, and dropping it is never done";
+                var why =
+                    $"{Kind(d)} {d.Signature} changes its result ({l.Result} → {d.Result}): CREATE OR REPLACE cannot, and dropping it is never done";
                 diff.Status(Kind(d), d.Signature, ObjectStatus.Different, why);
                 diff.Drift.Add(new DriftItem(Kind(d), d.Signature, "result type differs", l.Result, d.Result));
                 diff.Blocking.Add(new Hazard(HazardCode.FunctionResultChanged, why, d.Signature));

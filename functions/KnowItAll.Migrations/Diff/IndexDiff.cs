@@ -29,7 +29,8 @@ internal static class IndexDiff
             if (!l.IsValid && Replacements.TemporaryIndex(live, i.Name) is { IsValid: true } built && Same(built, i))
             {
                 // A concurrent drop of the old index was killed half-way: its replacement is ready.
-                diff.Status("index", i.Name, ObjectStatus.Missing, "its replacement is built under a temporary name: the old one is dropped, the new one renamed");
+                diff.Status("index", i.Name, ObjectStatus.Missing,
+                    "its replacement is built under a temporary name: the old one is dropped, the new one renamed");
                 diff.ReplacedIndexes.Add(new IndexReplacement(i, l, built));
             }
             else if (!l.IsValid)
@@ -40,7 +41,9 @@ internal static class IndexDiff
             else if (l.Definition != i.Definition && l.IsUnique && ConstraintDiff.KeyColumns(l.Definition) is { } columns
                      && ConstraintDiff.ReferencingForeignKeys(live, l.Table, columns) is { Count: > 0 } fks)
             {
-                var why = $"unique index {i.Name}: definition differs ({l.Definition} → {i.Definition}); replacing it would drop it, and foreign keys reference it ({string.Join(", ", fks)}): change them in the same way first, or by hand";
+                var why =
+                    $"unique index {i.Name}: definition differs ({l.Definition} → {i.Definition}); replacing it would drop it, and foreign keys " +
+                    $"reference it ({string.Join(", ", fks)}): change them in the same way first, or by hand";
                 diff.Status("index", i.Name, ObjectStatus.Different, why);
                 diff.Drift.Add(new DriftItem("index", i.Name, "definition differs and cannot be replaced", l.Definition, i.Definition));
                 diff.Blocking.Add(new Hazard(HazardCode.ReplacementBlocked, why, i.Name));

@@ -17,19 +17,23 @@ internal static partial class LiveRename
         "column" => Column(live, d.Table!, d.Name, d.NewName!),
         "index" => live with
         {
-            Indexes = live.Indexes.Select(i => i.Name == d.Name ? i with { Name = d.NewName!, Definition = Word(i.Definition, d.Name, d.NewName!) } : i).ToList(),
+            Indexes = live.Indexes.Select(i => i.Name == d.Name ? i with { Name = d.NewName!, Definition = Word(i.Definition, d.Name, d.NewName!) }
+                : i).ToList(),
             Comments = Comments(live, "INDEX", live.Schema, d.Name, d.NewName!),
         },
         "view" or "materialized_view" => Relation(live, d.Name, d.NewName!) with
         {
-            Views = live.Views.Select(v => v with { Name = v.Name == d.Name ? d.NewName! : v.Name, Definition = Qualified(v.Definition, live.Schema, d.Name, d.NewName!) }).ToList(),
+            Views = live.Views.Select(v =>
+                v with { Name = v.Name == d.Name ? d.NewName! : v.Name, Definition = Qualified(v.Definition, live.Schema, d.Name, d.NewName!) })
+                    .ToList(),
         },
         "sequence" => Relation(live, d.Name, d.NewName!) with
         {
             Sequences = live.Sequences.Select(s => s.Name == d.Name ? s with { Name = d.NewName! } : s).ToList(),
             Tables = live.Tables.Select(t => t with
             {
-                Columns = t.Columns.Select(c => c with { Default = c.Default is null ? null : Qualified(c.Default, live.Schema, d.Name, d.NewName!) }).ToList(),
+                Columns = t.Columns.Select(c => c with { Default = c.Default is null ? null : Qualified(c.Default, live.Schema, d.Name, d.NewName!) })
+                    .ToList(),
             }).ToList(),
         },
         "type" => live with
@@ -52,7 +56,8 @@ internal static partial class LiveRename
         },
         "enum_value" => live with
         {
-            Enums = live.Enums.Select(e => e.Name == d.Table ? e with { Labels = e.Labels.Select(l => l == d.Name ? d.NewName! : l).ToList() } : e).ToList(),
+            Enums = live.Enums.Select(e => e.Name == d.Table ? e with { Labels = e.Labels.Select(l => l == d.Name ? d.NewName! : l).ToList() } : e)
+                .ToList(),
         },
         _ => live,
     };
@@ -66,7 +71,14 @@ internal static partial class LiveRename
         {
             Tables = model.Tables.Select(t => t with { Name = T(t.Name), PartitionOf = t.PartitionOf is null ? null : T(t.PartitionOf) }).ToList(),
             Indexes = model.Indexes.Select(i => i with { Table = T(i.Table), Definition = Q(i.Definition) }).ToList(),
-            Constraints = model.Constraints.Select(c => c with { Table = T(c.Table), ReferencedTable = c.ReferencedTable is null ? null : T(c.ReferencedTable), Definition = Q(c.Definition) }).ToList(),
+            Constraints =
+                model.Constraints.Select(c =>
+                    c with
+                    {
+                        Table = T(c.Table),
+                        ReferencedTable = c.ReferencedTable is null ? null : T(c.ReferencedTable),
+                        Definition = Q(c.Definition)
+                    }).ToList(),
             Sequences = model.Sequences.Select(s => s with { OwnedByTable = s.OwnedByTable is null ? null : T(s.OwnedByTable) }).ToList(),
             Views = model.Views.Select(v => v with { Definition = Q(v.Definition) }).ToList(),
             Triggers = model.Triggers.Select(t => t with { Table = T(t.Table), Definition = Q(t.Definition) }).ToList(),
@@ -77,7 +89,9 @@ internal static partial class LiveRename
     /// <summary>What every relation rename changes: privileges and comments naming it.</summary>
     private static SchemaModel Relation(SchemaModel live, string old, string renamed) => live with
     {
-        Privileges = live.Privileges.Select(p => p.ObjectKind is PrivilegeObjectKind.Table or PrivilegeObjectKind.Sequence or PrivilegeObjectKind.Column && p.ObjectName == old ? p with { ObjectName = renamed } : p).ToList(),
+        Privileges =
+            live.Privileges.Select(p => p.ObjectKind is PrivilegeObjectKind.Table or PrivilegeObjectKind.Sequence or PrivilegeObjectKind.Column
+                && p.ObjectName == old ? p with { ObjectName = renamed } : p).ToList(),
         Comments = live.Comments.Select(c => c with { Identity = Qualified(c.Identity, live.Schema, old, renamed) }).ToList(),
     };
 
@@ -87,17 +101,28 @@ internal static partial class LiveRename
         var qualifiedTable = Spell(live.Schema) + "." + Spell(table);
         return live with
         {
-            Tables = live.Tables.Select(t => t.Name != table ? t : t with { Columns = t.Columns.Select(c => c.Name == old ? c with { Name = renamed } : c).ToList() }).ToList(),
+            Tables = live.Tables.Select(t => t.Name != table ? t
+                : t with { Columns = t.Columns.Select(c => c.Name == old ? c with { Name = renamed } : c).ToList() }).ToList(),
             Indexes = live.Indexes.Select(i => i.Table == table ? i with { Definition = W(i.Definition) } : i).ToList(),
             Constraints = live.Constraints.Select(c => c.Table == table
                 ? c with { Definition = W(c.Definition) }
                 : c.ReferencedTable == table ? c with { Definition = ReferencedColumns(c.Definition, qualifiedTable, old, renamed) } : c).ToList(),
-            Sequences = live.Sequences.Select(s => s.OwnedByTable == table && s.OwnedByColumn == old ? s with { OwnedByColumn = renamed } : s).ToList(),
-            Views = live.Views.Select(v => v with { Definition = v.Definition.Replace($"{Spell(table)}.{Spell(old)}", $"{Spell(table)}.{Spell(renamed)}", StringComparison.Ordinal) }).ToList(),
+            Sequences = live.Sequences.Select(s => s.OwnedByTable == table && s.OwnedByColumn == old ? s with { OwnedByColumn = renamed } : s)
+                .ToList(),
+            Views = live.Views.Select(v =>
+                v with
+                {
+                    Definition = v.Definition.Replace($"{Spell(table)}.{Spell(old)}", $"{Spell(table)}.{Spell(renamed)}",
+                    StringComparison.Ordinal)
+                }).ToList(),
             Triggers = live.Triggers.Select(t => t.Table == table ? t with { Definition = W(t.Definition) } : t).ToList(),
-            Policies = live.Policies.Select(p => p.Table == table ? p with { Using = p.Using is null ? null : W(p.Using), Check = p.Check is null ? null : W(p.Check) } : p).ToList(),
-            Privileges = live.Privileges.Select(p => p.ObjectKind == PrivilegeObjectKind.Column && p.ObjectName == table && p.Column == old ? p with { Column = renamed } : p).ToList(),
-            Comments = live.Comments.Select(c => c.ObjectType == "COLUMN" && c.Identity == $"{qualifiedTable}.{Spell(old)}" ? c with { Identity = $"{qualifiedTable}.{Spell(renamed)}" } : c).ToList(),
+            Policies =
+                live.Policies.Select(p => p.Table == table
+                    ? p with { Using = p.Using is null ? null : W(p.Using), Check = p.Check is null ? null : W(p.Check) } : p).ToList(),
+            Privileges = live.Privileges.Select(p => p.ObjectKind == PrivilegeObjectKind.Column && p.ObjectName == table
+                && p.Column == old ? p with { Column = renamed } : p).ToList(),
+            Comments = live.Comments.Select(c => c.ObjectType == "COLUMN" && c.Identity == $"{qualifiedTable}.{Spell(old)}"
+                ? c with { Identity = $"{qualifiedTable}.{Spell(renamed)}" } : c).ToList(),
         };
     }
 
@@ -108,7 +133,8 @@ internal static partial class LiveRename
     private static string Qualified(string text, string schema, string old, string renamed)
     {
         var from = Spell(schema) + "." + Spell(old);
-        return Regex.Replace(text, $@"(?<![\w$""]){Regex.Escape(from)}(?![\w$""])", (Spell(schema) + "." + Spell(renamed)).Replace("$", "$$", StringComparison.Ordinal));
+        return Regex.Replace(text, $@"(?<![\w$""]){Regex.Escape(from)}(?![\w$""])", (Spell(schema) + "." + Spell(renamed))
+            .Replace("$", "$$", StringComparison.Ordinal));
     }
 
     /// <summary>The name as a whole word (not inside a longer name, a quoted name or a string literal's other words).</summary>

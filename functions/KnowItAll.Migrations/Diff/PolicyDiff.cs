@@ -21,14 +21,16 @@ internal static class PolicyDiff
                 diff.Status("policy", name, ObjectStatus.Present);
             }
             // ALTER POLICY can set an expression but not take one away.
-            else if (d.Permissive == l.Permissive && d.Command == l.Command && (d.Using is not null || l.Using is null) && (d.Check is not null || l.Check is null))
+            else if (d.Permissive == l.Permissive && d.Command == l.Command && (d.Using is not null || l.Using is null)
+                && (d.Check is not null || l.Check is null))
             {
                 diff.Status("policy", name, ObjectStatus.Missing, "roles or expressions change: ALTER POLICY");
                 diff.AlteredPolicies.Add(d);
             }
             else
             {
-                diff.Status("policy", name, ObjectStatus.Missing, $"command, kind or a removed expression changes ({l.Describe()} → {d.Describe()}): dropped and created again in the transaction");
+                diff.Status("policy", name, ObjectStatus.Missing,
+                    $"command, kind or a removed expression changes ({l.Describe()} → {d.Describe()}): dropped and created again in the transaction");
                 diff.ReplacedPolicies.Add(d);
             }
         }

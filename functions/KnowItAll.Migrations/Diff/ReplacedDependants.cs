@@ -40,7 +40,8 @@ internal static class ReplacedDependants
             }
             var grants = diff.MissingPrivileges.Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
             foreach (var p in desired.Privileges.Concat(live.Privileges)
-                         .Where(p => p.ObjectKind is PrivilegeObjectKind.Table or PrivilegeObjectKind.Column && p.ObjectName == view.Name && (p.Column is null || columns.Contains(p.Column))))
+                         .Where(p => p.ObjectKind is PrivilegeObjectKind.Table or PrivilegeObjectKind.Column && p.ObjectName == view.Name
+                             && (p.Column is null || columns.Contains(p.Column))))
                 if (grants.Add(p.Key)) diff.MissingPrivileges.Add(p);
         }
         foreach (var r in diff.ReplacedIndexes)
@@ -58,7 +59,8 @@ internal static class ReplacedDependants
     {
         if (!column.StartsWith('"')) return column[..column.IndexOf(' ', StringComparison.Ordinal)];
         var end = 1;
-        while (end < column.Length && !(column[end] == '"' && (end + 1 == column.Length || column[end + 1] != '"'))) end += column[end] == '"' ? 2 : 1;
+        while (end < column.Length && !(column[end] == '"' && (end + 1 == column.Length || column[end + 1] != '"')))
+            end += column[end] == '"' ? 2 : 1;
         return column[1..end].Replace("\"\"", "\"", StringComparison.Ordinal);
     }
 }

@@ -49,7 +49,8 @@ public sealed class SchemaDiff
     /// <summary>Constraints schema/ changed (definition, or validated ↔ NOT VALID), and keys whose name a plain index holds.</summary>
     public List<ConstraintReplacement> ReplacedConstraints { get; } = [];
 
-    /// <summary>Live views and materialized views dropped in the transaction to be created again as schema/ says (with the views reading them).</summary>
+    /// <summary>Live views and materialized views dropped in the transaction to be created again as schema/ says (with the views reading
+    /// them).</summary>
     public List<ViewModel> DroppedViews { get; } = [];
 
     /// <summary>Policies whose command or kind changes: dropped and created again in the transaction.</summary>
@@ -72,7 +73,8 @@ public sealed class SchemaDiff
     /// <summary>Desired changes that cannot be applied without loss or a long lock; Apply refuses the plan.</summary>
     public List<Planning.Hazard> Blocking { get; } = [];
 
-    public void Status(string kind, string name, ObjectState status, string? detail = null) => Objects.Add(new ObjectStatus(kind, name, status, detail));
+    public void Status(string kind, string name, ObjectState status, string? detail = null) =>
+        Objects.Add(new ObjectStatus(kind, name, status, detail));
 
     /// <summary>Every live object the desired schema does not name is drift, never removed.</summary>
     public void NotInSchema<T>(string kind, IEnumerable<T> extra, Func<T, string> name, Func<T, string?>? live = null)
@@ -92,7 +94,8 @@ public sealed record IndexReplacement(IndexModel Desired, IndexModel? Old, Index
 /// run added under the temporary name, <see cref="TemporaryIndex"/> the unique index a run built for a key,
 /// <see cref="NamedIndex"/> a plain index that holds the key's name.
 /// </summary>
-public sealed record ConstraintReplacement(ConstraintModel Desired, ConstraintModel? Old, ConstraintModel? Temporary, IndexModel? TemporaryIndex, IndexModel? NamedIndex);
+public sealed record ConstraintReplacement(ConstraintModel Desired, ConstraintModel? Old, ConstraintModel? Temporary, IndexModel? TemporaryIndex,
+    IndexModel? NamedIndex);
 
 /// <summary>A value an existing enum lacks, placed before or after a value it has.</summary>
 public sealed record EnumValueAddition(string Enum, string Label, string? Before, string? After);

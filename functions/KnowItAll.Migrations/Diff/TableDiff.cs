@@ -21,7 +21,8 @@ internal static class TableDiff
             var driftBefore = diff.Drift.Count;
             var settings = Settings(t, l, diff);
             if (settings is not null) diff.Status("table", t.Name, ObjectStatus.Missing, settings + " to apply");
-            else if (diff.Drift.Count > driftBefore) diff.Status("table", t.Name, ObjectStatus.Different, string.Join("; ", diff.Drift.Skip(driftBefore).Select(d => d.Reason)));
+            else if (diff.Drift.Count > driftBefore)
+                diff.Status("table", t.Name, ObjectStatus.Different, string.Join("; ", diff.Drift.Skip(driftBefore).Select(d => d.Reason)));
             else diff.Status("table", t.Name, ObjectStatus.Present);
             Columns(t, l, live, diff);
         }
@@ -32,8 +33,10 @@ internal static class TableDiff
     {
         var enable = desired.RowSecurity && !live.RowSecurity;
         var force = desired.ForceRowSecurity && !live.ForceRowSecurity;
-        if (!desired.RowSecurity && live.RowSecurity) diff.Drift.Add(new DriftItem("table", desired.Name, "row-level security is enabled but not in schema/"));
-        if (!desired.ForceRowSecurity && live.ForceRowSecurity) diff.Drift.Add(new DriftItem("table", desired.Name, "row-level security is forced but not in schema/"));
+        if (!desired.RowSecurity && live.RowSecurity)
+            diff.Drift.Add(new DriftItem("table", desired.Name, "row-level security is enabled but not in schema/"));
+        if (!desired.ForceRowSecurity && live.ForceRowSecurity)
+            diff.Drift.Add(new DriftItem("table", desired.Name, "row-level security is forced but not in schema/"));
 
         var options = desired.Options.Where(o => !live.Options.Contains(o, StringComparer.Ordinal)).ToList();
         var desiredKeys = desired.Options.Select(Key).ToHashSet(StringComparer.Ordinal);
@@ -49,7 +52,8 @@ internal static class TableDiff
             persistence = null;
         }
         if (desired.PartitionKey != live.PartitionKey || desired.PartitionOf != live.PartitionOf || desired.PartitionBound != live.PartitionBound)
-            diff.Drift.Add(new DriftItem("table", desired.Name, "partitioning differs (only a new table can be partitioned)", live.Describe(), desired.Describe()));
+            diff.Drift.Add(new DriftItem("table", desired.Name, "partitioning differs (only a new table can be partitioned)", live.Describe(),
+                desired.Describe()));
 
         var replica = desired.ReplicaIdentityClause() != live.ReplicaIdentityClause();
         if (replica) diff.ReplicaIdentities.Add((live, desired));
@@ -74,7 +78,8 @@ internal static class TableDiff
             var drift = new List<string>();
             if (d.Type != l.Type || d.Collation != l.Collation)
             {
-                planned.Add(d.Type != l.Type ? $"type {l.Type} (desired {d.Type})" : $"collation {l.Collation ?? "default"} (desired {d.Collation ?? "default"})");
+                planned.Add(d.Type != l.Type ? $"type {l.Type} (desired {d.Type})"
+                    : $"collation {l.Collation ?? "default"} (desired {d.Collation ?? "default"})");
                 diff.ColumnTypes.Add(new ColumnTypeChange(live, l, d));
             }
             if (d.Identity != l.Identity || d.IdentityOptions != l.IdentityOptions)
@@ -83,7 +88,9 @@ internal static class TableDiff
                 diff.IdentityChanges.Add(new ColumnTypeChange(live, l, d));
             }
             if (d.Generated != l.Generated || d.Generated != '\0' && d.Default != l.Default)
-                drift.Add($"generated expression {l.Default ?? "none"} (desired {d.Default ?? "none"}; PostgreSQL cannot change a column's generation in place)");
+                drift.Add(
+                    $"generated expression {l.Default ?? "none"} (desired {d.Default ?? "none"}; PostgreSQL cannot change a column's generation in " +
+                    "place)");
             else if (d.Default != l.Default)
             {
                 planned.Add($"default {l.Default ?? "none"} (desired {d.Default ?? "none"})");
@@ -136,6 +143,7 @@ internal static class TableDiff
     private static string Key(string option) => option.Split('=', 2)[0];
 
     private static string Describe(ColumnModel c) =>
-        c.Type + (c.Collation is null ? "" : $" COLLATE {c.Collation}") + (c.NotNull ? " NOT NULL" : "") + (c.Default is null ? "" : " DEFAULT " + c.Default)
+        c.Type + (c.Collation is null ? "" : $" COLLATE {c.Collation}") + (c.NotNull ? " NOT NULL" : "") +
+        (c.Default is null ? "" : " DEFAULT " + c.Default)
         + (c.Identity == '\0' ? "" : " identity " + Identity(c));
 }

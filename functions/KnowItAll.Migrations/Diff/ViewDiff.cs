@@ -19,8 +19,10 @@ internal static class ViewDiff
         var rebuilt = new List<(ViewModel Desired, ViewModel Live)>();
         foreach (var (d, l) in c.Matched)
         {
-            if (d.Definition == l.Definition && d.Materialized == l.Materialized && d.Options.SequenceEqual(l.Options) && d.Columns.SequenceEqual(l.Columns)) continue;
-            var appendsOnly = !d.Materialized && !l.Materialized && d.Columns.Count >= l.Columns.Count && d.Columns.Take(l.Columns.Count).SequenceEqual(l.Columns);
+            if (d.Definition == l.Definition && d.Materialized == l.Materialized && d.Options.SequenceEqual(l.Options)
+                && d.Columns.SequenceEqual(l.Columns)) continue;
+            var appendsOnly = !d.Materialized && !l.Materialized && d.Columns.Count >= l.Columns.Count && d.Columns.Take(l.Columns.Count)
+                .SequenceEqual(l.Columns);
             if (!appendsOnly) rebuilt.Add((d, l));
         }
 
@@ -30,7 +32,9 @@ internal static class ViewDiff
         var obstacles = Obstacles(dropped, desired, live, desiredByName);
         if (obstacles.Count > 0)
         {
-            var why = $"replacing {string.Join(", ", rebuilt.Select(r => $"{Kind(r.Desired).Replace('_', ' ')} {r.Desired.Name}"))} drops it and what reads it, " +
+            var why =
+                $"replacing {string.Join(", ", rebuilt.Select(r => $"{Kind(r.Desired).Replace('_', ' ')} {r.Desired.Name}"))} drops it and what " +
+                "reads it, " +
                       $"but {string.Join("; ", obstacles)}: add them to schema/ or change them first";
             foreach (var (d, l) in rebuilt)
             {
@@ -55,7 +59,8 @@ internal static class ViewDiff
             {
                 diff.Status(Kind(d), d.Name, ObjectStatus.Different, $"{Change(l, d)}: cannot be replaced (see the blocking hazard)");
             }
-            else if (d.Definition == l.Definition && d.Materialized == l.Materialized && d.Options.SequenceEqual(l.Options) && d.Columns.SequenceEqual(l.Columns))
+            else if (d.Definition == l.Definition && d.Materialized == l.Materialized && d.Options.SequenceEqual(l.Options)
+                && d.Columns.SequenceEqual(l.Columns))
             {
                 diff.Status(Kind(d), d.Name, ObjectStatus.Present);
             }
@@ -98,7 +103,8 @@ internal static class ViewDiff
         foreach (var v in dropped)
         {
             if (!desiredByName.ContainsKey(v.Name)) obstacles.Add($"{Kind(v).Replace('_', ' ')} {v.Name} reads it and schema/ does not name it");
-            foreach (var reader in v.ReadBy.Where(r => !names.Contains(r))) obstacles.Add($"{reader} reads {v.Name} and is not a view the engine can replace");
+            foreach (var reader in v.ReadBy.Where(r => !names.Contains(r)))
+                obstacles.Add($"{reader} reads {v.Name} and is not a view the engine can replace");
             foreach (var d in v.Dependants) obstacles.Add($"{d} depends on {v.Name}");
         }
         foreach (var i in live.Indexes.Where(i => names.Contains(i.Table) && !desired.Indexes.Any(x => x.Name == i.Name)))

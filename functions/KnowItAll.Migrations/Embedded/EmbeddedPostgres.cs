@@ -80,7 +80,8 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         var root = Path.Combine(parent, "knowitall-pg-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)));
         Directory.CreateDirectory(root);
         // Whose server this is: a later start stops and removes it when that process is gone (killed, crashed).
-        await File.WriteAllTextAsync(Path.Combine(root, OwnerFile), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(root, OwnerFile), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            cancellationToken);
         var password = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(18));
         var server = new EmbeddedPostgres(root, binDir, dropToPostgres, FreePort(), password);
         try
@@ -151,7 +152,8 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         try
         {
             if (File.Exists(Path.Combine(DataDirectory, "postmaster.pid")))
-                RunAsync(Path.Combine(_binDir, "pg_ctl"), ["-D", DataDirectory, "-m", "immediate", "-w", "stop"], _dropToPostgres, CancellationToken.None)
+                RunAsync(Path.Combine(_binDir, "pg_ctl"), ["-D", DataDirectory, "-m", "immediate", "-w", "stop"], _dropToPostgres,
+                    CancellationToken.None)
                     .GetAwaiter().GetResult();
         }
         catch (MigrationException)
@@ -177,13 +179,15 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         }
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment["LC_ALL"] = "C.UTF-8";
-        using var process = Process.Start(info) ?? throw new MigrationException(MigrationErrors.DatabaseUnavailable, $"could not start {Path.GetFileName(file)}");
+        using var process = Process.Start(info)
+            ?? throw new MigrationException(MigrationErrors.DatabaseUnavailable, $"could not start {Path.GetFileName(file)}");
         var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
         await process.WaitForExitAsync(cancellationToken);
         if (process.ExitCode != 0)
             throw new MigrationException(MigrationErrors.DatabaseUnavailable,
-                $"embedded PostgreSQL: {Path.GetFileName(file)} exited with {process.ExitCode}: {(await stderr).Trim()} {(await stdout).Trim()}".Trim());
+                ($"embedded PostgreSQL: {Path.GetFileName(file)} exited with {process.ExitCode}: " +
+                    $"{(await stderr).Trim()} {(await stdout).Trim()}").Trim());
     }
 
     private const string OwnerFile = "owner.pid";

@@ -37,7 +37,8 @@ public sealed record Declaration(DeclarationAction Action, string Kind, string N
     public string ObjectName => Kind switch
     {
         "column" or "constraint" or "trigger" or "policy" or "enum_value" => $"{Table}.{Name}",
-        "privilege" => $"{string.Join(", ", Privileges)}{(Column is null ? "" : $" ({Column})")} on {Table} {Name} from {string.Join(", ", Grantees)}",
+        "privilege" =>
+            $"{string.Join(", ", Privileges)}{(Column is null ? "" : $" ({Column})")} on {Table} {Name} from {string.Join(", ", Grantees)}",
         _ => Name,
     };
 

@@ -36,7 +36,8 @@ public sealed record FunctionModel(string Name, string ArgumentTypes, char Kind,
 public sealed record TriggerModel(string Name, string Table, string Definition);
 
 /// <summary>A row-level security policy. <see cref="Command"/>: ALL, SELECT, INSERT, UPDATE or DELETE.</summary>
-public sealed record PolicyModel(string Name, string Table, bool Permissive, string Command, IReadOnlyList<string> Roles, string? Using, string? Check)
+public sealed record PolicyModel(string Name, string Table, bool Permissive, string Command, IReadOnlyList<string> Roles, string? Using,
+    string? Check)
 {
     public string Describe() =>
         $"AS {(Permissive ? "PERMISSIVE" : "RESTRICTIVE")} FOR {Command} TO {string.Join(", ", Roles)}" +

@@ -18,7 +18,8 @@ public enum PrivilegeObjectKind
 public static class PrivilegeObjectKinds
 {
     private static readonly Dictionary<PrivilegeObjectKind, string> Names =
-        Enum.GetValues<PrivilegeObjectKind>().ToDictionary(v => v, v => JsonSerializer.Serialize(v, MigrationJsonContext.Default.PrivilegeObjectKind).Trim('"'));
+        Enum.GetValues<PrivilegeObjectKind>().ToDictionary(v => v, v => JsonSerializer.Serialize(v, MigrationJsonContext.Default.PrivilegeObjectKind)
+            .Trim('"'));
 
     public static string ToWire(this PrivilegeObjectKind kind) => Names[kind];
 

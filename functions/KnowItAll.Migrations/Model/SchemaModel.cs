@@ -2,9 +2,11 @@ namespace KnowItAll.Migrations.Model;
 
 public sealed record ExtensionModel(string Name, string Schema);
 
-public sealed record SequenceModel(string Name, string DataType, long Start, long Increment, long MinValue, long MaxValue, long Cache, bool Cycle, string? OwnedByTable, string? OwnedByColumn);
+public sealed record SequenceModel(string Name, string DataType, long Start, long Increment, long MinValue, long MaxValue, long Cache, bool Cycle,
+    string? OwnedByTable, string? OwnedByColumn);
 
-public sealed record ColumnModel(string Name, int Ordinal, string Type, bool NotNull, string? Default, char Identity, char Generated, string? Collation)
+public sealed record ColumnModel(string Name, int Ordinal, string Type, bool NotNull, string? Default, char Identity, char Generated,
+    string? Collation)
 {
     /// <summary>The options of an identity column's own sequence; null for a column that is not an identity.</summary>
     public IdentityOptions? IdentityOptions { get; init; }
@@ -168,7 +170,8 @@ public sealed record SchemaModel(
     private void WriteCanonical(TextWriter text)
     {
         text.Write("schema "); text.Write(Schema); text.Write('\n');
-        foreach (var e in Extensions.OrderBy(e => e.Name, StringComparer.Ordinal)) { text.Write("ext "); text.Write(e.Name); text.Write(' '); text.Write(e.Schema); text.Write('\n'); }
+        foreach (var e in Extensions.OrderBy(e => e.Name,
+            StringComparer.Ordinal)) { text.Write("ext "); text.Write(e.Name); text.Write(' '); text.Write(e.Schema); text.Write('\n'); }
         foreach (var s in Sequences.OrderBy(s => s.Name, StringComparer.Ordinal)) Line(text, "seq ", (s with { }).ToString());
         foreach (var t in Tables.OrderBy(t => t.Name, StringComparer.Ordinal))
         {
@@ -176,13 +179,15 @@ public sealed record SchemaModel(
             foreach (var c in t.Columns.OrderBy(c => c.Name, StringComparer.Ordinal)) Line(text, "  col ", (c with { Ordinal = 0 }).ToString());
         }
         foreach (var i in Indexes.OrderBy(i => i.Name, StringComparer.Ordinal)) Line(text, "idx ", i.ToString());
-        foreach (var c in Constraints.OrderBy(c => c.Table, StringComparer.Ordinal).ThenBy(c => c.Name, StringComparer.Ordinal)) Line(text, "con ", c.ToString());
+        foreach (var c in Constraints.OrderBy(c => c.Table, StringComparer.Ordinal).ThenBy(c => c.Name, StringComparer.Ordinal))
+            Line(text, "con ", c.ToString());
         foreach (var p in Privileges.Select(p => p.Grantable ? p.Key + " grantable" : p.Key).Order(StringComparer.Ordinal)) Line(text, "priv ", p);
         foreach (var e in Enums.OrderBy(e => e.Name, StringComparer.Ordinal)) Line(text, "enum ", e.Name + " " + string.Join(',', e.Labels));
         foreach (var v in Views.OrderBy(v => v.Name, StringComparer.Ordinal))
             Line(text, v.Materialized ? "matview " : "view ", $"{v.Name} {string.Join(',', v.Options)} {string.Join(',', v.Columns)} {v.Definition}");
         foreach (var f in Functions.OrderBy(f => f.Signature, StringComparer.Ordinal)) Line(text, "func ", f.Signature + " " + f.Definition);
-        foreach (var t in Triggers.OrderBy(t => t.Table, StringComparer.Ordinal).ThenBy(t => t.Name, StringComparer.Ordinal)) Line(text, "trigger ", t.Definition);
+        foreach (var t in Triggers.OrderBy(t => t.Table, StringComparer.Ordinal).ThenBy(t => t.Name, StringComparer.Ordinal))
+            Line(text, "trigger ", t.Definition);
         foreach (var p in Policies.OrderBy(p => p.Table, StringComparer.Ordinal).ThenBy(p => p.Name, StringComparer.Ordinal))
             Line(text, "policy ", $"{p.Table} {p.Name} {p.Describe()}");
         foreach (var c in Comments.OrderBy(c => c.Key, StringComparer.Ordinal)) Line(text, "comment ", c.Key + " " + c.Text);

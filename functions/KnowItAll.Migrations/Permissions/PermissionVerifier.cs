@@ -14,9 +14,11 @@ public static class PermissionVerifier
         SELECT c.kind, c.obj, c.col, c.priv,
                CASE c.kind
                  WHEN 'schema' THEN CASE WHEN to_regnamespace(c.obj) IS NULL THEN false ELSE has_schema_privilege($1, c.obj, c.priv) END
-                 WHEN 'function' THEN CASE WHEN to_regprocedure(c.qualified) IS NULL THEN false ELSE has_function_privilege($1, c.qualified, c.priv) END
+                 WHEN 'function' THEN CASE WHEN to_regprocedure(c.qualified) IS NULL THEN false
+                                          ELSE has_function_privilege($1, c.qualified, c.priv) END
                  WHEN 'sequence' THEN CASE WHEN to_regclass(c.qualified) IS NULL THEN false ELSE has_sequence_privilege($1, c.qualified, c.priv) END
-                 WHEN 'column' THEN CASE WHEN NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = to_regclass(c.qualified) AND a.attname = c.col AND NOT a.attisdropped)
+                 WHEN 'column' THEN CASE WHEN NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = to_regclass(c.qualified)
+                                                           AND a.attname = c.col AND NOT a.attisdropped)
                                          THEN false ELSE has_column_privilege($1, c.qualified, c.col, c.priv) END
                  ELSE CASE WHEN to_regclass(c.qualified) IS NULL THEN false ELSE has_table_privilege($1, c.qualified, c.priv) END
                END
@@ -31,7 +33,8 @@ public static class PermissionVerifier
         return Qualify(schema, p.ObjectName[..open]) + p.ObjectName[open..];
     }
 
-    public static async Task<PermissionReport> VerifyAsync(NpgsqlConnection connection, SchemaModel desired, MigrationOptions options, CancellationToken ct)
+    public static async Task<PermissionReport> VerifyAsync(NpgsqlConnection connection, SchemaModel desired, MigrationOptions options,
+        CancellationToken ct)
     {
         var role = options.AppRole;
         bool? canLogin;

@@ -21,10 +21,13 @@ internal static partial class ColumnAlterationPlanner
             var table = change.Table.Name;
             IReadOnlyList<Hazard> hazards =
             [
-                new(HazardCode.IdentityDropped, $"drops the identity of {change.Name} and its sequence (no row is changed): new rows get a value only from a default or the INSERT"),
+                new(HazardCode.IdentityDropped,
+                    $"drops the identity of {change.Name} and its sequence (no row is changed): new rows get a value only from a default or the " +
+                    "INSERT"),
                 .. Brief(b, table, "no scan"),
             ];
-            b.Add(StatementKind.ColumnIdentity, change.Name, $"ALTER TABLE {b.Q(table)} ALTER COLUMN {Quote(change.Live.Name)} DROP IDENTITY IF EXISTS", LockLevel.AccessExclusive, hazards);
+            b.Add(StatementKind.ColumnIdentity, change.Name,
+                $"ALTER TABLE {b.Q(table)} ALTER COLUMN {Quote(change.Live.Name)} DROP IDENTITY IF EXISTS", LockLevel.AccessExclusive, hazards);
             b.Other.Add($"identity dropped {change.Name}");
         }
     }
@@ -33,11 +36,13 @@ internal static partial class ColumnAlterationPlanner
     public static void DropDefaults(PlanBuilder b)
     {
         var columns = b.Diff.DroppedDefaults.Select(d => (d.Table, Name: d.Column.Name))
-            .Concat(b.Diff.ColumnTypes.Where(c => DropsDefaultFirst(b.Diff, c) && !b.Diff.DroppedDefaults.Any(d => Same(d, c))).Select(c => (c.Table, Name: c.Live.Name)));
+            .Concat(b.Diff.ColumnTypes.Where(c => DropsDefaultFirst(b.Diff, c) && !b.Diff.DroppedDefaults.Any(d => Same(d, c)))
+                .Select(c => (c.Table, Name: c.Live.Name)));
         foreach (var (table, column) in columns)
         {
             var name = $"{table.Name}.{column}";
-            b.Add(StatementKind.ColumnDefault, name, $"ALTER TABLE {b.Q(table.Name)} ALTER COLUMN {Quote(column)} DROP DEFAULT", LockLevel.AccessExclusive,
+            b.Add(StatementKind.ColumnDefault, name, $"ALTER TABLE {b.Q(table.Name)} ALTER COLUMN {Quote(column)} DROP DEFAULT",
+                LockLevel.AccessExclusive,
                 Brief(b, table.Name, "no scan: existing rows keep their values"));
             b.Other.Add($"default dropped {name}");
         }
@@ -53,7 +58,8 @@ internal static partial class ColumnAlterationPlanner
         foreach (var (table, column) in b.Diff.ColumnsNullable)
         {
             var name = $"{table.Name}.{column.Name}";
-            b.Add(StatementKind.ColumnNullable, name, $"ALTER TABLE {b.Q(table.Name)} ALTER COLUMN {Quote(column.Name)} DROP NOT NULL", LockLevel.AccessExclusive,
+            b.Add(StatementKind.ColumnNullable, name, $"ALTER TABLE {b.Q(table.Name)} ALTER COLUMN {Quote(column.Name)} DROP NOT NULL",
+                LockLevel.AccessExclusive,
                 Brief(b, table.Name, "no scan"));
             b.Other.Add($"nullable {name}");
         }
@@ -81,8 +87,10 @@ internal static partial class ColumnAlterationPlanner
             // An index a table with rows gets in this plan is built concurrently, after the transaction: the setting follows it.
             var builtLater = live is not null && index is not null && b.HasRows(t) && !b.IsPartitioned(t)
                 && (b.Diff.MissingIndexes.Any(i => i.Name == index) || b.Diff.MissingConstraints.Any(k => k.Table == t && k.Name == index));
-            b.Add(StatementKind.ReplicaIdentity, t, $"ALTER TABLE {b.Q(t)} REPLICA IDENTITY {desired.ReplicaIdentityClause()}", live is null ? LockLevel.None : LockLevel.AccessExclusive,
-                live is null ? [] : Brief(b, t, "no scan; logical replication of its updates and deletes carries the new identity from now on"), builtLater ? Phase.After : Phase.InTransaction);
+            b.Add(StatementKind.ReplicaIdentity, t, $"ALTER TABLE {b.Q(t)} REPLICA IDENTITY {desired.ReplicaIdentityClause()}",
+                live is null ? LockLevel.None : LockLevel.AccessExclusive,
+                live is null ? [] : Brief(b, t, "no scan; logical replication of its updates and deletes carries the new identity from now on"),
+                builtLater ? Phase.After : Phase.InTransaction);
             b.Other.Add($"replica identity {t}");
         }
     }
@@ -119,14 +127,21 @@ internal static partial class ColumnAlterationPlanner
             return;
         }
         var costs = new List<Hazard>();
-        if (effect.Rewrites) costs.Add(new(HazardCode.TableRewrite, $"changing {what} rewrites every row of {table} and rebuilds its indexes (PostgreSQL gave a copy of it new storage)"));
-        if (effect.ChecksRows) costs.Add(new(HazardCode.TypeCheckScan, $"changing {what} checks every row of {table} against the domain's constraints"));
-        if (effect.RebuiltIndexes.Count > 0) costs.Add(new(HazardCode.IndexRebuild, $"changing {what} rebuilds {string.Join(", ", effect.RebuiltIndexes)}"));
+        if (effect.Rewrites)
+            costs.Add(new(HazardCode.TableRewrite,
+                $"changing {what} rewrites every row of {table} and rebuilds its indexes (PostgreSQL gave a copy of it new storage)"));
+        if (effect.ChecksRows)
+            costs.Add(new(HazardCode.TypeCheckScan, $"changing {what} checks every row of {table} against the domain's constraints"));
+        if (effect.RebuiltIndexes.Count > 0)
+            costs.Add(new(HazardCode.IndexRebuild, $"changing {what} rebuilds {string.Join(", ", effect.RebuiltIndexes)}"));
         IReadOnlyList<Hazard> hazards = !b.HasRows(table) ? costs
-            : costs.Count > 0 ? [.. costs, b.ExclusiveWork(table, effect.Rewrites ? "rewrites it" : effect.ChecksRows ? "checks every row" : "rebuilds the indexes",
+            : costs.Count > 0
+            ? [.. costs, b.ExclusiveWork(table, effect.Rewrites ? "rewrites it" : effect.ChecksRows ? "checks every row" : "rebuilds the indexes",
                 "Add a column of the new type, backfill it in batches and move readers and writers to it")]
-            : [new Hazard(HazardCode.AccessExclusiveLock, $"takes an ACCESS EXCLUSIVE lock on {table} briefly: PostgreSQL showed the change needs no rewrite, no scan and no index rebuild")];
-        b.Add(StatementKind.ColumnType, change.Name, $"ALTER TABLE {b.Q(table)} {TypeClause(change, effect.NeedsUsing)}", LockLevel.AccessExclusive, hazards);
+            : [new Hazard(HazardCode.AccessExclusiveLock,
+                $"takes an ACCESS EXCLUSIVE lock on {table} briefly: PostgreSQL showed the change needs no rewrite, no scan and no index rebuild")];
+        b.Add(StatementKind.ColumnType, change.Name, $"ALTER TABLE {b.Q(table)} {TypeClause(change, effect.NeedsUsing)}", LockLevel.AccessExclusive,
+            hazards);
         b.Other.Add($"type {change.Name}");
     }
 
@@ -134,7 +149,9 @@ internal static partial class ColumnAlterationPlanner
     {
         var (t, d) = (change.Table.Name, change.Desired);
         var options = d.IdentityOptions ?? IdentityOptions.Defaults(d.Type, 1);
-        var add = $"ALTER TABLE {b.Q(t)} ALTER COLUMN {Quote(d.Name)} ADD GENERATED {(d.Identity == 'a' ? "ALWAYS" : "BY DEFAULT")} AS IDENTITY{OptionList(d.Type, options)}";
+        var add =
+            $"ALTER TABLE {b.Q(t)} ALTER COLUMN {Quote(d.Name)} ADD GENERATED {(d.Identity == 'a' ? "ALWAYS" : "BY DEFAULT")} AS " +
+            $"IDENTITY{OptionList(d.Type, options)}";
         // NOT NULL set after the transaction (a table with rows, through a validated check) comes first: the identity follows it.
         var afterNotNull = b.Diff.ColumnsNotNull.Any(n => n.Table.Name == t && n.Column.Name == d.Name) && b.HasRows(t) && !b.IsPartitioned(t);
         if (!b.HasRows(t))
@@ -155,7 +172,9 @@ internal static partial class ColumnAlterationPlanner
                 $knowitall$
                 """;
             b.Add(StatementKind.ColumnIdentity, change.Name, sql, LockLevel.AccessExclusive,
-                [new Hazard(HazardCode.AccessExclusiveLock, $"takes an ACCESS EXCLUSIVE lock on {t} briefly and reads the {edge} of {d.Name} (an index on it makes that quick) so new identities continue past the rows' values")],
+                [new Hazard(HazardCode.AccessExclusiveLock,
+                    $"takes an ACCESS EXCLUSIVE lock on {t} briefly and reads the {edge} of {d.Name} (an index on it makes that quick) so new " +
+                    "identities continue past the rows' values")],
                 afterNotNull ? Phase.After : Phase.InTransaction);
         }
         b.Other.Add($"identity added {change.Name}");
@@ -178,10 +197,12 @@ internal static partial class ColumnAlterationPlanner
         if (parts.Count == 0) return;
         if (l.IdentityOptions is { } was && d.IdentityOptions is { } will)
         {
-            if (!SequencePlanner.CounterFits(b, Catalog.SequenceCounters.IdentityKey(change.Name), $"the identity of {change.Name}", was.Start, will.MinValue, will.MaxValue, out var restart)) return;
+            if (!SequencePlanner.CounterFits(b, Catalog.SequenceCounters.IdentityKey(change.Name), $"the identity of {change.Name}", was.Start,
+                will.MinValue, will.MaxValue, out var restart)) return;
             if (restart) parts.Add("RESTART");
         }
-        b.Add(StatementKind.ColumnIdentity, change.Name, $"ALTER TABLE {b.Q(t)} ALTER COLUMN {Quote(d.Name)} {string.Join(" ", parts)}", LockLevel.AccessExclusive,
+        b.Add(StatementKind.ColumnIdentity, change.Name, $"ALTER TABLE {b.Q(t)} ALTER COLUMN {Quote(d.Name)} {string.Join(" ", parts)}",
+            LockLevel.AccessExclusive,
             Brief(b, t, "no scan; the counter is left where it is"));
         b.Other.Add($"identity {change.Name}");
     }
@@ -207,6 +228,8 @@ internal static partial class ColumnAlterationPlanner
         column.Table.Name == change.Table.Name && column.Column.Name == change.Live.Name;
 
     // Exactly one alteration, on one named column, as this planner writes it.
-    [GeneratedRegex(@"^ALTER TABLE (?:""(?:[^""]|"""")*""\.)?""(?:[^""]|"""")*"" ALTER COLUMN ""(?:[^""]|"""")*"" (?:DROP DEFAULT$|DROP NOT NULL$|DROP IDENTITY IF EXISTS$|TYPE )")]
+    [GeneratedRegex(
+        @"^ALTER TABLE (?:""(?:[^""]|"""")*""\.)?""(?:[^""]|"""")*"" ALTER COLUMN ""(?:[^""]|"""")*"" (?:DROP DEFAULT$|DROP NOT NULL$|DROP " +
+        @"IDENTITY IF EXISTS$|TYPE )")]
     private static partial Regex InPlaceAlteration();
 }

@@ -13,7 +13,8 @@ internal static class CommentPlanner
         foreach (var c in b.Diff.Comments)
         {
             var phase = c.ObjectType is "INDEX" or "CONSTRAINT" && b.HasAfterPhase ? Phase.After : Phase.InTransaction;
-            b.Add(StatementKind.Comment, c.Key, $"COMMENT ON {c.ObjectType} {c.Identity} IS {Literal(c.Text)}", LockLevel.ShareUpdateExclusive, null, phase);
+            b.Add(StatementKind.Comment, c.Key, $"COMMENT ON {c.ObjectType} {c.Identity} IS {Literal(c.Text)}", LockLevel.ShareUpdateExclusive, null,
+                phase);
             b.Other.Add($"comment on {c.Key}");
         }
     }

@@ -15,7 +15,8 @@ internal static partial class ConstraintPlanner
 {
     public static void Plan(PlanBuilder b)
     {
-        foreach (var c in b.Diff.MissingConstraints.Where(c => c.Type != 'f' && (!b.NewTables.Contains(c.Table) || !c.IsValidated))) AddConstraint(b, c);
+        foreach (var c in b.Diff.MissingConstraints.Where(c => c.Type != 'f' && (!b.NewTables.Contains(c.Table) || !c.IsValidated)))
+            AddConstraint(b, c);
         foreach (var r in b.Diff.ReplacedConstraints.Where(r => r.Desired.Type != 'f')) Replace(b, r);
         foreach (var c in b.Diff.MissingConstraints.Where(c => c.Type == 'f' && PlannedUniqueIndex(b, c) is null)) AddForeignKey(b, c);
         foreach (var r in b.Diff.ReplacedConstraints.Where(r => r.Desired.Type == 'f')) Replace(b, r);
@@ -38,11 +39,16 @@ internal static partial class ConstraintPlanner
             {
                 var scans = c.IsValidated && rows;
                 b.Add(r.Old is null && r.Temporary is null ? StatementKind.Constraint : StatementKind.ConstraintReplace, name,
-                    $"ALTER TABLE {b.Q(c.Table)} {Drops(r)}ADD CONSTRAINT {Quote(c.Name)} {c.Definition}{(c.IsValidated ? "" : " NOT VALID")}", LockLevel.AccessExclusive,
+                    $"ALTER TABLE {b.Q(c.Table)} {Drops(r)}ADD CONSTRAINT {Quote(c.Name)} {c.Definition}{(c.IsValidated ? "" : " NOT VALID")}",
+                    LockLevel.AccessExclusive,
                 [
                     replaced,
-                    .. rows ? new[] { new Hazard(HazardCode.AccessExclusiveLock, $"takes an ACCESS EXCLUSIVE lock on {c.Table}, which has rows{(scans ? ", for the whole check" : " (brief: no scan while NOT VALID)")}") } : [],
-                    .. scans ? new[] { Validation(c) with { Message = $"checks every row of {c.Table} while it is locked (a partitioned table cannot add it NOT VALID)" } } : [],
+                    .. rows ? new[] { new Hazard(HazardCode.AccessExclusiveLock,
+                        $"takes an ACCESS EXCLUSIVE lock on {c.Table}, which has rows{(scans ? ", for the whole check" : " (brief: no scan while " +
+                            "NOT VALID)")}") } : [],
+                    .. scans ? new[] { Validation(
+                        c) with { Message = $"checks every row of {c.Table} while it is locked (a partitioned table cannot add it NOT VALID)" } }
+                            : [],
                 ]);
                 return;
             }
@@ -55,16 +61,22 @@ internal static partial class ConstraintPlanner
                     $"ALTER TABLE {b.Q(c.Table)} {drop}ADD CONSTRAINT {Quote(temporary)} {c.Definition} NOT VALID",
                     c.Type == 'f' && r.Temporary is null ? LockLevel.ShareRowExclusive : LockLevel.AccessExclusive,
                     [c.Type == 'f' && r.Temporary is null
-                        ? new Hazard(HazardCode.ShareRowExclusiveLock, $"takes a SHARE ROW EXCLUSIVE lock on {c.Table} and {c.ReferencedTable} briefly to add the new {name} as {temporary} (no scan while NOT VALID)")
-                        : new Hazard(HazardCode.AccessExclusiveLock, $"takes an ACCESS EXCLUSIVE lock on {c.Table} briefly to add the new {name} as {temporary} (no scan while NOT VALID)")]);
+                        ? new Hazard(HazardCode.ShareRowExclusiveLock,
+                            $"takes a SHARE ROW EXCLUSIVE lock on {c.Table} and {c.ReferencedTable} briefly to add the new {name} as {temporary} " +
+                            "(no scan while NOT VALID)")
+                        : new Hazard(HazardCode.AccessExclusiveLock,
+                            $"takes an ACCESS EXCLUSIVE lock on {c.Table} briefly to add the new {name} as {temporary} (no scan while NOT VALID)")]);
             }
             if (!reuse || !r.Temporary!.IsValidated)
                 b.Add(StatementKind.Validate, $"{c.Table}.{temporary}", $"ALTER TABLE {b.Q(c.Table)} VALIDATE CONSTRAINT {Quote(temporary)}",
                     LockLevel.ShareUpdateExclusive, [Validation(c)], Phase.After);
             b.Add(StatementKind.ConstraintReplace, name, Swap(b, c.Table,
-                    [.. r.Old is null ? [] : new[] { $"DROP CONSTRAINT IF EXISTS {Quote(c.Name)}" }, $"RENAME CONSTRAINT {Quote(temporary)} TO {Quote(c.Name)}"]),
+                    [.. r.Old is null ? [] : new[] { $"DROP CONSTRAINT IF EXISTS {Quote(c.Name)}" },
+                        $"RENAME CONSTRAINT {Quote(temporary)} TO {Quote(c.Name)}"]),
                 LockLevel.AccessExclusive,
-                [replaced, new Hazard(HazardCode.AccessExclusiveLock, $"takes an ACCESS EXCLUSIVE lock on {c.Table} briefly to drop the old {name} and rename the validated one")], Phase.After);
+                [replaced,
+                    new Hazard(HazardCode.AccessExclusiveLock,
+                        $"takes an ACCESS EXCLUSIVE lock on {c.Table} briefly to drop the old {name} and rename the validated one")], Phase.After);
             return;
         }
         var key = KeyColumns().Match(c.Definition);
@@ -76,25 +88,42 @@ internal static partial class ConstraintPlanner
             {
                 var built = r.TemporaryIndex is { IsValid: true, IsUnique: true } t && Attachable(t, key.Groups["cols"].Value);
                 if (r.TemporaryIndex is { IsValid: true } && !built)
-                    b.Add(StatementKind.IndexReplace, temporary, $"DROP INDEX CONCURRENTLY IF EXISTS {b.Q(temporary)}", LockLevel.ShareUpdateExclusive,
-                        [new Hazard(HazardCode.ObjectReplaced, $"drops {temporary}, a replacement of {name} an earlier run built for another definition")], Phase.After);
-                if (!built)
-                    b.Add(StatementKind.Index, temporary, $"CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS {Quote(temporary)} ON {b.Q(c.Table)} USING btree ({key.Groups["cols"].Value}){key.Groups["with"].Value}",
+                    b.Add(StatementKind.IndexReplace, temporary, $"DROP INDEX CONCURRENTLY IF EXISTS {b.Q(temporary)}",
                         LockLevel.ShareUpdateExclusive,
-                        [new Hazard(HazardCode.UniqueBuild, $"builds the unique index of the new {name} on {c.Table}, which has rows, as {temporary}; concurrently, writes continue")], Phase.After);
+                        [new Hazard(HazardCode.ObjectReplaced,
+                            $"drops {temporary}, a replacement of {name} an earlier run built for another definition")], Phase.After);
+                if (!built)
+                    b.Add(StatementKind.Index, temporary,
+                        $"CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS {Quote(temporary)} ON {b.Q(c.Table)} USING btree " +
+                        $"({key.Groups["cols"].Value}){key.Groups["with"].Value}",
+                        LockLevel.ShareUpdateExclusive,
+                        [new Hazard(HazardCode.ObjectReplaced,
+                            $"drops {temporary}, a replacement of {name} an earlier run built for another definition")], Phase.After);
+                if (!built)
+                    b.Add(StatementKind.Index, temporary,
+                        $"CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS {Quote(temporary)} ON {b.Q(c.Table)} USING btree " +
+                        $"({key.Groups["cols"].Value})",
+                        LockLevel.ShareUpdateExclusive,
+                        [new Hazard(HazardCode.UniqueBuild,
+                            $"builds the unique index of the new {name} on {c.Table}, which has rows, as {temporary}; concurrently, writes " +
+                            "continue")], Phase.After);
             }
             var index = attachable ? c.Name : temporary;
             b.Add(StatementKind.ConstraintReplace, name, Swap(b, c.Table,
                     [.. r.NamedIndex is not null && !attachable ? new[] { $"DROP INDEX IF EXISTS {b.Q(r.NamedIndex.Name)}" } : [],
                      .. r.Old is null ? [] : new[] { $"ALTER TABLE {b.Q(c.Table)} DROP CONSTRAINT IF EXISTS {Quote(c.Name)}" },
-                     $"ALTER TABLE {b.Q(c.Table)} ADD CONSTRAINT {Quote(c.Name)} {key.Groups["kind"].Value} USING INDEX {Quote(index)}"], qualified: true),
+                     $"ALTER TABLE {b.Q(c.Table)} ADD CONSTRAINT {Quote(c.Name)} {key.Groups["kind"].Value} USING INDEX {Quote(index)}"],
+                         qualified: true),
                 LockLevel.AccessExclusive,
-                [.. attachable ? [] : new[] { replaced }, new Hazard(HazardCode.AccessExclusiveLock, $"takes an ACCESS EXCLUSIVE lock on {c.Table} briefly to put the index in place as {name}")], Phase.After);
+                [.. attachable ? [] : new[] { replaced },
+                    new Hazard(HazardCode.AccessExclusiveLock,
+                        $"takes an ACCESS EXCLUSIVE lock on {c.Table} briefly to put the index in place as {name}")], Phase.After);
             return;
         }
         // Nothing to keep serving while it builds (no rows), or no online way (a partitioned table, an exclusion, a key with options): one statement.
         if (r.TemporaryIndex is not null)
-            b.Add(StatementKind.IndexReplace, Replacements.Temporary(c.Name), $"DROP INDEX IF EXISTS {b.Q(Replacements.Temporary(c.Name))}", LockLevel.AccessExclusive,
+            b.Add(StatementKind.IndexReplace, Replacements.Temporary(c.Name), $"DROP INDEX IF EXISTS {b.Q(Replacements.Temporary(c.Name))}",
+                LockLevel.AccessExclusive,
                 [new Hazard(HazardCode.ObjectReplaced, $"drops {Replacements.Temporary(c.Name)}, a replacement of {name} an earlier run built")]);
         if (r.NamedIndex is not null)
             b.Add(StatementKind.IndexReplace, name, $"DROP INDEX IF EXISTS {b.Q(r.NamedIndex.Name)}", LockLevel.AccessExclusive, [replaced]);
@@ -142,7 +171,9 @@ internal static partial class ConstraintPlanner
             if (IndexPlanner.BuiltConcurrently(b, index))
             {
                 b.Add(StatementKind.Constraint, $"{c.Table}.{c.Name}", AddSql(b, c, c.Definition + " NOT VALID"), LockLevel.ShareRowExclusive,
-                    [new Hazard(HazardCode.ShareRowExclusiveLock, $"takes a SHARE ROW EXCLUSIVE lock on {c.Table} and {c.ReferencedTable} briefly, once the unique index {index.Name} is built")],
+                    [new Hazard(HazardCode.ShareRowExclusiveLock,
+                        $"takes a SHARE ROW EXCLUSIVE lock on {c.Table} and {c.ReferencedTable} briefly, once the unique index {index.Name} is " +
+                        "built")],
                     Phase.After);
                 if (c.IsValidated) AddValidation(b, c);
                 continue;
@@ -172,23 +203,29 @@ internal static partial class ConstraintPlanner
         if (c.Type == 'c' && !partitioned)
         {
             b.Add(StatementKind.Constraint, name, AddSql(b, c, c.Definition + " NOT VALID"), LockLevel.AccessExclusive,
-                [new Hazard(HazardCode.AccessExclusiveLock, $"takes an ACCESS EXCLUSIVE lock on {c.Table}, which has rows (brief: no scan while NOT VALID)")]);
+                [new Hazard(HazardCode.AccessExclusiveLock,
+                    $"takes an ACCESS EXCLUSIVE lock on {c.Table}, which has rows (brief: no scan while NOT VALID)")]);
             AddValidation(b, c);
             return;
         }
         if (!partitioned && KeyColumns().Match(c.Definition) is { Success: true } key)
         {
-            var unique = $"CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS {Quote(c.Name)} ON {b.Q(c.Table)} USING btree ({key.Groups["cols"].Value}){key.Groups["with"].Value}";
+            var unique =
+                $"CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS {Quote(c.Name)} ON {b.Q(c.Table)} USING btree " +
+                $"({key.Groups["cols"].Value}){key.Groups["with"].Value}";
             b.Add(StatementKind.Index, c.Name, unique, LockLevel.ShareUpdateExclusive,
-                [new Hazard(HazardCode.UniqueBuild, $"builds a unique index on {c.Table}, which has rows; concurrently, writes continue")], Phase.After);
+                [new Hazard(HazardCode.UniqueBuild, $"builds a unique index on {c.Table}, which has rows; concurrently, writes continue")],
+                Phase.After);
             b.Add(StatementKind.Constraint, name, AddSql(b, c, $"{key.Groups["kind"].Value} USING INDEX {Quote(c.Name)}"), LockLevel.AccessExclusive,
-                [new Hazard(HazardCode.AccessExclusiveLock, $"takes an ACCESS EXCLUSIVE lock on {c.Table} briefly to attach the index")], Phase.After);
+                [new Hazard(HazardCode.AccessExclusiveLock, $"takes an ACCESS EXCLUSIVE lock on {c.Table} briefly to attach the index")],
+                Phase.After);
             return;
         }
         b.Add(StatementKind.Constraint, name, AddSql(b, c, c.Definition), LockLevel.AccessExclusive,
         [
             new Hazard(HazardCode.AccessExclusiveLock, $"takes an ACCESS EXCLUSIVE lock on {c.Table}, which has rows, for the whole build"),
-            new Hazard(c.Type == 'c' ? HazardCode.CheckValidation : HazardCode.UniqueBuild, $"checks or indexes every row of {c.Table} while it is locked"),
+            new Hazard(c.Type == 'c' ? HazardCode.CheckValidation : HazardCode.UniqueBuild,
+                $"checks or indexes every row of {c.Table} while it is locked"),
         ]);
     }
 
@@ -198,7 +235,9 @@ internal static partial class ConstraintPlanner
         if (!c.IsValidated)
         {
             b.Add(StatementKind.Constraint, name, AddSql(b, c, c.Definition + " NOT VALID"), LockLevel.ShareRowExclusive,
-                b.HasRows(c.Table) ? [new Hazard(HazardCode.ShareRowExclusiveLock, $"takes a SHARE ROW EXCLUSIVE lock on {c.Table} and {c.ReferencedTable} briefly")] : []);
+                b.HasRows(c.Table)
+                ? [new Hazard(HazardCode.ShareRowExclusiveLock, $"takes a SHARE ROW EXCLUSIVE lock on {c.Table} and {c.ReferencedTable} briefly")]
+                : []);
             return;
         }
         if (b.NewTables.Contains(c.Table) || !b.HasRows(c.Table))
@@ -207,7 +246,9 @@ internal static partial class ConstraintPlanner
             return;
         }
         b.Add(StatementKind.Constraint, name, AddSql(b, c, c.Definition + " NOT VALID"), LockLevel.ShareRowExclusive,
-            [new Hazard(HazardCode.ShareRowExclusiveLock, $"takes a SHARE ROW EXCLUSIVE lock on {c.Table} and {c.ReferencedTable}: writes wait briefly, reads continue (no scan while NOT VALID)")]);
+            [new Hazard(HazardCode.ShareRowExclusiveLock,
+                $"takes a SHARE ROW EXCLUSIVE lock on {c.Table} and {c.ReferencedTable}: writes wait briefly, reads continue (no scan while NOT " +
+                "VALID)")]);
         AddValidation(b, c);
     }
 

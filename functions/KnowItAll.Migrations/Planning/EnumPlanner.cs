@@ -18,8 +18,11 @@ internal static class EnumPlanner
         foreach (var v in b.Diff.EnumValues)
         {
             var place = v.Before is not null ? $" BEFORE {Literal(v.Before)}" : v.After is not null ? $" AFTER {Literal(v.After)}" : "";
-            b.Add(StatementKind.EnumValue, $"{v.Enum}.{v.Label}", $"ALTER TYPE {b.Q(v.Enum)} ADD VALUE IF NOT EXISTS {Literal(v.Label)}{place}", LockLevel.None,
-                [new Hazard(HazardCode.EnumValueOutsideTransaction, $"runs before the transaction, on its own: the value stays if a later statement fails (it is only added, never used by the plan until committed)")],
+            b.Add(StatementKind.EnumValue, $"{v.Enum}.{v.Label}", $"ALTER TYPE {b.Q(v.Enum)} ADD VALUE IF NOT EXISTS {Literal(v.Label)}{place}",
+                LockLevel.None,
+                [new Hazard(HazardCode.EnumValueOutsideTransaction,
+                    "runs before the transaction, on its own: the value stays if a later statement fails (it is only added, never used by the " +
+                    "plan until committed)")],
                 Phase.Before);
             b.Other.Add($"enum value {v.Enum}.{v.Label}");
         }

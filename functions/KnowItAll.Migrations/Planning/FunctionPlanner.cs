@@ -12,7 +12,8 @@ internal static class FunctionPlanner
     {
         var missing = b.Diff.MissingFunctions.ToHashSet();
         var replaced = b.Diff.ReplacedFunctions.ToHashSet();
-        var rowTypes = b.Desired.Tables.Select(t => t.Name).Concat(b.Desired.Views.Select(v => v.Name)).Select(n => Identifier.Qualify(b.Schema, n)).ToList();
+        var rowTypes = b.Desired.Tables.Select(t => t.Name).Concat(b.Desired.Views.Select(v => v.Name)).Select(n => Identifier.Qualify(b.Schema, n))
+            .ToList();
         bool UsesRowType(Model.FunctionModel f) => rowTypes.Any(t => Mentions(f.Result, t, b.Schema) || Mentions(f.ArgumentTypes, t, b.Schema));
         foreach (var f in b.Desired.Functions.Where(f => (missing.Contains(f) || replaced.Contains(f)) && UsesRowType(f) == usesRowTypes))
         {
@@ -25,7 +26,8 @@ internal static class FunctionPlanner
     private static bool Mentions(string types, string quotedName, string schema)
     {
         var plain = quotedName.Replace("\"", "", StringComparison.Ordinal);
-        return System.Text.RegularExpressions.Regex.IsMatch(types, $@"(^|[\s,(]){System.Text.RegularExpressions.Regex.Escape(plain)}(\[\])?($|[\s,)])")
+        return System.Text.RegularExpressions.Regex.IsMatch(types,
+            $@"(^|[\s,(]){System.Text.RegularExpressions.Regex.Escape(plain)}(\[\])?($|[\s,)])")
             || types.Contains(quotedName, StringComparison.Ordinal);
     }
 }

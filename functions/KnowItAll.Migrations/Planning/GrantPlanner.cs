@@ -28,7 +28,8 @@ internal static class GrantPlanner
             var columnList = column is null ? "" : $" ({Quote(column)})";
             var role = grantee == "PUBLIC" ? "PUBLIC" : Quote(grantee);
             var option = grantable ? " WITH GRANT OPTION" : "";
-            var label = (column is null ? $"{privileges} on {kind} {objectName} to {grantee}" : $"{privileges} ({column}) on table {objectName} to {grantee}")
+            var label = (column is null ? $"{privileges} on {kind} {objectName} to {grantee}"
+                : $"{privileges} ({column}) on table {objectName} to {grantee}")
                         + (grantable ? " with grant option" : "");
             b.Grants.Add(label);
             b.Add(StatementKind.Grant, label, $"GRANT {privileges}{columnList} ON {target} TO {role}{option}", LockLevel.None);

@@ -30,7 +30,8 @@ public enum HazardCode
     [JsonStringEnumMemberName("SEQUENCE_COUNTER_OUT_OF_RANGE")] SequenceCounterOutOfRange,
     /// <summary>An object schema/ changed is dropped and built again as schema/ says (the statement says what stands in meanwhile).</summary>
     [JsonStringEnumMemberName("OBJECT_REPLACED")] ObjectReplaced,
-    /// <summary>A replacement other objects depend on that the plan cannot carry (foreign keys on a replaced key, objects schema/ does not name).</summary>
+    /// <summary>A replacement other objects depend on that the plan cannot carry (foreign keys on a replaced key, objects schema/ does not
+    /// name).</summary>
     [JsonStringEnumMemberName("REPLACEMENT_BLOCKED")] ReplacementBlocked,
     [JsonStringEnumMemberName("DELETES_DATA")] DeletesData,
     [JsonStringEnumMemberName("RENAME_BREAKS_OLD_NAME")] RenameBreaksOldName,

@@ -32,24 +32,33 @@ internal static class IndexPlanner
             b.Add(StatementKind.IndexReplace, i.Name, $"DROP INDEX IF EXISTS {b.Q(i.Name)}", LockLevel.AccessExclusive,
             [
                 new Hazard(HazardCode.ObjectReplaced, $"drops index {i.Name} to build it again as schema/ says, in the same transaction"),
-                .. rows ? new[] { new Hazard(HazardCode.AccessExclusiveLock, $"takes an ACCESS EXCLUSIVE lock on {i.Table} until the transaction commits") } : [],
+                .. rows ? new[] { new Hazard(HazardCode.AccessExclusiveLock,
+                    $"takes an ACCESS EXCLUSIVE lock on {i.Table} until the transaction commits") } : [],
             ]);
             b.Add(StatementKind.Index, i.Name, Sql(i.Definition, concurrently: false), LockLevel.Share,
-                rows ? [new Hazard(HazardCode.IndexBuild, $"builds an index over every partition of {i.Table}; writes to them wait until it is built (a partitioned table cannot build concurrently)")] : null);
+                rows ? [new Hazard(HazardCode.IndexBuild,
+                    $"builds an index over every partition of {i.Table}; writes to them wait until it is built (a partitioned table cannot build " +
+                    "concurrently)")] : null);
             return;
         }
         var built = r.Temporary is { IsValid: true } t && IndexDiff.Same(t, i);
         if (r.Temporary is { IsValid: true } && !built)
             // A replacement an earlier run built for another definition: it is the engine's own, so it goes.
             b.Add(StatementKind.IndexReplace, temporary, $"DROP INDEX CONCURRENTLY IF EXISTS {b.Q(temporary)}", LockLevel.ShareUpdateExclusive,
-                [new Hazard(HazardCode.ObjectReplaced, $"drops {temporary}, a replacement of {i.Name} an earlier run built for another definition")], Phase.After);
+                [new Hazard(HazardCode.ObjectReplaced, $"drops {temporary}, a replacement of {i.Name} an earlier run built for another definition")],
+                Phase.After);
         if (!built)
-            b.Add(StatementKind.Index, temporary, Sql(Replacements.Renamed(i.Definition, temporary), concurrently: true), LockLevel.ShareUpdateExclusive,
-                [new Hazard(HazardCode.IndexBuild, $"builds the new definition of {i.Name} over every row of {i.Table} under the name {temporary}; concurrently, writes continue and the old index serves meanwhile")], Phase.After);
+            b.Add(StatementKind.Index, temporary, Sql(Replacements.Renamed(i.Definition, temporary), concurrently: true),
+                LockLevel.ShareUpdateExclusive,
+                [new Hazard(HazardCode.IndexBuild,
+                    $"builds the new definition of {i.Name} over every row of {i.Table} under the name {temporary}; concurrently, writes continue " +
+                    "and the old index serves meanwhile")], Phase.After);
         if (r.Old is not null)
             b.Add(StatementKind.IndexReplace, i.Name, $"DROP INDEX CONCURRENTLY IF EXISTS {b.Q(i.Name)}", LockLevel.ShareUpdateExclusive,
-                [new Hazard(HazardCode.ObjectReplaced, $"drops the old definition of {i.Name} once its replacement is built; concurrently, reads and writes continue")], Phase.After);
-        b.Add(StatementKind.IndexReplace, i.Name, $"ALTER INDEX IF EXISTS {b.Q(temporary)} RENAME TO {Quote(i.Name)}", LockLevel.ShareUpdateExclusive, null, Phase.After);
+                [new Hazard(HazardCode.ObjectReplaced,
+                    $"drops the old definition of {i.Name} once its replacement is built; concurrently, reads and writes continue")], Phase.After);
+        b.Add(StatementKind.IndexReplace, i.Name, $"ALTER INDEX IF EXISTS {b.Q(temporary)} RENAME TO {Quote(i.Name)}", LockLevel.ShareUpdateExclusive,
+            null, Phase.After);
     }
 
     /// <summary>Whether the index is built CONCURRENTLY, after the plan's transaction.</summary>
@@ -72,7 +81,9 @@ internal static class IndexPlanner
         if (b.IsPartitioned(i.Table))
         {
             b.Add(StatementKind.Index, i.Name, Sql(i.Definition, concurrently: false), LockLevel.Share,
-                [new Hazard(HazardCode.IndexBuild, $"builds an index over every partition of {i.Table}; writes to them wait until it is built (a partitioned table cannot build concurrently)")]);
+                [new Hazard(HazardCode.IndexBuild,
+                    $"builds an index over every partition of {i.Table}; writes to them wait until it is built (a partitioned table cannot build " +
+                    "concurrently)")]);
             return;
         }
         b.Add(StatementKind.Index, i.Name, Sql(i.Definition, concurrently: true), LockLevel.ShareUpdateExclusive,
@@ -84,6 +95,7 @@ internal static class IndexPlanner
         // A partitioned table's index reads "ON ONLY"; built that way it would stay invalid until every partition's index is attached.
         definition = definition.Replace(" ON ONLY ", " ON ", StringComparison.Ordinal);
         var at = definition.IndexOf("INDEX ", StringComparison.Ordinal);
-        return definition[..at] + (concurrently ? "INDEX CONCURRENTLY IF NOT EXISTS " : "INDEX IF NOT EXISTS ") + definition[(at + "INDEX ".Length)..];
+        return definition[..at] + (concurrently ? "INDEX CONCURRENTLY IF NOT EXISTS " : "INDEX IF NOT EXISTS ") +
+            definition[(at + "INDEX ".Length)..];
     }
 }

@@ -35,7 +35,8 @@ public static class OptInHazards
                     $"{origin}: '{raw}' is not a hazard code; codes that can be allowed: {string.Join(", ", Codes.Select(c => c.ToWire()))}");
             if (!Codes.Contains(code))
                 throw new MigrationException(MigrationErrors.InvalidInput,
-                    $"{origin}: {code.ToWire()} is not a hazard a run can allow (it never holds a plan back, or the change it names has no safe statement); " +
+                    $"{origin}: {code.ToWire()} is not a hazard a run can allow (it never holds a plan back, or the change it names has no safe " +
+                    "statement); " +
                     $"codes that can be allowed: {string.Join(", ", Codes.Select(c => c.ToWire()))}");
             codes.Add(code);
         }

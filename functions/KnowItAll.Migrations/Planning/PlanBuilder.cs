@@ -97,7 +97,8 @@ internal sealed class PlanBuilder(SchemaModel desired, SchemaModel live, SchemaD
 
     public bool IsPartitioned(string table) => (live.Table(table) ?? desired.Table(table))?.PartitionKey is not null;
 
-    public void Add(StatementKind kind, string objectName, string sql, LockLevel lockLevel, IReadOnlyList<Hazard>? hazards = null, Phase phase = Phase.InTransaction)
+    public void Add(StatementKind kind, string objectName, string sql, LockLevel lockLevel, IReadOnlyList<Hazard>? hazards = null,
+        Phase phase = Phase.InTransaction)
     {
         var statement = new PlannedStatement(0, kind, objectName, sql, lockLevel, phase == Phase.InTransaction, hazards ?? []);
         (phase switch { Phase.Before => _before, Phase.After => _after, _ => _inTransaction }).Add(statement);

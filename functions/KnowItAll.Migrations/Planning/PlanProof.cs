@@ -38,7 +38,8 @@ internal static class PlanProof
             _ => Task.FromResult<IReadOnlyDictionary<string, TableSize>>(new Dictionary<string, TableSize>()));
 
         await using (var setup = new NpgsqlCommand(
-            $"SET LOCAL lock_timeout = {(long)options.LockTimeout.TotalMilliseconds}; SET LOCAL statement_timeout = {(long)options.StatementTimeout.TotalMilliseconds}; " +
+            $"SET LOCAL lock_timeout = {(long)options.LockTimeout.TotalMilliseconds}; SET LOCAL statement_timeout = " +
+            $"{(long)options.StatementTimeout.TotalMilliseconds}; " +
             $"SET LOCAL check_function_bodies = off; CREATE SCHEMA {Identifier.Quote(scratch)}", connection, tx))
         {
             await setup.ExecuteNonQueryAsync(ct);
@@ -171,14 +172,17 @@ internal static class PlanProof
 
         // The schema before a dot (a qualified name) or after SCHEMA (GRANT ... ON SCHEMA, CREATE EXTENSION ... WITH SCHEMA).
         private readonly Regex _schema = new(
-            $"""(?<![\w$."])(?:"{Regex.Escape(schema)}"|{Regex.Escape(schema)})(?=\.)|(?<=\bSCHEMA\s+)(?:"{Regex.Escape(schema)}"|{Regex.Escape(schema)}\b)""",
+            $"""(?<![\w$."])(?:"{Regex.Escape(schema)}"|{Regex.Escape(schema)})(?=\.)|""" +
+            $"""(?<=\bSCHEMA\s+)(?:"{Regex.Escape(schema)}"|{Regex.Escape(schema)}\b)""",
             RegexOptions.CultureInvariant);
 
         public IEnumerable<string> In(string text) =>
-            _qualified.Matches(text).Select(m => m.Groups["quoted"].Success ? m.Groups["quoted"].Value.Replace("\"\"", "\"", StringComparison.Ordinal) : m.Groups["plain"].Value);
+            _qualified.Matches(text).Select(m => m.Groups["quoted"].Success ? m.Groups["quoted"].Value.Replace("\"\"", "\"", StringComparison.Ordinal)
+                : m.Groups["plain"].Value);
 
         public string Retarget(string sql, string scratch) => _schema.Replace(sql, m =>
-            m.Index + m.Length < sql.Length && sql[m.Index + m.Length] == '.' && extensionMembers.Contains(schema + "." + NameAt(sql, m.Index + m.Length + 1))
+            m.Index + m.Length < sql.Length && sql[m.Index + m.Length] == '.'
+            && extensionMembers.Contains(schema + "." + NameAt(sql, m.Index + m.Length + 1))
                 ? m.Value
                 : Identifier.Quote(scratch));
 

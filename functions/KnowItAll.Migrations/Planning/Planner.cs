@@ -33,7 +33,8 @@ public static partial class Planner
         }
     }
 
-    private static MigrationPlan Plan(PlanBuilder builder, string desiredFingerprint, string liveFingerprint, SchemaDiff diff, MigrationOptions options)
+    private static MigrationPlan Plan(PlanBuilder builder, string desiredFingerprint, string liveFingerprint, SchemaDiff diff,
+        MigrationOptions options)
     {
         RetirementPlanner.PlanRenames(builder);
         ExtensionPlanner.Plan(builder);
@@ -104,7 +105,8 @@ public static partial class Planner
     {
         var declared = declarations.Select(d => d.ObjectName).ToHashSet(StringComparer.Ordinal);
         foreach (var s in statements)
-            if (!(s.Kind is StatementKind.Rename or StatementKind.Drop or StatementKind.Revoke && declared.Contains(s.ObjectName)) && Refuses(s.Kind, s.Sql))
+            if (!(s.Kind is StatementKind.Rename or StatementKind.Drop or StatementKind.Revoke && declared.Contains(s.ObjectName))
+                && Refuses(s.Kind, s.Sql))
                 throw new MigrationException(MigrationErrors.UnsafeChange, $"refusing to plan a destructive statement for {s.ObjectName}: {s.Sql}");
     }
 
@@ -117,8 +119,10 @@ public static partial class Planner
         StatementKind.Function => DollarQuoted().Replace(sql, "_"),
         StatementKind.Trigger => TriggerEvents().Replace(sql, "_"),
         StatementKind.Grant => GrantedPrivileges().Replace(sql, "GRANT _ ON"),
-        StatementKind.IndexReplace or StatementKind.ConstraintReplace or StatementKind.ViewReplace or StatementKind.TriggerReplace or StatementKind.PolicyReplace
-            => DropCascade().IsMatch(QuotedText().Replace(sql, "_")) ? sql : TriggerEvents().Replace(Replacement().Replace(QuotedText().Replace(sql, "_"), "_"), "_"),
+        StatementKind.IndexReplace or StatementKind.ConstraintReplace or StatementKind.ViewReplace or StatementKind.TriggerReplace
+            or StatementKind.PolicyReplace
+            => DropCascade().IsMatch(QuotedText().Replace(sql, "_")) ? sql : TriggerEvents()
+                .Replace(Replacement().Replace(QuotedText().Replace(sql, "_"), "_"), "_"),
         _ => sql,
     });
 
@@ -139,7 +143,8 @@ public static partial class Planner
 
     // A replacement drops and renames the one object schema/ changed, never with CASCADE (which could take what schema/
     // does not name); a table's rename, a column's drop, TRUNCATE and DELETE stay refused in these statements too.
-    [GeneratedRegex(@"\bDROP\s+(?:INDEX(?:\s+CONCURRENTLY)?|CONSTRAINT|(?:MATERIALIZED\s+)?VIEW|TRIGGER|POLICY)\b|\bALTER\s+INDEX\s+(?:IF\s+EXISTS\s+)?\S+\s+RENAME\s+TO\b|\bRENAME\s+CONSTRAINT\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\bDROP\s+(?:INDEX(?:\s+CONCURRENTLY)?|CONSTRAINT|(?:MATERIALIZED\s+)?VIEW|TRIGGER|POLICY)\b|" +
+        @"\bALTER\s+INDEX\s+(?:IF\s+EXISTS\s+)?\S+\s+RENAME\s+TO\b|\bRENAME\s+CONSTRAINT\b", RegexOptions.IgnoreCase)]
     private static partial Regex Replacement();
 
     // CASCADE as a drop's behaviour, not a foreign key's action (ON DELETE / ON UPDATE CASCADE).
@@ -151,6 +156,8 @@ public static partial class Planner
     private static partial Regex QuotedText();
 
     // FK actions such as ON DELETE CASCADE are definitions, not deletions, so words are matched with what follows them.
-    [GeneratedRegex(@"\bDROP\s+(TABLE|COLUMN|INDEX|CONSTRAINT|SCHEMA|EXTENSION|SEQUENCE|DEFAULT|NOT\s+NULL|VIEW|MATERIALIZED|TYPE|FUNCTION|PROCEDURE|TRIGGER|POLICY|OWNED|ROLE|IDENTITY|EXPRESSION)\b|\bTRUNCATE\b|\bDELETE\s+FROM\b|\bRENAME\b|\bREVOKE\b|\bDISABLE\b|\bNO\s+FORCE\b|\bALTER\s+COLUMN\b[^;]*\bTYPE\b|\bSET\s+DATA\s+TYPE\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\bDROP\s+(TABLE|COLUMN|INDEX|CONSTRAINT|SCHEMA|EXTENSION|SEQUENCE|DEFAULT|NOT\s+NULL|VIEW|MATERIALIZED|TYPE|FUNCTION|" +
+        @"PROCEDURE|TRIGGER|POLICY|OWNED|ROLE|IDENTITY|EXPRESSION)\b|\bTRUNCATE\b|\bDELETE\s+FROM\b|\bRENAME\b|\bREVOKE\b|\bDISABLE\b|" +
+        @"\bNO\s+FORCE\b|\bALTER\s+COLUMN\b[^;]*\bTYPE\b|\bSET\s+DATA\s+TYPE\b", RegexOptions.IgnoreCase)]
     private static partial Regex Destructive();
 }

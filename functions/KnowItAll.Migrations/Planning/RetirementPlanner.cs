@@ -29,13 +29,16 @@ internal static class RetirementPlanner
             };
             var what = d.Kind == "enum_value" ? $"value '{d.Name}' of type {d.Table}" : $"{d.Kind.Replace('_', ' ')} {d.ObjectName}";
             b.Add(StatementKind.Rename, d.ObjectName, sql, LockLevel.AccessExclusive,
-                [new Hazard(HazardCode.RenameBreaksOldName, $"renames {what} to {d.NewName} ({d.Location}): running code that still uses the old name fails from this moment; deploy the code that uses the new name with it")]);
+                [new Hazard(HazardCode.RenameBreaksOldName,
+                    $"renames {what} to {d.NewName} ({d.Location}): running code that still uses the old name fails from this moment; deploy the " +
+                    "code that uses the new name with it")]);
         }
     }
 
     public static void PlanRemovals(PlanBuilder b)
     {
-        var droppedTables = b.Diff.Retirements.Where(r => r.Declaration.Kind == "table").Select(r => r.Declaration.Name).ToHashSet(StringComparer.Ordinal);
+        var droppedTables = b.Diff.Retirements.Where(r => r.Declaration.Kind == "table").Select(r => r.Declaration.Name)
+            .ToHashSet(StringComparer.Ordinal);
         var viewOrder = b.Live.Views.Select((v, i) => (v.Name, i)).ToDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
         var ordered = b.Diff.Retirements
             .OrderBy(r => Rank(r.Declaration, b.Live))
@@ -54,7 +57,8 @@ internal static class RetirementPlanner
                     break;
                 case "column":
                     var values = b.Diff.DataAmounts.TryGetValue(d.ObjectName, out var v) ? v : (long?)null;
-                    b.Add(StatementKind.Drop, d.ObjectName, $"ALTER TABLE {b.Q(d.Table!)} DROP COLUMN IF EXISTS {Quote(d.Name)}", LockLevel.AccessExclusive,
+                    b.Add(StatementKind.Drop, d.ObjectName, $"ALTER TABLE {b.Q(d.Table!)} DROP COLUMN IF EXISTS {Quote(d.Name)}",
+                        LockLevel.AccessExclusive,
                         [Deletes($"drops column {d.ObjectName} ({d.Location}), deleting {Count(values, "non-null value")} it holds", values)]);
                     break;
                 case "table":
@@ -113,7 +117,8 @@ internal static class RetirementPlanner
         }
     }
 
-    /// <summary>Dependants first: privileges, triggers, policies, views, routines, foreign keys, other constraints, indexes, columns, tables, sequences, types.</summary>
+    /// <summary>Dependants first: privileges, triggers, policies, views, routines, foreign keys, other constraints, indexes, columns, tables,
+    /// sequences, types.</summary>
     private static int Rank(Declaration d, SchemaModel live) => d.Kind switch
     {
         "privilege" => 0,

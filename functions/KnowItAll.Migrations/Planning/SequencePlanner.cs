@@ -14,7 +14,8 @@ internal static class SequencePlanner
     {
         foreach (var s in b.Diff.MissingSequences)
             b.Add(StatementKind.Sequence, s.Name,
-                $"CREATE SEQUENCE IF NOT EXISTS {b.Q(s.Name)} AS {s.DataType} INCREMENT BY {s.Increment} MINVALUE {s.MinValue} MAXVALUE {s.MaxValue} " +
+                $"CREATE SEQUENCE IF NOT EXISTS {b.Q(s.Name)} AS {s.DataType} INCREMENT BY {s.Increment} MINVALUE {s.MinValue} MAXVALUE " +
+                $"{s.MaxValue} " +
                 $"START WITH {s.Start} CACHE {s.Cache}{(s.Cycle ? " CYCLE" : " NO CYCLE")}", LockLevel.None);
         foreach (var (live, desired) in b.Diff.SequenceChanges) Alter(b, live, desired);
     }
@@ -23,7 +24,8 @@ internal static class SequencePlanner
     {
         foreach (var s in b.Diff.MissingSequences.Where(s => s.OwnedByTable is not null && s.OwnedByColumn is not null))
             b.Add(StatementKind.SequenceOwner, s.Name, $"ALTER SEQUENCE {b.Q(s.Name)} OWNED BY {Owner(b, s)}", LockLevel.None);
-        foreach (var (live, s) in b.Diff.SequenceChanges.Where(c => c.Live.OwnedByTable != c.Desired.OwnedByTable || c.Live.OwnedByColumn != c.Desired.OwnedByColumn))
+        foreach (var (live, s) in b.Diff.SequenceChanges.Where(c => c.Live.OwnedByTable != c.Desired.OwnedByTable
+            || c.Live.OwnedByColumn != c.Desired.OwnedByColumn))
         {
             b.Add(StatementKind.SequenceOwner, s.Name, $"ALTER SEQUENCE {b.Q(s.Name)} OWNED BY {Owner(b, s)}", LockLevel.ShareRowExclusive, Waits(s));
             b.Other.Add($"sequence owner {s.Name}");
@@ -43,7 +45,8 @@ internal static class SequencePlanner
         if (parts.Count == 0) return;
         if (!CounterFits(b, s.Name, $"sequence {s.Name}", live.Start, s.MinValue, s.MaxValue, out var restart)) return;
         if (restart) parts.Add("RESTART");
-        b.Add(StatementKind.SequenceOptions, s.Name, $"ALTER SEQUENCE {b.Q(s.Name)} {string.Join(" ", parts)}", LockLevel.ShareRowExclusive, Waits(s));
+        b.Add(StatementKind.SequenceOptions, s.Name, $"ALTER SEQUENCE {b.Q(s.Name)} {string.Join(" ", parts)}", LockLevel.ShareRowExclusive,
+            Waits(s));
         b.Other.Add($"sequence {s.Name}");
     }
 
@@ -63,7 +66,8 @@ internal static class SequencePlanner
         }
         if (counter >= min && counter <= max) return true;
         b.Blocking.Add(new Hazard(HazardCode.SequenceCounterOutOfRange,
-            $"{name} has handed out {counter}, outside the new bounds {min}..{max}: PostgreSQL refuses such bounds, and moving the counter back could hand out a value twice", name));
+            $"{name} has handed out {counter}, outside the new bounds {min}..{max}: PostgreSQL refuses such bounds, and moving the counter back " +
+            "could hand out a value twice", name));
         return false;
     }
 
@@ -71,5 +75,6 @@ internal static class SequencePlanner
         s.OwnedByTable is null || s.OwnedByColumn is null ? "NONE" : $"{b.Q(s.OwnedByTable)}.{Quote(s.OwnedByColumn)}";
 
     private static IReadOnlyList<Hazard> Waits(SequenceModel s) =>
-        [new Hazard(HazardCode.ShareRowExclusiveLock, $"takes a SHARE ROW EXCLUSIVE lock on sequence {s.Name}: nextval() on it waits until the plan's transaction ends")];
+        [new Hazard(HazardCode.ShareRowExclusiveLock,
+            $"takes a SHARE ROW EXCLUSIVE lock on sequence {s.Name}: nextval() on it waits until the plan's transaction ends")];
 }

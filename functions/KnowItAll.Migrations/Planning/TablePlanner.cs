@@ -42,7 +42,8 @@ internal static partial class TablePlanner
 
     private static void AddTable(PlanBuilder b, TableModel t)
     {
-        var constraints = b.Desired.Constraints.Where(c => c.Table == t.Name && c.Type != 'f' && c.IsValidated).Select(c => $"CONSTRAINT {Quote(c.Name)} {c.Definition}").ToList();
+        var constraints = b.Desired.Constraints.Where(c => c.Table == t.Name && c.Type != 'f' && c.IsValidated)
+            .Select(c => $"CONSTRAINT {Quote(c.Name)} {c.Definition}").ToList();
         var with = t.Options.Count == 0 ? "" : $" WITH ({string.Join(", ", t.Options)})";
         string sql;
         if (t.PartitionOf is not null)
@@ -77,25 +78,30 @@ internal static partial class TablePlanner
             }
             if (c.Identity != '\0' || c.Generated != '\0' || HasVolatileDefault(b, c))
             {
-                hazards.Add(new Hazard(HazardCode.TableRewrite, $"rewrites {table.Name}: the new column's value is computed for every row while the table is locked"));
+                hazards.Add(new Hazard(HazardCode.TableRewrite,
+                    $"rewrites {table.Name}: the new column's value is computed for every row while the table is locked"));
                 hazards.Add(b.ExclusiveWork(table.Name, "computes the new column for every row",
                     "Add it without the identity, generation or volatile default, fill it in batches, then add what it lacks"));
             }
             else
             {
-                hazards.Add(new Hazard(HazardCode.AccessExclusiveLock, $"takes an ACCESS EXCLUSIVE lock on {table.Name}, which has rows (brief, bounded by lock_timeout)"));
+                hazards.Add(new Hazard(HazardCode.AccessExclusiveLock,
+                    $"takes an ACCESS EXCLUSIVE lock on {table.Name}, which has rows (brief, bounded by lock_timeout)"));
             }
         }
-        b.Add(StatementKind.Column, name, $"ALTER TABLE {b.Q(table.Name)} ADD COLUMN IF NOT EXISTS {ColumnSql(c)}", LockLevel.AccessExclusive, hazards);
+        b.Add(StatementKind.Column, name, $"ALTER TABLE {b.Q(table.Name)} ADD COLUMN IF NOT EXISTS {ColumnSql(c)}", LockLevel.AccessExclusive,
+            hazards);
     }
 
     private static void SetDefault(PlanBuilder b, TableModel table, ColumnModel c)
     {
         var name = $"{table.Name}.{c.Name}";
         IReadOnlyList<Hazard> hazards = b.HasRows(table.Name)
-            ? [new Hazard(HazardCode.AccessExclusiveLock, $"takes an ACCESS EXCLUSIVE lock on {table.Name} briefly (no scan: only new rows get the default)")]
+            ? [new Hazard(HazardCode.AccessExclusiveLock,
+                $"takes an ACCESS EXCLUSIVE lock on {table.Name} briefly (no scan: only new rows get the default)")]
             : [];
-        b.Add(StatementKind.ColumnDefault, name, $"ALTER TABLE {b.Q(table.Name)} ALTER COLUMN {Quote(c.Name)} SET DEFAULT {c.Default}", LockLevel.AccessExclusive, hazards);
+        b.Add(StatementKind.ColumnDefault, name, $"ALTER TABLE {b.Q(table.Name)} ALTER COLUMN {Quote(c.Name)} SET DEFAULT {c.Default}",
+            LockLevel.AccessExclusive, hazards);
         b.Other.Add($"default {name}");
     }
 
@@ -113,14 +119,17 @@ internal static partial class TablePlanner
             return;
         }
         var helper = Quote(HelperName(c.Name));
-        b.Add(StatementKind.ColumnNotNull, name, ConstraintPlanner.GuardedAdd(b, table.Name, HelperName(c.Name), $"CHECK ({Quote(c.Name)} IS NOT NULL) NOT VALID"), LockLevel.AccessExclusive,
+        b.Add(StatementKind.ColumnNotNull, name, ConstraintPlanner.GuardedAdd(b, table.Name, HelperName(c.Name),
+            $"CHECK ({Quote(c.Name)} IS NOT NULL) NOT VALID"), LockLevel.AccessExclusive,
             [new Hazard(HazardCode.AccessExclusiveLock, $"takes an ACCESS EXCLUSIVE lock on {table.Name} briefly (no scan while NOT VALID)")]);
         b.Add(StatementKind.Validate, name, $"ALTER TABLE {b.Q(table.Name)} VALIDATE CONSTRAINT {helper}", LockLevel.ShareUpdateExclusive,
             [new Hazard(HazardCode.CheckValidation, $"scans {table.Name} to prove {c.Name} has no NULL; reads and writes continue")], Phase.After);
         b.Add(StatementKind.ColumnNotNull, name, setNotNull, LockLevel.AccessExclusive,
-            [new Hazard(HazardCode.AccessExclusiveLock, $"takes an ACCESS EXCLUSIVE lock on {table.Name} briefly: the validated check proves it, so there is no scan")], Phase.After);
+            [new Hazard(HazardCode.AccessExclusiveLock,
+                $"takes an ACCESS EXCLUSIVE lock on {table.Name} briefly: the validated check proves it, so there is no scan")], Phase.After);
         b.Add(StatementKind.ColumnNotNull, name, $"ALTER TABLE {b.Q(table.Name)} DROP CONSTRAINT IF EXISTS {helper}", LockLevel.AccessExclusive,
-            [new Hazard(HazardCode.AccessExclusiveLock, $"takes an ACCESS EXCLUSIVE lock on {table.Name} briefly to remove the engine's own helper check")], Phase.After);
+            [new Hazard(HazardCode.AccessExclusiveLock,
+                $"takes an ACCESS EXCLUSIVE lock on {table.Name} briefly to remove the engine's own helper check")], Phase.After);
     }
 
     private static void Settings(PlanBuilder b, Diff.TableSettingsChange change)
@@ -130,7 +139,8 @@ internal static partial class TablePlanner
         if (change.EnableRowSecurity)
         {
             b.Add(StatementKind.RowSecurity, t, $"ALTER TABLE {b.Q(t)} ENABLE ROW LEVEL SECURITY", LockLevel.AccessExclusive,
-                [new Hazard(HazardCode.RowLevelSecurity, $"from now on {t} shows a role (other than its owner or a BYPASSRLS role) only the rows a policy allows; with no policy, none")]);
+                [new Hazard(HazardCode.RowLevelSecurity,
+                    $"from now on {t} shows a role (other than its owner or a BYPASSRLS role) only the rows a policy allows; with no policy, none")]);
             b.Other.Add($"row level security {t}");
         }
         if (change.ForceRowSecurity)
@@ -154,8 +164,10 @@ internal static partial class TablePlanner
             var to = persistence == 'u' ? "UNLOGGED" : "LOGGED";
             b.Add(StatementKind.TableSettings, t, $"ALTER TABLE {b.Q(t)} SET {to}", LockLevel.AccessExclusive,
                 hasRows
-                    ? [new Hazard(HazardCode.TableRewrite, $"rewrites {t} as {to.ToLowerInvariant()}" + (persistence == 'u' ? ": from now on a crash empties it" : "")),
-                       b.ExclusiveWork(t, "rewrites it", $"Create a new {to.ToLowerInvariant()} table, copy the rows in batches and switch readers and writers to it")]
+                    ? [new Hazard(HazardCode.TableRewrite, $"rewrites {t} as {to.ToLowerInvariant()}" +
+                        (persistence == 'u' ? ": from now on a crash empties it" : "")),
+                       b.ExclusiveWork(t, "rewrites it",
+                           $"Create a new {to.ToLowerInvariant()} table, copy the rows in batches and switch readers and writers to it")]
                     : []);
             b.Other.Add($"{to.ToLowerInvariant()} {t}");
         }
@@ -191,7 +203,9 @@ internal static partial class TablePlanner
     private static partial Regex FunctionCall();
 
     // Storage parameters PostgreSQL changes under SHARE UPDATE EXCLUSIVE (ALTER TABLE's documentation).
-    [GeneratedRegex(@"^(fillfactor|parallel_workers|autovacuum_\w+|toast\.autovacuum_\w+|vacuum_index_cleanup|toast\.vacuum_index_cleanup|vacuum_truncate|toast\.vacuum_truncate|log_autovacuum_min_duration|toast\.log_autovacuum_min_duration|user_catalog_table|toast_tuple_target)=")]
+    [GeneratedRegex(@"^(fillfactor|parallel_workers|autovacuum_\w+|toast\.autovacuum_\w+|vacuum_index_cleanup|toast\.vacuum_index_cleanup|" +
+        @"vacuum_truncate|toast\.vacuum_truncate|log_autovacuum_min_duration|toast\.log_autovacuum_min_duration|user_catalog_table|" +
+        @"toast_tuple_target)=")]
     private static partial Regex LightOption();
 
     [GeneratedRegex(@"^ALTER TABLE \S+ DROP CONSTRAINT IF EXISTS ""knowitall_nn_[^""]*""$")]

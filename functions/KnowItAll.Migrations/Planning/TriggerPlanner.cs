@@ -17,18 +17,22 @@ internal static class TriggerPlanner
     {
         foreach (var t in b.Diff.MissingTriggers)
         {
-            b.Add(StatementKind.Trigger, $"{t.Table}.{t.Name}", IsConstraintTrigger(t) ? Guarded(t, $"IF NOT EXISTS ({Exists(b, t)}) THEN") : OrReplace(t),
+            b.Add(StatementKind.Trigger, $"{t.Table}.{t.Name}", IsConstraintTrigger(t) ? Guarded(t, $"IF NOT EXISTS ({Exists(b, t)}) THEN")
+                : OrReplace(t),
                 LockLevel.ShareRowExclusive, Hazards(b, t.Table));
             b.Other.Add($"trigger {t.Table}.{t.Name}");
         }
         foreach (var t in b.Diff.ReplacedTriggers)
         {
             if (IsConstraintTrigger(t))
-                b.Add(StatementKind.TriggerReplace, $"{t.Table}.{t.Name}", Guarded(t, $"IF EXISTS ({Exists(b, t)}) THEN\n    DROP TRIGGER {Quote(t.Name)} ON {b.Q(t.Table)};\n  END IF;\n  IF true THEN"),
+                b.Add(StatementKind.TriggerReplace, $"{t.Table}.{t.Name}",
+                    Guarded(t, $"IF EXISTS ({Exists(b, t)}) THEN\n    DROP TRIGGER {Quote(t.Name)} ON {b.Q(t.Table)};\n  END IF;\n  IF true THEN"),
                     LockLevel.AccessExclusive,
                     [
                         new Hazard(HazardCode.ObjectReplaced, $"drops constraint trigger {t.Name} and creates it as schema/ says in one statement"),
-                        .. b.HasRows(t.Table) ? new[] { new Hazard(HazardCode.AccessExclusiveLock, $"takes an ACCESS EXCLUSIVE lock on {t.Table} briefly to drop the trigger") } : [],
+                        .. b.HasRows(t.Table)
+                        ? new[] { new Hazard(HazardCode.AccessExclusiveLock,
+                            $"takes an ACCESS EXCLUSIVE lock on {t.Table} briefly to drop the trigger") } : [],
                     ]);
             else
                 b.Add(StatementKind.Trigger, $"{t.Table}.{t.Name}", OrReplace(t), LockLevel.ShareRowExclusive, Hazards(b, t.Table));

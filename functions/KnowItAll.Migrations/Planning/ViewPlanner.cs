@@ -19,14 +19,19 @@ internal static class ViewPlanner
             var with = v.Options.Count == 0 ? "" : $" WITH ({string.Join(", ", v.Options)})";
             if (v.Materialized && dropped.Contains(v.Name))
             {
-                b.Add(StatementKind.MaterializedView, v.Name, $"CREATE MATERIALIZED VIEW {b.Q(v.Name)}{with} AS\n{v.Definition}\nWITH DATA", LockLevel.AccessExclusive,
-                    [new Hazard(HazardCode.MaterializedViewPopulate, $"runs the query of {v.Name} again to fill it, inside the transaction; queries of {v.Name} wait until it commits (ACCESS EXCLUSIVE)")]);
+                b.Add(StatementKind.MaterializedView, v.Name, $"CREATE MATERIALIZED VIEW {b.Q(v.Name)}{with} AS\n{v.Definition}\nWITH DATA",
+                    LockLevel.AccessExclusive,
+                    [new Hazard(HazardCode.MaterializedViewPopulate,
+                        $"runs the query of {v.Name} again to fill it, inside the transaction; queries of {v.Name} wait until it commits (ACCESS " +
+                        "EXCLUSIVE)")]);
                 b.Other.Add($"materialized view {v.Name} (replaced)");
             }
             else if (v.Materialized)
             {
-                b.Add(StatementKind.MaterializedView, v.Name, $"CREATE MATERIALIZED VIEW IF NOT EXISTS {b.Q(v.Name)}{with} AS\n{v.Definition}\nWITH DATA", LockLevel.None,
-                    [new Hazard(HazardCode.MaterializedViewPopulate, $"runs the query of {v.Name} once to fill it, inside the transaction; the tables it reads are only read")]);
+                b.Add(StatementKind.MaterializedView, v.Name,
+                    $"CREATE MATERIALIZED VIEW IF NOT EXISTS {b.Q(v.Name)}{with} AS\n{v.Definition}\nWITH DATA", LockLevel.None,
+                    [new Hazard(HazardCode.MaterializedViewPopulate,
+                        $"runs the query of {v.Name} once to fill it, inside the transaction; the tables it reads are only read")]);
                 b.Other.Add($"materialized view {v.Name}");
             }
             else if (replaced.Contains(v))
@@ -43,7 +48,8 @@ internal static class ViewPlanner
         }
     }
 
-    /// <summary>The views to rebuild, each after every view of the set that reads it (never CASCADE: the diff checked nothing else depends on them).</summary>
+    /// <summary>The views to rebuild, each after every view of the set that reads it (never CASCADE: the diff checked nothing else depends on
+    /// them).</summary>
     private static void Drop(PlanBuilder b)
     {
         var byName = b.Diff.DroppedViews.ToDictionary(v => v.Name, StringComparer.Ordinal);
@@ -56,8 +62,11 @@ internal static class ViewPlanner
             var kind = v.Materialized ? "MATERIALIZED VIEW" : "VIEW";
             b.Add(StatementKind.ViewReplace, v.Name, $"DROP {kind} IF EXISTS {b.Q(v.Name)}", LockLevel.AccessExclusive,
             [
-                new Hazard(HazardCode.ObjectReplaced, $"drops {kind.ToLowerInvariant()} {v.Name} to create it again as schema/ says, with its indexes, triggers, grants and comments, in the same transaction"),
-                new Hazard(HazardCode.AccessExclusiveLock, $"takes an ACCESS EXCLUSIVE lock on {v.Name}; queries of it wait until the transaction commits"),
+                new Hazard(HazardCode.ObjectReplaced,
+                    $"drops {kind.ToLowerInvariant()} {v.Name} to create it again as schema/ says, with its indexes, triggers, grants and " +
+                    "comments, in the same transaction"),
+                new Hazard(HazardCode.AccessExclusiveLock,
+                    $"takes an ACCESS EXCLUSIVE lock on {v.Name}; queries of it wait until the transaction commits"),
             ]);
         }
         foreach (var v in b.Diff.DroppedViews) Visit(v);

@@ -19,10 +19,12 @@ public static class WireNames
         Enum.GetValues<HazardCode>().ToDictionary(v => v, v => JsonSerializer.Serialize(v, MigrationJsonContext.Default.HazardCode).Trim('"'));
 
     private static readonly Dictionary<Reporting.WorkflowAction, string> Actions =
-        Enum.GetValues<Reporting.WorkflowAction>().ToDictionary(v => v, v => JsonSerializer.Serialize(v, Reporting.ReportJsonContext.Default.WorkflowAction).Trim('"'));
+        Enum.GetValues<Reporting.WorkflowAction>()
+        .ToDictionary(v => v, v => JsonSerializer.Serialize(v, Reporting.ReportJsonContext.Default.WorkflowAction).Trim('"'));
 
     private static readonly Dictionary<Reporting.WorkflowOutcome, string> Outcomes =
-        Enum.GetValues<Reporting.WorkflowOutcome>().ToDictionary(v => v, v => JsonSerializer.Serialize(v, Reporting.ReportJsonContext.Default.WorkflowOutcome).Trim('"'));
+        Enum.GetValues<Reporting.WorkflowOutcome>()
+        .ToDictionary(v => v, v => JsonSerializer.Serialize(v, Reporting.ReportJsonContext.Default.WorkflowOutcome).Trim('"'));
 
     public static string ToWire(this Reporting.WorkflowAction action) => Actions[action];
 

@@ -48,7 +48,8 @@ public static class DigestBuilder
         plan.DurationMs, report)
     {
         BlockingCount = plan.Blocking.Count,
-        Blocking = plan.Blocking.Take(MaxListItems).Select(h => new BlockingDigest(h.Code.ToWire(), CutOrNull(h.ObjectName), Cut(h.Message))).ToList(),
+        Blocking = plan.Blocking.Take(MaxListItems).Select(h => new BlockingDigest(h.Code.ToWire(), CutOrNull(h.ObjectName), Cut(h.Message)))
+        .ToList(),
         BlockingSummary = plan.Blocking.Count == 0 ? null : Cut($"{plan.Blocking[0].Code.ToWire()}: {plan.Blocking[0].Message}", MaxTextChars + 40),
         OptInCount = plan.AwaitingOptIn.Count,
         Deletions = Deletions(plan).Take(MaxListItems).ToList(),
@@ -84,7 +85,8 @@ public static class DigestBuilder
 
     private static ObjectStatus Cut(ObjectStatus o) => o with { Name = Cut(o.Name), Detail = CutOrNull(o.Detail) };
 
-    private static DriftItem Cut(DriftItem d) => d with { Name = Cut(d.Name), Reason = Cut(d.Reason), Live = CutOrNull(d.Live), Desired = CutOrNull(d.Desired) };
+    private static DriftItem Cut(DriftItem d) =>
+        d with { Name = Cut(d.Name), Reason = Cut(d.Reason), Live = CutOrNull(d.Live), Desired = CutOrNull(d.Desired) };
 
     private static Dictionary<string, int> ChangesByKind(IEnumerable<PlannedStatement> statements) =>
         statements.GroupBy(s => s.Kind.ToWire(), StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)

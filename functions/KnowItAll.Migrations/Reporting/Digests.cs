@@ -60,7 +60,8 @@ public sealed record PlanDigest(
 
     public IReadOnlyList<BlockingDigest> Blocking { get; init; } = [];
 
-    /// <summary>The first blocking hazard in one line (code, object, reason), for the state machine's failure cause; null when there is none.</summary>
+    /// <summary>The first blocking hazard in one line (code, object, reason), for the state machine's failure cause; null when there is
+    /// none.</summary>
     public string? BlockingSummary { get; init; }
 
     /// <summary>How many of the blocking hazards the run may still allow (the approval of this plan, where it is required, does).</summary>

@@ -21,14 +21,16 @@ public sealed class StepReporter(IReportStore store, TimeProvider? time = null)
 
     public async Task<ValidationDigest> ValidationAsync(ValidationResult result, string? executionName, CancellationToken cancellationToken)
     {
-        var report = await WriteAsync(ReportKeys.Validate, executionName, result, MigrationJsonContext.Default.ValidationResult, [], cancellationToken);
+        var report = await WriteAsync(ReportKeys.Validate, executionName, result, MigrationJsonContext.Default.ValidationResult, [],
+            cancellationToken);
         return DigestBuilder.Of(result, report);
     }
 
     /// <summary>A plan is also kept under its hash, where an approval or <c>knowitall report HASH</c> finds it.</summary>
     public async Task<PlanDigest> PlanAsync(MigrationPlan plan, string? executionName, CancellationToken cancellationToken)
     {
-        var report = await WriteAsync(ReportKeys.Plan, executionName, plan, MigrationJsonContext.Default.MigrationPlan, [ReportKeys.ForPlan(plan.PlanHash)], cancellationToken);
+        var report = await WriteAsync(ReportKeys.Plan, executionName, plan, MigrationJsonContext.Default.MigrationPlan,
+            [ReportKeys.ForPlan(plan.PlanHash)], cancellationToken);
         return DigestBuilder.Of(plan, report);
     }
 
@@ -40,11 +42,13 @@ public sealed class StepReporter(IReportStore store, TimeProvider? time = null)
 
     public async Task<PermissionDigest> PermissionsAsync(PermissionReport result, string? executionName, CancellationToken cancellationToken)
     {
-        var report = await WriteAsync(ReportKeys.VerifyPermissions, executionName, result, MigrationJsonContext.Default.PermissionReport, [], cancellationToken);
+        var report = await WriteAsync(ReportKeys.VerifyPermissions, executionName, result, MigrationJsonContext.Default.PermissionReport, [],
+            cancellationToken);
         return DigestBuilder.Of(result, report);
     }
 
-    private async Task<ReportLocation> WriteAsync<T>(string step, string? executionName, T result, JsonTypeInfo<T> typeInfo, IReadOnlyList<string> alsoAt,
+    private async Task<ReportLocation> WriteAsync<T>(string step, string? executionName, T result, JsonTypeInfo<T> typeInfo,
+        IReadOnlyList<string> alsoAt,
         CancellationToken ct)
     {
         // Outside an execution (a direct invocation) the report still gets a name of its own, never a shared one.

@@ -42,7 +42,8 @@ public sealed record WorkflowState
         }
         catch (System.Text.Json.JsonException e)
         {
-            throw new MigrationException(MigrationErrors.InvalidInput, $"the execution state does not match the workflow's contract at {e.Path}: {e.Message}");
+            throw new MigrationException(MigrationErrors.InvalidInput,
+                $"the execution state does not match the workflow's contract at {e.Path}: {e.Message}");
         }
     }
 }

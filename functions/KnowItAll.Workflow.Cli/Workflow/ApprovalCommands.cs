@@ -15,7 +15,9 @@ public static class ApprovalCommands
 
     public static Command Approve(TextWriter output, TextWriter log, TextReader input)
     {
-        var approve = new Command("approve", "Show the plan an execution waits on and approve it: the execution applies exactly that plan, or fails if the database moved.");
+        var approve =
+            new Command("approve",
+                "Show the plan an execution waits on and approve it: the execution applies exactly that plan, or fails if the database moved.");
         var (execution, endpoint, region, machine) = Common(approve);
         var yes = new Option<bool>("--yes") { Description = "Approve without asking" };
         approve.Options.Add(yes);
@@ -35,7 +37,8 @@ public static class ApprovalCommands
             {
                 ["taskToken"] = pending.TaskToken, ["output"] = pending.ApprovalOutput(PendingApproval.Person(), DateTimeOffset.UtcNow),
             }, ct);
-            await output.WriteLineAsync($"approved plan {pending.PlanHash}: the execution applies it unless the database changed since it was planned");
+            await output.WriteLineAsync(
+                $"approved plan {pending.PlanHash}: the execution applies it unless the database changed since it was planned");
             return ExitCodes.Success;
         }));
         return approve;
@@ -43,9 +46,12 @@ public static class ApprovalCommands
 
     public static Command Reject(TextWriter output, TextWriter log)
     {
-        var reject = new Command("reject", "Show the plan an execution waits on and reject it: the execution fails with Migration.Rejected and the reason, applying nothing.");
+        var reject =
+            new Command("reject",
+                "Show the plan an execution waits on and reject it: the execution fails with Migration.Rejected and the reason, applying nothing.");
         var (execution, endpoint, region, machine) = Common(reject);
-        var reason = new Option<string>("--reason") { Required = true, Description = "Why (the execution's failure cause and the notification show it)" };
+        var reason =
+            new Option<string>("--reason") { Required = true, Description = "Why (the execution's failure cause and the notification show it)" };
         reject.Options.Add(reason);
         reject.SetAction((result, ct) => DecideAsync(result, execution, endpoint, region, machine, output, log, ct, async (client, pending) =>
         {
@@ -86,7 +92,9 @@ public static class ApprovalCommands
         var arn = ExecutionArn(result.GetValue(execution)!, result.GetValue(machine)!);
         if (arn is null)
         {
-            await log.WriteLineAsync($"error: {MigrationErrors.InvalidInput}: '{result.GetValue(execution)}' is neither an execution ARN nor an execution name (1-80 characters) and --state-machine-arn is not a state machine ARN");
+            await log.WriteLineAsync(
+                $"error: {MigrationErrors.InvalidInput}: '{result.GetValue(execution)}' is neither an execution ARN nor an execution name (1-80 " +
+                "characters) and --state-machine-arn is not a state machine ARN");
             return WorkflowService.ExitUsage;
         }
         using var http = new HttpClient();
@@ -103,7 +111,9 @@ public static class ApprovalCommands
             var pending = PendingApproval.Open(await HistoryAsync(client, arn, ct));
             if (pending is null)
             {
-                await log.WriteLineAsync($"error: {MigrationErrors.InvalidInput}: {arn} is RUNNING but does not wait for a plan approval (not yet planned, or approval is not required in this environment)");
+                await log.WriteLineAsync(
+                    $"error: {MigrationErrors.InvalidInput}: {arn} is RUNNING but does not wait for a plan approval (not yet planned, or approval " +
+                    "is not required in this environment)");
                 return WorkflowService.ExitFailed;
             }
             await output.WriteLineAsync($"execution: {arn}");
@@ -113,7 +123,8 @@ public static class ApprovalCommands
         catch (StepFunctionsException e)
         {
             await log.WriteLineAsync(e.Type == "TaskTimedOut"
-                ? $"error: {MigrationErrors.ServiceError}: the approval request is closed (timed out, already decided, or the execution stopped): {e.Message}"
+                ? $"error: {MigrationErrors.ServiceError}: the approval request is closed (timed out, already decided, or the execution stopped): " +
+                    $"{e.Message}"
                 : $"error: {MigrationErrors.ServiceError}: {e.Message}");
             return WorkflowService.ExitFailed;
         }
@@ -143,7 +154,8 @@ public static class ApprovalCommands
     /// <summary>An execution ARN as given, or the name turned into one of the state machine's executions.</summary>
     internal static string? ExecutionArn(string execution, string stateMachineArn)
     {
-        if (execution.StartsWith("arn:", StringComparison.Ordinal)) return execution.Contains(":execution:", StringComparison.Ordinal) ? execution : null;
+        if (execution.StartsWith("arn:", StringComparison.Ordinal))
+            return execution.Contains(":execution:", StringComparison.Ordinal) ? execution : null;
         if (execution.Length is 0 or > 80 || execution.Contains(':')) return null;
         var parts = stateMachineArn.Split(':');
         return parts.Length == 7 && parts[5] == "stateMachine" ? $"{string.Join(':', parts[..5])}:execution:{parts[6]}:{execution}" : null;

@@ -3,7 +3,8 @@ using KnowItAll.Workflow.Functions;
 
 namespace KnowItAll.Workflow.Cli.Workflow;
 
-/// <summary><c>--require-approval</c> and <c>--approval-timeout</c> of <c>workflow run</c> and <c>workflow serve</c>: what cdk/environments.json sets for a deployed environment.</summary>
+/// <summary><c>--require-approval</c> and <c>--approval-timeout</c> of <c>workflow run</c> and <c>workflow serve</c>: what cdk/environments.json sets
+/// for a deployed environment.</summary>
 public sealed class ApprovalOptions
 {
     public Option<bool> Require { get; } = new("--require-approval")

@@ -17,7 +17,8 @@ public sealed class FunctionTaskInvoker(FunctionHost? host, string environment) 
         if (!_functions.TryGetValue(resource, out var function))
             throw new TaskFailedException("Lambda.ResourceNotFoundException", $"no function for {resource}");
         if (host is null)
-            throw new TaskFailedException(MigrationErrors.NotMocked, $"state '{context.StateName}' is not mocked by the test case and this run has no database");
+            throw new TaskFailedException(MigrationErrors.NotMocked,
+                $"state '{context.StateName}' is not mocked by the test case and this run has no database");
         var outcome = await host.InvokeAsync(function, input?.ToJsonString() ?? "{}",
             new InvocationContext(Guid.NewGuid().ToString(), null, null, resource, context.ExecutionArn), cancellationToken);
         // Step Functions reports a Lambda failure with the function's error body as the Cause.

@@ -81,7 +81,8 @@ public sealed record PendingApproval(string StateName, string TaskToken, string 
 
     public static string RejectionError => MigrationErrors.Rejected;
 
-    public string RejectionCause(string reason, string rejectedBy) => $"{rejectedBy} rejected plan {PlanHash[..Math.Min(12, PlanHash.Length)]}: {reason}";
+    public string RejectionCause(string reason, string rejectedBy) =>
+        $"{rejectedBy} rejected plan {PlanHash[..Math.Min(12, PlanHash.Length)]}: {reason}";
 
     /// <summary>y or yes (any case) approves; anything else, or no answer, does not.</summary>
     public static bool IsYes(string? answer) => answer?.Trim().ToLowerInvariant() is "y" or "yes";

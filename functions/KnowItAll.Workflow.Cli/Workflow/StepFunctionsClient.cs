@@ -15,8 +15,14 @@ public sealed class StepFunctionsClient(HttpClient http, Uri endpoint, string re
 {
     public static StepFunctionsClient Create(HttpClient http, string? endpointUrl, string? region)
     {
-        var resolvedRegion = region ?? Environment.GetEnvironmentVariable("AWS_REGION") ?? Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION") ?? "us-east-1";
-        var environment = new FunctionEnvironment { Region = resolvedRegion, AwsEndpointUrl = endpointUrl ?? Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL") };
+        var resolvedRegion = region ?? Environment.GetEnvironmentVariable("AWS_REGION") ?? Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION")
+            ?? "us-east-1";
+        var environment =
+            new FunctionEnvironment
+            {
+                Region = resolvedRegion,
+                AwsEndpointUrl = endpointUrl ?? Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL")
+            };
         return new StepFunctionsClient(http, AwsEndpoints.For("states", environment), resolvedRegion, new AwsRequestSigner());
     }
 

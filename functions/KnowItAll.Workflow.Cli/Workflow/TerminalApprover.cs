@@ -15,7 +15,8 @@ public sealed class TerminalApprover(TaskTokens tokens, TextWriter output, TextR
     public void OnEvent(HistoryEvent e)
     {
         if (e.Type == "TaskScheduled")
-            _scheduled = PendingApproval.FromScheduled(e.StateName!, e.Details["resource"]?.GetValue<string>(), e.Details["parameters"]?.GetValue<string>());
+            _scheduled = PendingApproval.FromScheduled(e.StateName!, e.Details["resource"]?.GetValue<string>(),
+                e.Details["parameters"]?.GetValue<string>());
         // Submitted: the request went out and the task now waits, so a decision can settle it.
         else if (e.Type == "TaskSubmitted" && _scheduled is { } pending && pending.StateName == e.StateName)
         {

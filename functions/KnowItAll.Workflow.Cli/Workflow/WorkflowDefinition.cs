@@ -13,9 +13,11 @@ public static class WorkflowDefinition
     public const string Region = "us-east-1";
     public const string Account = "123456789012";
 
-    public static string DefaultPath() => Path.Combine(Path.GetDirectoryName(EngineOptions.DefaultSchemaDirectory())!, "statemachine", "migration.asl.json");
+    public static string DefaultPath() => Path.Combine(Path.GetDirectoryName(EngineOptions.DefaultSchemaDirectory())!, "statemachine",
+        "migration.asl.json");
 
-    public static string FunctionArn(string environment, string function) => $"arn:aws:lambda:{Region}:{Account}:function:knowitall-{environment}-{function}";
+    public static string FunctionArn(string environment, string function) =>
+        $"arn:aws:lambda:{Region}:{Account}:function:knowitall-{environment}-{function}";
 
     public static Dictionary<string, string> Substitutions(string environment, ApprovalPolicy approval)
     {

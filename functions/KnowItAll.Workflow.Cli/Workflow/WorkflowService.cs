@@ -24,7 +24,9 @@ public static class WorkflowService
 
     public static Command ServeCommand(RedactingWriter output, RedactingWriter log)
     {
-        var serve = new Command("serve", "Serve the Step Functions API on 127.0.0.1, running executions of the migration workflow with the in-process functions.");
+        var serve =
+            new Command("serve",
+                "Serve the Step Functions API on 127.0.0.1, running executions of the migration workflow with the in-process functions.");
         var options = new EngineOptions();
         options.AddTo(serve);
         var port = new Option<int>("--port") { Description = "Port on 127.0.0.1", DefaultValueFactory = _ => 8083 };
@@ -57,8 +59,12 @@ public static class WorkflowService
                 await output.WriteLineAsync($"State machine ARN:       {machine.Arn}");
                 await output.WriteLineAsync($"Reports:                 {reports} (knowitall report EXECUTION --report-dir {reports})");
                 if (policy.Required)
-                    await output.WriteLineAsync($"Approval:                applies wait up to {policy.TimeoutSeconds} s after Plan: knowitall workflow approve|reject EXECUTION --endpoint-url {server.Endpoint}");
-                await output.WriteLineAsync($"Try: aws stepfunctions start-execution --endpoint-url {server.Endpoint} --state-machine-arn {machine.Arn} --input '{{\"action\":\"apply\"}}'");
+                    await output.WriteLineAsync(
+                        $"Approval:                applies wait up to {policy.TimeoutSeconds} s after Plan: knowitall workflow approve|reject " +
+                        $"EXECUTION --endpoint-url {server.Endpoint}");
+                await output.WriteLineAsync(
+                    $"Try: aws stepfunctions start-execution --endpoint-url {server.Endpoint} --state-machine-arn {machine.Arn} --input " +
+                    $"'{{\"action\":\"apply\"}}'");
                 await output.FlushAsync(ct);
                 try
                 {
@@ -81,7 +87,9 @@ public static class WorkflowService
 
     public static Command StartCommand(RedactingWriter output, RedactingWriter log)
     {
-        var start = new Command("start", "Start an execution (AWS or any endpoint); with --wait, follow it state by state and exit as the pipeline script does.");
+        var start =
+            new Command("start",
+                "Start an execution (AWS or any endpoint); with --wait, follow it state by state and exit as the pipeline script does.");
         var arn = new Option<string>("--state-machine-arn") { Required = true, Description = "State machine ARN" };
         var input = new Option<string?>("--input") { Description = "Execution input JSON (default: {\"action\":\"apply\",\"dry_run\":false})" };
         var planHash = WorkflowCommands.PlanHashOption();
@@ -95,7 +103,9 @@ public static class WorkflowService
         {
             if (!IsStateMachineArn(result.GetValue(arn)!))
             {
-                await log.WriteLineAsync($"error: {MigrationErrors.InvalidInput}: '{result.GetValue(arn)}' is not a state machine ARN (arn:aws:states:REGION:ACCOUNT:stateMachine:NAME)");
+                await log.WriteLineAsync(
+                    $"error: {MigrationErrors.InvalidInput}: '{result.GetValue(arn)}' is not a state machine ARN " +
+                    "(arn:aws:states:REGION:ACCOUNT:stateMachine:NAME)");
                 return ExitUsage;
             }
             string executionInput;
@@ -137,7 +147,8 @@ public static class WorkflowService
         System.Text.RegularExpressions.Regex.IsMatch(arn, "^arn:aws[a-z-]*:states:[a-z0-9-]+:[0-9]{12}:stateMachine:[A-Za-z0-9_-]{1,80}$");
 
     /// <summary>Prints each state as it is entered and left (from GetExecutionHistory), then the summary; exit 0 only for SUCCEEDED.</summary>
-    private static async Task<int> FollowAsync(StepFunctionsClient client, string executionArn, TimeSpan timeout, TextWriter output, CancellationToken ct)
+    private static async Task<int> FollowAsync(StepFunctionsClient client, string executionArn, TimeSpan timeout, TextWriter output,
+        CancellationToken ct)
     {
         var until = DateTime.UtcNow + timeout;
         long seen = 0;
@@ -145,15 +156,18 @@ public static class WorkflowService
         {
             // Status first, history second: when the status says it ended, the history read after it is complete.
             var described = await client.CallAsync("DescribeExecution", new JsonObject { ["executionArn"] = executionArn }, ct);
-            var history = await client.CallAsync("GetExecutionHistory", new JsonObject { ["executionArn"] = executionArn, ["maxResults"] = 1000 }, ct);
+            var history = await client.CallAsync("GetExecutionHistory", new JsonObject { ["executionArn"] = executionArn, ["maxResults"] = 1000 },
+                ct);
             foreach (var e in (history["events"] as JsonArray ?? []).OfType<JsonObject>())
             {
                 var id = e["id"]!.GetValue<long>();
                 if (id <= seen) continue;
                 seen = id;
                 var type = e["type"]!.GetValue<string>();
-                if (type.EndsWith("StateEntered", StringComparison.Ordinal)) await output.WriteLineAsync($"  ▶ {e["stateEnteredEventDetails"]?["name"]}");
-                else if (type.EndsWith("StateExited", StringComparison.Ordinal)) await output.WriteLineAsync($"  ✔ {e["stateExitedEventDetails"]?["name"]}");
+                if (type.EndsWith("StateEntered", StringComparison.Ordinal))
+                    await output.WriteLineAsync($"  ▶ {e["stateEnteredEventDetails"]?["name"]}");
+                else if (type.EndsWith("StateExited", StringComparison.Ordinal))
+                    await output.WriteLineAsync($"  ✔ {e["stateExitedEventDetails"]?["name"]}");
                 else if (type.EndsWith("Failed", StringComparison.Ordinal) && type != "ExecutionFailed")
                     await output.WriteLineAsync($"  ✘ {e.Select(p => p.Value).OfType<JsonObject>().FirstOrDefault()?["error"]}");
             }

@@ -16,7 +16,8 @@ namespace KnowItAll.Workflow.Cli.Workflow;
 /// </summary>
 public sealed class WorkflowView(TextWriter output, bool json, string reportHint) : INotificationPublisher
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonSerializerOptions Indented =
+        new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly Dictionary<string, DateTimeOffset> _entered = [];
     private Notification? _notification;
@@ -55,7 +56,9 @@ public sealed class WorkflowView(TextWriter output, bool json, string reportHint
         await output.WriteLineAsync();
         var state = execution.Output is JsonObject finalState ? WorkflowState.Read(finalState) : null;
         var outcome = state?.Outcome?.ToWire();
-        await output.WriteLineAsync($"{execution.Status}{(outcome is null ? "" : ": " + outcome)} in {(execution.StopDate - execution.StartDate).TotalMilliseconds:0} ms ({execution.Name})");
+        await output.WriteLineAsync(
+            $"{execution.Status}{(outcome is null ? "" : ": " + outcome)} in {(execution.StopDate - execution.StartDate).TotalMilliseconds:0} ms " +
+            $"({execution.Name})");
         if (execution.Error is not null)
             await output.WriteLineAsync($"error: {execution.Error}: {NotificationComposer.Cause(execution.Cause)}");
         if (_notification is { } sent)
@@ -74,7 +77,8 @@ public sealed class WorkflowView(TextWriter output, bool json, string reportHint
     /// <summary>Whether any step's digest names a report (a failed execution has no output, but its earlier steps wrote theirs).</summary>
     private static bool HasReports(ExecutionResult execution) =>
         execution.History.Any(e => e.Type is "LambdaFunctionSucceeded" or "TaskSucceeded"
-            && e.Details["output"] is JsonValue output && JsonNode.Parse(output.GetValue<string>()) is JsonObject { } digest && digest["report"] is JsonObject);
+            && e.Details["output"] is JsonValue output && JsonNode.Parse(output.GetValue<string>()) is JsonObject { } digest
+            && digest["report"] is JsonObject);
 
     private static JsonObject Document(ExecutionResult execution)
     {
@@ -87,7 +91,8 @@ public sealed class WorkflowView(TextWriter output, bool json, string reportHint
             });
         return new JsonObject
         {
-            ["execution_arn"] = execution.ExecutionArn, ["name"] = execution.Name, ["status"] = execution.Status, ["output"] = execution.Output?.DeepClone(),
+            ["execution_arn"] = execution.ExecutionArn, ["name"] = execution.Name, ["status"] = execution.Status,
+            ["output"] = execution.Output?.DeepClone(),
             ["error"] = execution.Error, ["cause"] = execution.Cause, ["history"] = history,
         };
     }

@@ -4,5 +4,6 @@ namespace KnowItAll.Workflow.Functions.Aws;
 public static class AwsEndpoints
 {
     public static Uri For(string service, FunctionEnvironment environment) =>
-        environment.AwsEndpointUrl is { } custom ? new Uri(custom.TrimEnd('/') + "/") : new Uri($"https://{service}.{environment.Region}.amazonaws.com/");
+        environment.AwsEndpointUrl is { } custom ? new Uri(custom.TrimEnd('/') + "/")
+        : new Uri($"https://{service}.{environment.Region}.amazonaws.com/");
 }

@@ -63,7 +63,8 @@ public sealed class AwsRequestSigner(AWSCredentials? credentials = null, TimePro
         catch (AmazonClientException)
         {
             throw new KnowItAll.Migrations.MigrationException(KnowItAll.Migrations.MigrationErrors.CredentialsMissing,
-                $"no AWS credentials were found for {service} at {uri.Host}: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, or run with a role");
+                $"no AWS credentials were found for {service} at {uri.Host}: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, or " +
+                "run with a role");
         }
     }
 

@@ -11,7 +11,8 @@ namespace KnowItAll.Workflow.Functions.Aws;
 /// AWSSDK.Core (AWSSDK.S3 is not available to this build). Virtual-hosted URLs on AWS; path-style when an
 /// endpoint is configured (moto, LocalStack), as the AWS SDKs do.
 /// </summary>
-public sealed class S3ReportStore(HttpClient http, AwsRequestSigner signer, FunctionEnvironment environment, string bucket, string prefix) : IReportStore
+public sealed class S3ReportStore(HttpClient http, AwsRequestSigner signer, FunctionEnvironment environment, string bucket, string prefix)
+    : IReportStore
 {
     public async Task<ReportLocation> WriteAsync(string key, byte[] content, CancellationToken cancellationToken)
     {
@@ -36,7 +37,8 @@ public sealed class S3ReportStore(HttpClient http, AwsRequestSigner signer, Func
             // S3 answers 404 for a missing bucket too: only a missing key means "no such report".
             var code = await ErrorCodeAsync(response, cancellationToken);
             if (response.StatusCode == HttpStatusCode.NotFound && code == "NoSuchKey") return null;
-            throw new MigrationException(MigrationErrors.ReportStoreFailed, $"could not read the report {Describe(key)}: {(int)response.StatusCode} {code}");
+            throw new MigrationException(MigrationErrors.ReportStoreFailed,
+                $"could not read the report {Describe(key)}: {(int)response.StatusCode} {code}");
         }
         return await response.Content.ReadAsByteArrayAsync(cancellationToken);
     }
@@ -49,7 +51,8 @@ public sealed class S3ReportStore(HttpClient http, AwsRequestSigner signer, Func
         }
         catch (HttpRequestException e)
         {
-            throw new MigrationException(MigrationErrors.ReportStoreFailed, $"cannot reach S3 at {request.RequestUri!.GetLeftPart(UriPartial.Authority)} for {Describe(key)}: {e.Message}", e);
+            throw new MigrationException(MigrationErrors.ReportStoreFailed,
+                $"cannot reach S3 at {request.RequestUri!.GetLeftPart(UriPartial.Authority)} for {Describe(key)}: {e.Message}", e);
         }
     }
 

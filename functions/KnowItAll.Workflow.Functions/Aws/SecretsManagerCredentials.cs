@@ -11,7 +11,8 @@ namespace KnowItAll.Workflow.Functions.Aws;
 /// dbname), fetched with a signed GetSecretValue, cached for the container and fetched again when asked to
 /// refresh after a rejected login. The secret is never logged.
 /// </summary>
-public sealed class SecretsManagerCredentials(HttpClient http, AwsRequestSigner signer, FunctionEnvironment environment, string secretArn) : IDatabaseCredentials
+public sealed class SecretsManagerCredentials(HttpClient http, AwsRequestSigner signer, FunctionEnvironment environment, string secretArn)
+    : IDatabaseCredentials
 {
     private string? _cached;
 
@@ -46,7 +47,8 @@ public sealed class SecretsManagerCredentials(HttpClient http, AwsRequestSigner 
         }
         catch (JsonException)
         {
-            throw new MigrationException(MigrationErrors.DatabaseUnavailable, "the database secret is not JSON in the RDS format (host, port, username, password, dbname)");
+            throw new MigrationException(MigrationErrors.DatabaseUnavailable,
+                "the database secret is not JSON in the RDS format (host, port, username, password, dbname)");
         }
         string Field(string name) => secret?[name] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>()
             : throw new MigrationException(MigrationErrors.DatabaseUnavailable, $"the database secret has no '{name}'");

@@ -25,9 +25,11 @@ public sealed class SnsPublisher(HttpClient http, AwsRequestSigner signer, Funct
             form.Add(new($"MessageAttributes.entry.{entry}.Value.StringValue", value));
             entry++;
         }
-        var body = System.Text.Encoding.UTF8.GetBytes(string.Join('&', form.Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}")));
+        var body =
+            System.Text.Encoding.UTF8.GetBytes(string.Join('&', form.Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}")));
         using var request = new HttpRequestMessage(HttpMethod.Post, AwsEndpoints.For("sns", environment)) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-www-form-urlencoded") { CharSet = "utf-8" };
+        request.Content.Headers.ContentType =
+            new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-www-form-urlencoded") { CharSet = "utf-8" };
         await signer.SignAsync(request, body, "sns", environment.Region, cancellationToken);
         using var response = await http.SendAsync(request, cancellationToken);
         var text = await response.Content.ReadAsStringAsync(cancellationToken);

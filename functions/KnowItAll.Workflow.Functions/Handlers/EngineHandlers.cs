@@ -38,14 +38,16 @@ public sealed class ApplyHandler : IFunctionHandler
     {
         // The state machine decides dry runs and never calls Apply in one; an Apply asked to be one refuses rather than apply.
         if (EventFields.OptionalBool(input, "dry_run") == true)
-            throw new MigrationException(MigrationErrors.InvalidInput, "Apply was invoked with dry_run true: a dry run stops after Plan (the state machine's Dry Run? choice); Apply always applies");
+            throw new MigrationException(MigrationErrors.InvalidInput,
+                "Apply was invoked with dry_run true: a dry run stops after Plan (the state machine's Dry Run? choice); Apply always applies");
         // The state machine passes approval_required only on the path through an approval of this exact plan hash
         // ("Approved This Plan?"); the approval is then the opt-in to the plan's opt-in hazards, such as DELETES_DATA.
         var approved = EventFields.OptionalString(input, "approval_required") switch
         {
             null or "false" => false,
             "true" => true,
-            var other => throw new MigrationException(MigrationErrors.InvalidInput, $"event field 'approval_required' must be \"true\" or \"false\", not '{other}'"),
+            var other => throw new MigrationException(MigrationErrors.InvalidInput,
+                $"event field 'approval_required' must be \"true\" or \"false\", not '{other}'"),
         };
         var request = new ApplyRequest(EventFields.OptionalString(input, "plan_hash"), approved);
         var result = await services.WithEngineAsync(e => e.ApplyAsync(request, null, cancellationToken), cancellationToken);

@@ -37,9 +37,11 @@ public static class NotificationComposer
         var detail = error is not null ? error.Error ?? "unknown error" : state.Outcome switch
         {
             WorkflowOutcome.Applied => $"{state.Apply?.StatementsExecuted ?? 0} changes",
-            WorkflowOutcome.DryRun or WorkflowOutcome.Planned => $"{(state.DryRun ? "dry run, " : "")}{state.Plan?.StatementCount ?? 0} changes planned",
+            WorkflowOutcome.DryRun or WorkflowOutcome.Planned =>
+                $"{(state.DryRun ? "dry run, " : "")}{state.Plan?.StatementCount ?? 0} changes planned",
             WorkflowOutcome.NoChanges => "no changes",
-            WorkflowOutcome.Validated => state.Validate?.SchemaValid == true ? "schema valid" : $"{state.Validate?.MissingCount ?? 0} changes pending",
+            WorkflowOutcome.Validated => state.Validate?.SchemaValid == true ? "schema valid"
+            : $"{state.Validate?.MissingCount ?? 0} changes pending",
             _ => outcome.ToLowerInvariant(),
         };
         var subject = $"[{DigestBuilder.Cut(environment, 20)}] Schema migration {status}: {detail}";
@@ -105,7 +107,8 @@ public static class NotificationComposer
         var waits = TimeSpan.FromSeconds(timeoutSeconds);
         var started = DateTimeOffset.TryParse(state.Execution?.StartTime, System.Globalization.CultureInfo.InvariantCulture,
             System.Globalization.DateTimeStyles.RoundtripKind, out var start) ? $" (started {start:u})" : "";
-        body.AppendLine($"It waits {waits.TotalHours:0.##} h for a decision{started}, then fails as {KnowItAll.Migrations.MigrationErrors.ApprovalTimedOut}.");
+        body.AppendLine(
+            $"It waits {waits.TotalHours:0.##} h for a decision{started}, then fails as {KnowItAll.Migrations.MigrationErrors.ApprovalTimedOut}.");
         body.AppendLine("Approving sends this plan's hash: if the database changed meanwhile, Apply refuses the plan and applies nothing.");
         body.AppendLine($"Approve: knowitall workflow approve {DigestBuilder.Cut(execution, 300)}");
         body.AppendLine($"Reject:  knowitall workflow reject {DigestBuilder.Cut(execution, 300)} --reason \"...\"");
@@ -132,7 +135,8 @@ public static class NotificationComposer
             yield return $"Validate: {validate.ObjectsChecked} objects checked, {validate.MissingCount} missing, {validate.DriftCount} drift";
         if (state.Plan is { } plan)
         {
-            yield return $"Plan {Short(plan.PlanHash)}: {plan.StatementCount} statements{Counts(" (", plan.Changes, ")")}, against schema {Short(plan.SchemaFingerprint)}";
+            yield return $"Plan {Short(plan.PlanHash)}: {plan.StatementCount} statements{Counts(" (", plan.Changes, ")")}, against schema " +
+                $"{Short(plan.SchemaFingerprint)}";
             if (plan.HazardCounts is { Count: > 0 }) yield return $"Hazards: {Counts("", plan.HazardCounts, "")}";
             var deleting = deletions ? DeletionLines(plan).ToList() : [];
             if (deleting.Count > 0)
@@ -144,7 +148,8 @@ public static class NotificationComposer
             foreach (var s in statements)
             {
                 var hazards = s.Hazards ?? [];
-                yield return $"  {s.Order,3}. {DigestBuilder.Cut($"{s.Kind} {s.ObjectName}", MaxStatementChars)}  [lock {s.Lock}{(hazards.Count > 0 ? "; " + string.Join(", ", hazards) : "")}]";
+                yield return $"  {s.Order,3}. {DigestBuilder.Cut($"{s.Kind} {s.ObjectName}", MaxStatementChars)}  [lock " +
+                    $"{s.Lock}{(hazards.Count > 0 ? "; " + string.Join(", ", hazards) : "")}]";
             }
             var more = plan.StatementCount - statements.Count;
             if (more > 0) yield return $"  … {more} more statements in the plan report";

@@ -31,7 +31,8 @@ public sealed class NotifyHandler : IFunctionHandler
     {
         if (approval is not JsonObject fields) throw new MigrationException(MigrationErrors.InvalidInput, "event field 'approval' must be an object");
         if (EventFields.OptionalString(fields, "task_token") is not { Length: > 0 })
-            throw new MigrationException(MigrationErrors.InvalidInput, "event field 'approval.task_token' is missing: the approval request must come from a .waitForTaskToken task");
+            throw new MigrationException(MigrationErrors.InvalidInput,
+                "event field 'approval.task_token' is missing: the approval request must come from a .waitForTaskToken task");
         return fields["timeout_seconds"] is JsonValue v && v.TryGetValue<int>(out var seconds) && seconds > 0 ? seconds
             : throw new MigrationException(MigrationErrors.InvalidInput, "event field 'approval.timeout_seconds' must be a positive integer");
     }

@@ -8,7 +8,8 @@ public static class LambdaBootstrap
         var runtimeApi = environment("AWS_LAMBDA_RUNTIME_API");
         if (string.IsNullOrEmpty(runtimeApi))
         {
-            await output.WriteLineAsync("AWS_LAMBDA_RUNTIME_API is not set: this program runs inside AWS Lambda (provided.al2023) or under a Runtime API emulator.");
+            await output.WriteLineAsync(
+                "AWS_LAMBDA_RUNTIME_API is not set: this program runs inside AWS Lambda (provided.al2023) or under a Runtime API emulator.");
             return 2;
         }
         using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };

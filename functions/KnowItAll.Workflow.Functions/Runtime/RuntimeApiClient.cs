@@ -18,10 +18,12 @@ public sealed class RuntimeApiClient(HttpClient http, string runtimeApi)
         response.EnsureSuccessStatusCode();
         var requestId = Header(response, "Lambda-Runtime-Aws-Request-Id")
             ?? throw new InvalidOperationException("the Runtime API sent an invocation without Lambda-Runtime-Aws-Request-Id");
-        DateTimeOffset? deadline = long.TryParse(Header(response, "Lambda-Runtime-Deadline-Ms"), out var ms) ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+        DateTimeOffset? deadline = long.TryParse(Header(response, "Lambda-Runtime-Deadline-Ms"), out var ms)
+            ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
         var trace = Header(response, "Lambda-Runtime-Trace-Id");
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
-        return new Invocation(requestId, body, new InvocationContext(requestId, deadline, trace, Header(response, "Lambda-Runtime-Invoked-Function-Arn")));
+        return new Invocation(requestId, body,
+            new InvocationContext(requestId, deadline, trace, Header(response, "Lambda-Runtime-Invoked-Function-Arn")));
     }
 
     public async Task RespondAsync(string requestId, string json, CancellationToken cancellationToken)
@@ -41,7 +43,8 @@ public sealed class RuntimeApiClient(HttpClient http, string runtimeApi)
     public static string ErrorBody(string errorType, string message)
     {
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        using (var json =
+            new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             json.WriteStartObject();
             json.WriteString("errorType", errorType);

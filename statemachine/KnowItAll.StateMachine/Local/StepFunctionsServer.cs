@@ -7,7 +7,8 @@ using System.Text.RegularExpressions;
 namespace KnowItAll.StateMachine.Local;
 
 /// <summary>A state machine the local endpoint serves: its definition and what runs its tasks.</summary>
-public sealed record ServedStateMachine(string Name, string DefinitionJson, StateMachineDefinition Definition, ITaskInvoker Invoker, ExecutorOptions Options)
+public sealed record ServedStateMachine(string Name, string DefinitionJson, StateMachineDefinition Definition, ITaskInvoker Invoker,
+    ExecutorOptions Options)
 {
     public string Arn => Options.StateMachineArn;
 }
@@ -101,13 +102,15 @@ public sealed partial class StepFunctionsServer : IAsyncDisposable
         var target = request.Headers["X-Amz-Target"] ?? "";
         if (request.HttpMethod != "POST" || !target.StartsWith("AWSStepFunctions.", StringComparison.Ordinal))
             throw new ApiError("UnknownOperationException", $"unknown operation '{target}'");
-        if (request.ContentLength64 > MaxRequestBytes) throw new ApiError("ValidationException", $"the request body is larger than {MaxRequestBytes} bytes");
+        if (request.ContentLength64 > MaxRequestBytes)
+            throw new ApiError("ValidationException", $"the request body is larger than {MaxRequestBytes} bytes");
         string text;
         using (var reader = new StreamReader(request.InputStream, Encoding.UTF8)) text = await reader.ReadToEndAsync();
         JsonObject body;
         try
         {
-            body = JsonNode.Parse(text.Length == 0 ? "{}" : text) as JsonObject ?? throw new ApiError("SerializationException", "the request body must be a JSON object");
+            body = JsonNode.Parse(text.Length == 0 ? "{}" : text) as JsonObject
+                ?? throw new ApiError("SerializationException", "the request body must be a JSON object");
         }
         catch (JsonException e)
         {
@@ -140,10 +143,13 @@ public sealed partial class StepFunctionsServer : IAsyncDisposable
         var arn = Required(body, "stateMachineArn");
         if (!_machines.TryGetValue(arn, out var machine)) throw new ApiError("StateMachineDoesNotExist", $"State Machine Does Not Exist: '{arn}'");
         var name = Optional(body, "name") ?? Guid.NewGuid().ToString();
-        if (!ValidName().IsMatch(name)) throw new ApiError("InvalidName", $"Invalid Name: '{name}' (1-80 characters, no spaces, wildcards, brackets or control characters)");
+        if (!ValidName().IsMatch(name))
+            throw new ApiError("InvalidName", $"Invalid Name: '{name}' (1-80 characters, no spaces, wildcards, brackets or control characters)");
         var input = Optional(body, "input") ?? "{}";
         if (Encoding.UTF8.GetByteCount(input) > MaxInputBytes)
-            throw new ApiError("ValidationException", $"1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to {MaxInputBytes}");
+            throw new ApiError("ValidationException",
+                "1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to " +
+                $"{MaxInputBytes}");
         JsonNode? parsed;
         try
         {
@@ -165,7 +171,8 @@ public sealed partial class StepFunctionsServer : IAsyncDisposable
             }
             var execution = new LocalExecution(executionArn, name, arn, input, DateTimeOffset.UtcNow);
             _executions[executionArn] = execution;
-            var executor = new StateMachineExecutor(machine.Definition, machine.Invoker, machine.Options with { StateMachineName = machine.Name, TaskTokens = _tokens });
+            var executor = new StateMachineExecutor(machine.Definition, machine.Invoker,
+                machine.Options with { StateMachineName = machine.Name, TaskTokens = _tokens });
             _running.Add(Task.Run(async () => execution.Finish(await executor.RunAsync(parsed, name, execution.Add, execution.Stop.Token))));
             return new JsonObject { ["executionArn"] = executionArn, ["startDate"] = LocalExecution.Epoch(execution.Started) };
         }
@@ -231,7 +238,9 @@ public sealed partial class StepFunctionsServer : IAsyncDisposable
         if (!_machines.ContainsKey(arn)) throw new ApiError("StateMachineDoesNotExist", $"State Machine Does Not Exist: '{arn}'");
         var filter = Optional(body, "statusFilter");
         List<LocalExecution> executions;
-        lock (_executions) executions = _executions.Values.Where(e => e.StateMachineArn == arn && (filter is null || e.Status == filter)).OrderByDescending(e => e.Started).ToList();
+        lock (_executions)
+            executions = _executions.Values.Where(e => e.StateMachineArn == arn && (filter is null || e.Status == filter))
+            .OrderByDescending(e => e.Started).ToList();
         return new JsonObject { ["executions"] = new JsonArray([.. executions.Select(e => (JsonNode)e.Summary())]) };
     }
 
@@ -255,11 +264,14 @@ public sealed partial class StepFunctionsServer : IAsyncDisposable
     private LocalExecution Execution(string arn)
     {
         lock (_executions)
-            return _executions.TryGetValue(arn, out var execution) ? execution : throw new ApiError("ExecutionDoesNotExist", $"Execution Does Not Exist: '{arn}'");
+            return _executions.TryGetValue(arn, out var execution) ? execution : throw new ApiError("ExecutionDoesNotExist",
+                $"Execution Does Not Exist: '{arn}'");
     }
 
     private static string Required(JsonObject body, string field) =>
-        Optional(body, field) ?? throw new ApiError("ValidationException", $"1 validation error detected: Value null at '{field}' failed to satisfy constraint: Member must not be null");
+        Optional(body, field)
+        ?? throw new ApiError("ValidationException",
+            $"1 validation error detected: Value null at '{field}' failed to satisfy constraint: Member must not be null");
 
     private static string? Optional(JsonObject body, string field) => body[field] switch
     {

@@ -45,12 +45,16 @@ public abstract class AcceptanceTests(PostgresFixture pg)
             new MigrationOptions { RunBy = "tests", AllowHazards = (c.Allow ?? []).ToHashSet() });
 
         var plan = await engine.PlanAsync();
-        var listing = string.Join("\n", plan.Statements.Select(s => $"{s.Order}. [{s.Kind.ToWire()}] {s.Sql} {{{string.Join(",", s.Hazards.Select(h => h.Code.ToWire()))}}}"))
+        var listing =
+            string.Join("\n",
+                plan.Statements.Select(s => $"{s.Order}. [{s.Kind.ToWire()}] {s.Sql} {{{string.Join(",", s.Hazards.Select(h => h.Code.ToWire()))}}}"))
                       + string.Join("", plan.Blocking.Select(h => $"\nBLOCKED {h.Code.ToWire()}: {h.Message}"));
         var codes = plan.Statements.SelectMany(s => s.Hazards).Concat(plan.Blocking).Select(h => h.Code).Distinct().Order().ToList();
         Assert.True((c.Hazards ?? []).Distinct().Order().SequenceEqual(codes),
-            $"hazards: expected [{string.Join(", ", (c.Hazards ?? []).Select(h => h.ToWire()))}], planned [{string.Join(", ", codes.Select(h => h.ToWire()))}]\n{listing}");
-        foreach (var sql in c.Sql ?? []) Assert.True(plan.Statements.Any(s => s.Sql.Contains(sql, StringComparison.Ordinal)), $"no statement contains '{sql}'\n{listing}");
+            $"hazards: expected [{string.Join(", ", (c.Hazards ?? []).Select(h => h.ToWire()))}], planned " +
+            $"[{string.Join(", ", codes.Select(h => h.ToWire()))}]\n{listing}");
+        foreach (var sql in c.Sql ?? [])
+            Assert.True(plan.Statements.Any(s => s.Sql.Contains(sql, StringComparison.Ordinal)), $"no statement contains '{sql}'\n{listing}");
 
         var before = await PostgresFixture.ReadLiveAsync(db);
         if (c.Blocked)
@@ -66,8 +70,10 @@ public abstract class AcceptanceTests(PostgresFixture pg)
         await engine.ApplyAsync(new ApplyRequest(ExpectedPlanHash: plan.PlanHash));
 
         var validation = await engine.ValidateAsync();
-        Assert.True(validation.SchemaValid, $"missing after apply: {string.Join(", ", validation.Missing.Select(m => $"{m.Kind} {m.Name} {m.Detail}"))}\n{listing}");
-        Assert.True(c.Drift == validation.Drift.Count > 0, $"drift expected: {c.Drift}; reported: {string.Join("; ", validation.Drift.Select(d => $"{d.Kind} {d.Name}: {d.Reason}"))}");
+        Assert.True(validation.SchemaValid,
+            $"missing after apply: {string.Join(", ", validation.Missing.Select(m => $"{m.Kind} {m.Name} {m.Detail}"))}\n{listing}");
+        Assert.True(c.Drift == validation.Drift.Count > 0,
+            $"drift expected: {c.Drift}; reported: {string.Join("; ", validation.Drift.Select(d => $"{d.Kind} {d.Name}: {d.Reason}"))}");
         // A re-run plans again: it must find nothing to do (an empty re-plan), so it changes nothing.
         var rerun = await engine.ApplyAsync(new ApplyRequest());
         Assert.False(rerun.Changed, "re-plan is not empty: a re-run executed " +
@@ -93,7 +99,9 @@ public abstract class AcceptanceTests(PostgresFixture pg)
             Assert.True(known.Lines.SequenceEqual(dumpDiff),
                 $"known dump difference ({known.Reason}) changed; now:\n{string.Join("\n", dumpDiff)}\n{listing}");
         else
-            Assert.True(dumpDiff.Count == 0, $"pg_dump --schema-only of the migrated database differs from a direct load of the new DDL:\n{string.Join("\n", dumpDiff)}\n{listing}");
+            Assert.True(dumpDiff.Count == 0,
+                "pg_dump --schema-only of the migrated database differs from a direct load of the new " +
+                $"DDL:\n{string.Join("\n", dumpDiff)}\n{listing}");
     }
 
     private static async Task AssertChecksAsync(string db, AcceptanceCase c)

@@ -13,10 +13,12 @@ public static class KnownDumpDifferences
     public static IReadOnlyDictionary<string, KnownDumpDifference> All { get; } = new Dictionary<string, KnownDumpDifference>(StringComparer.Ordinal)
     {
         ["alter: nullable column of a primary key schema/ no longer declares stays drift"] = new(
-            "the primary key schema/ left out stays as drift, and PostgreSQL keeps NOT NULL on a primary key column, so the column cannot become nullable",
+            "the primary key schema/ left out stays as drift, and PostgreSQL keeps NOT NULL on a primary key column, so the column cannot become " +
+            "nullable",
             ["- direct:       id integer"]),
         ["robust: a partition's own default and check beside its parent's"] = new(
-            "a partition's own column default (m1's v DEFAULT 5) is neither read into the model nor created: the partition keeps its parent's default",
+            "a partition's own column default (m1's v DEFAULT 5) is neither read into the model nor created: the partition keeps its parent's " +
+            "default",
             ["- direct:       v integer DEFAULT 5", "+ migrated:     v integer DEFAULT 0"]),
         ["grant: grant option not in schema/ is drift"] = new(
             "the grant option schema/ no longer declares stays as drift, and pg_dump prints it on the grant's own line",
