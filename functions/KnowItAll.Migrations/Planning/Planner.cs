@@ -37,6 +37,8 @@ public static partial class Planner
         RetirementPlanner.PlanRenames(builder);
         ExtensionPlanner.Plan(builder);
         EnumPlanner.Plan(builder);
+        DomainPlanner.Plan(builder);
+        CompositeTypePlanner.Plan(builder);
         SequencePlanner.Plan(builder);
         FunctionPlanner.Plan(builder, usesRowTypes: false);
         TablePlanner.Plan(builder);
@@ -114,6 +116,7 @@ public static partial class Planner
         StatementKind.ColumnDefault or StatementKind.ColumnNullable or StatementKind.ColumnType or StatementKind.ColumnIdentity
             => ColumnAlterationPlanner.WithoutInPlaceAlteration(sql),
         StatementKind.Function => DollarQuoted().Replace(sql, "_"),
+        StatementKind.DomainAlter or StatementKind.DomainCheckReplace => DomainPlanner.WithoutInPlaceAlteration(sql),
         StatementKind.Trigger => TriggerEvents().Replace(sql, "_"),
         StatementKind.Grant => GrantedPrivileges().Replace(sql, "GRANT _ ON"),
         StatementKind.IndexReplace or StatementKind.ConstraintReplace or StatementKind.ViewReplace or StatementKind.TriggerReplace or StatementKind.PolicyReplace
