@@ -69,10 +69,10 @@ internal static partial class DomainPlanner
             if (tables.Count == 0)
             {
                 // No column uses the domain: nothing is scanned, so the check is put in place in the transaction.
-                b.Add(old is null ? StatementKind.DomainCheck : StatementKind.DomainCheckReplace, name,
-                    (old is null ? "" : $"ALTER DOMAIN {domain} DROP CONSTRAINT IF EXISTS {Quote(k.Name)};\n")
-                    + $"ALTER DOMAIN {domain} ADD CONSTRAINT {Quote(k.Name)} {k.Definition}{(k.IsValidated ? "" : " NOT VALID")}", LockLevel.None,
-                    old is null ? null : [new Hazard(HazardCode.ObjectReplaced, $"drops the old check {name} ({old.Definition}) and adds schema/'s in the same transaction")]);
+                if (old is not null)
+                    b.Add(StatementKind.DomainCheckReplace, name, $"ALTER DOMAIN {domain} DROP CONSTRAINT IF EXISTS {Quote(k.Name)}", LockLevel.None,
+                        [new Hazard(HazardCode.ObjectReplaced, $"drops the old check {name} ({old.Definition}) to add schema/'s in the same transaction")]);
+                b.Add(StatementKind.DomainCheck, name, $"ALTER DOMAIN {domain} ADD CONSTRAINT {Quote(k.Name)} {k.Definition}{(k.IsValidated ? "" : " NOT VALID")}", LockLevel.None);
                 continue;
             }
             var added = old is null ? k.Name : Replacements.Temporary(k.Name);
