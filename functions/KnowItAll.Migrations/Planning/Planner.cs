@@ -153,6 +153,6 @@ public static partial class Planner
     private static partial Regex QuotedText();
 
     // FK actions such as ON DELETE CASCADE are definitions, not deletions, so words are matched with what follows them.
-    [GeneratedRegex(@"\bDROP\s+(TABLE|COLUMN|INDEX|CONSTRAINT|SCHEMA|EXTENSION|SEQUENCE|DEFAULT|NOT\s+NULL|VIEW|MATERIALIZED|TYPE|FUNCTION|PROCEDURE|TRIGGER|POLICY|OWNED|ROLE|IDENTITY|EXPRESSION)\b|\bTRUNCATE\b|\bDELETE\s+FROM\b|\bRENAME\b|\bREVOKE\b|\bDISABLE\b|\bNO\s+FORCE\b|\bALTER\s+COLUMN\b[^;]*\bTYPE\b|\bSET\s+DATA\s+TYPE\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\bDROP\s+(TABLE|COLUMN|INDEX|CONSTRAINT|SCHEMA|EXTENSION|SEQUENCE|DEFAULT|NOT\s+NULL|VIEW|MATERIALIZED|TYPE|DOMAIN|FUNCTION|PROCEDURE|TRIGGER|POLICY|OWNED|ROLE|IDENTITY|EXPRESSION)\b|\bTRUNCATE\b|\bDELETE\s+FROM\b|\bRENAME\b|\bREVOKE\b|\bDISABLE\b|\bNO\s+FORCE\b|\bALTER\s+COLUMN\b[^;]*\bTYPE\b|\bSET\s+DATA\s+TYPE\b", RegexOptions.IgnoreCase)]
     private static partial Regex Destructive();
 }
