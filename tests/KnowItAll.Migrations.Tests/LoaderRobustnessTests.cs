@@ -44,8 +44,10 @@ public sealed class LoaderRobustnessTests(PostgresFixture pg)
             "TABLE b (id int REFERENCES a (id));", null },
         { "CREATE TABLE p (id int PRIMARY KEY); CREATE TABLE c (id int PRIMARY KEY REFERENCES c (id), p int REFERENCES p ON DELETE CASCADE); ALTER " +
             "TABLE c ADD CONSTRAINT c_chk CHECK (p IN (1, 2)) NOT VALID; COMMENT ON CONSTRAINT c_chk ON c IS 'kept';", null },
-        { "CREATE DOMAIN positive AS int CHECK (VALUE > 0);", "CREATE DOMAIN" },
-        { "CREATE TYPE pair AS (a int, b int);", "only enum types" },
+        { "CREATE DOMAIN positive AS int CHECK (VALUE > 0); CREATE DOMAIN small AS positive CHECK (VALUE < 10); CREATE TABLE t (id int, n small, p " +
+            "numeric GENERATED ALWAYS AS (n * 2) STORED); COMMENT ON DOMAIN small IS 'kept';", null },
+        { "CREATE TYPE pair AS (a int, b int); CREATE TABLE t (id int, p pair); COMMENT ON COLUMN pair.a IS 'first';", null },
+        { "CREATE TYPE pair AS RANGE (subtype = int8);", "only enum types" },
         { "CREATE TABLE a (id int); CREATE TABLE b (x int) INHERITS (a);", "INHERITS" },
         { "CREATE TABLE a (id int, body text COMPRESSION pglz);", "COMPRESSION" },
         { "CREATE TABLE a (id int); GRANT USAGE ON SCHEMA public TO knowitall_no_such_role;", "role knowitall_no_such_role does not exist" },

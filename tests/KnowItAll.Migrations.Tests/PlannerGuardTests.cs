@@ -16,6 +16,8 @@ public sealed class PlannerGuardTests
     [InlineData("REVOKE SELECT ON users FROM tutor_app")]
     [InlineData("ALTER TABLE users ALTER COLUMN email DROP NOT NULL")]
     [InlineData("DO $x$ BEGIN ALTER TABLE \"users\" DROP CONSTRAINT \"users_pkey\"; END $x$")]
+    [InlineData("DROP DOMAIN email")]
+    [InlineData("ALTER DOMAIN email DROP CONSTRAINT email_check")]
     public void Recognises_destructive_statements(string sql) => Assert.True(Planner.IsDestructive(sql));
 
     [Theory]
@@ -37,6 +39,12 @@ public sealed class PlannerGuardTests
         "DELETE CASCADE")]
     [InlineData(StatementKind.ViewReplace, "DROP MATERIALIZED VIEW IF EXISTS \"public\".\"emails\"")]
     [InlineData(StatementKind.PolicyReplace, "DROP POLICY IF EXISTS \"p\" ON \"public\".\"users\"")]
+    [InlineData(StatementKind.DomainAlter, "ALTER DOMAIN \"public\".\"email\" DROP DEFAULT")]
+    [InlineData(StatementKind.DomainAlter, "ALTER DOMAIN \"public\".\"email\" DROP NOT NULL")]
+    [InlineData(StatementKind.DomainAlter, "ALTER DOMAIN \"public\".\"email\" DROP CONSTRAINT IF EXISTS \"email_check\"")]
+    [InlineData(StatementKind.DomainCheckReplace,
+        "DO $knowitall$ BEGIN\n  ALTER DOMAIN \"public\".\"email\" DROP CONSTRAINT IF EXISTS \"c\";\n  ALTER DOMAIN \"public\".\"email\" RENAME " +
+        "CONSTRAINT \"c_knowitall_new\" TO \"c\";\nEND $knowitall$")]
     public void Lets_replacement_kinds_drop_and_rename_the_object_they_replace(StatementKind kind, string sql)
     {
         Assert.False(Planner.Refuses(kind, sql));
@@ -52,6 +60,10 @@ public sealed class PlannerGuardTests
     [InlineData(StatementKind.ViewReplace, "ALTER TABLE \"public\".\"users\" RENAME TO \"people\"")]
     [InlineData(StatementKind.PolicyReplace, "TRUNCATE \"public\".\"users\"")]
     [InlineData(StatementKind.TriggerReplace, "DELETE FROM \"public\".\"users\"")]
+    [InlineData(StatementKind.DomainAlter, "ALTER DOMAIN \"public\".\"email\" DROP CONSTRAINT \"email_check\" CASCADE")]
+    [InlineData(StatementKind.DomainAlter, "DROP DOMAIN \"public\".\"email\" CASCADE")]
+    [InlineData(StatementKind.DomainCheckReplace,
+        "DO $x$ BEGIN ALTER DOMAIN \"public\".\"email\" DROP NOT NULL; DROP TABLE \"public\".\"users\"; END $x$")]
     public void Refuses_data_loss_and_cascades_even_in_replacements(StatementKind kind, string sql) => Assert.True(Planner.Refuses(kind, sql));
 
     [Fact]

@@ -16,6 +16,7 @@ public sealed class StatementFormTests(PostgresFixture pg)
         CREATE TABLE loose (id int, at date);
         CREATE UNLOGGED TABLE cache (k int);
         CREATE TYPE mood AS ENUM ('calm');
+        CREATE DOMAIN sure AS text NOT NULL;
         CREATE SEQUENCE s;
         CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;
         CREATE PROCEDURE pr() LANGUAGE sql AS $$SELECT 1$$;
@@ -43,6 +44,9 @@ public sealed class StatementFormTests(PostgresFixture pg)
         "CREATE EXTENSION IF NOT EXISTS citext",
         "CREATE EXTENSION citext WITH SCHEMA public",
         "CREATE TYPE size AS ENUM ('s', 'm', 'l')",
+        "CREATE TYPE pair AS (a int, b text COLLATE \"C\")",
+        "CREATE DOMAIN positive AS int NOT NULL DEFAULT 1 CONSTRAINT positive_check CHECK (VALUE > 0)",
+        "CREATE DOMAIN code AS text COLLATE \"C\" CHECK (VALUE <> '')",
         "CREATE VIEW v2 AS SELECT email FROM users",
         "CREATE OR REPLACE VIEW v AS SELECT id, email FROM users",
         "CREATE RECURSIVE VIEW nums (n) AS VALUES (1) UNION ALL SELECT n + 1 FROM nums WHERE n < 3",
@@ -90,6 +94,7 @@ public sealed class StatementFormTests(PostgresFixture pg)
         "COMMENT ON INDEX users_name IS 'by name'",
         "COMMENT ON SEQUENCE s IS 'numbers'",
         "COMMENT ON TYPE mood IS 'feeling'",
+        "COMMENT ON DOMAIN sure IS 'never null'",
         "COMMENT ON FUNCTION f() IS 'trigger body'",
         "COMMENT ON PROCEDURE pr() IS 'nothing'",
         "COMMENT ON ROUTINE pr() IS 'still nothing'",
@@ -152,8 +157,9 @@ public sealed class StatementFormTests(PostgresFixture pg)
         { "REVOKE GRANT OPTION FOR SELECT ON users FROM tutor_app", "REVOKE GRANT OPTION FOR is not a declaration" },
         { "ALTER TABLE users DROP COLUMN born, DROP COLUMN score", "one object per clause" },
         { "DROP TABLE loose, gone", "separate statements" },
-        { "CREATE DOMAIN positive AS int CHECK (VALUE > 0)", "not supported" },
-        { "CREATE TYPE pair AS (a int, b int)", "only enum types" },
+        { "CREATE OPERATOR === (leftarg = int, rightarg = int, function = int4eq)", "not supported" },
+        { "CREATE TYPE pair AS RANGE (subtype = int8)", "only enum types (AS ENUM) and composite types" },
+        { "ALTER DOMAIN sure DROP NOT NULL", "not supported" },
         { "CREATE TEMP TABLE t (id int)", "temporary" },
         { "CREATE TABLE t AS SELECT 1 AS id", "copies data" },
         { "CREATE TABLE t (id int) INHERITS (users)", "INHERITS" },

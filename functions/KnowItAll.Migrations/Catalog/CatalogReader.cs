@@ -208,6 +208,8 @@ public static class CatalogReader
         new(ExtensionCatalog.Query, async (r, p, ct) => p.Extensions = await ExtensionCatalog.ReadAsync(r, ct)),
         new(ExtensionCatalog.VolatileFunctions, async (r, p, ct) => p.VolatileFunctions = await ExtensionCatalog.ReadVolatileAsync(r, ct)),
         new(EnumCatalog.Query, async (r, p, ct) => p.Enums = await EnumCatalog.ReadAsync(r, ct)),
+        new(DomainCatalog.Domains, async (r, p, ct) => p.Domains = await DomainCatalog.ReadDomainsAsync(r, ct)),
+        new(DomainCatalog.CompositeTypes, async (r, p, ct) => p.CompositeTypes = await DomainCatalog.ReadCompositeTypesAsync(r, ct)),
         new(FunctionCatalog.Query, async (r, p, ct) => p.Functions = await FunctionCatalog.ReadAsync(r, ct)),
         new(TriggerCatalog.Query, async (r, p, ct) => p.Triggers = await TriggerCatalog.ReadAsync(r, ct)),
         new(PolicyCatalog.Query, async (r, p, ct) => p.Policies = await PolicyCatalog.ReadAsync(r, ct)),
@@ -234,6 +236,8 @@ public static class CatalogReader
         public List<ExtensionModel>? Extensions;
         public HashSet<string>? VolatileFunctions;
         public List<EnumModel>? Enums;
+        public List<DomainModel>? Domains;
+        public List<CompositeTypeModel>? CompositeTypes;
         public List<FunctionModel>? Functions;
         public List<TriggerModel>? Triggers;
         public List<PolicyModel>? Policies;
@@ -250,6 +254,8 @@ public static class CatalogReader
             return new SchemaModel(schema, Extensions!, Sequences!, tables, Indexes!, Constraints!, Privileges!, VolatileFunctions!)
             {
                 Enums = Enums!,
+                Domains = Domains!,
+                CompositeTypes = CompositeTypes!,
                 Views = Views!,
                 Functions = Functions!,
                 Triggers = Triggers!,

@@ -21,6 +21,8 @@ internal static class ColumnTypeProbe
         if (diff.ColumnTypes.Count == 0) return;
         await using var tx = await connection.BeginTransactionAsync(ct);
         await ExecuteAsync(connection, tx, $"SET LOCAL search_path = pg_catalog; SET LOCAL lock_timeout = {(long)lockTimeout.TotalMilliseconds}", ct);
+        // A column may be retyped to a type the same plan creates: it is created here first, and rolled back with the rest.
+        foreach (var sql in NewTypes(schema, diff)) await ExecuteAsync(connection, tx, sql, ct);
         for (var n = 0; n < diff.ColumnTypes.Count; n++)
         {
             var change = diff.ColumnTypes[n];
@@ -95,6 +97,11 @@ internal static class ColumnTypeProbe
             RebuiltIndexes: rebuilt ? await IndexesOnAsync(connection, tx, table, change.Live.Name, ct) : [],
             Refusal: null);
     }
+
+    private static IEnumerable<string> NewTypes(string schema, SchemaDiff diff) =>
+        diff.MissingEnums.Select(e => EnumPlanner.CreateSql(Identifier.Qualify(schema, e.Name), e))
+            .Concat(diff.MissingDomains.Select(d => DomainPlanner.CreateSql(Identifier.Qualify(schema, d.Name), d)))
+            .Concat(diff.MissingCompositeTypes.Select(t => CompositeTypePlanner.CreateSql(Identifier.Qualify(schema, t.Name), t)));
 
     private static ColumnTypeEffect Refused(string why) => new(false, false, false, [], why);
 

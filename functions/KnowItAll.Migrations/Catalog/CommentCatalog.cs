@@ -34,6 +34,7 @@ internal static class CommentCatalog
                     WHEN o.type = 'table constraint' THEN 'CONSTRAINT'
                     WHEN o.type = 'partitioned table' THEN 'TABLE'
                     WHEN o.type = 'partitioned index' THEN 'INDEX'
+                    WHEN o.type = 'composite type' THEN 'TYPE'
                     ELSE upper(o.type) END,
                o.identity, d.description
         FROM described s

@@ -239,7 +239,8 @@ public static partial class DesiredSchemaLoader
     /// PostgreSQL's deparsed expressions do not always parse back to the same text (an IN list becomes
     /// ANY (ARRAY[...]::text[]) and then ARRAY[(...)::text]). The live side holds what the plan's deparsed text
     /// produced, so the desired side is rebuilt the same way: check constraints, partial and expression indexes
-    /// and defaults are recreated in the scratch schema from their own deparsed text until nothing changes.
+    /// and defaults, and the checks and defaults of domains, are recreated in the scratch schema from their own deparsed text
+    /// until nothing changes.
     /// </summary>
     private static async Task<SchemaModel> CanonicalizeAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string scratch,
         MigrationOptions options, CancellationToken ct)
@@ -255,6 +256,19 @@ public static partial class DesiredSchemaLoader
                     steps.Add(new($"the default of column {c.Name} of table {t.Name}",
                         $"ALTER TABLE ONLY {Identifier.Qualify(scratch, t.Name)} ALTER COLUMN {Identifier.Quote(c.Name)} SET DEFAULT {c.Default}"));
                 }
+            foreach (var d in model.Domains)
+            {
+                var domain = Identifier.Qualify(scratch, d.Name);
+                if (d.Default is not null) steps.Add(new($"the default of domain {d.Name}", $"ALTER DOMAIN {domain} SET DEFAULT {d.Default}"));
+                foreach (var k in d.Checks)
+                {
+                    var subject = $"check {k.Name} of domain {d.Name}";
+                    steps.Add(new(subject, $"ALTER DOMAIN {domain} DROP CONSTRAINT {Identifier.Quote(k.Name)}"));
+                    steps.Add(
+                        new(subject,
+                            $"ALTER DOMAIN {domain} ADD CONSTRAINT {Identifier.Quote(k.Name)} {k.Definition}{(k.IsValidated ? "" : " NOT VALID")}"));
+                }
+            }
             if (steps.Count == 0) return model;
             await RunCanonicalStepsAsync(connection, tx, steps, ct);
             var next = await CatalogReader.ReadAsync(connection, scratch, options.LockTimeout, ct, tx);
@@ -546,6 +560,14 @@ public static partial class DesiredSchemaLoader
             Indexes = model.Indexes.Select(i => i with { Definition = R(i.Definition) }).ToList(),
             Constraints = model.Constraints.Select(c => c with { Definition = R(c.Definition) }).ToList(),
             Sequences = model.Sequences.Select(s => s with { DataType = R(s.DataType) }).ToList(),
+            Domains = model.Domains.Select(d => d with
+            {
+                BaseType = R(d.BaseType),
+                Default = N(d.Default),
+                Checks = d.Checks.Select(k => k with { Definition = R(k.Definition) }).ToList(),
+            }).ToList(),
+            CompositeTypes = model.CompositeTypes.Select(c => c with { Attributes = c.Attributes.Select(a => a with { Type = R(a.Type) }).ToList() })
+            .ToList(),
             Privileges = model.Privileges.Select(p => p.ObjectKind switch
             {
                 PrivilegeObjectKind.Schema => p with { ObjectName = to },

@@ -112,7 +112,8 @@ public static partial class SchemaInit
         public string FileOf(PlannedStatement s, bool afterTables) => s.Kind switch
         {
             StatementKind.Extension => SchemaFile,
-            StatementKind.Enum or StatementKind.EnumValue => TypesFile,
+            StatementKind.Enum or StatementKind.EnumValue or StatementKind.Domain or StatementKind.DomainCheck or StatementKind.CompositeType =>
+                TypesFile,
             StatementKind.Sequence or StatementKind.SequenceOwner => Sequence(s.ObjectName, s.Kind == StatementKind.SequenceOwner),
             StatementKind.Function => afterTables ? LateFunctionsFile : FunctionsFile,
             StatementKind.View or StatementKind.MaterializedView => ViewsFile,

@@ -11,8 +11,8 @@ public static partial class StatementAcceptance
 {
     /// <summary>The forms accepted, as people write them; the refusal message lists them.</summary>
     public const string Accepted =
-        "CREATE TABLE / UNLOGGED TABLE / INDEX / SEQUENCE / EXTENSION / TYPE ... AS ENUM / VIEW / MATERIALIZED VIEW / FUNCTION / PROCEDURE / " +
-        "TRIGGER / POLICY, " +
+        "CREATE TABLE / UNLOGGED TABLE / INDEX / SEQUENCE / EXTENSION / TYPE ... AS ENUM / TYPE ... AS (attributes) / DOMAIN / VIEW / MATERIALIZED " +
+        "VIEW / FUNCTION / PROCEDURE / TRIGGER / POLICY, " +
         "ALTER TABLE ... ADD, ALTER COLUMN ... SET DEFAULT / SET NOT NULL / ADD GENERATED, VALIDATE CONSTRAINT, ENABLE / FORCE ROW LEVEL SECURITY, " +
         "SET (storage parameters), SET LOGGED / UNLOGGED, ATTACH PARTITION, REPLICA IDENTITY, " +
         "ALTER COLUMN ... SET GENERATED / SET (identity options), " +
@@ -34,8 +34,8 @@ public static partial class StatementAcceptance
             _ when words.StartsWith("ALTER TYPE ", StringComparison.Ordinal) => AlterTypeAddValue().IsMatch(words)
                 ? null : "of ALTER TYPE only ADD VALUE is accepted (and a declared RENAME TO / RENAME VALUE)",
             _ when words.StartsWith("COMMENT ON ", StringComparison.Ordinal) => CommentTarget().IsMatch(words)
-                ? null : "COMMENT ON is accepted for tables, columns, views, materialized views, indexes, sequences, types, functions, procedures, " +
-                    "triggers, constraints and policies",
+                ? null : "COMMENT ON is accepted for tables, columns, views, materialized views, indexes, sequences, types, domains, functions, " +
+                    "procedures, triggers, constraints and policies",
             _ when words.StartsWith("GRANT ", StringComparison.Ordinal) => Grant(words),
             _ => $"'{Head(words)}' is not supported in schema files",
         };
@@ -62,7 +62,10 @@ public static partial class StatementAcceptance
         }
         if (SequenceStart().IsMatch(words)) return null;
         if (EnumType().IsMatch(words)) return null;
-        if (words.StartsWith("CREATE TYPE ", StringComparison.Ordinal)) return "of CREATE TYPE only enum types (AS ENUM) are modelled";
+        if (CompositeType().IsMatch(words)) return null;
+        if (words.StartsWith("CREATE TYPE ", StringComparison.Ordinal))
+            return "of CREATE TYPE only enum types (AS ENUM) and composite types (AS (attributes)) are modelled";
+        if (words.StartsWith("CREATE DOMAIN ", StringComparison.Ordinal)) return null;
         if (ViewStart().IsMatch(words)) return null;
         if (MaterializedViewStart().IsMatch(words))
         {
@@ -151,6 +154,9 @@ public static partial class StatementAcceptance
     [GeneratedRegex(@"^CREATE TYPE (""[^""]+""|\S+) AS ENUM ?\(")]
     private static partial Regex EnumType();
 
+    [GeneratedRegex(@"^CREATE TYPE (""[^""]+""|\S+) AS ?\(")]
+    private static partial Regex CompositeType();
+
     [GeneratedRegex(@"^CREATE (OR REPLACE )?(RECURSIVE )?VIEW ")]
     private static partial Regex ViewStart();
 
@@ -183,7 +189,7 @@ public static partial class StatementAcceptance
     private static partial Regex AlterTypeAddValue();
 
     [GeneratedRegex(
-        @"^COMMENT ON ((TABLE|COLUMN|VIEW|MATERIALIZED VIEW|INDEX|SEQUENCE|TYPE|FUNCTION|PROCEDURE|ROUTINE|TRIGGER|POLICY) |CONSTRAINT " +
+        @"^COMMENT ON ((TABLE|COLUMN|VIEW|MATERIALIZED VIEW|INDEX|SEQUENCE|TYPE|DOMAIN|FUNCTION|PROCEDURE|ROUTINE|TRIGGER|POLICY) |CONSTRAINT " +
         @"(""[^""]+""|\S+) ON (?!DOMAIN\b))")]
     private static partial Regex CommentTarget();
 

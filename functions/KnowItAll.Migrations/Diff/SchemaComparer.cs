@@ -12,6 +12,8 @@ public static class SchemaComparer
         diff.RenamedLive = live;
         ExtensionDiff.Compare(desired, live, diff);
         EnumDiff.Compare(desired, live, diff);
+        DomainDiff.Compare(desired, live, diff);
+        CompositeTypeDiff.Compare(desired, live, diff);
         SequenceDiff.Compare(desired, live, diff);
         FunctionDiff.Compare(desired, live, diff);
         TableDiff.Compare(desired, live, diff);

@@ -14,6 +14,10 @@ public sealed class SchemaDiff
     public List<ExtensionModel> MissingExtensions { get; } = [];
     public List<EnumModel> MissingEnums { get; } = [];
     public List<EnumValueAddition> EnumValues { get; } = [];
+    public List<DomainModel> MissingDomains { get; } = [];
+    public List<DomainChange> DomainChanges { get; } = [];
+    public List<CompositeTypeModel> MissingCompositeTypes { get; } = [];
+    public List<CompositeAttributeChange> CompositeAttributes { get; } = [];
     public List<SequenceModel> MissingSequences { get; } = [];
     public List<FunctionModel> MissingFunctions { get; } = [];
     public List<FunctionModel> ReplacedFunctions { get; } = [];
@@ -99,6 +103,12 @@ public sealed record ConstraintReplacement(ConstraintModel Desired, ConstraintMo
 
 /// <summary>A value an existing enum lacks, placed before or after a value it has.</summary>
 public sealed record EnumValueAddition(string Enum, string Label, string? Before, string? After);
+
+/// <summary>An existing domain whose default, NOT NULL or checks change; <see cref="UsedBy"/>: the columns of its type ("table.column").</summary>
+public sealed record DomainChange(DomainModel Live, DomainModel Desired, IReadOnlyList<string> UsedBy);
+
+/// <summary>An attribute a composite type lacks (<see cref="Live"/> null) or has with another type or collation.</summary>
+public sealed record CompositeAttributeChange(string Type, CompositeAttribute Attribute, CompositeAttribute? Live);
 
 /// <summary>Table settings to set: row-level security, FORCE, storage parameters.</summary>
 public sealed record TableSettingsChange(TableModel Table, bool EnableRowSecurity, bool ForceRowSecurity, IReadOnlyList<string> Options)

@@ -53,3 +53,29 @@ public sealed record CommentModel(string ObjectType, string Identity, string Tex
 {
     public string Key => $"{ObjectType} {Identity}";
 }
+
+/// <summary>
+/// A domain. <see cref="BaseType"/> is format_type of the base type (a type of the schema qualified), <see cref="Default"/>
+/// the deparsed default, <see cref="Collation"/> set only when it is not the base type's own.
+/// </summary>
+public sealed record DomainModel(string Name, string BaseType, string? Default, bool NotNull, string? Collation, IReadOnlyList<DomainCheck> Checks)
+{
+    public string Describe() =>
+        BaseType + (Collation is null ? "" : $" collate {Collation}") + (Default is null ? "" : $" default {Default}") + (NotNull ? " not null" : "")
+        + string.Concat(Checks.Select(c => $" constraint {c.Name} {c.Definition}{(c.IsValidated ? "" : " not valid")}"));
+}
+
+/// <summary>A check of a domain; <see cref="Definition"/> is pg_get_constraintdef's text without "NOT VALID".</summary>
+public sealed record DomainCheck(string Name, string Definition, bool IsValidated);
+
+/// <summary>A composite type (CREATE TYPE name AS (...)); <see cref="Attributes"/> in order.</summary>
+public sealed record CompositeTypeModel(string Name, IReadOnlyList<CompositeAttribute> Attributes)
+{
+    public string Describe() => string.Join(", ", Attributes.Select(a => a.Describe()));
+}
+
+/// <summary>An attribute of a composite type; <see cref="Collation"/> set only when it is not its type's own.</summary>
+public sealed record CompositeAttribute(string Name, string Type, string? Collation)
+{
+    public string Describe() => $"{Name} {Type}{(Collation is null ? "" : $" collate {Collation}")}";
+}

@@ -130,6 +130,12 @@ public sealed record SchemaModel(
 {
     public IReadOnlyList<EnumModel> Enums { get; init; } = [];
 
+    /// <summary>Domains in creation order (a domain after the domain it is based on).</summary>
+    public IReadOnlyList<DomainModel> Domains { get; init; } = [];
+
+    /// <summary>Composite types in creation order.</summary>
+    public IReadOnlyList<CompositeTypeModel> CompositeTypes { get; init; } = [];
+
     /// <summary>Views and materialized views in creation order (a view after those it reads).</summary>
     public IReadOnlyList<ViewModel> Views { get; init; } = [];
 
@@ -183,6 +189,8 @@ public sealed record SchemaModel(
             Line(text, "con ", c.ToString());
         foreach (var p in Privileges.Select(p => p.Grantable ? p.Key + " grantable" : p.Key).Order(StringComparer.Ordinal)) Line(text, "priv ", p);
         foreach (var e in Enums.OrderBy(e => e.Name, StringComparer.Ordinal)) Line(text, "enum ", e.Name + " " + string.Join(',', e.Labels));
+        foreach (var d in Domains.OrderBy(d => d.Name, StringComparer.Ordinal)) Line(text, "domain ", d.Name + " " + d.Describe());
+        foreach (var c in CompositeTypes.OrderBy(c => c.Name, StringComparer.Ordinal)) Line(text, "composite ", c.Name + " " + c.Describe());
         foreach (var v in Views.OrderBy(v => v.Name, StringComparer.Ordinal))
             Line(text, v.Materialized ? "matview " : "view ", $"{v.Name} {string.Join(',', v.Options)} {string.Join(',', v.Columns)} {v.Definition}");
         foreach (var f in Functions.OrderBy(f => f.Signature, StringComparer.Ordinal)) Line(text, "func ", f.Signature + " " + f.Definition);

@@ -12,7 +12,7 @@ internal static class EnumPlanner
     {
         foreach (var e in b.Diff.MissingEnums)
         {
-            b.Add(StatementKind.Enum, e.Name, $"CREATE TYPE {b.Q(e.Name)} AS ENUM ({string.Join(", ", e.Labels.Select(Literal))})", LockLevel.None);
+            b.Add(StatementKind.Enum, e.Name, CreateSql(b.Q(e.Name), e), LockLevel.None);
             b.Other.Add($"enum {e.Name}");
         }
         foreach (var v in b.Diff.EnumValues)
@@ -27,4 +27,7 @@ internal static class EnumPlanner
             b.Other.Add($"enum value {v.Enum}.{v.Label}");
         }
     }
+
+    public static string CreateSql(string qualifiedName, Model.EnumModel e) =>
+        $"CREATE TYPE {qualifiedName} AS ENUM ({string.Join(", ", e.Labels.Select(Literal))})";
 }

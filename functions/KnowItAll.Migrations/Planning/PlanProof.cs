@@ -115,6 +115,9 @@ internal static class PlanProof
             foreach (var s in live.Sequences.Where(s => s.Name == name)) { WantIn(s.DataType); WantShell(s.OwnedByTable); }
             foreach (var v in live.Views.Where(v => v.Name == name)) { WantIn(v.Definition); foreach (var c in v.Columns) WantIn(c); }
             foreach (var f in live.Functions.Where(f => f.Name == name)) { WantIn(f.ArgumentTypes); WantIn(f.Result); WantIn(f.Definition); }
+            foreach (var d in live.Domains.Where(d => d.Name == name)) { WantIn(d.BaseType); WantIn(d.Default); foreach (var k in d.Checks)
+                WantIn(k.Definition); }
+            foreach (var t in live.CompositeTypes.Where(t => t.Name == name)) foreach (var a in t.Attributes) WantIn(a.Type);
         }
 
         var desiredEnums = desired.Enums.ToDictionary(e => e.Name, StringComparer.Ordinal);
@@ -130,6 +133,8 @@ internal static class PlanProof
             // The values the plan adds before its transaction are in the copy already (see the remarks).
             Enums = live.Enums.Where(e => full.Contains(e.Name))
                 .Select(e => desiredEnums.TryGetValue(e.Name, out var d) && e.Labels.All(d.Labels.Contains) ? d : e).ToList(),
+            Domains = live.Domains.Where(d => full.Contains(d.Name)).ToList(),
+            CompositeTypes = live.CompositeTypes.Where(t => full.Contains(t.Name)).ToList(),
             Views = live.Views.Where(v => full.Contains(v.Name)).ToList(),
             Functions = live.Functions.Where(f => full.Contains(f.Name)).ToList(),
             Triggers = live.Triggers.Where(t => full.Contains(t.Table)).ToList(),

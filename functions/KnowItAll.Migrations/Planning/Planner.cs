@@ -39,6 +39,8 @@ public static partial class Planner
         RetirementPlanner.PlanRenames(builder);
         ExtensionPlanner.Plan(builder);
         EnumPlanner.Plan(builder);
+        DomainPlanner.Plan(builder);
+        CompositeTypePlanner.Plan(builder);
         SequencePlanner.Plan(builder);
         FunctionPlanner.Plan(builder, usesRowTypes: false);
         TablePlanner.Plan(builder);
@@ -117,6 +119,7 @@ public static partial class Planner
         StatementKind.ColumnDefault or StatementKind.ColumnNullable or StatementKind.ColumnType or StatementKind.ColumnIdentity
             => ColumnAlterationPlanner.WithoutInPlaceAlteration(sql),
         StatementKind.Function => DollarQuoted().Replace(sql, "_"),
+        StatementKind.DomainAlter or StatementKind.DomainCheckReplace => DomainPlanner.WithoutInPlaceAlteration(sql),
         StatementKind.Trigger => TriggerEvents().Replace(sql, "_"),
         StatementKind.Grant => GrantedPrivileges().Replace(sql, "GRANT _ ON"),
         StatementKind.IndexReplace or StatementKind.ConstraintReplace or StatementKind.ViewReplace or StatementKind.TriggerReplace
@@ -156,7 +159,7 @@ public static partial class Planner
     private static partial Regex QuotedText();
 
     // FK actions such as ON DELETE CASCADE are definitions, not deletions, so words are matched with what follows them.
-    [GeneratedRegex(@"\bDROP\s+(TABLE|COLUMN|INDEX|CONSTRAINT|SCHEMA|EXTENSION|SEQUENCE|DEFAULT|NOT\s+NULL|VIEW|MATERIALIZED|TYPE|FUNCTION|" +
+    [GeneratedRegex(@"\bDROP\s+(TABLE|COLUMN|INDEX|CONSTRAINT|SCHEMA|EXTENSION|SEQUENCE|DEFAULT|NOT\s+NULL|VIEW|MATERIALIZED|TYPE|DOMAIN|FUNCTION|" +
         @"PROCEDURE|TRIGGER|POLICY|OWNED|ROLE|IDENTITY|EXPRESSION)\b|\bTRUNCATE\b|\bDELETE\s+FROM\b|\bRENAME\b|\bREVOKE\b|\bDISABLE\b|" +
         @"\bNO\s+FORCE\b|\bALTER\s+COLUMN\b[^;]*\bTYPE\b|\bSET\s+DATA\s+TYPE\b", RegexOptions.IgnoreCase)]
     private static partial Regex Destructive();

@@ -9,6 +9,14 @@ public enum StatementKind
     [JsonStringEnumMemberName("extension")] Extension,
     [JsonStringEnumMemberName("enum")] Enum,
     [JsonStringEnumMemberName("enum_value")] EnumValue,
+    [JsonStringEnumMemberName("domain")] Domain,
+    /// <summary>A domain's default, NOT NULL or a check schema/ no longer gives it, changed in place (ALTER DOMAIN).</summary>
+    [JsonStringEnumMemberName("domain_alter")] DomainAlter,
+    [JsonStringEnumMemberName("domain_check")] DomainCheck,
+    /// <summary>A step of replacing a domain check schema/ changed: the old one dropped and the new one put in its place.</summary>
+    [JsonStringEnumMemberName("domain_check_replace")] DomainCheckReplace,
+    [JsonStringEnumMemberName("composite_type")] CompositeType,
+    [JsonStringEnumMemberName("composite_attribute")] CompositeAttribute,
     [JsonStringEnumMemberName("sequence")] Sequence,
     [JsonStringEnumMemberName("sequence_owner")] SequenceOwner,
     [JsonStringEnumMemberName("function")] Function,

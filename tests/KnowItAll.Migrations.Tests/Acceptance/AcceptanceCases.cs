@@ -25,6 +25,7 @@ public static class AcceptanceCases
         .. ReplacementCases.All(),
         .. RobustnessCases.All(),
         .. RetirementCases.All(),
+        .. DomainCases.All(),
     ];
 
     private static IEnumerable<AcceptanceCase> Tables()
