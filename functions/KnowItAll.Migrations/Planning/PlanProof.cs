@@ -115,8 +115,11 @@ internal static class PlanProof
             foreach (var s in live.Sequences.Where(s => s.Name == name)) { WantIn(s.DataType); WantShell(s.OwnedByTable); }
             foreach (var v in live.Views.Where(v => v.Name == name)) { WantIn(v.Definition); foreach (var c in v.Columns) WantIn(c); }
             foreach (var f in live.Functions.Where(f => f.Name == name)) { WantIn(f.ArgumentTypes); WantIn(f.Result); WantIn(f.Definition); }
-            foreach (var d in live.Domains.Where(d => d.Name == name)) { WantIn(d.BaseType); WantIn(d.Default); foreach (var k in d.Checks)
-                WantIn(k.Definition); }
+            foreach (var d in live.Domains.Where(d => d.Name == name))
+            {
+                WantIn(d.BaseType); WantIn(d.Default); foreach (var k in d.Checks)
+                    WantIn(k.Definition);
+            }
             foreach (var t in live.CompositeTypes.Where(t => t.Name == name)) foreach (var a in t.Attributes) WantIn(a.Type);
         }
 

@@ -33,7 +33,8 @@ public static class DomainCases
             Prices.Replace("char(3)", "char(3) DEFAULT 'EUR'", StringComparison.Ordinal), SeedPrices,
             Sql: ["ALTER DOMAIN \"public\".\"currency\" SET DEFAULT 'EUR'::bpchar"]);
         yield return new("domain: default dropped", Prices.Replace("char(3)", "char(3) DEFAULT 'EUR'", StringComparison.Ordinal), Prices, SeedPrices,
-            Sql: ["ALTER DOMAIN \"public\".\"currency\" DROP DEFAULT"]) { Checks = ["SELECT count(*) = 300 FROM prices WHERE cur = 'EUR'"] };
+            Sql: ["ALTER DOMAIN \"public\".\"currency\" DROP DEFAULT"])
+        { Checks = ["SELECT count(*) = 300 FROM prices WHERE cur = 'EUR'"] };
         yield return new("domain: NOT NULL set scans the columns of a domain with rows", Prices,
             Prices.Replace("char(3)", "char(3) NOT NULL", StringComparison.Ordinal), SeedPrices,
             [H.CheckValidation], ["ALTER DOMAIN \"public\".\"currency\" SET NOT NULL"]);
@@ -48,16 +49,18 @@ public static class DomainCases
             [H.CheckValidation, H.ObjectReplaced],
             ["ADD CONSTRAINT \"email_check_knowitall_new\"", "VALIDATE CONSTRAINT \"email_check_knowitall_new\"",
                 "RENAME CONSTRAINT \"email_check_knowitall_new\" TO \"email_check\""])
-            { Checks = ["SELECT count(*) = 300 FROM people"] };
+        { Checks = ["SELECT count(*) = 300 FROM people"] };
         yield return new("domain: check changed on a domain no column uses", "CREATE DOMAIN email AS text CHECK (VALUE ~ '@');",
             "CREATE DOMAIN email AS text CHECK (VALUE ~ '^[^@]+@[^@]+$');",
             Hazards: [H.ObjectReplaced], Sql: ["ALTER DOMAIN \"public\".\"email\" DROP CONSTRAINT IF EXISTS \"email_check\""]);
         yield return new("domain: a check schema/ no longer gives is dropped, keeping the rows", Mails,
             Mails.Replace(" CHECK (VALUE ~ '@')", "", StringComparison.Ordinal), SeedMails,
-            [H.ObjectReplaced], ["DROP CONSTRAINT IF EXISTS \"email_check\""]) { Checks = ["SELECT count(*) = 300 FROM people"] };
+            [H.ObjectReplaced], ["DROP CONSTRAINT IF EXISTS \"email_check\""])
+        { Checks = ["SELECT count(*) = 300 FROM people"] };
         yield return new("domain: base type changed under a column with rows is blocked", Prices,
             Prices.Replace("char(3)", "varchar(3)", StringComparison.Ordinal), SeedPrices,
-            [H.TypeChangeRefused], Blocked: true) { Checks = ["SELECT count(*) = 300 FROM prices WHERE cur = 'EUR'"] };
+            [H.TypeChangeRefused], Blocked: true)
+        { Checks = ["SELECT count(*) = 300 FROM prices WHERE cur = 'EUR'"] };
         yield return new("domain: comment set", "CREATE DOMAIN cents AS bigint;",
             "CREATE DOMAIN cents AS bigint; COMMENT ON DOMAIN cents IS 'money in cents';",
             Sql: ["COMMENT ON TYPE public.cents IS 'money in cents'"]);
@@ -68,7 +71,7 @@ public static class DomainCases
             Hazards: [H.TableRewrite], Sql: ["CREATE DOMAIN", "TYPE public.email"]);
         yield return new("domain: one schema/ no longer names is drift, never dropped", Prices + "CREATE DOMAIN cents AS bigint;", Prices, SeedPrices,
             Drift: true)
-            { Checks = ["SELECT EXISTS (SELECT 1 FROM pg_type WHERE typname = 'cents')"] };
+        { Checks = ["SELECT EXISTS (SELECT 1 FROM pg_type WHERE typname = 'cents')"] };
     }
 
     private static IEnumerable<AcceptanceCase> CompositeTypes()
@@ -83,7 +86,8 @@ public static class DomainCases
             "CREATE TYPE address AS (street text, zip varchar(10));", Sql: ["ALTER ATTRIBUTE \"zip\" TYPE character varying(10)"]);
         yield return new("composite: attribute added to a type a table with rows uses is blocked", Homes,
             Homes.Replace("city text)", "city text, zip text)", StringComparison.Ordinal), SeedHomes,
-            [H.TypeChangeRefused], Blocked: true) { Checks = ["SELECT count(*) = 200 FROM homes WHERE (at).city = 'city'"] };
+            [H.TypeChangeRefused], Blocked: true)
+        { Checks = ["SELECT count(*) = 200 FROM homes WHERE (at).city = 'city'"] };
         yield return new("composite: column of a composite type added to a table with rows",
             Homes.Replace(", at address", "", StringComparison.Ordinal), Homes,
             "INSERT INTO homes SELECT g FROM generate_series(1, 200) g;", [H.AccessExclusiveLock], ["\"at\" public.address"]);
@@ -94,6 +98,6 @@ public static class DomainCases
             "CREATE TYPE address AS (street text);", Drift: true);
         yield return new("composite: one schema/ no longer names is drift, never dropped", Homes + "CREATE TYPE point3 AS (x int, y int, z int);",
             Homes, SeedHomes, Drift: true)
-            { Checks = ["SELECT EXISTS (SELECT 1 FROM pg_type WHERE typname = 'point3')"] };
+        { Checks = ["SELECT EXISTS (SELECT 1 FROM pg_type WHERE typname = 'point3')"] };
     }
 }
