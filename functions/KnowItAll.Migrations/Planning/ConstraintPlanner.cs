@@ -97,13 +97,6 @@ internal static partial class ConstraintPlanner
                         $"CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS {Quote(temporary)} ON {b.Q(c.Table)} USING btree " +
                         $"({key.Groups["cols"].Value}){key.Groups["with"].Value}",
                         LockLevel.ShareUpdateExclusive,
-                        [new Hazard(HazardCode.ObjectReplaced,
-                            $"drops {temporary}, a replacement of {name} an earlier run built for another definition")], Phase.After);
-                if (!built)
-                    b.Add(StatementKind.Index, temporary,
-                        $"CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS {Quote(temporary)} ON {b.Q(c.Table)} USING btree " +
-                        $"({key.Groups["cols"].Value})",
-                        LockLevel.ShareUpdateExclusive,
                         [new Hazard(HazardCode.UniqueBuild,
                             $"builds the unique index of the new {name} on {c.Table}, which has rows, as {temporary}; concurrently, writes " +
                             "continue")], Phase.After);

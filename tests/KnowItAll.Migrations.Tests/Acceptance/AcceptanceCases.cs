@@ -108,16 +108,6 @@ public static class AcceptanceCases
         yield return new("column: default and NOT NULL together on rows", Users, Users.Replace("name text", "name text NOT NULL DEFAULT 'n/a'",
             StringComparison.Ordinal), "INSERT INTO users (email, name) VALUES ('a@b', 'A');",
             [H.AccessExclusiveLock, H.CheckValidation]);
-        yield return new("column: made nullable", Users, Users.Replace("email text NOT NULL", "email text", StringComparison.Ordinal), SeedUsers,
-            [H.AccessExclusiveLock], ["ALTER COLUMN \"email\" DROP NOT NULL"]);
-        yield return new("column: text to varchar on rows is blocked", Users,
-            Users.Replace("name text", "name varchar(50)", StringComparison.Ordinal), SeedUsers, [H.TableRewrite], Blocked: true);
-        yield return new("column: text to varchar on an empty table", Users, Users.Replace("name text", "name varchar(50)", StringComparison.Ordinal),
-            Hazards: [H.TableRewrite]);
-        yield return new("column: removed is drift", Users, Users.Replace(", name text", "", StringComparison.Ordinal), Drift: true);
-        yield return new("column: default and NOT NULL together on rows", Users, Users.Replace("name text", "name text NOT NULL DEFAULT 'n/a'",
-            StringComparison.Ordinal), "INSERT INTO users (email, name) VALUES ('a@b', 'A');",
-            [H.AccessExclusiveLock, H.CheckValidation]);
         yield return new("column: array and json types", "",
             "CREATE TABLE t (tags text[] NOT NULL DEFAULT '{}', doc jsonb DEFAULT '{}'::jsonb, ints int[]);");
         yield return new("column: identity by ALTER in schema files", "CREATE TABLE t (id bigint NOT NULL);",
