@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using KnowItAll.Migrations.Json;
 
@@ -19,14 +18,12 @@ public enum HistoryOutcome
 
 public static class HistoryOutcomes
 {
-    private static readonly Dictionary<HistoryOutcome, string> Names =
-        Enum.GetValues<HistoryOutcome>().ToDictionary(v => v, v => JsonSerializer.Serialize(v, MigrationJsonContext.Default.HistoryOutcome)
-            .Trim('"'));
+    private static readonly WireNameMap<HistoryOutcome> Names = new(MigrationJsonContext.Default.HistoryOutcome);
 
     public static string ToWire(this HistoryOutcome outcome) => Names[outcome];
 
     /// <summary>The table's CHECK list, from the same names.</summary>
-    public static string SqlList => string.Join(", ", Names.Values.Select(n => $"'{n}'"));
+    public static string SqlList => string.Join(", ", Names.Names.Select(n => $"'{n}'"));
 
-    public static HistoryOutcome Parse(string wire) => Names.First(p => p.Value == wire).Key;
+    public static HistoryOutcome Parse(string wire) => Names.Parse(wire);
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using KnowItAll.Migrations.Json;
 
@@ -17,15 +16,10 @@ public enum PrivilegeObjectKind
 
 public static class PrivilegeObjectKinds
 {
-    private static readonly Dictionary<PrivilegeObjectKind, string> Names =
-        Enum.GetValues<PrivilegeObjectKind>().ToDictionary(v => v, v => JsonSerializer.Serialize(v, MigrationJsonContext.Default.PrivilegeObjectKind)
-            .Trim('"'));
+    private static readonly WireNameMap<PrivilegeObjectKind> Names = new(MigrationJsonContext.Default.PrivilegeObjectKind);
 
     public static string ToWire(this PrivilegeObjectKind kind) => Names[kind];
 
     /// <summary>The kind a catalog query names; another name is a bug in the query, never a privilege to skip.</summary>
-    public static PrivilegeObjectKind Parse(string wire) =>
-        Names.FirstOrDefault(p => p.Value == wire) is { Value: not null } found
-            ? found.Key
-            : throw new InvalidOperationException($"unknown privilege object kind '{wire}'");
+    public static PrivilegeObjectKind Parse(string wire) => Names.Parse(wire);
 }

@@ -1,30 +1,18 @@
-using System.Text.Json;
 using KnowItAll.Migrations.Json;
 
 namespace KnowItAll.Migrations.Planning;
 
 /// <summary>
-/// The wire name of each closed set's values, taken from the JSON source generator itself so a digest, the
-/// console and the report always print what the JSON carries.
+/// The wire name of each closed set's values (<see cref="WireNameMap{T}"/>), so a digest, the console and the report
+/// always print what the JSON carries.
 /// </summary>
 public static class WireNames
 {
-    private static readonly Dictionary<StatementKind, string> Kinds =
-        Enum.GetValues<StatementKind>().ToDictionary(v => v, v => JsonSerializer.Serialize(v, MigrationJsonContext.Default.StatementKind).Trim('"'));
-
-    private static readonly Dictionary<LockLevel, string> Locks =
-        Enum.GetValues<LockLevel>().ToDictionary(v => v, v => JsonSerializer.Serialize(v, MigrationJsonContext.Default.LockLevel).Trim('"'));
-
-    private static readonly Dictionary<HazardCode, string> Codes =
-        Enum.GetValues<HazardCode>().ToDictionary(v => v, v => JsonSerializer.Serialize(v, MigrationJsonContext.Default.HazardCode).Trim('"'));
-
-    private static readonly Dictionary<Reporting.WorkflowAction, string> Actions =
-        Enum.GetValues<Reporting.WorkflowAction>()
-        .ToDictionary(v => v, v => JsonSerializer.Serialize(v, Reporting.ReportJsonContext.Default.WorkflowAction).Trim('"'));
-
-    private static readonly Dictionary<Reporting.WorkflowOutcome, string> Outcomes =
-        Enum.GetValues<Reporting.WorkflowOutcome>()
-        .ToDictionary(v => v, v => JsonSerializer.Serialize(v, Reporting.ReportJsonContext.Default.WorkflowOutcome).Trim('"'));
+    private static readonly WireNameMap<StatementKind> Kinds = new(MigrationJsonContext.Default.StatementKind);
+    private static readonly WireNameMap<LockLevel> Locks = new(MigrationJsonContext.Default.LockLevel);
+    private static readonly WireNameMap<HazardCode> Codes = new(MigrationJsonContext.Default.HazardCode);
+    private static readonly WireNameMap<Reporting.WorkflowAction> Actions = new(Reporting.ReportJsonContext.Default.WorkflowAction);
+    private static readonly WireNameMap<Reporting.WorkflowOutcome> Outcomes = new(Reporting.ReportJsonContext.Default.WorkflowOutcome);
 
     public static string ToWire(this Reporting.WorkflowAction action) => Actions[action];
 
