@@ -90,7 +90,7 @@ public sealed class PostgresFixture : IAsyncLifetime
     // The databases NewDatabaseAsync made, by connection string, and the engines' data sources on each.
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Fresh = new(StringComparer.Ordinal);
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string,
-        System.Collections.Concurrent.ConcurrentBag<NpgsqlDataSource>> Engines =
+        System.Collections.Concurrent.ConcurrentBag<NpgsqlDataSource>> EngineSources =
         new(StringComparer.Ordinal);
 
     /// <summary>
@@ -105,14 +105,14 @@ public sealed class PostgresFixture : IAsyncLifetime
         var pooled =
             new NpgsqlConnectionStringBuilder(connectionString) { Pooling = true, ConnectionIdleLifetime = 2, ConnectionPruningInterval = 1 };
         var source = KnowItAll.Migrations.Connections.CreateDataSource(pooled.ConnectionString);
-        Engines.GetOrAdd(name, _ => []).Add(source);
+        EngineSources.GetOrAdd(name, _ => []).Add(source);
         return source;
     }
 
     /// <summary>Closes the connections of the engines made on <paramref name="database"/> (before it is dropped or used as a template).</summary>
     public static async Task CloseEngineConnectionsAsync(string database)
     {
-        if (!Engines.TryRemove(database, out var sources)) return;
+        if (!EngineSources.TryRemove(database, out var sources)) return;
         foreach (var source in sources) await source.DisposeAsync();
     }
 
