@@ -45,17 +45,19 @@ public sealed class MigrationEngine
         var started = Stopwatch.GetTimestamp();
         await using var connection = await Connections.OpenAsync(_dataSource, cancellationToken);
         var (desired, live, liveFingerprint) = await DesiredAndLiveAsync(connection, cancellationToken);
-        var diff = SchemaComparer.Compare(desired.Model, live);
-        var missing = diff.Objects.Where(o => o.Status == ObjectStatus.Missing).ToList();
+        var schemas = Compare(desired.Model, live);
+        var objects = schemas.SelectMany(s => s.Exists ? [] : new[] { new ObjectStatus("schema", s.Desired.Schema, ObjectState.Missing) })
+            .Concat(schemas.SelectMany(s => s.Diff.Objects.Select(o => o with { Name = Shown(s, o.Name) }))).ToList();
+        var missing = objects.Where(o => o.Status == ObjectState.Missing).ToList();
         return new ValidationResult(
             SchemaValid: missing.Count == 0,
             TargetSchema: _options.TargetSchema,
             SchemaFingerprint: await liveFingerprint,
             DesiredFingerprint: desired.Fingerprint,
-            ObjectsChecked: diff.Objects.Count,
+            ObjectsChecked: objects.Count,
             Missing: missing,
-            Drift: diff.Drift,
-            Objects: diff.Objects,
+            Drift: [.. schemas.SelectMany(s => s.Diff.Drift.Select(d => d with { Name = Shown(s, d.Name) }))],
+            Objects: objects,
             DurationMs: (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 
@@ -97,25 +99,27 @@ public sealed class MigrationEngine
     private async Task<MigrationPlan> PlanOnAsync(NpgsqlConnection connection, CancellationToken cancellationToken, bool prove)
     {
         var (desired, live, liveFingerprint) = await DesiredAndLiveAsync(connection, cancellationToken);
-        var diff = SchemaComparer.Compare(desired.Model, live);
-        await ColumnTypeProbe.ProbeAsync(connection, _options.TargetSchema, diff, _options.LockTimeout, cancellationToken);
-        await SequenceCounters.ReadAsync(connection, _options.TargetSchema, diff, cancellationToken);
-        await DataAmounts.MeasureAsync(connection, _options.TargetSchema, diff, _options, cancellationToken);
-        if (prove && await RoleCatalog.MissingAsync(connection, null, diff.MissingPrivileges.Select(p => p.Grantee), cancellationToken) is [_,
-            ..] missing)
+        var schemas = Compare(desired.Model, live);
+        foreach (var (schema, diff) in schemas.Where(s => s.Exists).Select(s => (s.Desired.Schema, s.Diff)))
+        {
+            await ColumnTypeProbe.ProbeAsync(connection, schema, diff, _options.LockTimeout, cancellationToken);
+            await SequenceCounters.ReadAsync(connection, schema, diff, cancellationToken);
+            await DataAmounts.MeasureAsync(connection, schema, diff, _options, cancellationToken);
+        }
+        if (prove && await RoleCatalog.MissingAsync(connection, null, schemas.SelectMany(s => s.Diff.MissingPrivileges).Select(p => p.Grantee),
+            cancellationToken) is [_, ..] missing)
             throw new MigrationException(MigrationErrors.SchemaError,
                 $"schema/ grants privileges to a role the database lacks: {RoleCatalog.Sentence(missing)}");
-        // The plan is made against the renamed schema; a table's size is asked by the name it has now.
-        var oldNames = diff.Renames.Where(d => d.Kind == "table").ToDictionary(d => d.NewName!, d => d.Name, StringComparer.Ordinal);
-        var plan = await Planner.PlanAsync(desired.Model, desired.Fingerprint, live, await liveFingerprint, diff, _options, async tables =>
+        // The plan is made against the renamed schema; a table's size is asked by the name it has now (renames are declared in the
+        // target schema only).
+        var oldNames = schemas[0].Diff.Renames.Where(d => d.Kind == "table").ToDictionary(d => d.NewName!, d => d.Name, StringComparer.Ordinal);
+        var plan = await Planner.PlanAsync(schemas, desired.Fingerprint, await liveFingerprint, _options, async (schema, tables) =>
         {
-            var sizes = await CatalogReader.TableSizesAsync(connection, _options.TargetSchema, tables.Select(t => oldNames.GetValueOrDefault(t, t))
-                .ToList(),
-                _options.LockTimeout, cancellationToken);
-            return tables.ToDictionary(t => t, t => sizes.GetValueOrDefault(oldNames.GetValueOrDefault(t, t), TableSize.Empty),
-                StringComparer.Ordinal);
+            string Old(string t) => schema == _options.TargetSchema ? oldNames.GetValueOrDefault(t, t) : t;
+            var sizes = await CatalogReader.TableSizesAsync(connection, schema, tables.Select(Old).ToList(), _options.LockTimeout, cancellationToken);
+            return tables.ToDictionary(t => t, t => sizes.GetValueOrDefault(Old(t), TableSize.Empty), StringComparer.Ordinal);
         });
-        if (prove) await PlanProof.ProveAsync(connection, plan, desired.Model, live, _options, cancellationToken);
+        if (prove) await PlanProof.ProveAsync(connection, plan, schemas, _options, cancellationToken);
         return plan;
     }
 
@@ -131,10 +135,50 @@ public sealed class MigrationEngine
         var live = await CatalogReader.ReadAsync(connection, _options.TargetSchema, _options.LockTimeout, cancellationToken, helpers: _dataSource);
         var fingerprint = Task.Run(live.Fingerprint, cancellationToken);
         var desired = await DesiredModelAsync(connection, cancellationToken);
+        if (desired.Model.Schemas.Count > 0)
+        {
+            live = live with { Schemas = await OtherSchemasAsync(connection, desired.Model.Schemas, cancellationToken) };
+            fingerprint = Task.Run(live.Fingerprint, cancellationToken);
+        }
+        var settled = new List<SchemaModel>();
+        foreach (var other in live.Schemas)
+            settled.Add(await DefinitionEquivalence.SettleAsync(connection, other.Schema, desired.Model.Schemas.First(d => d.Schema == other.Schema),
+                other, _options.LockTimeout, cancellationToken));
         live = await DefinitionEquivalence.SettleAsync(connection, _options.TargetSchema, desired.Model, live, _options.LockTimeout,
-            cancellationToken);
+            cancellationToken) with
+        { Schemas = settled };
         return (desired, live, fingerprint);
     }
+
+    /// <summary>
+    /// The live models of the other managed schemas that exist (one schema/ creates and the database does not have yet has
+    /// none). Extensions are read once, with the target schema's model.
+    /// </summary>
+    private async Task<List<SchemaModel>> OtherSchemasAsync(NpgsqlConnection connection, IReadOnlyList<SchemaModel> desired, CancellationToken ct)
+    {
+        var existing = new HashSet<string>(StringComparer.Ordinal);
+        await using (var command = new NpgsqlCommand("SELECT nspname::text FROM pg_catalog.pg_namespace WHERE nspname = ANY ($1)", connection))
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = desired.Select(d => d.Schema).ToArray() });
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) existing.Add(reader.GetString(0));
+        }
+        var models = new List<SchemaModel>();
+        foreach (var schema in desired.Select(d => d.Schema).Where(existing.Contains))
+            models.Add(await CatalogReader.ReadAsync(connection, schema, _options.LockTimeout, ct, helpers: _dataSource) with { Extensions = [] });
+        return models;
+    }
+
+    /// <summary>Each managed schema's desired and live model and their diff, the target schema's first.</summary>
+    private static List<ManagedSchema> Compare(SchemaModel desired, SchemaModel live) =>
+        [.. desired.Managed.Select(d => ReferenceEquals(d, desired) ? new ManagedSchema(desired, live, SchemaComparer.Compare(desired, live))
+            : live.Schemas.FirstOrDefault(l => l.Schema == d.Schema) is { } other ? new ManagedSchema(d, other, SchemaComparer.Compare(d, other))
+            : new ManagedSchema(d, Empty(d.Schema, live), SchemaComparer.Compare(d, Empty(d.Schema, live)), Exists: false))];
+
+    private static SchemaModel Empty(string schema, SchemaModel live) => new(schema, [], [], [], [], [], [], live.VolatileFunctions);
+
+    /// <summary>An object's name as validate shows it: qualified outside the target schema.</summary>
+    private string Shown(ManagedSchema schema, string name) => schema.Desired.Schema == _options.TargetSchema ? name : $"{schema.Desired.Schema}.{name}";
 
     private async Task<DesiredSchema> DesiredModelAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {

@@ -47,11 +47,12 @@ public static partial class DesiredSchemaLoader
         if (statements.Count == 0)
             throw new MigrationException(MigrationErrors.SchemaError, $"the schema files in {source.Origin} hold no statements");
 
-        var extensions = new List<(string Name, SqlStatement At)>();
+        var extensions = new List<(string Name, string Schema, SqlStatement At)>();
         var schemaGrants = new List<PrivilegeModel>();
         var schemaGrantAt = new Dictionary<string, SqlStatement>(StringComparer.Ordinal);
         var executable = new List<SqlStatement>();
         var dump = new DumpStatements();
+        dump.Schemas.AddRange(DumpInput.CreatedSchemas(statements, options));
         var declared = new Dictionary<SqlStatement, IReadOnlyList<Declaration>>();
         foreach (var statement in statements)
         {
@@ -63,7 +64,7 @@ public static partial class DesiredSchemaLoader
                 continue;
             }
             var grants = schemaGrants.Count;
-            Classify(statement, options, extensions, schemaGrants, executable);
+            Classify(statement, options, dump.Schemas, extensions, schemaGrants, executable);
             foreach (var g in schemaGrants.Skip(grants)) schemaGrantAt.TryAdd(g.Grantee, statement);
         }
 
@@ -72,28 +73,33 @@ public static partial class DesiredSchemaLoader
             throw Error(schemaGrantAt[role], RoleCatalog.Sentence(missing));
 
         var scratch = "knowitall_scratch_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+        // Each schema schema/ creates is built in a scratch schema of its own, named after the target's.
+        var scratches = dump.Schemas.Select((name, n) => (Scratch: $"{scratch}_{n + 1}", Schema: name)).Prepend((Scratch: scratch, Schema: options.TargetSchema))
+            .ToList();
         // Never committed: disposing the transaction rolls everything back, the scratch schema included.
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
         await ExecuteAsync(connection, tx,
-            $"{SessionSql.LocalTimeouts(SessionSql.DesiredLoadLockTimeout, SessionSql.DesiredLoadStatementTimeout)}; CREATE SCHEMA {scratch}",
+            $"{SessionSql.LocalTimeouts(SessionSql.DesiredLoadLockTimeout, SessionSql.DesiredLoadStatementTimeout)}; " +
+            string.Join("; ", scratches.Select(s => $"CREATE SCHEMA {s.Scratch}")),
             cancellationToken);
         var installed = await InstalledExtensionsAsync(connection, tx, cancellationToken);
         var searchPath = new List<string> { scratch };
-        foreach (var (name, at) in extensions)
+        foreach (var (name, declaredSchema, at) in extensions)
         {
             if (installed.TryGetValue(name, out var schema))
             {
                 if (!searchPath.Contains(schema)) searchPath.Add(schema);
                 continue;
             }
-            await RunStatementAsync(connection, tx, at with { Text = $"CREATE EXTENSION IF NOT EXISTS {Identifier.Quote(name)} SCHEMA {scratch}" },
+            var into = scratches.First(s => s.Schema == declaredSchema).Scratch;
+            await RunStatementAsync(connection, tx, at with { Text = $"CREATE EXTENSION IF NOT EXISTS {Identifier.Quote(name)} SCHEMA {into}" },
                 at, cancellationToken);
         }
         await ExecuteAsync(connection, tx, "SET LOCAL search_path = " + string.Join(", ", searchPath.Select(Identifier.Quote)), cancellationToken);
         foreach (var setting in dump.LocalSettings) await ExecuteAsync(connection, tx, setting, cancellationToken);
 
-        var names = new QualifiedNames(new Dictionary<string, string> { [options.TargetSchema] = scratch },
-            await ExtensionMembersAsync(connection, tx, [options.TargetSchema], cancellationToken));
+        var names = new QualifiedNames(scratches.ToDictionary(s => s.Schema, s => s.Scratch, StringComparer.Ordinal),
+            await ExtensionMembersAsync(connection, tx, [.. scratches.Select(s => s.Schema)], cancellationToken));
         var declarations = new List<Declaration>();
         foreach (var statement in executable)
         {
@@ -104,21 +110,34 @@ public static partial class DesiredSchemaLoader
             else await RunStatementAsync(connection, tx, inScratch, statement, cancellationToken);
         }
 
-        await RejectOutsideObjectsAsync(connection, tx, scratch, cancellationToken);
-        await RejectOutsideReferencesAsync(connection, tx, scratch, cancellationToken);
-        await RejectUnmodelledAsync(connection, tx, scratch, cancellationToken);
-        var model = await CanonicalizeAsync(connection, tx, scratch, options, cancellationToken);
-        var renamed = Rename(model, scratch, options.TargetSchema);
+        string[] scratchNames = [.. scratches.Select(s => s.Scratch)];
+        await RejectOutsideObjectsAsync(connection, tx, scratchNames, cancellationToken);
+        await RejectOutsideReferencesAsync(connection, tx, scratchNames, cancellationToken);
+        await RejectUnmodelledAsync(connection, tx, scratchNames, cancellationToken);
+        var models = new List<SchemaModel>();
+        foreach (var s in scratches)
+            models.Add(Rename(await CanonicalizeAsync(connection, tx, s.Scratch, options, cancellationToken), scratches, s.Schema));
+        var comments = await DeclaredCommentsAsync(connection, tx, dump, extensions, cancellationToken);
+        var others = models.Skip(1).Select(m => m with
+        {
+            // Extensions are the target schema's model's, wherever they are installed.
+            Extensions = [],
+            Privileges = [.. m.Privileges, .. schemaGrants.Where(g => g.ObjectName == m.Schema)],
+            Comments = [.. m.Comments.Where(c => c.ObjectType is not ("SCHEMA" or "EXTENSION")),
+                .. comments.Where(c => c.ObjectType == "SCHEMA" && c.Identity == LiveRename.Spell(m.Schema))],
+        }).ToList();
+        var renamed = models[0];
         var desired = renamed with
         {
-            Extensions = extensions.Select(e => new ExtensionModel(e.Name, installed.GetValueOrDefault(e.Name, options.TargetSchema))).ToList(),
+            Extensions = extensions.Select(e => new ExtensionModel(e.Name, installed.GetValueOrDefault(e.Name, e.Schema))).ToList(),
             // A default privilege schema/ revokes (EXECUTE for PUBLIC) is not what schema/ wants, although the scratch load has it.
             Privileges = [.. renamed.Privileges.Where(p => !(p.Initial && declarations.Any(d => DeclarationDiff.Covers(d, p)))),
-                .. schemaGrants.Where(g => !declarations.Any(d => DeclarationDiff.Covers(d, g)))],
+                .. schemaGrants.Where(g => g.ObjectName == options.TargetSchema && !declarations.Any(d => DeclarationDiff.Covers(d, g)))],
             // The comments an extension's script sets in the scratch schema are its own; only those schema/ declares count.
             Comments = [.. renamed.Comments.Where(c => c.ObjectType is not ("SCHEMA" or "EXTENSION")),
-                .. await DeclaredCommentsAsync(connection, tx, dump, extensions, cancellationToken)],
+                .. comments.Where(c => c.ObjectType == "EXTENSION" || others.All(o => c.Identity != LiveRename.Spell(o.Schema)))],
             Declarations = declarations,
+            Schemas = others,
         };
         DeclarationDiff.CheckAgainst(desired);
         return desired;
@@ -347,8 +366,8 @@ public static partial class DesiredSchemaLoader
             "This construct is not supported by the engine; write it another way or report it", e);
     }
 
-    private static void Classify(SqlStatement statement, MigrationOptions options, List<(string, SqlStatement)> extensions,
-        List<PrivilegeModel> schemaGrants, List<SqlStatement> executable)
+    private static void Classify(SqlStatement statement, MigrationOptions options, IReadOnlyList<string> schemas,
+        List<(string, string, SqlStatement)> extensions, List<PrivilegeModel> schemaGrants, List<SqlStatement> executable)
     {
         var words = statement.Words;
         if (words.StartsWith("CREATE EXTENSION ", StringComparison.Ordinal))
@@ -358,16 +377,20 @@ public static partial class DesiredSchemaLoader
                 throw Error(statement,
                     "CREATE EXTENSION [IF NOT EXISTS] name is accepted; VERSION, CASCADE and another schema are not modelled (the engine installs " +
                     "extensions in the target schema)");
-            if (ext.Groups["schema"].Success && Unquote(ext.Groups["schema"].Value).ToLowerInvariant() != options.TargetSchema)
-                throw Error(statement, $"extensions are installed in the target schema '{options.TargetSchema}'; another schema is not modelled");
-            extensions.Add((Unquote(ext.Groups["name"].Value).ToLowerInvariant(), statement));
+            var schema = ext.Groups["schema"].Success ? Unquote(ext.Groups["schema"].Value).ToLowerInvariant() : options.TargetSchema;
+            if (schema != options.TargetSchema && !schemas.Contains(schema))
+                throw Error(statement,
+                    $"extension schema {schema}: extensions are installed in the target schema '{options.TargetSchema}' or in a schema " +
+                    "schema/ creates (CREATE SCHEMA)");
+            extensions.Add((Unquote(ext.Groups["name"].Value).ToLowerInvariant(), schema, statement));
             return;
         }
         if (SchemaGrant().Match(words) is { Success: true } grant)
         {
             var target = Unquote(grant.Groups["schema"].Value).ToLowerInvariant();
-            if (target != options.TargetSchema)
-                throw Error(statement, $"GRANT on schema {target}: schema files describe the schema '{options.TargetSchema}' only");
+            if (target != options.TargetSchema && !schemas.Contains(target))
+                throw Error(statement,
+                    $"GRANT on schema {target}: schema files describe the target schema '{options.TargetSchema}' and the schemas they create");
             var grantable = grant.Groups["option"].Success;
             foreach (var privilege in SchemaPrivileges(grant.Groups["privs"].Value, statement))
                 foreach (var grantee in grant.Groups["roles"].Value.Split(',',
@@ -376,7 +399,7 @@ public static partial class DesiredSchemaLoader
                     // PUBLIC unquoted is everyone, as the catalog spells it; "public" quoted would be a role of that name.
                     var role = grantee == "PUBLIC" ? "PUBLIC" : Unquote(grantee).ToLowerInvariant();
                     if (grantable && role == "PUBLIC") throw Error(statement, "grant options can only be granted to roles, not to PUBLIC");
-                    schemaGrants.Add(new PrivilegeModel(PrivilegeObjectKind.Schema, options.TargetSchema, null, privilege,
+                    schemaGrants.Add(new PrivilegeModel(PrivilegeObjectKind.Schema, target, null, privilege,
                         role)
                     { Grantable = grantable });
                 }
@@ -421,7 +444,7 @@ public static partial class DesiredSchemaLoader
     /// A name qualified with a schema schema/ does not manage would have created or changed a real object (rolled back
     /// with the rest, but not part of the model): refused, naming it. Rows this transaction wrote carry its id as xmin.
     /// </summary>
-    private static async Task RejectOutsideObjectsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string scratch, CancellationToken ct)
+    private static async Task RejectOutsideObjectsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string[] scratch, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand("""
             WITH mine AS (SELECT (txid_current() % 4294967296)::text AS xid)
@@ -430,7 +453,7 @@ public static partial class DesiredSchemaLoader
                   UNION ALL SELECT 'function', proname::text, pronamespace, xmin FROM pg_catalog.pg_proc
                   UNION ALL SELECT 'type', typname::text, typnamespace, xmin FROM pg_catalog.pg_type) x
             JOIN pg_catalog.pg_namespace n ON n.oid = x.ns, mine
-            WHERE x.xmin::text = mine.xid AND n.nspname NOT IN ($1, 'pg_toast')
+            WHERE x.xmin::text = mine.xid AND n.nspname <> ALL ($1) AND n.nspname <> 'pg_toast'
             LIMIT 1
             """, connection, tx);
         command.Parameters.Add(new NpgsqlParameter { Value = scratch });
@@ -438,10 +461,11 @@ public static partial class DesiredSchemaLoader
         if (await reader.ReadAsync(ct))
             throw new MigrationException(MigrationErrors.SchemaError,
                 $"schema/ creates or changes {reader.GetString(0)} {reader.GetString(1)}, outside the schema it describes: " +
-                "names are either unqualified or qualified with the target schema");
+                "names are either unqualified or qualified with the target schema or a schema schema/ creates");
     }
 
-    private static async Task RejectOutsideReferencesAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string scratch, CancellationToken ct)
+    private static async Task RejectOutsideReferencesAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string[] scratch,
+        CancellationToken ct)
     {
         await using var command = new NpgsqlCommand("""
             SELECT k.conname, t.relname, rn.nspname || '.' || rt.relname
@@ -450,7 +474,7 @@ public static partial class DesiredSchemaLoader
             JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace
             JOIN pg_catalog.pg_class rt ON rt.oid = k.confrelid
             JOIN pg_catalog.pg_namespace rn ON rn.oid = rt.relnamespace
-            WHERE n.nspname = $1 AND rn.nspname <> $1
+            WHERE n.nspname = ANY ($1) AND rn.nspname <> ALL ($1)
             LIMIT 1
             """, connection, tx);
         command.Parameters.Add(new NpgsqlParameter { Value = scratch });
@@ -490,7 +514,7 @@ public static partial class DesiredSchemaLoader
 
     /// <summary>Comments on the target schema and on extensions, keyed by the server's own quoting of the name, as the catalog reads them.</summary>
     private static async Task<List<CommentModel>> DeclaredCommentsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, DumpStatements dump,
-        List<(string Name, SqlStatement At)> extensions, CancellationToken ct)
+        List<(string Name, string Schema, SqlStatement At)> extensions, CancellationToken ct)
     {
         var comments = new List<CommentModel>();
         foreach (var c in dump.Comments)
@@ -510,13 +534,13 @@ public static partial class DesiredSchemaLoader
     /// Attributes CREATE TABLE accepts that the model has no field for: left in, they would pass validate as present
     /// while the database never gets them.
     /// </summary>
-    private static async Task RejectUnmodelledAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string scratch, CancellationToken ct)
+    private static async Task RejectUnmodelledAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string[] scratch, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand("""
             SELECT c.relname, a.attname
             FROM pg_catalog.pg_attribute a
             JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
-            WHERE c.relnamespace = $1::regnamespace AND a.attnum > 0 AND NOT a.attisdropped AND a.attcompression <> ''
+            WHERE c.relnamespace::regnamespace::text = ANY ($1) AND a.attnum > 0 AND NOT a.attisdropped AND a.attcompression <> ''
             LIMIT 1
             """, connection, tx);
         command.Parameters.Add(new NpgsqlParameter { Value = scratch });
@@ -544,9 +568,17 @@ public static partial class DesiredSchemaLoader
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    internal static SchemaModel Rename(SchemaModel model, string from, string to)
+    /// <summary>
+    /// The model of one scratch schema with every scratch name in its texts replaced by the real schema's, spelled as the
+    /// catalog spells it; <paramref name="to"/> is the schema this model is of.
+    /// </summary>
+    internal static SchemaModel Rename(SchemaModel model, IReadOnlyList<(string Scratch, string Schema)> scratches, string to)
     {
-        string R(string s) => s.Replace(from + ".", to + ".", StringComparison.Ordinal);
+        string R(string s)
+        {
+            foreach (var (from, real) in scratches) s = s.Replace(from + ".", LiveRename.Spell(real) + ".", StringComparison.Ordinal);
+            return s;
+        }
         string? N(string? s) => s is null ? null : R(s);
         return model with
         {

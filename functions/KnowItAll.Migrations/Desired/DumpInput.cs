@@ -12,6 +12,9 @@ internal sealed class DumpStatements
     public List<string> LocalSettings { get; } = [];
 
     public List<DeclaredComment> Comments { get; } = [];
+
+    /// <summary>The schemas schema/ creates besides the target schema, in the order it creates them: the other managed schemas.</summary>
+    public List<string> Schemas { get; } = [];
 }
 
 /// <summary>
@@ -37,14 +40,8 @@ public static partial class DumpInput
         if (words.StartsWith("SET ", StringComparison.Ordinal) || words.StartsWith("SELECT PG_CATALOG.SET_CONFIG(", StringComparison.Ordinal))
             return Setting(statement, options, into);
         if (IsOwnership(words)) return true;
-        if (CreateSchema().Match(statement.Text) is { Success: true } create)
-        {
-            var name = Name(create.Groups["name"].Value);
-            if (name != options.TargetSchema)
-                throw Error(statement,
-                    $"CREATE SCHEMA {name}: schema files describe the schema '{options.TargetSchema}' only (the target schema; see --target-schema)");
-            return true;
-        }
+        // The schemas it creates were collected before (CreatedSchemas); each is built in a scratch schema of its own.
+        if (CreateSchema().IsMatch(statement.Text)) return true;
         if (words.StartsWith("COMMENT ON SCHEMA ", StringComparison.Ordinal) || words.StartsWith("COMMENT ON EXTENSION ", StringComparison.Ordinal))
         {
             var comment = CommentOn().Match(statement.Text);
@@ -52,8 +49,10 @@ public static partial class DumpInput
                 throw Error(statement, "COMMENT ON SCHEMA / EXTENSION name IS 'text' (a plain literal) or IS NULL is accepted");
             var type = comment.Groups["type"].Value.ToUpperInvariant();
             var name = Name(comment.Groups["name"].Value);
-            if (type == "SCHEMA" && name != options.TargetSchema)
-                throw Error(statement, $"COMMENT ON SCHEMA {name}: schema files describe the schema '{options.TargetSchema}' only");
+            if (type == "SCHEMA" && name != options.TargetSchema && !into.Schemas.Contains(name))
+                throw Error(statement,
+                    $"COMMENT ON SCHEMA {name}: schema files describe the target schema '{options.TargetSchema}' and the schemas they create " +
+                    "(CREATE SCHEMA)");
             into.Comments.Add(new DeclaredComment(type, name,
                 comment.Groups["text"].Success ? comment.Groups["text"].Value.Replace("''", "'", StringComparison.Ordinal) : null, statement));
             return true;
@@ -63,6 +62,32 @@ public static partial class DumpInput
                 "default privileges (ALTER DEFAULT PRIVILEGES) are not modelled: schema/ grants on each object by name, and the engine grants them " +
                 "after creating it");
         return false;
+    }
+
+    /// <summary>
+    /// The schemas the statements create (<c>CREATE SCHEMA [IF NOT EXISTS] name</c>) other than the target schema: they are
+    /// managed with it. A schema the engine keeps for itself or PostgreSQL reserves is refused, as is another form of CREATE SCHEMA.
+    /// </summary>
+    internal static IReadOnlyList<string> CreatedSchemas(IEnumerable<SqlStatement> statements, MigrationOptions options)
+    {
+        var schemas = new List<string>();
+        foreach (var statement in statements.Where(s => s.Words.StartsWith("CREATE SCHEMA ", StringComparison.Ordinal)))
+        {
+            var create = CreateSchema().Match(statement.Text);
+            if (!create.Success)
+                throw Error(statement,
+                    "of CREATE SCHEMA only CREATE SCHEMA [IF NOT EXISTS] name is accepted: AUTHORIZATION and schema elements are not modelled " +
+                    "(create the objects with qualified names)");
+            var name = Name(create.Groups["name"].Value);
+            var refusal = name == options.TargetSchema || schemas.Contains(name) ? null
+                : name.StartsWith("pg_", StringComparison.Ordinal) || name == "information_schema" ? "PostgreSQL reserves it"
+                : name == options.HistorySchema ? "the engine keeps its history there (--history-schema)"
+                : name.StartsWith("knowitall_", StringComparison.Ordinal) ? "the engine names its scratch schemas knowitall_…"
+                : null;
+            if (refusal is not null) throw Error(statement, $"CREATE SCHEMA {name}: schema/ may not manage this schema: {refusal}");
+            if (name != options.TargetSchema && !schemas.Contains(name)) schemas.Add(name);
+        }
+        return schemas;
     }
 
     /// <summary>The OWNER TO statements of the schema files (accepted, not executed: <see cref="OwnershipRule"/>).</summary>

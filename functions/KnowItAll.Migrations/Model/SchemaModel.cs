@@ -151,6 +151,15 @@ public sealed record SchemaModel(
     /// <summary>Removals and renames declared in schema/ (the desired model only; a live model has none).</summary>
     public IReadOnlyList<Declaration> Declarations { get; init; } = [];
 
+    /// <summary>
+    /// The other schemas this model's schema is managed with (those schema/ creates), each a model of its own with no
+    /// schemas of its own. Set on the target schema's model only.
+    /// </summary>
+    public IReadOnlyList<SchemaModel> Schemas { get; init; } = [];
+
+    /// <summary>This model and the other managed schemas' models, the target schema's first.</summary>
+    public IEnumerable<SchemaModel> Managed => Schemas.Prepend(this);
+
     public TableModel? Table(string name) => Tables.FirstOrDefault(t => t.Name == name);
 
     /// <summary>
@@ -200,6 +209,7 @@ public sealed record SchemaModel(
             Line(text, "policy ", $"{p.Table} {p.Name} {p.Describe()}");
         foreach (var c in Comments.OrderBy(c => c.Key, StringComparer.Ordinal)) Line(text, "comment ", c.Key + " " + c.Text);
         foreach (var d in Declarations) Line(text, "declared ", d.Describe());
+        foreach (var other in Schemas.OrderBy(o => o.Schema, StringComparer.Ordinal)) other.WriteCanonical(text);
     }
 
     private static void Line(TextWriter text, string prefix, string value)

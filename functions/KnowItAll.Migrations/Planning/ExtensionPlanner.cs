@@ -7,6 +7,6 @@ internal static class ExtensionPlanner
     public static void Plan(PlanBuilder b)
     {
         foreach (var e in b.Diff.MissingExtensions)
-            b.Add(StatementKind.Extension, e.Name, $"CREATE EXTENSION IF NOT EXISTS {Quote(e.Name)} WITH SCHEMA {Quote(b.Schema)}", LockLevel.None);
+            b.Add(StatementKind.Extension, e.Name, $"CREATE EXTENSION IF NOT EXISTS {Quote(e.Name)} WITH SCHEMA {Quote(e.Schema)}", LockLevel.None);
     }
 }

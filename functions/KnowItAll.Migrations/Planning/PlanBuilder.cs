@@ -14,16 +14,31 @@ internal enum Phase
     After,
 }
 
-/// <summary>What every kind's planner shares: the models, the diff, and the statements of the three phases.</summary>
+/// <summary>
+/// The statements of a plan's three phases, shared by the builders of every managed schema so that each kind is planned
+/// for all schemas before the next kind (a foreign key after the tables of both schemas it joins).
+/// </summary>
+internal sealed class PlanStatements(string targetSchema)
+{
+    public List<PlannedStatement> Before { get; } = [];
+    public List<PlannedStatement> InTransaction { get; } = [];
+    public List<PlannedStatement> After { get; } = [];
+
+    /// <summary>The name a statement shows: qualified for an object outside the target schema.</summary>
+    public string Shown(string schema, string objectName) => schema == targetSchema ? objectName : $"{schema}.{objectName}";
+
+    public List<PlannedStatement> Ordered() => Before.Concat(InTransaction).Concat(After).Select((s, n) => s with { Order = n + 1 }).ToList();
+}
+
+/// <summary>What every kind's planner shares: the models and the diff of one schema, and the plan's statements.</summary>
 /// <param name="sizes">
 /// Table sizes asked so far: for tables whose statistics call them empty (<see cref="TableModel.HasRows"/>), and for tables
 /// a change would rewrite under its lock.
 /// </param>
-internal sealed class PlanBuilder(SchemaModel desired, SchemaModel live, SchemaDiff diff, string schema, IReadOnlyDictionary<string, TableSize> sizes)
+internal sealed class PlanBuilder(SchemaModel desired, SchemaModel live, SchemaDiff diff, string schema, IReadOnlyDictionary<string, TableSize> sizes,
+    PlanStatements? statements = null)
 {
-    private readonly List<PlannedStatement> _before = [];
-    private readonly List<PlannedStatement> _inTransaction = [];
-    private readonly List<PlannedStatement> _after = [];
+    private readonly PlanStatements _statements = statements ?? new PlanStatements(schema);
 
     public SchemaModel Desired => desired;
     public SchemaModel Live => live;
@@ -38,7 +53,7 @@ internal sealed class PlanBuilder(SchemaModel desired, SchemaModel live, SchemaD
 
     public List<Hazard> Blocking { get; } = [.. diff.Blocking];
 
-    public bool HasAfterPhase => _after.Count > 0;
+    public bool HasAfterPhase => _statements.After.Count > 0;
 
     public string Q(string name) => Identifier.Qualify(schema, name);
 
@@ -100,9 +115,10 @@ internal sealed class PlanBuilder(SchemaModel desired, SchemaModel live, SchemaD
     public void Add(StatementKind kind, string objectName, string sql, LockLevel lockLevel, IReadOnlyList<Hazard>? hazards = null,
         Phase phase = Phase.InTransaction)
     {
-        var statement = new PlannedStatement(0, kind, objectName, sql, lockLevel, phase == Phase.InTransaction, hazards ?? []);
-        (phase switch { Phase.Before => _before, Phase.After => _after, _ => _inTransaction }).Add(statement);
+        var statement = new PlannedStatement(0, kind, _statements.Shown(schema, objectName), sql, lockLevel, phase == Phase.InTransaction,
+            hazards ?? []);
+        (phase switch { Phase.Before => _statements.Before, Phase.After => _statements.After, _ => _statements.InTransaction }).Add(statement);
     }
 
-    public List<PlannedStatement> Ordered() => _before.Concat(_inTransaction).Concat(_after).Select((s, n) => s with { Order = n + 1 }).ToList();
+    public List<PlannedStatement> Ordered() => _statements.Ordered();
 }

@@ -21,34 +21,40 @@ namespace KnowItAll.Migrations.Planning;
 /// </remarks>
 internal static class PlanProof
 {
-    public static async Task ProveAsync(NpgsqlConnection connection, MigrationPlan plan, SchemaModel desired, SchemaModel live,
+    public static async Task ProveAsync(NpgsqlConnection connection, MigrationPlan plan, IReadOnlyList<ManagedSchema> schemas,
         MigrationOptions options, CancellationToken ct)
     {
         if (plan.Blocking.Count > 0) return;
         var proved = plan.Statements.SkipWhile(s => !s.Transactional).ToList();
         if (proved.Count == 0) return;
 
-        var target = options.TargetSchema;
         var scratch = "knowitall_proof_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
         await using var tx = await connection.BeginTransactionAsync(ct);
         // What an installed extension owns in the schema (public.citext) is used where it is, never copied.
-        var names = new Names(target, await Desired.DesiredSchemaLoader.ExtensionMembersAsync(connection, tx, [target], ct));
-        var copy = Copy(names, proved, desired, live);
-        var copyPlan = await Planner.PlanAsync(copy, "", Empty(live), "", SchemaComparer.Compare(copy, Empty(live)), options,
-            _ => Task.FromResult<IReadOnlyDictionary<string, TableSize>>(new Dictionary<string, TableSize>()));
+        var members = await Desired.DesiredSchemaLoader.ExtensionMembersAsync(connection, tx, [.. schemas.Select(s => s.Desired.Schema)], ct);
+        // Each managed schema is copied into a scratch schema of its own.
+        var targets = schemas.Select((s, n) => new Names(s.Desired.Schema, members, n == 0 ? scratch : $"{scratch}_{n}")).ToList();
+        var copies = schemas.Zip(targets, (s, names) =>
+        {
+            var copy = Copy(names, proved, s.Desired, s.Live);
+            return new ManagedSchema(copy, Empty(s.Live), SchemaComparer.Compare(copy, Empty(s.Live)));
+        }).ToList();
+        var copyPlan = await Planner.PlanAsync(copies, "", "", options,
+            (_, _) => Task.FromResult<IReadOnlyDictionary<string, TableSize>>(new Dictionary<string, TableSize>()));
 
         await using (var setup = new NpgsqlCommand(
             $"SET LOCAL lock_timeout = {(long)options.LockTimeout.TotalMilliseconds}; SET LOCAL statement_timeout = " +
             $"{(long)options.StatementTimeout.TotalMilliseconds}; " +
-            $"SET LOCAL check_function_bodies = off; CREATE SCHEMA {Identifier.Quote(scratch)}", connection, tx))
+            $"SET LOCAL check_function_bodies = off; {string.Join("; ", targets.Select(t => $"CREATE SCHEMA {Identifier.Quote(t.Scratch)}"))}",
+            connection, tx))
         {
             await setup.ExecuteNonQueryAsync(ct);
         }
 
         // A copy that cannot be built proves nothing about the plan (see the remarks).
-        if (await StatementBatch.RunAsync(connection, tx, Retargeted(copyPlan.Statements, names, scratch), ct) is not null) return;
+        if (await StatementBatch.RunAsync(connection, tx, Retargeted(copyPlan.Statements, targets), ct) is not null) return;
 
-        if (await StatementBatch.RunAsync(connection, tx, Retargeted(proved, names, scratch), ct) is not { } failure) return;
+        if (await StatementBatch.RunAsync(connection, tx, Retargeted(proved, targets), ct) is not { } failure) return;
         var (index, e) = failure;
         var failed = index >= 0 ? proved[index] : null;
         var which = failed is null
@@ -159,9 +165,10 @@ internal static class PlanProof
 
     private static SchemaModel Empty(SchemaModel live) => new(live.Schema, [], [], [], [], [], [], live.VolatileFunctions);
 
-    private static List<string> Retargeted(IEnumerable<PlannedStatement> statements, Names names, string scratch) =>
+    private static List<string> Retargeted(IEnumerable<PlannedStatement> statements, IReadOnlyList<Names> targets) =>
         // Statements planned outside the transaction (CREATE INDEX CONCURRENTLY) run inside this one: on an empty copy nothing waits.
-        statements.Select(s => names.Retarget(s.Transactional ? s.Sql : Concurrently.Replace(s.Sql, ""), scratch)).ToList();
+        statements.Select(s => targets.Aggregate(s.Transactional ? s.Sql : Concurrently.Replace(s.Sql, ""), (sql, t) => t.Retarget(sql)))
+            .ToList();
 
     private static string Shorten(string sql)
     {
@@ -171,24 +178,30 @@ internal static class PlanProof
 
     private static readonly Regex Concurrently = new(@"\bCONCURRENTLY\s+", RegexOptions.CultureInvariant);
 
-    /// <summary>Names qualified with the target schema, as the plan's statements and the catalog's deparsed text write them.</summary>
-    private sealed class Names(string schema, IReadOnlySet<string> extensionMembers)
+    /// <summary>
+    /// Names qualified with one managed schema, as the plan's statements and the catalog's deparsed text write them, and the
+    /// scratch schema its copy is made in.
+    /// </summary>
+    private sealed class Names(string schema, IReadOnlySet<string> extensionMembers, string scratch)
     {
+        public string Scratch => scratch;
+
         private readonly Regex _qualified = new(
             $"""(?<![\w$."])(?:"{Regex.Escape(schema)}"|{Regex.Escape(schema)})\.(?:"(?<quoted>(?:[^"]|"")+)"|(?<plain>[A-Za-z_][A-Za-z0-9_$]*))""",
             RegexOptions.CultureInvariant);
 
-        // The schema before a dot (a qualified name) or after SCHEMA (GRANT ... ON SCHEMA, CREATE EXTENSION ... WITH SCHEMA).
+        // The schema before a dot (a qualified name) or after SCHEMA (GRANT ... ON SCHEMA, CREATE EXTENSION ... WITH SCHEMA,
+        // CREATE SCHEMA IF NOT EXISTS).
         private readonly Regex _schema = new(
             $"""(?<![\w$."])(?:"{Regex.Escape(schema)}"|{Regex.Escape(schema)})(?=\.)|""" +
-            $"""(?<=\bSCHEMA\s+)(?:"{Regex.Escape(schema)}"|{Regex.Escape(schema)}\b)""",
+            $"""(?<=\bSCHEMA\s+(?:IF\s+NOT\s+EXISTS\s+)?)(?:"{Regex.Escape(schema)}"|{Regex.Escape(schema)}\b)""",
             RegexOptions.CultureInvariant);
 
         public IEnumerable<string> In(string text) =>
             _qualified.Matches(text).Select(m => m.Groups["quoted"].Success ? m.Groups["quoted"].Value.Replace("\"\"", "\"", StringComparison.Ordinal)
                 : m.Groups["plain"].Value);
 
-        public string Retarget(string sql, string scratch) => _schema.Replace(sql, m =>
+        public string Retarget(string sql) => _schema.Replace(sql, m =>
             m.Index + m.Length < sql.Length && sql[m.Index + m.Length] == '.'
             && extensionMembers.Contains(schema + "." + NameAt(sql, m.Index + m.Length + 1))
                 ? m.Value

@@ -14,72 +14,104 @@ namespace KnowItAll.Migrations.Planning;
 /// </summary>
 public static partial class Planner
 {
+    /// <summary>Plans one schema (no other managed schema): <see cref="PlanAsync(IReadOnlyList{ManagedSchema}, string, string, MigrationOptions, TableSizes)"/>.</summary>
+    public static Task<MigrationPlan> PlanAsync(SchemaModel desired, string desiredFingerprint, SchemaModel live, string liveFingerprint,
+        SchemaDiff diff, MigrationOptions options, Func<IReadOnlyCollection<string>, Task<IReadOnlyDictionary<string, TableSize>>> tableSizes) =>
+        PlanAsync([new ManagedSchema(desired, live, diff)], desiredFingerprint, liveFingerprint, options, (_, tables) => tableSizes(tables));
+
     /// <summary>
-    /// Plans with the sizes asked through <paramref name="tableSizes"/> (of tables whose statistics call them empty, and of
-    /// tables a change would rewrite), for those a change depends on only (usually none: a plan that touches no existing
-    /// table asks nothing), then plans again with the answers until nothing more is asked.
+    /// Plans every managed schema together, the target schema's first: each kind for all schemas before the next kind. The
+    /// sizes asked through <paramref name="tableSizes"/> (of tables whose statistics call them empty, and of tables a change
+    /// would rewrite) are those a change depends on only (usually none: a plan that touches no existing table asks nothing);
+    /// it plans again with the answers until nothing more is asked.
     /// </summary>
-    public static async Task<MigrationPlan> PlanAsync(SchemaModel desired, string desiredFingerprint, SchemaModel live, string liveFingerprint,
-        SchemaDiff diff, MigrationOptions options, Func<IReadOnlyCollection<string>, Task<IReadOnlyDictionary<string, TableSize>>> tableSizes)
+    public static async Task<MigrationPlan> PlanAsync(IReadOnlyList<ManagedSchema> schemas, string desiredFingerprint, string liveFingerprint,
+        MigrationOptions options, TableSizes tableSizes)
     {
-        var known = new Dictionary<string, TableSize>(StringComparer.Ordinal);
+        var known = schemas.ToDictionary(s => s.Desired.Schema, _ => new Dictionary<string, TableSize>(StringComparer.Ordinal),
+            StringComparer.Ordinal);
         while (true)
         {
-            var builder = new PlanBuilder(desired, diff.RenamedLive ?? live, diff, options.TargetSchema, known);
-            var plan = Plan(builder, desiredFingerprint, liveFingerprint, diff, options);
-            if (builder.Unsized.Count == 0) return plan;
-            var sizes = await tableSizes(builder.Unsized);
-            foreach (var table in builder.Unsized) known[table] = sizes.GetValueOrDefault(table, TableSize.Empty);
+            var statements = new PlanStatements(options.TargetSchema);
+            var builders = schemas.Select(s => new PlanBuilder(s.Desired, s.Diff.RenamedLive ?? s.Live, s.Diff, s.Desired.Schema,
+                known[s.Desired.Schema], statements)).ToList();
+            var plan = Plan(schemas, builders, statements, desiredFingerprint, liveFingerprint, options);
+            if (builders.All(b => b.Unsized.Count == 0)) return plan;
+            foreach (var builder in builders.Where(b => b.Unsized.Count > 0))
+            {
+                var sizes = await tableSizes(builder.Schema, builder.Unsized);
+                foreach (var table in builder.Unsized) known[builder.Schema][table] = sizes.GetValueOrDefault(table, TableSize.Empty);
+            }
         }
     }
 
-    private static MigrationPlan Plan(PlanBuilder builder, string desiredFingerprint, string liveFingerprint, SchemaDiff diff,
-        MigrationOptions options)
-    {
-        RetirementPlanner.PlanRenames(builder);
-        ExtensionPlanner.Plan(builder);
-        EnumPlanner.Plan(builder);
-        DomainPlanner.Plan(builder);
-        CompositeTypePlanner.Plan(builder);
-        SequencePlanner.Plan(builder);
-        FunctionPlanner.Plan(builder, usesRowTypes: false);
-        TablePlanner.Plan(builder);
-        ConstraintPlanner.Plan(builder);
-        IndexPlanner.Plan(builder, onViews: false);
-        ColumnAlterationPlanner.ReplicaIdentities(builder);
-        ConstraintPlanner.PlanAfterIndexes(builder);
-        ViewPlanner.Plan(builder);
-        FunctionPlanner.Plan(builder, usesRowTypes: true);
-        IndexPlanner.Plan(builder, onViews: true);
-        TriggerPlanner.Plan(builder);
-        PolicyPlanner.Plan(builder);
-        CommentPlanner.Plan(builder);
-        GrantPlanner.Plan(builder);
-        RetirementPlanner.PlanRemovals(builder);
+    /// <summary>The sizes of <c>tables</c> of <c>schema</c>, for the planner to decide how a change to them is made.</summary>
+    public delegate Task<IReadOnlyDictionary<string, TableSize>> TableSizes(string schema, IReadOnlyCollection<string> tables);
 
-        var statements = builder.Ordered();
-        Guard(statements, builder.Desired.Declarations);
+    /// <summary>The kinds in dependency order: types and functions before the tables that use them, comments and grants last.</summary>
+    private static readonly Action<PlanBuilder>[] Kinds =
+    [
+        RetirementPlanner.PlanRenames,
+        ExtensionPlanner.Plan,
+        EnumPlanner.Plan,
+        DomainPlanner.Plan,
+        CompositeTypePlanner.Plan,
+        SequencePlanner.Plan,
+        b => FunctionPlanner.Plan(b, usesRowTypes: false),
+        TablePlanner.Plan,
+        ConstraintPlanner.Plan,
+        b => IndexPlanner.Plan(b, onViews: false),
+        ColumnAlterationPlanner.ReplicaIdentities,
+        ConstraintPlanner.PlanAfterIndexes,
+        ViewPlanner.Plan,
+        b => FunctionPlanner.Plan(b, usesRowTypes: true),
+        b => IndexPlanner.Plan(b, onViews: true),
+        TriggerPlanner.Plan,
+        PolicyPlanner.Plan,
+        CommentPlanner.Plan,
+        GrantPlanner.Plan,
+        RetirementPlanner.PlanRemovals,
+    ];
+
+    private static MigrationPlan Plan(IReadOnlyList<ManagedSchema> schemas, List<PlanBuilder> builders, PlanStatements planned,
+        string desiredFingerprint, string liveFingerprint, MigrationOptions options)
+    {
+        foreach (var s in schemas.Where(s => !s.Exists))
+            planned.InTransaction.Add(new PlannedStatement(0, StatementKind.Schema, s.Desired.Schema,
+                $"CREATE SCHEMA IF NOT EXISTS {Identifier.Quote(s.Desired.Schema)}", LockLevel.None, true, []));
+        foreach (var kind in Kinds)
+            foreach (var builder in builders)
+                kind(builder);
+
+        var statements = planned.Ordered();
+        Guard(statements, builders[0].Desired.Declarations);
         var awaiting = AwaitingOptIn(statements, options);
+        var blocking = builders.SelectMany(b => b.Blocking).ToList();
+        List<string> Names<T>(Func<SchemaDiff, IEnumerable<T>> items, Func<T, string> name) =>
+            [.. builders.SelectMany(b => items(b.Diff).Select(i => planned.Shown(b.Schema, name(i))))];
         return new MigrationPlan(
             // A plan that can only be refused still has changes: the workflow must reach Apply and fail, not report "no changes".
-            HasChanges: statements.Count > 0 || builder.Blocking.Count > 0,
+            HasChanges: statements.Count > 0 || blocking.Count > 0,
             TargetSchema: options.TargetSchema,
             PlanHash: PlanHasher.Hash(options.TargetSchema, statements),
             SchemaFingerprint: liveFingerprint,
             DesiredFingerprint: desiredFingerprint,
             Statements: statements,
             Summary: new PlanSummary(
-                diff.MissingExtensions.Select(e => e.Name).ToList(),
-                diff.MissingSequences.Select(s => s.Name).ToList(),
-                diff.MissingTables.Select(t => t.Name).ToList(),
-                diff.MissingColumns.Select(c => $"{c.Table.Name}.{c.Column.Name}").ToList(),
-                diff.MissingIndexes.Select(i => i.Name).ToList(),
-                diff.MissingConstraints.Select(c => $"{c.Table}.{c.Name}").ToList(),
-                builder.Grants)
-            { OtherChanges = builder.Other },
-            Drift: diff.Drift,
+                Names(d => d.MissingExtensions, e => e.Name),
+                Names(d => d.MissingSequences, s => s.Name),
+                Names(d => d.MissingTables, t => t.Name),
+                Names(d => d.MissingColumns, c => $"{c.Table.Name}.{c.Column.Name}"),
+                Names(d => d.MissingIndexes, i => i.Name),
+                Names(d => d.MissingConstraints, c => $"{c.Table}.{c.Name}"),
+                [.. builders.SelectMany(b => b.Grants)])
+            {
+                OtherChanges = [.. schemas.Where(s => !s.Exists).Select(s => $"schema {s.Desired.Schema} created"),
+                    .. builders.SelectMany(b => b.Other)],
+            },
+            Drift: [.. builders.SelectMany(b => b.Diff.Drift.Select(d => d with { Name = planned.Shown(b.Schema, d.Name) }))],
             DurationMs: 0)
-        { Blocking = [.. awaiting, .. builder.Blocking], AwaitingOptIn = awaiting };
+        { Blocking = [.. awaiting, .. blocking], AwaitingOptIn = awaiting };
     }
 
     /// <summary>

@@ -6,6 +6,8 @@ namespace KnowItAll.Migrations.Planning;
 [JsonConverter(typeof(JsonStringEnumConverter<StatementKind>))]
 public enum StatementKind
 {
+    /// <summary>A schema schema/ creates besides the target schema (CREATE SCHEMA IF NOT EXISTS).</summary>
+    [JsonStringEnumMemberName("schema")] Schema,
     [JsonStringEnumMemberName("extension")] Extension,
     [JsonStringEnumMemberName("enum")] Enum,
     [JsonStringEnumMemberName("enum_value")] EnumValue,
