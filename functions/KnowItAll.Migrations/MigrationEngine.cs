@@ -178,7 +178,8 @@ public sealed class MigrationEngine
     private static SchemaModel Empty(string schema, SchemaModel live) => new(schema, [], [], [], [], [], [], live.VolatileFunctions);
 
     /// <summary>An object's name as validate shows it: qualified outside the target schema.</summary>
-    private string Shown(ManagedSchema schema, string name) => schema.Desired.Schema == _options.TargetSchema ? name : $"{schema.Desired.Schema}.{name}";
+    private string Shown(ManagedSchema schema, string name) =>
+        schema.Desired.Schema == _options.TargetSchema ? name : $"{schema.Desired.Schema}.{name}";
 
     private async Task<DesiredSchema> DesiredModelAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {

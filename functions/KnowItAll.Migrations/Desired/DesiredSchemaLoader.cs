@@ -74,7 +74,8 @@ public static partial class DesiredSchemaLoader
 
         var scratch = "knowitall_scratch_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
         // Each schema schema/ creates is built in a scratch schema of its own, named after the target's.
-        var scratches = dump.Schemas.Select((name, n) => (Scratch: $"{scratch}_{n + 1}", Schema: name)).Prepend((Scratch: scratch, Schema: options.TargetSchema))
+        var scratches = dump.Schemas.Select((name, n) => (Scratch: $"{scratch}_{n + 1}", Schema: name))
+            .Prepend((Scratch: scratch, Schema: options.TargetSchema))
             .ToList();
         // Never committed: disposing the transaction rolls everything back, the scratch schema included.
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);

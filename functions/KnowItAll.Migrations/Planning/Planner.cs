@@ -14,7 +14,10 @@ namespace KnowItAll.Migrations.Planning;
 /// </summary>
 public static partial class Planner
 {
-    /// <summary>Plans one schema (no other managed schema): <see cref="PlanAsync(IReadOnlyList{ManagedSchema}, string, string, MigrationOptions, TableSizes)"/>.</summary>
+    /// <summary>
+    /// Plans one schema, no other managed:
+    /// <see cref="PlanAsync(IReadOnlyList{ManagedSchema}, string, string, MigrationOptions, TableSizes)"/>.
+    /// </summary>
     public static Task<MigrationPlan> PlanAsync(SchemaModel desired, string desiredFingerprint, SchemaModel live, string liveFingerprint,
         SchemaDiff diff, MigrationOptions options, Func<IReadOnlyCollection<string>, Task<IReadOnlyDictionary<string, TableSize>>> tableSizes) =>
         PlanAsync([new ManagedSchema(desired, live, diff)], desiredFingerprint, liveFingerprint, options, (_, tables) => tableSizes(tables));
