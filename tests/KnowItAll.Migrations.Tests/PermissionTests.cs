@@ -1,3 +1,5 @@
+using KnowItAll.Migrations.Desired;
+
 namespace KnowItAll.Migrations.Tests;
 
 [Collection(PostgresCollection.Name)]
@@ -51,5 +53,32 @@ public sealed class PermissionTests(PostgresFixture pg)
         Assert.False(ghost.Success);
         Assert.False(ghost.RoleExists);
         Assert.Equal([new PermissionCheck("role", "ghost_app", "EXISTS", false)], ghost.Missing);
+    }
+
+    [Fact]
+    public async Task Privileges_in_another_managed_schema_are_proven_with_its_usage()
+    {
+        var db = await pg.NewDatabaseAsync();
+        var engine = Engines.For(db, SchemaSource.FromFiles(new SchemaFile("schema/billing.sql", """
+            CREATE TABLE users (id bigint PRIMARY KEY);
+            GRANT USAGE ON SCHEMA public TO tutor_app;
+            CREATE SCHEMA billing;
+            CREATE TABLE billing.invoices (id bigint PRIMARY KEY, amount numeric NOT NULL);
+            GRANT USAGE ON SCHEMA billing TO tutor_app;
+            GRANT SELECT, INSERT ON billing.invoices TO tutor_app;
+            """)));
+        await engine.ApplyAsync(new ApplyRequest());
+
+        var ok = await engine.VerifyPermissionsAsync();
+        Assert.True(ok.Success, string.Join(", ", ok.Missing));
+        // Usage of both schemas, two table privileges; plus login and connect.
+        Assert.Equal(6, ok.Checked);
+
+        await PostgresFixture.ExecuteAsync(db, "REVOKE USAGE ON SCHEMA billing FROM tutor_app; REVOKE INSERT ON billing.invoices FROM tutor_app");
+        var missing = await engine.VerifyPermissionsAsync();
+        Assert.False(missing.Success);
+        Assert.Equal(
+            [new PermissionCheck("schema", "billing", "USAGE", false), new PermissionCheck("table", "billing.invoices", "INSERT", false)],
+            missing.Missing.OrderBy(m => m.Kind).ToList());
     }
 }

@@ -5,7 +5,7 @@ namespace KnowItAll.Migrations.Tests;
 /// <summary>Names qualified with a managed schema point at its scratch schema; data, comments and extension objects do not move.</summary>
 public sealed class QualifiedNamesTests
 {
-    private static readonly QualifiedNames Names = new(new Dictionary<string, string> { ["public"] = "scratch_1" },
+    private static readonly QualifiedNames Names = new(new Dictionary<string, string> { ["public"] = "scratch_1", ["billing"] = "scratch_2" },
         new HashSet<string> { "public.citext", "public.gin_trgm_ops" });
 
     [Theory]
@@ -14,6 +14,8 @@ public sealed class QualifiedNamesTests
     [InlineData("ALTER TABLE ONLY Public.users ADD CONSTRAINT k UNIQUE (id)", "ALTER TABLE ONLY scratch_1.users ADD CONSTRAINT k UNIQUE (id)")]
     [InlineData("CREATE TABLE \"Public\".t (id int)", "CREATE TABLE \"Public\".t (id int)")]
     [InlineData("DEFAULT nextval('public.seq'::regclass)", "DEFAULT nextval('scratch_1.seq'::regclass)")]
+    [InlineData("DEFAULT nextval('public.seq')", "DEFAULT nextval('scratch_1.seq')")]
+    [InlineData("DEFAULT nextval('billing.seq')", "DEFAULT nextval('scratch_2.seq')")]
     [InlineData("COMMENT ON TABLE public.t IS 'see public.users'", "COMMENT ON TABLE scratch_1.t IS 'see public.users'")]
     [InlineData("CREATE TYPE public.k AS ENUM ('public.a')", "CREATE TYPE scratch_1.k AS ENUM ('public.a')")]
     [InlineData("CREATE TABLE t (email public.citext) -- public.users", "CREATE TABLE t (email public.citext) -- public.users")]

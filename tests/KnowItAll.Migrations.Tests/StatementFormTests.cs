@@ -30,6 +30,10 @@ public sealed class StatementFormTests(PostgresFixture pg)
 
     public static TheoryData<string> AcceptedForms => new()
     {
+        "CREATE SCHEMA other",
+        "CREATE SCHEMA IF NOT EXISTS other; CREATE TABLE other.t (id int)",
+        "CREATE SCHEMA other; COMMENT ON SCHEMA other IS 'x'",
+        "CREATE SCHEMA other; GRANT USAGE ON SCHEMA other TO tutor_app",
         "CREATE TABLE t (id int)",
         "CREATE TABLE IF NOT EXISTS t (id int)",
         "CREATE UNLOGGED TABLE t (id int)",
@@ -170,7 +174,11 @@ public sealed class StatementFormTests(PostgresFixture pg)
         { "CREATE EXTENSION citext CASCADE", "CASCADE" },
         { "CREATE EXTENSION citext VERSION '1.6'", "VERSION" },
         { "CREATE RULE r AS ON INSERT TO users DO NOTHING", "not supported" },
-        { "CREATE SCHEMA other", "describe the schema 'public' only" },
+        { "CREATE SCHEMA other AUTHORIZATION tutor_app", "AUTHORIZATION and schema elements are not modelled" },
+        { "CREATE SCHEMA knowitall_migrations", "the engine keeps its history there" },
+        { "CREATE SCHEMA pg_extra", "PostgreSQL reserves it" },
+        { "CREATE EXTENSION citext WITH SCHEMA elsewhere", "or in a schema schema/ creates" },
+        { "GRANT USAGE ON SCHEMA elsewhere TO tutor_app", "and the schemas they create" },
         { "ALTER TABLE users CLUSTER ON users_name", "not modelled" },
         { "ALTER TABLE users ALTER COLUMN id RESTART WITH 100", "not modelled" },
         { "ALTER TABLE users DISABLE TRIGGER tr", "never applied" },
@@ -185,7 +193,7 @@ public sealed class StatementFormTests(PostgresFixture pg)
         { "ALTER TYPE mood ADD ATTRIBUTE x int", "ADD VALUE" },
         { "ALTER SEQUENCE s RESTART WITH 5", "RESTART" },
         { "ALTER VIEW v ALTER COLUMN id SET DEFAULT 1", "not supported" },
-        { "COMMENT ON SCHEMA other IS 'x'", "describe the schema 'public' only" },
+        { "COMMENT ON SCHEMA other IS 'x'", "and the schemas they create (CREATE SCHEMA)" },
         { "COMMENT ON EXTENSION citext IS 'x'", "does not create extension citext" },
         { "GRANT SELECT ON ALL TABLES IN SCHEMA public TO tutor_app", "IN SCHEMA" },
         { "GRANT tutor_app TO postgres", "role memberships" },

@@ -123,6 +123,7 @@ public static class CompiledModelFile
         Indexes = [.. model.Indexes.OrderBy(i => i.Table, StringComparer.Ordinal).ThenBy(i => i.Name, StringComparer.Ordinal)],
         Constraints = [.. model.Constraints.OrderBy(c => c.Table, StringComparer.Ordinal).ThenBy(c => c.Name, StringComparer.Ordinal)],
         Privileges = [.. model.Privileges.OrderBy(p => p.Key, StringComparer.Ordinal)],
+        Schemas = [.. model.Schemas.OrderBy(s => s.Schema, StringComparer.Ordinal).Select(Canonical)],
     };
 
     private static string ShapeOf(CompiledModelJsonContext context, Type root)

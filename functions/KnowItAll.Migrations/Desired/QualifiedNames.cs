@@ -42,7 +42,9 @@ public sealed partial class QualifiedNames(IReadOnlyDictionary<string, string> s
                 var escaped = i > 0 && sql[i - 1] is 'E' or 'e' && (i < 2 || !IsIdentifierChar(sql[i - 2]));
                 var end = QuotedEnd(sql, i, '\'', escaped);
                 var content = sql[(i + 1)..(end - 1)];
-                output.Append('\'').Append(escaped || !NamesObject(sql, end, output) ? content : Literal(content)).Append('\'');
+                // Judged before the quote is copied: what precedes the literal says whether it names an object.
+                var names = !escaped && NamesObject(sql, end, output);
+                output.Append('\'').Append(names ? Literal(content) : content).Append('\'');
                 i = end;
             }
             else if (c == '"')

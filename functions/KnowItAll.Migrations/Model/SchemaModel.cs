@@ -158,6 +158,7 @@ public sealed record SchemaModel(
     public IReadOnlyList<SchemaModel> Schemas { get; init; } = [];
 
     /// <summary>This model and the other managed schemas' models, the target schema's first.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public IEnumerable<SchemaModel> Managed => Schemas.Prepend(this);
 
     public TableModel? Table(string name) => Tables.FirstOrDefault(t => t.Name == name);

@@ -47,10 +47,13 @@ public static class PermissionVerifier
             return new PermissionReport(false, role, RoleExists: false, CanLogin: false, CanConnect: false, HasSchemaUsage: false, Checked: 1,
                 [new PermissionCheck("role", role, "EXISTS", false)], 0);
 
-        var wanted = desired.Privileges
-            .Where(p => p.Grantee == role)
-            .Append(new PrivilegeModel(PrivilegeObjectKind.Schema, options.TargetSchema, null, "USAGE", role))
-            .DistinctBy(p => p.Key)
+        // Every managed schema: the target schema is always reached; another one where schema/ grants the role anything in it.
+        var wanted = desired.Managed
+            .SelectMany(m => m.Privileges.Where(p => p.Grantee == role)
+                .Concat(ReferenceEquals(m, desired) || m.Privileges.Any(p => p.Grantee == role)
+                    ? [new PrivilegeModel(PrivilegeObjectKind.Schema, m.Schema, null, "USAGE", role)] : [])
+                .Select(p => (Schema: m.Schema, Privilege: p)))
+            .DistinctBy(w => (w.Schema, w.Privilege.Key))
             .ToList();
 
         bool canConnect;
@@ -61,11 +64,16 @@ public static class PermissionVerifier
         }
         await using var command = new NpgsqlCommand(ObjectChecks, connection);
         command.Parameters.Add(new NpgsqlParameter { Value = role });
-        command.Parameters.Add(new NpgsqlParameter { Value = wanted.Select(p => p.ObjectKind.ToWire()).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { Value = wanted.Select(p => p.ObjectName).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { Value = wanted.Select(p => Qualified(options.TargetSchema, p)).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { Value = wanted.Select(p => p.Column ?? "").ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { Value = wanted.Select(p => p.Privilege).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = wanted.Select(w => w.Privilege.ObjectKind.ToWire()).ToArray() });
+        // An object outside the target schema is named qualified in the report (a schema by its own name).
+        command.Parameters.Add(new NpgsqlParameter
+        {
+            Value = wanted.Select(w => w.Schema == options.TargetSchema || w.Privilege.ObjectKind == PrivilegeObjectKind.Schema
+                ? w.Privilege.ObjectName : $"{w.Schema}.{w.Privilege.ObjectName}").ToArray(),
+        });
+        command.Parameters.Add(new NpgsqlParameter { Value = wanted.Select(w => Qualified(w.Schema, w.Privilege)).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = wanted.Select(w => w.Privilege.Column ?? "").ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = wanted.Select(w => w.Privilege.Privilege).ToArray() });
 
         var missing = new List<PermissionCheck>();
         var schemaUsage = false;

@@ -26,6 +26,8 @@ public static class AcceptanceCases
         .. RobustnessCases.All(),
         .. RetirementCases.All(),
         .. DomainCases.All(),
+        .. SchemaCases.All(),
+        .. SchemaCases.All(),
     ];
 
     private static IEnumerable<AcceptanceCase> Tables()
