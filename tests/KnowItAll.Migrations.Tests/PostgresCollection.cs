@@ -4,7 +4,8 @@ namespace KnowItAll.Migrations.Tests;
 
 /// <summary>
 /// The tests that run one after another: the timing-sensitive ones (lock timeouts, concurrent runs, killed backends, cancelled
-/// applies, statistics not yet gathered, the shared role tutor_app), on the assembly's one server.
+/// applies, statistics not yet gathered, the shared role tutor_app), on the assembly's one server; and, to even out the
+/// collections' lengths, the statement-form tests and one shard of the destructive mutations.
 /// </summary>
 [CollectionDefinition(Name)]
 public sealed class PostgresCollection : ICollectionFixture<PostgresFixture>

@@ -6,7 +6,7 @@ namespace KnowItAll.Migrations.Tests;
 /// Nothing in schema/ is silently ignored: every statement form the loader accepts changes the desired model
 /// (its fingerprint), and every other form is refused with the file, the line and why.
 /// </summary>
-[Collection(PostgresParallelC.Name)]
+[Collection(PostgresCollection.Name)]
 public sealed class StatementFormTests(PostgresFixture pg)
 {
     private const string Base = """

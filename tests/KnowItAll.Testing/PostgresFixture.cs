@@ -46,6 +46,11 @@ public sealed class PostgresFixture : IAsyncLifetime
                 }
                 _createOptions = await ScalarAsync<string>(_shared, "SHOW server_version_num") is { } version && int.Parse(version,
                     System.Globalization.CultureInfo.InvariantCulture) >= 150000 ? " STRATEGY FILE_COPY" : "";
+                // A file copy takes template1's relation cache file along (written by its first session): the first session in
+                // each new database then reads it instead of building the cache from the catalogs. Unpooled: a session left
+                // open on template1 would stop every CREATE DATABASE.
+                var template1 = new NpgsqlConnectionStringBuilder(_shared) { Database = "template1", Pooling = false };
+                await ExecuteAsync(template1.ConnectionString, "SELECT 1");
             }
             _adminConnection = _shared;
         }
