@@ -6,7 +6,7 @@ namespace KnowItAll.Migrations.Tests;
 /// Adopting an existing database: its own <c>pg_dump --schema-only</c>, as the only file of schema/, describes it
 /// exactly (valid, no drift), and applied to an empty database gives the same dump again.
 /// </summary>
-[Collection(PostgresCollection.Name)]
+[Collection(PostgresParallelC.Name)]
 public sealed class AdoptionTests(PostgresFixture pg)
 {
     /// <summary>Objects of every kind the engine models, written the way people do (unqualified, serial, inline checks).</summary>

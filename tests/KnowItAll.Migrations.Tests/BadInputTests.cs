@@ -2,7 +2,7 @@ using KnowItAll.Migrations.Desired;
 
 namespace KnowItAll.Migrations.Tests;
 
-[Collection(PostgresCollection.Name)]
+[Collection(PostgresParallelC.Name)]
 public sealed class BadInputTests(PostgresFixture pg)
 {
     public static TheoryData<string, string, string> BrokenFiles => new()

@@ -7,7 +7,7 @@ namespace KnowItAll.Migrations.Tests;
 /// each with old.sql and new.sql that differ, and every old.sql (with its seed) and new.sql loads on PostgreSQL as
 /// written. The cases' outcomes under the engine are a benchmark, not a test.
 /// </summary>
-[Collection(PostgresCollection.Name)]
+[Collection(PostgresParallelC.Name)]
 public sealed class ChangeCorpusTests(PostgresFixture pg)
 {
     private static readonly IReadOnlyList<CorpusCase> Cases = ChangeCorpus.Load(ChangeCorpus.DefaultDirectory);

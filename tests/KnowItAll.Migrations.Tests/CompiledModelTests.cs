@@ -9,7 +9,7 @@ namespace KnowItAll.Migrations.Tests;
 /// The compiled desired model (schema/knowitall.lock.json): deterministic, equal in effect to building from the
 /// files, and never used when the files beside it changed or it was made for another target or server.
 /// </summary>
-[Collection(PostgresCollection.Name)]
+[Collection(PostgresParallelC.Name)]
 public sealed class CompiledModelTests(PostgresFixture pg)
 {
     private static readonly MigrationOptions Options = new() { RunBy = "tests" };

@@ -17,20 +17,30 @@ namespace KnowItAll.Migrations.Tests;
 /// An index, constraint, view, trigger or policy schema/ still names but defines
 /// differently is replaced: it must still exist afterwards, and its statements may drop only what the guard allows.
 /// </summary>
-[Collection(PostgresCollection.Name)]
-public sealed partial class DestructiveMutationTests(PostgresFixture pg, Xunit.Abstractions.ITestOutputHelper output)
+/// <remarks>
+/// The mutations are split in <see cref="Shards"/> classes, one per test collection, which run in parallel, each on a
+/// database of its own: together they plan and apply every mutation, and each shard must plan its share of the 80 the
+/// whole set must plan.
+/// </remarks>
+public abstract partial class DestructiveMutationTests(PostgresFixture pg, Xunit.Abstractions.ITestOutputHelper output)
 {
-    [Fact]
-    public async Task No_mutation_of_the_desired_schema_plans_or_applies_anything_destructive()
+    public const int Shards = 4;
+
+    private static readonly List<SchemaFile> BaseFiles = Repo.TutorFiles().Append(new SchemaFile("schema/95_kinds.sql", Kinds)).ToList();
+
+    private static List<(string, List<SchemaFile>)> AllMutations() => Mutations(BaseFiles).Concat(KindMutations(BaseFiles)).ToList();
+
+    protected async Task NoMutationPlansOrAppliesAnythingDestructiveAsync(int shard)
     {
+        var all = AllMutations();
+        Assert.True(all.Count >= 100, $"only {all.Count} mutations generated");
         var db = await pg.NewDatabaseAsync();
-        var baseFiles = Repo.TutorFiles().Append(new SchemaFile("schema/95_kinds.sql", Kinds)).ToList();
-        Assert.True((await Engines.For(db, SchemaSource.FromFiles([.. baseFiles])).ApplyAsync(new ApplyRequest())).Changed);
+        Assert.True((await Engines.For(db, SchemaSource.FromFiles([.. BaseFiles])).ApplyAsync(new ApplyRequest())).Changed);
         await PostgresFixture.ExecuteAsync(db, SchemaEdits.SeedRows);
         var before = await PostgresFixture.ReadLiveAsync(db);
         var rowsBefore = await PostgresFixture.ScalarAsync<long>(db, "SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM quiz_sessions)");
 
-        var mutations = Mutations(baseFiles).Concat(KindMutations(baseFiles)).ToList();
+        var mutations = all.Where((_, i) => i % Shards == shard).ToList();
         var planned = 0;
         var rejected = 0;
         foreach (var (description, files) in mutations)
@@ -82,10 +92,11 @@ public sealed partial class DestructiveMutationTests(PostgresFixture pg, Xunit.A
         }
 
         output.WriteLine(
-            $"destructive mutations: {mutations.Count} generated, {planned} planned and applied with 0 destructive statements, {rejected} rejected " +
-            "as broken schemas");
-        Assert.True(mutations.Count >= 100, $"only {mutations.Count} mutations generated");
-        Assert.True(planned >= 80, $"only {planned} of {mutations.Count} mutations could be planned ({rejected} rejected as broken schemas)");
+            $"destructive mutations, shard {shard + 1} of {Shards}: {mutations.Count} of {all.Count} generated, {planned} planned and applied with " +
+            $"0 destructive statements, {rejected} rejected as broken schemas");
+        // The whole set must plan at least 80: each shard at least its share of them, so that the shards together do.
+        Assert.True(planned * all.Count >= 80 * mutations.Count,
+            $"only {planned} of {mutations.Count} mutations could be planned ({rejected} rejected as broken schemas)");
         Assert.Equal(rowsBefore,
             await PostgresFixture.ScalarAsync<long>(db, "SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM quiz_sessions)"));
     }
@@ -334,4 +345,32 @@ public sealed partial class DestructiveMutationTests(PostgresFixture pg, Xunit.A
     [GeneratedRegex(@"\b(DROP|TRUNCATE|DELETE\s+FROM|RENAME|REVOKE)\b|\bALTER\s+COLUMN\s+\S+\s+(SET\s+DATA\s+)?TYPE\b|\bUPDATE\s+\S+\s+SET\b",
         RegexOptions.IgnoreCase)]
     private static partial Regex Destructive();
+}
+
+[Collection(PostgresCollection.Name)]
+public sealed class DestructiveMutationTests0(PostgresFixture pg, Xunit.Abstractions.ITestOutputHelper output) : DestructiveMutationTests(pg, output)
+{
+    [Fact]
+    public Task No_mutation_of_the_desired_schema_plans_or_applies_anything_destructive() => NoMutationPlansOrAppliesAnythingDestructiveAsync(0);
+}
+
+[Collection(PostgresParallelA.Name)]
+public sealed class DestructiveMutationTests1(PostgresFixture pg, Xunit.Abstractions.ITestOutputHelper output) : DestructiveMutationTests(pg, output)
+{
+    [Fact]
+    public Task No_mutation_of_the_desired_schema_plans_or_applies_anything_destructive() => NoMutationPlansOrAppliesAnythingDestructiveAsync(1);
+}
+
+[Collection(PostgresParallelB.Name)]
+public sealed class DestructiveMutationTests2(PostgresFixture pg, Xunit.Abstractions.ITestOutputHelper output) : DestructiveMutationTests(pg, output)
+{
+    [Fact]
+    public Task No_mutation_of_the_desired_schema_plans_or_applies_anything_destructive() => NoMutationPlansOrAppliesAnythingDestructiveAsync(2);
+}
+
+[Collection(PostgresParallelC.Name)]
+public sealed class DestructiveMutationTests3(PostgresFixture pg, Xunit.Abstractions.ITestOutputHelper output) : DestructiveMutationTests(pg, output)
+{
+    [Fact]
+    public Task No_mutation_of_the_desired_schema_plans_or_applies_anything_destructive() => NoMutationPlansOrAppliesAnythingDestructiveAsync(3);
 }

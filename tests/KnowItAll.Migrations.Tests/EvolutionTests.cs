@@ -2,7 +2,7 @@ using KnowItAll.Migrations.Planning;
 
 namespace KnowItAll.Migrations.Tests;
 
-[Collection(PostgresCollection.Name)]
+[Collection(PostgresParallelB.Name)]
 public sealed class EvolutionTests(PostgresFixture pg)
 {
     [Fact]

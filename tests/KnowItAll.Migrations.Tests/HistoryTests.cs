@@ -3,7 +3,7 @@ using KnowItAll.Migrations.Apply;
 namespace KnowItAll.Migrations.Tests;
 
 /// <summary>A run killed after its transaction committed leaves its history row "applying"; the next run settles it from the catalog.</summary>
-[Collection(PostgresCollection.Name)]
+[Collection(PostgresParallelA.Name)]
 public sealed class HistoryTests(PostgresFixture pg)
 {
     [Fact]

@@ -8,7 +8,7 @@ namespace KnowItAll.Migrations.Tests;
 /// SchemaError that names what is not modelled; any other exception fails the test. And item 4: a plan PostgreSQL
 /// would refuse fails when it is made, naming the statement, with nothing changed.
 /// </summary>
-[Collection(PostgresCollection.Name)]
+[Collection(PostgresParallelC.Name)]
 public sealed class LoaderRobustnessTests(PostgresFixture pg)
 {
     /// <summary>Schema text, and null when it must load or a fragment the SchemaError must hold.</summary>

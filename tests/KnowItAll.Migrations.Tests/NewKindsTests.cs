@@ -8,7 +8,7 @@ namespace KnowItAll.Migrations.Tests;
 /// row-level security and a policy are planned, applied and validated; in-place changes apply with nothing
 /// destructive; removed objects stay, reported as drift.
 /// </summary>
-[Collection(PostgresCollection.Name)]
+[Collection(PostgresParallelB.Name)]
 public sealed class NewKindsTests(PostgresFixture pg)
 {
     internal const string Kinds = """

@@ -12,7 +12,7 @@ namespace KnowItAll.Migrations.Tests;
 /// data; a column merely left out is never dropped, even when deleting data is allowed; malformed declarations are
 /// errors naming file and line.
 /// </summary>
-[Collection(PostgresCollection.Name)]
+[Collection(PostgresParallelA.Name)]
 public sealed class RetirementTests(PostgresFixture pg)
 {
     private const string Fingerprint = """

@@ -3,7 +3,7 @@ using Npgsql;
 
 namespace KnowItAll.Migrations.Tests;
 
-[Collection(PostgresCollection.Name)]
+[Collection(PostgresParallelC.Name)]
 public sealed class RoundTripTests(PostgresFixture pg)
 {
     [Fact]

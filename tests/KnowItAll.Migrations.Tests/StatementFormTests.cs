@@ -6,7 +6,7 @@ namespace KnowItAll.Migrations.Tests;
 /// Nothing in schema/ is silently ignored: every statement form the loader accepts changes the desired model
 /// (its fingerprint), and every other form is refused with the file, the line and why.
 /// </summary>
-[Collection(PostgresParallelC.Name)]
+[Collection(PostgresCollection.Name)]
 public sealed class StatementFormTests(PostgresFixture pg)
 {
     private const string Base = """
@@ -266,7 +266,7 @@ public sealed class StatementFormTests(PostgresFixture pg)
     [Fact]
     public async Task A_name_qualified_with_another_schema_is_refused_and_names_the_object()
     {
-        var db = await DatabaseAsync();
+        var db = await pg.NewDatabaseAsync();
         await PostgresFixture.ExecuteAsync(db, "CREATE SCHEMA IF NOT EXISTS elsewhere");
         var error = await Assert.ThrowsAsync<MigrationException>(() => Engines.For(db, Files(Base + "\nCREATE TABLE elsewhere.t (id int);\n"))
             .ValidateAsync());
@@ -277,7 +277,21 @@ public sealed class StatementFormTests(PostgresFixture pg)
 
     private static SchemaSource Files(string text) => SchemaSource.FromFiles(new SchemaFile("schema/forms.sql", text));
 
-    private string? _db;
+    // The form tests only validate (each desired model is loaded in a transaction that is rolled back), so they share one
+    // database, and the warm backends of its engines, instead of making a database per statement form.
+    private static readonly SemaphoreSlim Once = new(1, 1);
+    private static string? _shared;
 
-    private async Task<string> DatabaseAsync() => _db ??= await pg.NewDatabaseAsync();
+    private async Task<string> DatabaseAsync()
+    {
+        await Once.WaitAsync();
+        try
+        {
+            return _shared ??= await pg.NewDatabaseAsync();
+        }
+        finally
+        {
+            Once.Release();
+        }
+    }
 }

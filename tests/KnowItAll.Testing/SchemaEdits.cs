@@ -23,13 +23,35 @@ public static class SchemaEdits
     public static SchemaSource With(string name, string text) =>
         SchemaSource.FromFiles([.. Repo.TutorFiles(), new SchemaFile("schema/" + name, text)]);
 
+    /// <summary>
+    /// A new database with the tutor schema applied by the engine. The engine applies it once per server, to a database that is
+    /// then only copied (CREATE DATABASE ... TEMPLATE), so each test starts from the same applied state, its history row
+    /// among it, without paying for the apply again.
+    /// </summary>
     public static async Task<string> AppliedTutorDatabaseAsync(PostgresFixture pg)
     {
-        var db = await pg.NewDatabaseAsync();
-        var applied = await Engines.For(db, Repo.TutorSchema()).ApplyAsync(new ApplyRequest());
-        Assert.True(applied.Changed);
-        return db;
+        string template;
+        await TutorGate.WaitAsync();
+        try
+        {
+            if (!AppliedTutor.TryGetValue(pg.AdminConnectionString, out template!))
+            {
+                template = await pg.NewDatabaseAsync();
+                var applied = await Engines.For(template, Repo.TutorSchema()).ApplyAsync(new ApplyRequest());
+                Assert.True(applied.Changed);
+                AppliedTutor[pg.AdminConnectionString] = template;
+            }
+        }
+        finally
+        {
+            TutorGate.Release();
+        }
+        return await pg.CopyOfDatabaseAsync(template);
     }
+
+    // By server (the admin connection string): a test assembly may stop its server and start another.
+    private static readonly Dictionary<string, string> AppliedTutor = new(StringComparer.Ordinal);
+    private static readonly SemaphoreSlim TutorGate = new(1, 1);
 
     public const string SeedRows = """
         INSERT INTO users (email, display_name) SELECT 'user' || g || '@example.com', 'User ' || g FROM generate_series(1, 2000) g;
