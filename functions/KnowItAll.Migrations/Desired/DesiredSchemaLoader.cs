@@ -70,6 +70,8 @@ public static partial class DesiredSchemaLoader
         // The schema's grants are read here, not run: a role they name must exist like any other statement's.
         if (await RoleCatalog.MissingAsync(connection, null, schemaGrants.Select(g => g.Grantee), cancellationToken) is [var role, ..] missing)
             throw Error(schemaGrantAt[role], RoleCatalog.Sentence(missing));
+        if (await RoleCatalog.MissingAsync(connection, null, dump.Owners.Select(o => o.Role), cancellationToken) is [var absent, ..] owners)
+            throw Error(dump.Owners.First(o => o.Role == absent).At, RoleCatalog.Sentence(owners));
 
         var scratch = "knowitall_scratch_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
         // Never committed: disposing the transaction rolls everything back, the scratch schema included.
@@ -89,7 +91,8 @@ public static partial class DesiredSchemaLoader
             await RunStatementAsync(connection, tx, at with { Text = $"CREATE EXTENSION IF NOT EXISTS {Identifier.Quote(name)} SCHEMA {scratch}" },
                 at, cancellationToken);
         }
-        await ExecuteAsync(connection, tx, "SET LOCAL search_path = " + string.Join(", ", searchPath.Select(Identifier.Quote)), cancellationToken);
+        var setSearchPath = "SET LOCAL search_path = " + string.Join(", ", searchPath.Select(Identifier.Quote));
+        await ExecuteAsync(connection, tx, setSearchPath, cancellationToken);
         foreach (var setting in dump.LocalSettings) await ExecuteAsync(connection, tx, setting, cancellationToken);
 
         var names = new QualifiedNames(new Dictionary<string, string> { [options.TargetSchema] = scratch },
@@ -108,6 +111,9 @@ public static partial class DesiredSchemaLoader
         await RejectOutsideReferencesAsync(connection, tx, scratch, cancellationToken);
         await RejectUnmodelledAsync(connection, tx, scratch, cancellationToken);
         var model = await CanonicalizeAsync(connection, tx, scratch, options, cancellationToken);
+        // The catalog reader set its own search_path: the owners' names resolve as the statements before them did.
+        await ExecuteAsync(connection, tx, setSearchPath, cancellationToken);
+        model = model with { Owners = await DeclaredOwners.ResolveAsync(connection, tx, dump.Owners, names, scratch, options.TargetSchema, cancellationToken) };
         var renamed = Rename(model, scratch, options.TargetSchema);
         var desired = renamed with
         {
@@ -580,6 +586,7 @@ public static partial class DesiredSchemaLoader
             Triggers = model.Triggers.Select(t => t with { Definition = R(t.Definition) }).ToList(),
             Policies = model.Policies.Select(p => p with { Using = N(p.Using), Check = N(p.Check) }).ToList(),
             Comments = model.Comments.Select(c => c with { Identity = R(c.Identity) }).ToList(),
+            Owners = model.Owners.Select(o => o with { Identity = R(o.Identity) }).ToList(),
         };
     }
 

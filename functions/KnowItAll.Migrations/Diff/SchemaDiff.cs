@@ -45,6 +45,9 @@ public sealed class SchemaDiff
     public List<PolicyModel> MissingPolicies { get; } = [];
     public List<PolicyModel> AlteredPolicies { get; } = [];
     public List<CommentModel> Comments { get; } = [];
+
+    /// <summary>Owners schema/ states that the live objects lack, or will lack once the plan creates or re-creates them.</summary>
+    public List<OwnerModel> Owners { get; } = [];
     public List<PrivilegeModel> MissingPrivileges { get; } = [];
 
     /// <summary>Indexes schema/ changed: built anew under a temporary name, the old one dropped, the new one renamed.</summary>

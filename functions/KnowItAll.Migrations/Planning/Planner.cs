@@ -55,6 +55,7 @@ public static partial class Planner
         PolicyPlanner.Plan(builder);
         CommentPlanner.Plan(builder);
         GrantPlanner.Plan(builder);
+        OwnerPlanner.Plan(builder);
         RetirementPlanner.PlanRemovals(builder);
 
         var statements = builder.Ordered();

@@ -26,6 +26,7 @@ public static class AcceptanceCases
         .. RobustnessCases.All(),
         .. RetirementCases.All(),
         .. DomainCases.All(),
+        .. OwnerCases.All(),
     ];
 
     private static IEnumerable<AcceptanceCase> Tables()
