@@ -25,7 +25,8 @@ public sealed class OwnerTests(PostgresFixture pg)
         Assert.Empty(validation.Drift);
         Assert.DoesNotContain(validation.Objects, o => o.Kind == "owner");
         Assert.False((await engine.PlanAsync()).HasChanges);
-        Assert.Equal("tutor_app", await PostgresFixture.ScalarAsync<string>(db, "SELECT relowner::regrole::text FROM pg_class WHERE relname = 'books'"));
+        Assert.Equal("tutor_app",
+            await PostgresFixture.ScalarAsync<string>(db, "SELECT relowner::regrole::text FROM pg_class WHERE relname = 'books'"));
     }
 
     [Fact]
@@ -33,7 +34,8 @@ public sealed class OwnerTests(PostgresFixture pg)
     {
         var db = await pg.NewDatabaseAsync();
         await PostgresFixture.ExecuteAsync(db, Books);
-        var engine = Engines.For(db, SchemaSource.FromFiles(new SchemaFile("schema/books.sql", Books + "\nALTER TABLE public.books OWNER TO tutor_app;")));
+        var engine = Engines.For(db,
+            SchemaSource.FromFiles(new SchemaFile("schema/books.sql", Books + "\nALTER TABLE public.books OWNER TO tutor_app;")));
 
         var validation = await engine.ValidateAsync();
         Assert.False(validation.SchemaValid);

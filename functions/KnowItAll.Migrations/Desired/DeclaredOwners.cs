@@ -23,8 +23,8 @@ internal static class DeclaredOwners
         {
             if (d.Kind == "SCHEMA")
             {
-                var schema = new OwnerModel("SCHEMA", await ScalarAsync<string>(connection, tx, "SELECT pg_catalog.quote_ident($1)", ct, targetSchema) ?? targetSchema,
-                    d.Role);
+                var quoted = await ScalarAsync<string>(connection, tx, "SELECT pg_catalog.quote_ident($1)", ct, targetSchema);
+                var schema = new OwnerModel("SCHEMA", quoted ?? targetSchema, d.Role);
                 owners.Remove(schema.Key);
                 owners[schema.Key] = (schema, 0, d.At);
                 continue;
@@ -107,7 +107,8 @@ internal static class DeclaredOwners
         }
         catch (PostgresException e) when (Connections.Unavailable(e) is null)
         {
-            throw DumpInput.Error(d.At, $"ALTER {d.Kind} {d.Name} OWNER TO: {e.MessageText.Replace(scratch + ".", targetSchema + ".", StringComparison.Ordinal)} [{e.SqlState}]");
+            throw DumpInput.Error(d.At, $"ALTER {d.Kind} {d.Name} OWNER TO: " +
+                $"{e.MessageText.Replace(scratch + ".", targetSchema + ".", StringComparison.Ordinal)} [{e.SqlState}]");
         }
     }
 

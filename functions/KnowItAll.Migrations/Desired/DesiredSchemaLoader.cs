@@ -113,7 +113,10 @@ public static partial class DesiredSchemaLoader
         var model = await CanonicalizeAsync(connection, tx, scratch, options, cancellationToken);
         // The catalog reader set its own search_path: the owners' names resolve as the statements before them did.
         await ExecuteAsync(connection, tx, setSearchPath, cancellationToken);
-        model = model with { Owners = await DeclaredOwners.ResolveAsync(connection, tx, dump.Owners, names, scratch, options.TargetSchema, cancellationToken) };
+        model = model with
+        {
+            Owners = await DeclaredOwners.ResolveAsync(connection, tx, dump.Owners, names, scratch, options.TargetSchema, cancellationToken),
+        };
         var renamed = Rename(model, scratch, options.TargetSchema);
         var desired = renamed with
         {

@@ -28,6 +28,9 @@ public sealed class SchemaDiff
     public List<TableSettingsChange> TableSettings { get; } = [];
     public List<ColumnTypeChange> ColumnTypes { get; } = [];
     public List<(TableModel Table, ColumnModel Column)> DroppedDefaults { get; } = [];
+
+    /// <summary>Generated columns schema/ makes ordinary (DROP EXPRESSION: the stored values stay).</summary>
+    public List<(TableModel Table, ColumnModel Column)> DroppedExpressions { get; } = [];
     public List<(TableModel Table, ColumnModel Column)> ColumnsNullable { get; } = [];
     public List<ColumnTypeChange> IdentityChanges { get; } = [];
     public List<(SequenceModel Live, SequenceModel Desired)> SequenceChanges { get; } = [];

@@ -27,6 +27,7 @@ public static class AcceptanceCases
         .. RetirementCases.All(),
         .. DomainCases.All(),
         .. OwnerCases.All(),
+        .. GenerationCases.All(),
     ];
 
     private static IEnumerable<AcceptanceCase> Tables()

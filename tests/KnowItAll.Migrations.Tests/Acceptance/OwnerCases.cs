@@ -39,7 +39,11 @@ public static class OwnerCases
                 "ALTER VIEW public.book_titles OWNER TO \"knowitall_owner_b\"", "ALTER TYPE public.shelf OWNER TO \"knowitall_owner_b\"",
                 "ALTER DOMAIN public.isbn OWNER TO \"knowitall_owner_b\"", "ALTER SCHEMA public OWNER TO \"knowitall_owner_b\""])
         {
-            Checks = ["SELECT count(*) = 300 FROM books", "SELECT nspowner::regrole::text = 'knowitall_owner_b' FROM pg_namespace WHERE nspname = 'public'"],
+            Checks =
+            [
+                "SELECT count(*) = 300 FROM books",
+                "SELECT nspowner::regrole::text = 'knowitall_owner_b' FROM pg_namespace WHERE nspname = 'public'",
+            ],
         };
         yield return new("owner: a replaced view gets its stated owner again", Role + Books + "ALTER VIEW book_titles OWNER TO tutor_app;",
             Books.Replace("SELECT title FROM", "SELECT id FROM", StringComparison.Ordinal) + "ALTER TABLE public.book_titles OWNER TO tutor_app;",
