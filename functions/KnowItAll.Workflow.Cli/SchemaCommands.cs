@@ -69,10 +69,6 @@ public static class SchemaCommands
                     compiled.Model.Constraints.Count,
                     compiled.Model.Sequences.Count, compiled.Model.Privileges.Count, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 if (json) await output.WriteLineAsync(JsonSerializer.Serialize(summary, CliJsonContext.Default.SchemaBuildResult));
-                var owners = DumpInput.Ownership(source);
-                if (owners.Count > 0)
-                    await log.WriteLineAsync(
-                        $"note: {owners.Count} OWNER TO statements (the first at {owners[0].Location}): {DumpInput.OwnershipRule}");
                 if (checking && !upToDate)
                 {
                     await log.WriteLineAsync(

@@ -222,6 +222,7 @@ public static class CatalogReader
         new(SequenceCatalog.Query, async (r, p, ct) => p.Sequences = await SequenceCatalog.ReadAsync(r, ct)),
         new(PrivilegeCatalog.Query, async (r, p, ct) => p.Privileges = await PrivilegeCatalog.ReadAsync(r, ct)),
         new(ViewCatalog.Query, async (r, p, ct) => p.Views = await ViewCatalog.ReadAsync(r, ct)),
+        new(OwnerCatalog.Query, async (r, p, ct) => p.Owners = await OwnerCatalog.ReadAsync(r, ct)),
     ];
 
     /// <summary>
@@ -246,6 +247,7 @@ public static class CatalogReader
         public List<PrivilegeModel>? Privileges;
         public List<ViewModel>? Views;
         public List<CommentModel>? Comments;
+        public List<OwnerModel>? Owners;
 
         public SchemaModel Model(string schema)
         {
@@ -261,6 +263,7 @@ public static class CatalogReader
                 Triggers = Triggers!,
                 Policies = Policies!,
                 Comments = Comments!,
+                Owners = Owners!,
             };
         }
     }

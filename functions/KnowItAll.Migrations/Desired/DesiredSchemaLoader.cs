@@ -71,6 +71,8 @@ public static partial class DesiredSchemaLoader
         // The schema's grants are read here, not run: a role they name must exist like any other statement's.
         if (await RoleCatalog.MissingAsync(connection, null, schemaGrants.Select(g => g.Grantee), cancellationToken) is [var role, ..] missing)
             throw Error(schemaGrantAt[role], RoleCatalog.Sentence(missing));
+        if (await RoleCatalog.MissingAsync(connection, null, dump.Owners.Select(o => o.Role), cancellationToken) is [var absent, ..] owners)
+            throw Error(dump.Owners.First(o => o.Role == absent).At, RoleCatalog.Sentence(owners));
 
         var scratch = "knowitall_scratch_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
         // Each schema schema/ creates is built in a scratch schema of its own, named after the target's.
@@ -96,7 +98,8 @@ public static partial class DesiredSchemaLoader
             await RunStatementAsync(connection, tx, at with { Text = $"CREATE EXTENSION IF NOT EXISTS {Identifier.Quote(name)} SCHEMA {into}" },
                 at, cancellationToken);
         }
-        await ExecuteAsync(connection, tx, "SET LOCAL search_path = " + string.Join(", ", searchPath.Select(Identifier.Quote)), cancellationToken);
+        var setSearchPath = "SET LOCAL search_path = " + string.Join(", ", searchPath.Select(Identifier.Quote));
+        await ExecuteAsync(connection, tx, setSearchPath, cancellationToken);
         foreach (var setting in dump.LocalSettings) await ExecuteAsync(connection, tx, setting, cancellationToken);
 
         var names = new QualifiedNames(scratches.ToDictionary(s => s.Schema, s => s.Scratch, StringComparer.Ordinal),
@@ -117,7 +120,20 @@ public static partial class DesiredSchemaLoader
         await RejectUnmodelledAsync(connection, tx, scratchNames, cancellationToken);
         var models = new List<SchemaModel>();
         foreach (var s in scratches)
-            models.Add(Rename(await CanonicalizeAsync(connection, tx, s.Scratch, options, cancellationToken), scratches, s.Schema));
+        {
+            var model = await CanonicalizeAsync(connection, tx, s.Scratch, options, cancellationToken);
+            if (s.Scratch == scratch)
+            {
+                // The catalog reader set its own search_path: the owners' names resolve as the statements before them did.
+                // Owners are stated in the target schema only (DumpInput).
+                await ExecuteAsync(connection, tx, setSearchPath, cancellationToken);
+                model = model with
+                {
+                    Owners = await DeclaredOwners.ResolveAsync(connection, tx, dump.Owners, names, scratch, options.TargetSchema, cancellationToken),
+                };
+            }
+            models.Add(Rename(model, scratches, s.Schema));
+        }
         var comments = await DeclaredCommentsAsync(connection, tx, dump, extensions, cancellationToken);
         var others = models.Skip(1).Select(m => m with
         {
@@ -613,6 +629,7 @@ public static partial class DesiredSchemaLoader
             Triggers = model.Triggers.Select(t => t with { Definition = R(t.Definition) }).ToList(),
             Policies = model.Policies.Select(p => p with { Using = N(p.Using), Check = N(p.Check) }).ToList(),
             Comments = model.Comments.Select(c => c with { Identity = R(c.Identity) }).ToList(),
+            Owners = model.Owners.Select(o => o with { Identity = R(o.Identity) }).ToList(),
         };
     }
 

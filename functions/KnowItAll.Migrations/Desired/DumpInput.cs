@@ -5,6 +5,12 @@ namespace KnowItAll.Migrations.Desired;
 /// <summary>A comment on the schema itself or on an extension, as schema/ declares it (the name unquoted; no text: IS NULL).</summary>
 internal sealed record DeclaredComment(string ObjectType, string Name, string? Text, SqlStatement At);
 
+/// <summary>
+/// An owner schema/ states (ALTER <see cref="Kind"/> <see cref="Name"/> OWNER TO <see cref="Role"/>): the kind keyword and the
+/// object's name as written, the role unquoted.
+/// </summary>
+internal sealed record DeclaredOwner(string Kind, string Name, string Role, SqlStatement At);
+
 /// <summary>What the lines pg_dump adds around the DDL amount to, collected while the schema files are classified.</summary>
 internal sealed class DumpStatements
 {
@@ -15,22 +21,18 @@ internal sealed class DumpStatements
 
     /// <summary>The schemas schema/ creates besides the target schema, in the order it creates them: the other managed schemas.</summary>
     public List<string> Schemas { get; } = [];
+    public List<DeclaredOwner> Owners { get; } = [];
 }
 
 /// <summary>
 /// The statements <c>pg_dump --schema-only</c> prints besides DDL, so that a dump can be adopted as schema/: session
 /// settings, psql's <c>\restrict</c> lines, the target schema's own CREATE SCHEMA and comment, comments on extensions,
-/// and ownership. Each is accepted for what it means or refused with why; none is executed as written.
+/// and owners (ALTER … OWNER TO, read into the model rather than run: running it would need the role, and the right to give
+/// it objects, on the server that builds the model). Each is accepted for what it means or refused with why; none is
+/// executed as written.
 /// </summary>
 public static partial class DumpInput
 {
-    /// <summary>
-    /// Ownership is not managed: objects are owned by the role that applies the plan. OWNER TO is accepted so a dump can
-    /// be adopted as it is, and never executed; <see cref="Ownership"/> lists those statements for a report.
-    /// </summary>
-    public const string OwnershipRule =
-        "ownership is not managed: ALTER ... OWNER TO is accepted and not executed, objects are owned by the role that applies the plan";
-
     /// <summary>True when the statement is one of pg_dump's own and has been taken into <paramref name="into"/>; throws a SchemaError when it may not
     /// be accepted.</summary>
     internal static bool Accept(SqlStatement statement, MigrationOptions options, DumpStatements into)
@@ -39,7 +41,11 @@ public static partial class DumpInput
         if (words.StartsWith('\\')) return MetaCommand(statement);
         if (words.StartsWith("SET ", StringComparison.Ordinal) || words.StartsWith("SELECT PG_CATALOG.SET_CONFIG(", StringComparison.Ordinal))
             return Setting(statement, options, into);
-        if (IsOwnership(words)) return true;
+        if (OwnerTo().IsMatch(words))
+        {
+            into.Owners.Add(Owner(statement, options));
+            return true;
+        }
         // The schemas it creates were collected before (CreatedSchemas); each is built in a scratch schema of its own.
         if (CreateSchema().IsMatch(statement.Text)) return true;
         if (words.StartsWith("COMMENT ON SCHEMA ", StringComparison.Ordinal) || words.StartsWith("COMMENT ON EXTENSION ", StringComparison.Ordinal))
@@ -90,11 +96,21 @@ public static partial class DumpInput
         return schemas;
     }
 
-    /// <summary>The OWNER TO statements of the schema files (accepted, not executed: <see cref="OwnershipRule"/>).</summary>
-    public static IReadOnlyList<SqlStatement> Ownership(SchemaSource source) =>
-        source.Files.SelectMany(f => SqlScript.Split(f.Name, f.Text)).Where(s => IsOwnership(s.Words)).ToList();
-
-    private static bool IsOwnership(string words) => OwnerTo().IsMatch(words);
+    private static DeclaredOwner Owner(SqlStatement statement, MigrationOptions options)
+    {
+        var m = OwnerStatement().Match(statement.Text);
+        if (!m.Success)
+            throw Error(statement, "ALTER kind name OWNER TO role is accepted, with the role named (a plain or double-quoted identifier)");
+        var role = m.Groups["role"].Value;
+        if (role.ToUpperInvariant() is "CURRENT_USER" or "CURRENT_ROLE" or "SESSION_USER")
+            throw Error(statement,
+                $"OWNER TO {role} names whoever builds the model or applies the plan, not an owner: name the role");
+        var kind = string.Join(' ', m.Groups["kind"].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToUpperInvariant();
+        var name = m.Groups["name"].Value.Trim();
+        if (kind == "SCHEMA" && Name(name) != options.TargetSchema)
+            throw Error(statement, $"ALTER SCHEMA {Name(name)} OWNER TO: owners are stated in the target schema '{options.TargetSchema}' only");
+        return new DeclaredOwner(kind, name, Name(role), statement);
+    }
 
     private static bool MetaCommand(SqlStatement statement)
     {
@@ -156,9 +172,13 @@ public static partial class DumpInput
         RegexOptions.IgnoreCase)]
     private static partial Regex SetConfig();
 
-    [GeneratedRegex("""^ALTER (TABLE|SEQUENCE|VIEW|MATERIALIZED VIEW|FUNCTION|PROCEDURE|ROUTINE|TYPE|SCHEMA) .+ OWNER TO """ +
+    [GeneratedRegex("""^ALTER (TABLE|SEQUENCE|VIEW|MATERIALIZED VIEW|FUNCTION|PROCEDURE|ROUTINE|TYPE|DOMAIN|SCHEMA) .+ OWNER TO """ +
         """("[^"]+"|[A-Z0-9_$]+|CURRENT_USER|CURRENT_ROLE|SESSION_USER)$""")]
     private static partial Regex OwnerTo();
+
+    [GeneratedRegex("""^\s*ALTER\s+(?<kind>TABLE|SEQUENCE|VIEW|MATERIALIZED\s+VIEW|FUNCTION|PROCEDURE|ROUTINE|TYPE|DOMAIN|SCHEMA)\s+""" +
+        """(?<name>.+?)\s+OWNER\s+TO\s+(?<role>"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)\s*$""", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
+    private static partial Regex OwnerStatement();
 
     [GeneratedRegex("""^\s*CREATE\s+SCHEMA\s+(IF\s+NOT\s+EXISTS\s+)?(?<name>"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)\s*$""", RegexOptions.IgnoreCase)]
     private static partial Regex CreateSchema();

@@ -38,6 +38,8 @@ public static partial class SchemaInit
         {
             Tables = live.Tables.Select(t => t with { HasRows = false }).ToList(),
             Extensions = live.Extensions.Where(e => e.Schema == options.TargetSchema).ToList(),
+            // Owners are written only where a person states them: every object's would tie schema/ to the roles of one server.
+            Owners = [],
         };
         var empty = new SchemaModel(options.TargetSchema, [], [], [], [], [], [], new HashSet<string>());
         var diff = SchemaComparer.Compare(desired, empty);

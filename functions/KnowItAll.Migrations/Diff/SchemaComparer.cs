@@ -25,6 +25,7 @@ public static class SchemaComparer
         CommentDiff.Compare(desired, live, diff);
         PrivilegeDiff.Compare(desired, live, diff);
         ReplacedDependants.Restore(desired, live, diff);
+        OwnerDiff.Compare(desired, live, diff);
         DeclarationDiff.Removals(desired, live, diff);
         return diff;
     }

@@ -28,6 +28,9 @@ public sealed class SchemaDiff
     public List<TableSettingsChange> TableSettings { get; } = [];
     public List<ColumnTypeChange> ColumnTypes { get; } = [];
     public List<(TableModel Table, ColumnModel Column)> DroppedDefaults { get; } = [];
+
+    /// <summary>Generated columns schema/ makes ordinary (DROP EXPRESSION: the stored values stay).</summary>
+    public List<(TableModel Table, ColumnModel Column)> DroppedExpressions { get; } = [];
     public List<(TableModel Table, ColumnModel Column)> ColumnsNullable { get; } = [];
     public List<ColumnTypeChange> IdentityChanges { get; } = [];
     public List<(SequenceModel Live, SequenceModel Desired)> SequenceChanges { get; } = [];
@@ -45,6 +48,9 @@ public sealed class SchemaDiff
     public List<PolicyModel> MissingPolicies { get; } = [];
     public List<PolicyModel> AlteredPolicies { get; } = [];
     public List<CommentModel> Comments { get; } = [];
+
+    /// <summary>Owners schema/ states that the live objects lack, or will lack once the plan creates or re-creates them.</summary>
+    public List<OwnerModel> Owners { get; } = [];
     public List<PrivilegeModel> MissingPrivileges { get; } = [];
 
     /// <summary>Indexes schema/ changed: built anew under a temporary name, the old one dropped, the new one renamed.</summary>

@@ -87,10 +87,23 @@ internal static class TableDiff
                 planned.Add(l.Identity == '\0' ? $"identity none (desired {Identity(d)})" : $"identity {Identity(l)} (desired {Identity(d)})");
                 diff.IdentityChanges.Add(new ColumnTypeChange(live, l, d));
             }
-            if (d.Generated != l.Generated || d.Generated != '\0' && d.Default != l.Default)
+            if (l.Generated != '\0' && d.Generated == '\0')
+            {
+                planned.Add($"generated expression {l.Default} (desired none: DROP EXPRESSION keeps the stored values)");
+                diff.DroppedExpressions.Add((live, d));
+                if (d.Default is not null) diff.ColumnDefaults.Add((live, d));
+            }
+            else if (d.Generated != l.Generated || d.Generated != '\0' && d.Default != l.Default)
+            {
                 drift.Add(
                     $"generated expression {l.Default ?? "none"} (desired {d.Default ?? "none"}; PostgreSQL cannot change a column's generation in " +
                     "place)");
+                diff.Blocking.Add(new Planning.Hazard(Planning.HazardCode.GenerationNotAlterable,
+                    $"column {name} {(l.Generated == '\0' ? "becomes generated" : "changes its generation expression")} " +
+                    $"({l.Default ?? "none"} → {d.Default}): PostgreSQL 15 cannot do this in place (no ALTER COLUMN … SET EXPRESSION), and " +
+                    "re-creating the column would drop its values. Add a new generated column under another name and move readers to it, " +
+                    "or change it by hand in a maintenance window", name));
+            }
             else if (d.Default != l.Default)
             {
                 planned.Add($"default {l.Default ?? "none"} (desired {d.Default ?? "none"})");

@@ -55,6 +55,16 @@ public sealed record CommentModel(string ObjectType, string Identity, string Tex
 }
 
 /// <summary>
+/// The owner of an object. <see cref="ObjectType"/> is the ALTER keyword (TABLE, VIEW, MATERIALIZED VIEW, SEQUENCE, FUNCTION,
+/// PROCEDURE, TYPE, DOMAIN, SCHEMA) and <see cref="Identity"/> PostgreSQL's quoted identity of the object (pg_identify_object),
+/// so <c>ALTER {ObjectType} {Identity} OWNER TO {Owner}</c> is the statement. A desired model holds only the owners schema/ states.
+/// </summary>
+public sealed record OwnerModel(string ObjectType, string Identity, string Owner)
+{
+    public string Key => $"{ObjectType} {Identity}";
+}
+
+/// <summary>
 /// A domain. <see cref="BaseType"/> is format_type of the base type (a type of the schema qualified), <see cref="Default"/>
 /// the deparsed default, <see cref="Collation"/> set only when it is not the base type's own.
 /// </summary>

@@ -148,6 +148,9 @@ public sealed record SchemaModel(
 
     public IReadOnlyList<CommentModel> Comments { get; init; } = [];
 
+    /// <summary>Owners: every object's in a live model, only those schema/ states (ALTER … OWNER TO) in a desired one.</summary>
+    public IReadOnlyList<OwnerModel> Owners { get; init; } = [];
+
     /// <summary>Removals and renames declared in schema/ (the desired model only; a live model has none).</summary>
     public IReadOnlyList<Declaration> Declarations { get; init; } = [];
 
@@ -209,6 +212,7 @@ public sealed record SchemaModel(
         foreach (var p in Policies.OrderBy(p => p.Table, StringComparer.Ordinal).ThenBy(p => p.Name, StringComparer.Ordinal))
             Line(text, "policy ", $"{p.Table} {p.Name} {p.Describe()}");
         foreach (var c in Comments.OrderBy(c => c.Key, StringComparer.Ordinal)) Line(text, "comment ", c.Key + " " + c.Text);
+        foreach (var o in Owners.OrderBy(o => o.Key, StringComparer.Ordinal)) Line(text, "owner ", o.Key + " " + o.Owner);
         foreach (var d in Declarations) Line(text, "declared ", d.Describe());
         foreach (var other in Schemas.OrderBy(o => o.Schema, StringComparer.Ordinal)) other.WriteCanonical(text);
     }

@@ -48,6 +48,18 @@ internal static partial class ColumnAlterationPlanner
         }
     }
 
+    /// <summary>Generated columns made ordinary: PostgreSQL keeps each row's stored value and stops computing it.</summary>
+    public static void DropExpressions(PlanBuilder b)
+    {
+        foreach (var (table, column) in b.Diff.DroppedExpressions)
+        {
+            var name = $"{table.Name}.{column.Name}";
+            b.Add(StatementKind.ColumnDefault, name, $"ALTER TABLE {b.Q(table.Name)} ALTER COLUMN {Quote(column.Name)} DROP EXPRESSION",
+                LockLevel.AccessExclusive, Brief(b, table.Name, "no scan or rewrite: existing rows keep their stored values"));
+            b.Other.Add($"generation dropped {name}");
+        }
+    }
+
     public static void Types(PlanBuilder b)
     {
         foreach (var change in b.Diff.ColumnTypes) Type(b, change);
@@ -230,6 +242,6 @@ internal static partial class ColumnAlterationPlanner
     // Exactly one alteration, on one named column, as this planner writes it.
     [GeneratedRegex(
         @"^ALTER TABLE (?:""(?:[^""]|"""")*""\.)?""(?:[^""]|"""")*"" ALTER COLUMN ""(?:[^""]|"""")*"" (?:DROP DEFAULT$|DROP NOT NULL$|DROP " +
-        @"IDENTITY IF EXISTS$|TYPE )")]
+        @"IDENTITY IF EXISTS$|DROP EXPRESSION$|TYPE )")]
     private static partial Regex InPlaceAlteration();
 }

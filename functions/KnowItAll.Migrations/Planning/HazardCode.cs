@@ -40,6 +40,10 @@ public enum HazardCode
     /// EXCLUSIVE: reads and writes stop for as long as it takes, so the run must allow it.
     /// </summary>
     [JsonStringEnumMemberName("LONG_EXCLUSIVE_LOCK")] LongExclusiveLock,
+
+    /// <summary>A generated column whose expression changes, or an ordinary column that becomes generated: no in-place form on
+    /// PostgreSQL 15, and re-creating the column would drop its values.</summary>
+    [JsonStringEnumMemberName("GENERATION_NOT_ALTERABLE")] GenerationNotAlterable,
 }
 
 /// <summary>A hazard of one statement, or a blocking one of the plan (<see cref="ObjectName"/> says which object).</summary>

@@ -135,6 +135,7 @@ internal static class PlanProof
             Extensions = [],
             Privileges = [],
             Comments = [],
+            Owners = [],
             Sequences = live.Sequences.Where(s => full.Contains(s.Name)).ToList(),
             Tables = live.Tables.Where(t => full.Contains(t.Name) || shells.Contains(t.Name)).ToList(),
             Indexes = live.Indexes.Where(i => full.Contains(i.Table) || (shells.Contains(i.Table) && i.IsUnique)).ToList(),

@@ -73,6 +73,7 @@ public static partial class Planner
         PolicyPlanner.Plan,
         CommentPlanner.Plan,
         GrantPlanner.Plan,
+        OwnerPlanner.Plan,
         RetirementPlanner.PlanRemovals,
     ];
 

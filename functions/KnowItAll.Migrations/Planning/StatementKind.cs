@@ -37,6 +37,8 @@ public enum StatementKind
     [JsonStringEnumMemberName("policy")] Policy,
     [JsonStringEnumMemberName("comment")] Comment,
     [JsonStringEnumMemberName("grant")] Grant,
+    /// <summary>An owner schema/ states (ALTER … OWNER TO).</summary>
+    [JsonStringEnumMemberName("owner")] Owner,
     [JsonStringEnumMemberName("column_type")] ColumnType,
     [JsonStringEnumMemberName("column_nullable")] ColumnNullable,
     [JsonStringEnumMemberName("column_identity")] ColumnIdentity,

@@ -29,6 +29,7 @@ internal static partial class TablePlanner
         SequencePlanner.PlanOwners(b);
         ColumnAlterationPlanner.DropIdentities(b);
         ColumnAlterationPlanner.DropDefaults(b);
+        ColumnAlterationPlanner.DropExpressions(b);
         ColumnAlterationPlanner.Types(b);
         foreach (var (table, column) in b.Diff.ColumnDefaults) SetDefault(b, table, column);
         ColumnAlterationPlanner.DropNotNull(b);

@@ -27,7 +27,8 @@ public static class AcceptanceCases
         .. RetirementCases.All(),
         .. DomainCases.All(),
         .. SchemaCases.All(),
-        .. SchemaCases.All(),
+        .. OwnerCases.All(),
+        .. GenerationCases.All(),
     ];
 
     private static IEnumerable<AcceptanceCase> Tables()

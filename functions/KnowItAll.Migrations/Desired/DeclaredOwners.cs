@@ -1,0 +1,133 @@
+using KnowItAll.Migrations.Catalog;
+using KnowItAll.Migrations.Model;
+using Npgsql;
+
+namespace KnowItAll.Migrations.Desired;
+
+/// <summary>
+/// The owners schema/ states, resolved in the scratch schema to the object each names, with the kind and identity the catalog
+/// reader gives it (<see cref="OwnerCatalog"/>), so desired and live owners compare by the same key. The statements are never
+/// run (see <see cref="DumpInput"/>): PostgreSQL resolves the name only.
+/// </summary>
+internal static class DeclaredOwners
+{
+    private const string Probe = "knowitall: owner probe";
+
+    /// <summary>The owners, with identities in <paramref name="scratch"/> (the model's renaming moves them to the target schema); when one
+    /// object's owner is stated twice, the last statement holds, as it would in PostgreSQL.</summary>
+    public static async Task<List<OwnerModel>> ResolveAsync(NpgsqlConnection connection, NpgsqlTransaction tx, IReadOnlyList<DeclaredOwner> declared,
+        QualifiedNames names, string scratch, string targetSchema, CancellationToken ct)
+    {
+        var owners = new Dictionary<string, (OwnerModel Owner, uint Oid, SqlStatement At)>(StringComparer.Ordinal);
+        foreach (var d in declared)
+        {
+            if (d.Kind == "SCHEMA")
+            {
+                var quoted = await ScalarAsync<string>(connection, tx, "SELECT pg_catalog.quote_ident($1)", ct, targetSchema);
+                var schema = new OwnerModel("SCHEMA", quoted ?? targetSchema, d.Role);
+                owners.Remove(schema.Key);
+                owners[schema.Key] = (schema, 0, d.At);
+                continue;
+            }
+            var (catalog, oid) = await FindAsync(connection, tx, d, names.ToScratch(d.Name), scratch, targetSchema, ct);
+            var (kind, identity) = oid is { } found ? await IdentifyAsync(connection, tx, scratch, catalog, found, ct) : (null, null);
+            if (kind is null || identity is null)
+                throw DumpInput.Error(d.At, $"ALTER {d.Kind} {d.Name} OWNER TO: schema/ creates no {d.Kind.ToLowerInvariant()} of that name in " +
+                    $"schema '{targetSchema}' (an owner is stated for the objects schema/ creates, after their CREATE)");
+            if (!Fits(d.Kind, kind))
+                throw DumpInput.Error(d.At, $"ALTER {d.Kind} {d.Name} OWNER TO: {d.Name} is a {kind.ToLowerInvariant()}; write ALTER {kind}");
+            var owner = new OwnerModel(kind, identity, d.Role);
+            owners.Remove(owner.Key);
+            owners[owner.Key] = (owner, oid!.Value, d.At);
+        }
+        await CheckLinkedSequencesAsync(connection, tx, owners.Values.ToList(), ct);
+        return owners.Values.Select(o => o.Owner).ToList();
+    }
+
+    /// <summary>
+    /// A sequence a table column owns (serial, OWNED BY) has its table's owner: PostgreSQL changes both with the table and refuses
+    /// the sequence alone, so a stated owner of one is the stated owner of its table.
+    /// </summary>
+    private static async Task CheckLinkedSequencesAsync(NpgsqlConnection connection, NpgsqlTransaction tx,
+        List<(OwnerModel Owner, uint Oid, SqlStatement At)> owners, CancellationToken ct)
+    {
+        foreach (var (owner, oid, at) in owners.Where(o => o.Owner.ObjectType == "SEQUENCE"))
+        {
+            await using var command = new NpgsqlCommand("""
+                SELECT d.refobjid FROM pg_catalog.pg_depend d
+                WHERE d.classid = 'pg_class'::regclass AND d.objid = $1 AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
+                """, connection, tx);
+            command.Parameters.Add(new NpgsqlParameter { Value = oid, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Oid });
+            uint table;
+            await using (var reader = await command.ExecuteReaderAsync(ct))
+            {
+                if (!await reader.ReadAsync(ct)) continue;
+                table = reader.GetFieldValue<uint>(0);
+            }
+            var tableOwner = owners.FirstOrDefault(o => o.Owner.ObjectType == "TABLE" && o.Oid == table).Owner?.Owner;
+            if (tableOwner != owner.Owner)
+                throw DumpInput.Error(at,
+                    $"sequence {owner.Identity} belongs to a column of its table (serial or OWNED BY), and PostgreSQL gives it its table's owner: " +
+                    (tableOwner is null ? $"state the table's owner (ALTER TABLE … OWNER TO {owner.Owner}) as well"
+                        : $"its table's owner is stated as {tableOwner}, not {owner.Owner}"));
+        }
+    }
+
+    /// <summary>Whether ALTER <paramref name="written"/> may name an object of <paramref name="kind"/> (ALTER TABLE also names views and
+    /// sequences, as pg_dump writes it; ALTER TYPE a domain; ALTER ROUTINE a function or procedure).</summary>
+    private static bool Fits(string written, string kind) => written == kind || (written, kind) switch
+    {
+        ("TABLE", "VIEW" or "MATERIALIZED VIEW" or "SEQUENCE") => true,
+        ("TYPE", "DOMAIN") => true,
+        ("ROUTINE", "FUNCTION" or "PROCEDURE") => true,
+        _ => false,
+    };
+
+    /// <summary>The catalog and oid of the object a statement names; null when PostgreSQL finds none.</summary>
+    private static async Task<(string Catalog, uint? Oid)> FindAsync(NpgsqlConnection connection, NpgsqlTransaction tx, DeclaredOwner d, string name,
+        string scratch, string targetSchema, CancellationToken ct)
+    {
+        try
+        {
+            switch (d.Kind)
+            {
+                case "FUNCTION" or "PROCEDURE" or "ROUTINE":
+                    // A routine's name may carry argument names and modes (as pg_dump writes it), which only the statement grammar
+                    // reads: a comment on it finds the routine the way the OWNER TO statement would.
+                    await ScalarAsync<object>(connection, tx, $"COMMENT ON {d.Kind} {name} IS {Identifier.Literal(Probe)}", ct);
+                    var routine = await ScalarAsync<object>(connection, tx,
+                        "SELECT objoid FROM pg_catalog.pg_description WHERE classoid = 'pg_proc'::regclass AND description = $1", ct, Probe);
+                    await ScalarAsync<object>(connection, tx, $"COMMENT ON {d.Kind} {name} IS NULL", ct);
+                    return ("pg_proc", routine as uint?);
+                case "TYPE" or "DOMAIN":
+                    return ("pg_type", await ScalarAsync<object>(connection, tx, "SELECT pg_catalog.to_regtype($1)::oid", ct, name) as uint?);
+                default:
+                    return ("pg_class", await ScalarAsync<object>(connection, tx, "SELECT pg_catalog.to_regclass($1)::oid", ct, name) as uint?);
+            }
+        }
+        catch (PostgresException e) when (Connections.Unavailable(e) is null)
+        {
+            throw DumpInput.Error(d.At, $"ALTER {d.Kind} {d.Name} OWNER TO: " +
+                $"{e.MessageText.Replace(scratch + ".", targetSchema + ".", StringComparison.Ordinal)} [{e.SqlState}]");
+        }
+    }
+
+    private static async Task<(string? Kind, string? Identity)> IdentifyAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string scratch,
+        string catalog, uint oid, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(OwnerCatalog.Identify, connection, tx);
+        command.Parameters.Add(new NpgsqlParameter { Value = scratch });
+        command.Parameters.Add(new NpgsqlParameter { Value = catalog });
+        command.Parameters.Add(new NpgsqlParameter { Value = oid, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Oid });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? (reader.GetString(0), reader.GetString(1)) : (null, null);
+    }
+
+    private static async Task<T?> ScalarAsync<T>(NpgsqlConnection connection, NpgsqlTransaction tx, string sql, CancellationToken ct,
+        params string[] args)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, tx);
+        foreach (var arg in args) command.Parameters.Add(new NpgsqlParameter { Value = arg });
+        return await command.ExecuteScalarAsync(ct) is T value ? value : default;
+    }
+}
