@@ -23,7 +23,8 @@ public sealed class SeveralSchemasTests(PostgresFixture pg)
     public async Task Validate_names_a_missing_schema_and_its_objects_qualified_and_leaves_unmanaged_schemas_alone()
     {
         var db = await pg.NewDatabaseAsync();
-        await PostgresFixture.ExecuteAsync(db, "CREATE SCHEMA legacy; CREATE TABLE legacy.old_invoices (id int); INSERT INTO legacy.old_invoices VALUES (1)");
+        await PostgresFixture.ExecuteAsync(db,
+            "CREATE SCHEMA legacy; CREATE TABLE legacy.old_invoices (id int); INSERT INTO legacy.old_invoices VALUES (1)");
         var engine = Engines.For(db, Files(Billing));
 
         var before = await engine.ValidateAsync();

@@ -137,8 +137,9 @@ public static partial class DesiredSchemaLoader
         var comments = await DeclaredCommentsAsync(connection, tx, dump, extensions, cancellationToken);
         var others = models.Skip(1).Select(m => m with
         {
-            // Extensions are the target schema's model's, wherever they are installed.
+            // Extensions are the target schema's model's, wherever they are installed; owners are stated in the target schema only.
             Extensions = [],
+            Owners = [],
             Privileges = [.. m.Privileges, .. schemaGrants.Where(g => g.ObjectName == m.Schema)],
             Comments = [.. m.Comments.Where(c => c.ObjectType is not ("SCHEMA" or "EXTENSION")),
                 .. comments.Where(c => c.ObjectType == "SCHEMA" && c.Identity == LiveRename.Spell(m.Schema))],

@@ -17,7 +17,8 @@ public static class SchemaCases
         yield return new("schemas: a schema created with a table, index, sequence, enum, domain, function and view", "",
             "CREATE SCHEMA billing; CREATE TYPE billing.state AS ENUM ('open', 'paid'); CREATE DOMAIN billing.money AS numeric(12,2) " +
             "CHECK (VALUE >= 0); CREATE SEQUENCE billing.invoice_no START WITH 1000; CREATE TABLE billing.invoices (id bigint PRIMARY KEY, " +
-            "no bigint NOT NULL DEFAULT nextval('billing.invoice_no'), amount billing.money NOT NULL, state billing.state NOT NULL DEFAULT 'open'); " +
+            "no bigint NOT NULL DEFAULT nextval('billing.invoice_no'), amount billing.money NOT NULL, " +
+            "state billing.state NOT NULL DEFAULT 'open'); " +
             "CREATE INDEX invoices_state ON billing.invoices (state); CREATE FUNCTION billing.total() RETURNS numeric LANGUAGE sql STABLE " +
             "AS $$ SELECT coalesce(sum(amount), 0) FROM billing.invoices $$; CREATE VIEW billing.open_invoices AS SELECT id, amount FROM " +
             "billing.invoices WHERE state = 'open';",
@@ -26,7 +27,8 @@ public static class SchemaCases
             "CREATE SCHEMA audit; CREATE SCHEMA app; CREATE TABLE app.accounts (id int PRIMARY KEY); " +
             "CREATE TABLE audit.events (id bigint PRIMARY KEY, account_id int REFERENCES app.accounts (id));");
         yield return new("schemas: a column added to a table with rows in another schema", Billing, Billing + " ALTER TABLE billing.invoices " +
-            "ADD COLUMN due date;", SeedBilling, [H.AccessExclusiveLock], ["ALTER TABLE \"billing\".\"invoices\" ADD COLUMN IF NOT EXISTS \"due\" date"])
+            "ADD COLUMN due date;", SeedBilling, [H.AccessExclusiveLock],
+            ["ALTER TABLE \"billing\".\"invoices\" ADD COLUMN IF NOT EXISTS \"due\" date"])
         { Checks = ["SELECT count(*) = 300 FROM billing.invoices"] };
         yield return new("schemas: a column of another schema's table altered in place", Billing,
             Billing.Replace("numeric(12,2) NOT NULL", "numeric(12,2)", StringComparison.Ordinal), SeedBilling,
