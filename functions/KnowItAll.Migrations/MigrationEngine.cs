@@ -46,6 +46,7 @@ public sealed class MigrationEngine
         await using var connection = await Connections.OpenAsync(_dataSource, cancellationToken);
         var (desired, live, liveFingerprint) = await DesiredAndLiveAsync(connection, cancellationToken);
         var schemas = Compare(desired.Model, live);
+        string Shown(ManagedSchema s, string name) => ManagedSchema.Shown(_options.TargetSchema, s.Desired.Schema, name);
         var objects = schemas.SelectMany(s => s.Exists ? [] : new[] { new ObjectStatus("schema", s.Desired.Schema, ObjectState.Missing) })
             .Concat(schemas.SelectMany(s => s.Diff.Objects.Select(o => o with { Name = Shown(s, o.Name) }))).ToList();
         var missing = objects.Where(o => o.Status == ObjectState.Missing).ToList();
@@ -176,10 +177,6 @@ public sealed class MigrationEngine
             : new ManagedSchema(d, Empty(d.Schema, live), SchemaComparer.Compare(d, Empty(d.Schema, live)), Exists: false))];
 
     private static SchemaModel Empty(string schema, SchemaModel live) => new(schema, [], [], [], [], [], [], live.VolatileFunctions);
-
-    /// <summary>An object's name as validate shows it: qualified outside the target schema.</summary>
-    private string Shown(ManagedSchema schema, string name) =>
-        schema.Desired.Schema == _options.TargetSchema ? name : $"{schema.Desired.Schema}.{name}";
 
     private async Task<DesiredSchema> DesiredModelAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {

@@ -25,7 +25,7 @@ internal sealed class PlanStatements(string targetSchema)
     public List<PlannedStatement> After { get; } = [];
 
     /// <summary>The name a statement shows: qualified for an object outside the target schema.</summary>
-    public string Shown(string schema, string objectName) => schema == targetSchema ? objectName : $"{schema}.{objectName}";
+    public string Shown(string schema, string objectName) => ManagedSchema.Shown(targetSchema, schema, objectName);
 
     public List<PlannedStatement> Ordered() => Before.Concat(InTransaction).Concat(After).Select((s, n) => s with { Order = n + 1 }).ToList();
 }
