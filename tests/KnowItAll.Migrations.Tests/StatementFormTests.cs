@@ -30,6 +30,7 @@ public sealed class StatementFormTests(PostgresFixture pg)
 
     public static TheoryData<string> AcceptedForms => new()
     {
+        "CREATE INDEX events_at ON ONLY events (at)",
         "CREATE SCHEMA other",
         "CREATE SCHEMA IF NOT EXISTS other; CREATE TABLE other.t (id int)",
         "CREATE SCHEMA other; COMMENT ON SCHEMA other IS 'x'",
@@ -169,7 +170,12 @@ public sealed class StatementFormTests(PostgresFixture pg)
         { "CREATE TABLE t (id int) INHERITS (users)", "INHERITS" },
         { "CREATE TABLE t (id int) TABLESPACE pg_default", "TABLESPACE" },
         { "CREATE INDEX CONCURRENTLY users_email ON users (email)", "CONCURRENTLY" },
-        { "CREATE INDEX events_at ON ONLY events (at)", "ON ONLY" },
+        {
+            "CREATE TABLE events_2023 PARTITION OF events FOR VALUES FROM ('2023-01-01') TO ('2024-01-01'); " +
+            "CREATE INDEX events_at ON ONLY events (at)",
+            "index events_at on table events is created ON ONLY and stays invalid: no index of partition events_2023 is attached to it"
+        },
+        { "ALTER INDEX users_name SET (fillfactor = 50)", "of ALTER INDEX only ATTACH PARTITION is accepted" },
         { "CREATE MATERIALIZED VIEW mv2 AS SELECT 1 AS x WITH NO DATA", "WITH NO DATA" },
         { "CREATE EXTENSION citext CASCADE", "CASCADE" },
         { "CREATE EXTENSION citext VERSION '1.6'", "VERSION" },
@@ -293,6 +299,25 @@ public sealed class StatementFormTests(PostgresFixture pg)
         var without = (await Engines.For(db, Files(Base)).ValidateAsync()).DesiredFingerprint;
         var source = Files(Base + "\n" + statement + (statement.StartsWith('\\') ? "\n" : ";\n"));
         Assert.Equal(without, (await Engines.For(db, source).ValidateAsync()).DesiredFingerprint);
+    }
+
+    /// <summary>
+    /// pg_dump writes a partitioned table's index as CREATE INDEX ... ON ONLY, each partition's index, and ALTER INDEX ... ATTACH
+    /// PARTITION: the same desired model as the one CREATE INDEX people write.
+    /// </summary>
+    [Fact]
+    public async Task A_partitioned_index_written_as_pg_dump_writes_it_is_the_index_written_directly()
+    {
+        var db = await DatabaseAsync();
+        const string Partition = "CREATE TABLE events_2023 PARTITION OF events FOR VALUES FROM ('2023-01-01') TO ('2024-01-01');\n";
+        var direct = await Engines.For(db, Files(Base + Partition + "CREATE INDEX events_at ON events (at);\n")).ValidateAsync();
+        var dumped = await Engines.For(db, Files(Base + Partition + """
+            CREATE INDEX events_at ON ONLY public.events USING btree (at);
+            CREATE INDEX events_2023_at_idx ON public.events_2023 USING btree (at);
+            ALTER INDEX public.events_at ATTACH PARTITION public.events_2023_at_idx;
+            """)).ValidateAsync();
+        Assert.Equal(direct.DesiredFingerprint, dumped.DesiredFingerprint);
+        Assert.Contains(dumped.Objects, o => o is { Kind: "index", Name: "events_at" });
     }
 
     [Fact]

@@ -117,7 +117,7 @@ public static partial class DesiredSchemaLoader
         string[] scratchNames = [.. scratches.Select(s => s.Scratch)];
         await RejectOutsideObjectsAsync(connection, tx, scratchNames, cancellationToken);
         await RejectOutsideReferencesAsync(connection, tx, scratchNames, cancellationToken);
-        await RejectUnmodelledAsync(connection, tx, scratchNames, cancellationToken);
+        await RejectUnmodelledAsync(connection, tx, scratchNames, executable, cancellationToken);
         var models = new List<SchemaModel>();
         foreach (var s in scratches)
         {
@@ -552,7 +552,8 @@ public static partial class DesiredSchemaLoader
     /// Attributes CREATE TABLE accepts that the model has no field for: left in, they would pass validate as present
     /// while the database never gets them.
     /// </summary>
-    private static async Task RejectUnmodelledAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string[] scratch, CancellationToken ct)
+    private static async Task RejectUnmodelledAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string[] scratch,
+        IReadOnlyList<SqlStatement> statements, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand("""
             SELECT c.relname, a.attname
@@ -562,11 +563,39 @@ public static partial class DesiredSchemaLoader
             LIMIT 1
             """, connection, tx);
         command.Parameters.Add(new NpgsqlParameter { Value = scratch });
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        if (await reader.ReadAsync(ct))
-            throw new MigrationException(MigrationErrors.SchemaError,
-                $"column {reader.GetString(1)} of table {reader.GetString(0)} sets COMPRESSION, which this engine does not model (it would never " +
-                "reach the database); remove the clause");
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            if (await reader.ReadAsync(ct))
+                throw new MigrationException(MigrationErrors.SchemaError,
+                    $"column {reader.GetString(1)} of table {reader.GetString(0)} sets COMPRESSION, which this engine does not model (it would " +
+                    "never reach the database); remove the clause");
+        }
+
+        // CREATE INDEX ... ON ONLY (as pg_dump writes a partitioned table's index) stays invalid until every partition's index is
+        // attached; the engine creates indexes that are valid, so one left invalid is refused rather than planned differently.
+        await using var invalid = new NpgsqlCommand("""
+            SELECT i.relname, t.relname,
+                   (SELECT string_agg(p.relname, ', ' ORDER BY p.relname) FROM pg_catalog.pg_inherits h
+                    JOIN pg_catalog.pg_class p ON p.oid = h.inhrelid
+                    WHERE h.inhparent = t.oid
+                      AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits hi JOIN pg_catalog.pg_index pi ON pi.indexrelid = hi.inhrelid
+                                      WHERE hi.inhparent = i.oid AND pi.indrelid = p.oid))
+            FROM pg_catalog.pg_index x
+            JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid
+            JOIN pg_catalog.pg_class t ON t.oid = x.indrelid
+            WHERE i.relnamespace::regnamespace::text = ANY ($1) AND NOT x.indisvalid
+            ORDER BY 1
+            LIMIT 1
+            """, connection, tx);
+        invalid.Parameters.Add(new NpgsqlParameter { Value = scratch });
+        await using var rows = await invalid.ExecuteReaderAsync(ct);
+        if (!await rows.ReadAsync(ct)) return;
+        var (index, table) = (rows.GetString(0), rows.GetString(1));
+        var message = $"index {index} on table {table} is created ON ONLY and stays invalid: " +
+                      (rows.IsDBNull(2) ? "" : $"no index of partition {rows.GetString(2)} is attached to it. ") +
+                      $"Attach each partition's index (ALTER INDEX {index} ATTACH PARTITION …) or create it without ONLY";
+        var at = statements.FirstOrDefault(s => OnlyIndex().Match(s.Words) is { Success: true } m && Name(m.Groups["name"].Value) == index);
+        throw at is null ? new MigrationException(MigrationErrors.SchemaError, message) : Error(at, message);
     }
 
     private static async Task<Dictionary<string, string>> InstalledExtensionsAsync(NpgsqlConnection connection, NpgsqlTransaction tx,
@@ -637,7 +666,13 @@ public static partial class DesiredSchemaLoader
     private static string Unquote(string name) => name.Length > 1 && name[0] == '"'
         && name[^1] == '"' ? name[1..^1].Replace("\"\"", "\"", StringComparison.Ordinal) : name;
 
+    /// <summary>A name as a statement's words spell it (upper case unless quoted), as the catalog has it.</summary>
+    private static string Name(string spelled) => spelled.StartsWith('"') ? Unquote(spelled) : spelled.ToLowerInvariant();
+
     private static MigrationException Error(SqlStatement at, string message) => new(MigrationErrors.SchemaError, $"{at.Location}: {message}");
+
+    [GeneratedRegex("""^CREATE (UNIQUE )?INDEX (IF NOT EXISTS )?(?<name>"[^"]+"|[^\s"(]+) ON ONLY """)]
+    private static partial Regex OnlyIndex();
 
     [GeneratedRegex("""^CREATE EXTENSION (IF NOT EXISTS )?(?<name>"[^"]+"|[A-Z0-9_\-]+)( (WITH )?SCHEMA (?<schema>"[^"]+"|[A-Z0-9_$]+))?$""")]
     private static partial Regex ExtensionStatement();

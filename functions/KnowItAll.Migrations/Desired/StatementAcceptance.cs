@@ -14,7 +14,8 @@ public static partial class StatementAcceptance
         "CREATE TABLE / UNLOGGED TABLE / INDEX / SEQUENCE / EXTENSION / TYPE ... AS ENUM / TYPE ... AS (attributes) / DOMAIN / VIEW / MATERIALIZED " +
         "VIEW / FUNCTION / PROCEDURE / TRIGGER / POLICY, " +
         "ALTER TABLE ... ADD, ALTER COLUMN ... SET DEFAULT / SET NOT NULL / ADD GENERATED, VALIDATE CONSTRAINT, ENABLE / FORCE ROW LEVEL SECURITY, " +
-        "SET (storage parameters), SET LOGGED / UNLOGGED, ATTACH PARTITION, REPLICA IDENTITY, " +
+        "SET (storage parameters), SET LOGGED / UNLOGGED, ATTACH PARTITION, REPLICA IDENTITY, ALTER INDEX ... ATTACH PARTITION (as pg_dump " +
+        "writes a partitioned table's index: CREATE INDEX ... ON ONLY, then each partition's index attached), " +
         "ALTER COLUMN ... SET GENERATED / SET (identity options), " +
         "ALTER SEQUENCE (options, OWNED BY), ALTER TYPE ... ADD VALUE, COMMENT ON, and GRANT on the schema, tables, columns, sequences and " +
         "functions; " +
@@ -31,6 +32,8 @@ public static partial class StatementAcceptance
             _ when words.StartsWith("ALTER SEQUENCE ", StringComparison.Ordinal) => AlterSequence().IsMatch(words)
                 ? null : "ALTER SEQUENCE ... RESTART / RENAME / OWNER / SET SCHEMA is not part of a desired schema (only its options and OWNED BY " +
                     "are)",
+            _ when words.StartsWith("ALTER INDEX ", StringComparison.Ordinal) => AlterIndexAttach().IsMatch(words)
+                ? null : "of ALTER INDEX only ATTACH PARTITION is accepted (and a declared RENAME TO)",
             _ when words.StartsWith("ALTER TYPE ", StringComparison.Ordinal) => AlterTypeAddValue().IsMatch(words)
                 ? null : "of ALTER TYPE only ADD VALUE is accepted (and a declared RENAME TO / RENAME VALUE)",
             _ when words.StartsWith("COMMENT ON ", StringComparison.Ordinal) => CommentTarget().IsMatch(words)
@@ -56,8 +59,6 @@ public static partial class StatementAcceptance
         {
             if (words.Contains(" CONCURRENTLY ", StringComparison.Ordinal))
                 return "schema files declare indexes; the engine decides when to build them CONCURRENTLY";
-            if (words.Contains(" ON ONLY ", StringComparison.Ordinal))
-                return "CREATE INDEX ... ON ONLY leaves an invalid index on a partitioned table";
             return null;
         }
         if (SequenceStart().IsMatch(words)) return null;
@@ -187,6 +188,10 @@ public static partial class StatementAcceptance
 
     [GeneratedRegex(@"^ALTER TYPE (""[^""]+""|\S+) ADD VALUE ")]
     private static partial Regex AlterTypeAddValue();
+
+    // Names may be qualified and quoted: a run of quoted parts and other non-space characters.
+    [GeneratedRegex(@"^ALTER INDEX (IF EXISTS )?(""[^""]*""|[^\s""])+ ATTACH PARTITION (""[^""]*""|[^\s""])+$")]
+    private static partial Regex AlterIndexAttach();
 
     [GeneratedRegex(
         @"^COMMENT ON ((TABLE|COLUMN|VIEW|MATERIALIZED VIEW|INDEX|SEQUENCE|TYPE|DOMAIN|FUNCTION|PROCEDURE|ROUTINE|TRIGGER|POLICY) |CONSTRAINT " +
