@@ -220,7 +220,7 @@ public sealed class StatementFormTests(PostgresFixture pg)
         { "ALTER TABLE users OWNER TO CURRENT_USER", "name the role" },
         { "ALTER TABLE gone OWNER TO tutor_app", "schema/ creates no table of that name" },
         { "ALTER VIEW users OWNER TO tutor_app", "users is a table; write ALTER TABLE" },
-        { "ALTER SCHEMA other OWNER TO tutor_app", "owners are stated in the target schema 'public' only" },
+        { "ALTER SCHEMA other OWNER TO tutor_app", "owners are stated for the target schema 'public' and the schemas schema/ creates" },
         { "ALTER FUNCTION public.f(integer) OWNER TO tutor_app", "does not exist" },
         { "ALTER SEQUENCE users_id_seq OWNER TO tutor_app", "state the table's owner" },
     };

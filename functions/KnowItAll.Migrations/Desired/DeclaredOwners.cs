@@ -13,36 +13,51 @@ internal static class DeclaredOwners
 {
     private const string Probe = "knowitall: owner probe";
 
-    /// <summary>The owners, with identities in <paramref name="scratch"/> (the model's renaming moves them to the target schema); when one
-    /// object's owner is stated twice, the last statement holds, as it would in PostgreSQL.</summary>
-    public static async Task<List<OwnerModel>> ResolveAsync(NpgsqlConnection connection, NpgsqlTransaction tx, IReadOnlyList<DeclaredOwner> declared,
-        QualifiedNames names, string scratch, string targetSchema, CancellationToken ct)
+    /// <summary>The owners by the scratch schema their object is in (each managed schema is built in one; the model's renaming moves
+    /// the identities to the real schema); when one object's owner is stated twice, the last statement holds, as it would in PostgreSQL.</summary>
+    public static async Task<Dictionary<string, List<OwnerModel>>> ResolveAsync(NpgsqlConnection connection, NpgsqlTransaction tx,
+        IReadOnlyList<DeclaredOwner> declared, QualifiedNames names, IReadOnlyList<(string Scratch, string Schema)> scratches, CancellationToken ct)
     {
-        var owners = new Dictionary<string, (OwnerModel Owner, uint Oid, SqlStatement At)>(StringComparer.Ordinal);
+        var target = scratches[0];
+        var owners = new Dictionary<string, (OwnerModel Owner, uint Oid, SqlStatement At, string Scratch)>(StringComparer.Ordinal);
         foreach (var d in declared)
         {
             if (d.Kind == "SCHEMA")
             {
-                var quoted = await ScalarAsync<string>(connection, tx, "SELECT pg_catalog.quote_ident($1)", ct, targetSchema);
-                var schema = new OwnerModel("SCHEMA", quoted ?? targetSchema, d.Role);
+                var of = scratches.First(s => s.Schema == DumpInput.Name(d.Name));
+                var quoted = await ScalarAsync<string>(connection, tx, "SELECT pg_catalog.quote_ident($1)", ct, of.Schema);
+                var schema = new OwnerModel("SCHEMA", quoted ?? of.Schema, d.Role);
                 owners.Remove(schema.Key);
-                owners[schema.Key] = (schema, 0, d.At);
+                owners[schema.Key] = (schema, 0, d.At, of.Scratch);
                 continue;
             }
-            var (catalog, oid) = await FindAsync(connection, tx, d, names.ToScratch(d.Name), scratch, targetSchema, ct);
-            var (kind, identity) = oid is { } found ? await IdentifyAsync(connection, tx, scratch, catalog, found, ct) : (null, null);
+            var (catalog, oid) = await FindAsync(connection, tx, d, names.ToScratch(d.Name), target.Scratch, target.Schema, ct);
+            var scratch = oid is { } at ? await NamespaceAsync(connection, tx, catalog, at, ct) : null;
+            var (kind, identity) = oid is { } found && scratches.Any(s => s.Scratch == scratch)
+                ? await IdentifyAsync(connection, tx, scratch!, catalog, found, ct) : (null, null);
             if (kind is null || identity is null)
                 throw DumpInput.Error(d.At, $"ALTER {d.Kind} {d.Name} OWNER TO: schema/ creates no {d.Kind.ToLowerInvariant()} of that name in " +
-                    $"schema '{targetSchema}' (an owner is stated for the objects schema/ creates, after their CREATE)");
+                    $"schema '{target.Schema}'{(scratches.Count > 1 ? " or the schemas it creates" : "")} (an owner is stated for the objects " +
+                    "schema/ creates, after their CREATE)");
             if (!Fits(d.Kind, kind))
                 throw DumpInput.Error(d.At, $"ALTER {d.Kind} {d.Name} OWNER TO: {d.Name} is a {kind.ToLowerInvariant()}; write ALTER {kind}");
             var owner = new OwnerModel(kind, identity, d.Role);
             owners.Remove(owner.Key);
-            owners[owner.Key] = (owner, oid!.Value, d.At);
+            owners[owner.Key] = (owner, oid!.Value, d.At, scratch!);
         }
-        await CheckLinkedSequencesAsync(connection, tx, owners.Values.ToList(), ct);
-        return owners.Values.Select(o => o.Owner).ToList();
+        await CheckLinkedSequencesAsync(connection, tx, owners.Values.Select(o => (o.Owner, o.Oid, o.At)).ToList(), ct);
+        return scratches.ToDictionary(s => s.Scratch, s => owners.Values.Where(o => o.Scratch == s.Scratch).Select(o => o.Owner).ToList(),
+            StringComparer.Ordinal);
     }
+
+    /// <summary>The schema an object of <paramref name="catalog"/> is in.</summary>
+    private static Task<string?> NamespaceAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string catalog, uint oid, CancellationToken ct) =>
+        ScalarAsync<string>(connection, tx, catalog switch
+        {
+            "pg_proc" => "SELECT pronamespace::regnamespace::text FROM pg_catalog.pg_proc WHERE oid = $1::text::oid",
+            "pg_type" => "SELECT typnamespace::regnamespace::text FROM pg_catalog.pg_type WHERE oid = $1::text::oid",
+            _ => "SELECT relnamespace::regnamespace::text FROM pg_catalog.pg_class WHERE oid = $1::text::oid",
+        }, ct, oid.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>
     /// A sequence a table column owns (serial, OWNED BY) has its table's owner: PostgreSQL changes both with the table and refuses

@@ -118,28 +118,19 @@ public static partial class DesiredSchemaLoader
         await RejectOutsideObjectsAsync(connection, tx, scratchNames, cancellationToken);
         await RejectOutsideReferencesAsync(connection, tx, scratchNames, cancellationToken);
         await RejectUnmodelledAsync(connection, tx, scratchNames, executable, cancellationToken);
+        // Resolved before the catalog reader sets its own search_path: the owners' names resolve as the statements before them did.
+        var stated = await DeclaredOwners.ResolveAsync(connection, tx, dump.Owners, names, scratches, cancellationToken);
         var models = new List<SchemaModel>();
         foreach (var s in scratches)
         {
-            var model = await CanonicalizeAsync(connection, tx, s.Scratch, options, cancellationToken);
-            if (s.Scratch == scratch)
-            {
-                // The catalog reader set its own search_path: the owners' names resolve as the statements before them did.
-                // Owners are stated in the target schema only (DumpInput).
-                await ExecuteAsync(connection, tx, setSearchPath, cancellationToken);
-                model = model with
-                {
-                    Owners = await DeclaredOwners.ResolveAsync(connection, tx, dump.Owners, names, scratch, options.TargetSchema, cancellationToken),
-                };
-            }
+            var model = await CanonicalizeAsync(connection, tx, s.Scratch, options, cancellationToken) with { Owners = stated[s.Scratch] };
             models.Add(Rename(model, scratches, s.Schema));
         }
         var comments = await DeclaredCommentsAsync(connection, tx, dump, extensions, cancellationToken);
         var others = models.Skip(1).Select(m => m with
         {
-            // Extensions are the target schema's model's, wherever they are installed; owners are stated in the target schema only.
+            // Extensions are the target schema's model's, wherever they are installed.
             Extensions = [],
-            Owners = [],
             Privileges = [.. m.Privileges, .. schemaGrants.Where(g => g.ObjectName == m.Schema)],
             Comments = [.. m.Comments.Where(c => c.ObjectType is not ("SCHEMA" or "EXTENSION")),
                 .. comments.Where(c => c.ObjectType == "SCHEMA" && c.Identity == LiveRename.Spell(m.Schema))],

@@ -43,7 +43,7 @@ public static partial class DumpInput
             return Setting(statement, options, into);
         if (OwnerTo().IsMatch(words))
         {
-            into.Owners.Add(Owner(statement, options));
+            into.Owners.Add(Owner(statement, options, into.Schemas));
             return true;
         }
         // The schemas it creates were collected before (CreatedSchemas); each is built in a scratch schema of its own.
@@ -96,7 +96,7 @@ public static partial class DumpInput
         return schemas;
     }
 
-    private static DeclaredOwner Owner(SqlStatement statement, MigrationOptions options)
+    private static DeclaredOwner Owner(SqlStatement statement, MigrationOptions options, IReadOnlyCollection<string> created)
     {
         var m = OwnerStatement().Match(statement.Text);
         if (!m.Success)
@@ -107,8 +107,10 @@ public static partial class DumpInput
                 $"OWNER TO {role} names whoever builds the model or applies the plan, not an owner: name the role");
         var kind = string.Join(' ', m.Groups["kind"].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToUpperInvariant();
         var name = m.Groups["name"].Value.Trim();
-        if (kind == "SCHEMA" && Name(name) != options.TargetSchema)
-            throw Error(statement, $"ALTER SCHEMA {Name(name)} OWNER TO: owners are stated in the target schema '{options.TargetSchema}' only");
+        if (kind == "SCHEMA" && Name(name) != options.TargetSchema && !created.Contains(Name(name)))
+            throw Error(statement,
+                $"ALTER SCHEMA {Name(name)} OWNER TO: owners are stated for the target schema '{options.TargetSchema}' and the schemas schema/ " +
+                "creates (CREATE SCHEMA), and their objects");
         return new DeclaredOwner(kind, name, Name(role), statement);
     }
 
@@ -155,7 +157,7 @@ public static partial class DumpInput
         return true;
     }
 
-    private static string Name(string written)
+    internal static string Name(string written)
     {
         var name = written.Trim();
         return name.Length > 1 && name[0] == '"' && name[^1] == '"'

@@ -59,5 +59,21 @@ public static class SchemaCases
             Billing + " CREATE TABLE billing.payments (id int PRIMARY KEY);", Billing,
             "INSERT INTO billing.payments SELECT generate_series(1, 50);", Drift: true)
         { Checks = ["SELECT count(*) = 50 FROM billing.payments"] };
+        yield return new("schemas: owners of a created schema and its objects, as pg_dump states them", OwnerCases.Role,
+            Billing + " ALTER SCHEMA billing OWNER TO tutor_app; ALTER TABLE billing.invoices OWNER TO tutor_app;",
+            Sql: ["ALTER SCHEMA billing OWNER TO \"tutor_app\"", "ALTER TABLE billing.invoices OWNER TO \"tutor_app\""])
+        {
+            Checks =
+            [
+                "SELECT nspowner::regrole::text = 'tutor_app' FROM pg_namespace WHERE nspname = 'billing'",
+                "SELECT relowner::regrole::text = 'tutor_app' FROM pg_class WHERE oid = 'billing.invoices'::regclass",
+            ],
+        };
+        yield return new("schemas: owners changed in another schema with rows",
+            OwnerCases.Role + Billing + " ALTER SCHEMA billing OWNER TO tutor_app; ALTER TABLE billing.invoices OWNER TO tutor_app;",
+            Billing + " ALTER SCHEMA billing OWNER TO knowitall_owner_b; ALTER TABLE billing.invoices OWNER TO knowitall_owner_b;", SeedBilling,
+            [H.AccessExclusiveLock],
+            ["ALTER SCHEMA billing OWNER TO \"knowitall_owner_b\"", "ALTER TABLE billing.invoices OWNER TO \"knowitall_owner_b\""])
+        { Checks = ["SELECT count(*) = 300 FROM billing.invoices"] };
     }
 }
