@@ -16,7 +16,12 @@ internal static class TableCatalog
                pc.relname, CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END,
                c.relreplident::text,
                CASE WHEN c.relreplident = 'i' THEN (SELECT ri.relname FROM pg_index x JOIN pg_class ri ON ri.oid = x.indexrelid
-                                                    WHERE x.indrelid = c.oid AND x.indisreplident) END
+                                                    WHERE x.indrelid = c.oid AND x.indisreplident) END,
+               CASE WHEN NOT c.relispartition AND EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid) THEN
+                   (SELECT array_agg(CASE WHEN p.relnamespace = c.relnamespace THEN quote_ident(p.relname)
+                                          ELSE quote_ident(p.relnamespace::regnamespace::text) || '.' || quote_ident(p.relname) END
+                                     ORDER BY i.inhseqno)
+                    FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent WHERE i.inhrelid = c.oid) END
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         LEFT JOIN pg_inherits h ON c.relispartition AND h.inhrelid = c.oid
         LEFT JOIN pg_class pc ON pc.oid = h.inhparent
@@ -24,7 +29,8 @@ internal static class TableCatalog
         ORDER BY c.relname
         """;
 
-    // A partition's columns are its parent's: it is created with PARTITION OF and never altered column by column.
+    // A partition's columns are its parent's: it is created with PARTITION OF and never altered column by column. So are the
+    // columns an inheritance child only inherits (not attislocal): they come and change with the parent.
     // An identity's sequence options are looked up for identity columns only (the CASE skips the sub-select for the rest).
     // Not sorted here: the server sorting every column of the schema is on the critical path; each table's few are put
     // in attnum order as they are read.
@@ -43,7 +49,7 @@ internal static class TableCatalog
         JOIN pg_type t ON t.oid = a.atttypid
         LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
         LEFT JOIN pg_collation co ON co.oid = a.attcollation
-        WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND a.attnum > 0 AND NOT a.attisdropped
+        WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND a.attnum > 0 AND NOT a.attisdropped AND a.attislocal
         """;
 
     public static async Task<List<TableModel>> ReadAsync(NpgsqlDataReader reader, CancellationToken ct)
@@ -63,6 +69,7 @@ internal static class TableCatalog
                 PartitionBound = reader.IsDBNull(8) ? null : reader.GetString(8),
                 ReplicaIdentity = reader.GetString(9)[0],
                 ReplicaIdentityIndex = reader.IsDBNull(10) ? null : reader.GetString(10),
+                Inherits = reader.IsDBNull(11) ? [] : reader.GetFieldValue<string[]>(11),
             });
         }
         return tables;

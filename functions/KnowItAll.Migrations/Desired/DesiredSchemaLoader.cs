@@ -626,6 +626,7 @@ public static partial class DesiredSchemaLoader
                 Columns = t.Columns.Select(c => c with { Type = R(c.Type), Default = N(c.Default) }).ToList(),
                 PartitionKey = N(t.PartitionKey),
                 PartitionBound = N(t.PartitionBound),
+                Inherits = t.Inherits.Select(R).ToList(),
             }).ToList(),
             Indexes = model.Indexes.Select(i => i with { Definition = R(i.Definition) }).ToList(),
             Constraints = model.Constraints.Select(c => c with { Definition = R(c.Definition) }).ToList(),

@@ -143,7 +143,7 @@ public static partial class StatementAcceptance
     [GeneratedRegex(@"^CREATE (UNLOGGED )?TABLE (IF NOT EXISTS )?(""[^""]+""|\S+)( \([^)]*\))? AS\b")]
     private static partial Regex TableAs();
 
-    [GeneratedRegex(@"\) (INHERITS|TABLESPACE|ON COMMIT|USING|WITHOUT OIDS)\b| OF [A-Z_""]\S* *\(?$|\bTABLESPACE\b")]
+    [GeneratedRegex(@"\) (TABLESPACE|ON COMMIT|USING|WITHOUT OIDS)\b| OF [A-Z_""]\S* *\(?$|\bTABLESPACE\b")]
     private static partial Regex UnmodelledTableClause();
 
     [GeneratedRegex(@"^CREATE (UNIQUE )?INDEX ")]

@@ -24,7 +24,9 @@ internal static class TableDiff
             else if (diff.Drift.Count > driftBefore)
                 diff.Status("table", t.Name, ObjectStatus.Different, string.Join("; ", diff.Drift.Skip(driftBefore).Select(d => d.Reason)));
             else diff.Status("table", t.Name, ObjectStatus.Present);
-            Columns(t, l, live, diff);
+            // A table whose parents differ has other columns of its own (the parents' are inherited): its drift says so, and its
+            // columns are not compared until its inheritance is settled by hand.
+            if (t.Inherits.SequenceEqual(l.Inherits, StringComparer.Ordinal)) Columns(t, l, live, diff);
         }
         diff.NotInSchema("table", c.Extra, t => t.Name);
     }
@@ -54,6 +56,13 @@ internal static class TableDiff
         if (desired.PartitionKey != live.PartitionKey || desired.PartitionOf != live.PartitionOf || desired.PartitionBound != live.PartitionBound)
             diff.Drift.Add(new DriftItem("table", desired.Name, "partitioning differs (only a new table can be partitioned)", live.Describe(),
                 desired.Describe()));
+
+        if (!desired.Inherits.SequenceEqual(live.Inherits, StringComparer.Ordinal))
+            diff.Drift.Add(new DriftItem("table", desired.Name,
+                "inheritance differs (a table is created with INHERITS; the engine never changes an existing table's parents, and compares " +
+                "its columns once they agree)",
+                live.Inherits.Count == 0 ? "no parent" : string.Join(", ", live.Inherits),
+                desired.Inherits.Count == 0 ? "no parent" : string.Join(", ", desired.Inherits)));
 
         var replica = desired.ReplicaIdentityClause() != live.ReplicaIdentityClause();
         if (replica) diff.ReplicaIdentities.Add((live, desired));

@@ -56,6 +56,12 @@ public sealed record TableModel(string Name, IReadOnlyList<ColumnModel> Columns,
 
     public string? PartitionBound { get; init; }
 
+    /// <summary>
+    /// The parents of an inheritance child (INHERITS), in order, each a quoted identifier, qualified when in another schema; its
+    /// <see cref="Columns"/> are its own (local) ones.
+    /// </summary>
+    public IReadOnlyList<string> Inherits { get; init; } = [];
+
     /// <summary>REPLICA IDENTITY: 'd' default (the primary key), 'f' full, 'n' nothing, 'i' <see cref="ReplicaIdentityIndex"/>.</summary>
     public char ReplicaIdentity { get; init; } = 'd';
 
@@ -75,6 +81,7 @@ public sealed record TableModel(string Name, IReadOnlyList<ColumnModel> Columns,
         + (Options.Count > 0 ? $"with ({string.Join(", ", Options.Order(StringComparer.Ordinal))}) " : "")
         + (PartitionKey is null ? "" : $"partition by {PartitionKey} ")
         + (PartitionOf is null ? "" : $"partition of {PartitionOf} {PartitionBound}")
+        + (Inherits.Count == 0 ? "" : $" inherits ({string.Join(", ", Inherits)})")
         + (ReplicaIdentity == 'd' ? "" : $" replica identity {ReplicaIdentityClause()}");
 }
 

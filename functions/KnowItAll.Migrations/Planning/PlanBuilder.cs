@@ -60,9 +60,13 @@ internal sealed class PlanBuilder(SchemaModel desired, SchemaModel live, SchemaD
     /// <summary>Tables whose size this plan depended on and was not given: ask them and plan again.</summary>
     public HashSet<string> Unsized { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>A table has rows when its heap has, or any of its partitions has.</summary>
+    /// <summary>A table has rows when its heap has, or any of its partitions or inheritance children has.</summary>
     public bool HasRows(string table) =>
-        live.Table(table) is { } t && (HeapHasRows(t) || live.Tables.Any(p => p.PartitionOf == table && HasRows(p.Name)));
+        live.Table(table) is { } t && (HeapHasRows(t) || Children(table).Any(HasRows));
+
+    /// <summary>The partitions and inheritance children of a table: a change to the table reaches them too.</summary>
+    private IEnumerable<string> Children(string table) =>
+        live.Tables.Where(p => p.PartitionOf == table || p.Inherits.Any(i => TablePlanner.LocalParent(i) == table)).Select(p => p.Name);
 
     private bool HeapHasRows(TableModel table)
     {
@@ -79,7 +83,7 @@ internal sealed class PlanBuilder(SchemaModel desired, SchemaModel live, SchemaD
     public long RewriteBytes(string table)
     {
         long total = 0;
-        foreach (var name in live.Tables.Where(p => p.PartitionOf == table).Select(p => p.Name).Prepend(table))
+        foreach (var name in Children(table).Prepend(table))
         {
             if (sizes.TryGetValue(name, out var size)) total += size.TotalBytes;
             else Unsized.Add(name);

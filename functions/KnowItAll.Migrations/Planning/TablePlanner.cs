@@ -20,7 +20,9 @@ internal static partial class TablePlanner
         var pending = b.Diff.MissingTables.ToList();
         while (pending.Count > 0)
         {
-            var ready = pending.Where(t => t.PartitionOf is null || !pending.Any(p => p.Name == t.PartitionOf)).ToList();
+            // A partition or an inheritance child after its parent (a parent in another schema is created with its schema's kind).
+            var ready = pending.Where(t => !pending.Any(p => p.Name == t.PartitionOf || t.Inherits.Any(i => LocalParent(i) == p.Name))).ToList();
+            if (ready.Count == 0) ready = pending;
             foreach (var t in ready) AddTable(b, t);
             pending.RemoveAll(ready.Contains);
         }
@@ -57,11 +59,27 @@ internal static partial class TablePlanner
         {
             var parts = t.Columns.OrderBy(c => c.Ordinal).Select(ColumnSql).Concat(constraints);
             sql = $"CREATE {(t.Persistence == 'u' ? "UNLOGGED " : "")}TABLE IF NOT EXISTS {b.Q(t.Name)} (\n    {string.Join(",\n    ", parts)}\n)" +
+                  (t.Inherits.Count == 0 ? "" : $" INHERITS ({string.Join(", ", t.Inherits.Select(p => Parent(b, p)))})") +
                   (t.PartitionKey is null ? "" : $" PARTITION BY {t.PartitionKey}") + with;
         }
         b.Add(StatementKind.Table, t.Name, sql, LockLevel.None);
         if (t.RowSecurity) b.Add(StatementKind.RowSecurity, t.Name, $"ALTER TABLE {b.Q(t.Name)} ENABLE ROW LEVEL SECURITY", LockLevel.None);
         if (t.ForceRowSecurity) b.Add(StatementKind.RowSecurity, t.Name, $"ALTER TABLE {b.Q(t.Name)} FORCE ROW LEVEL SECURITY", LockLevel.None);
+    }
+
+    /// <summary>A parent as <see cref="TableModel.Inherits"/> spells it (quote_ident, qualified when in another schema), qualified.</summary>
+    private static string Parent(PlanBuilder b, string parent) => LocalParent(parent) is null ? parent : Identifier.Quote(b.Schema) + "." + parent;
+
+    /// <summary>The name of a parent in the table's own schema (null for one qualified with another schema).</summary>
+    internal static string? LocalParent(string parent)
+    {
+        var quoted = false;
+        foreach (var c in parent)
+        {
+            if (c == '"') quoted = !quoted;
+            else if (c == '.' && !quoted) return null;
+        }
+        return parent.StartsWith('"') ? parent[1..^1].Replace("\"\"", "\"", StringComparison.Ordinal) : parent;
     }
 
     private static void AddColumn(PlanBuilder b, TableModel table, ColumnModel c)

@@ -26,6 +26,7 @@ public static class AcceptanceCases
         .. RobustnessCases.All(),
         .. RetirementCases.All(),
         .. DomainCases.All(),
+        .. InheritanceCases.All(),
         .. SchemaCases.All(),
         .. OwnerCases.All(),
         .. GenerationCases.All(),
