@@ -7,7 +7,7 @@ namespace KnowItAll.Migrations.Catalog;
 internal static class TriggerCatalog
 {
     public const string Query = """
-        SELECT g.tgname, c.relname, pg_get_triggerdef(g.oid)
+        SELECT g.tgname, c.relname, pg_get_triggerdef(g.oid), g.tgenabled::text
         FROM pg_trigger g
         JOIN pg_class c ON c.oid = g.tgrelid
         JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -18,7 +18,8 @@ internal static class TriggerCatalog
     public static async Task<List<TriggerModel>> ReadAsync(NpgsqlDataReader reader, CancellationToken ct)
     {
         var triggers = new List<TriggerModel>();
-        while (await reader.ReadAsync(ct)) triggers.Add(new TriggerModel(reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+        while (await reader.ReadAsync(ct))
+            triggers.Add(new TriggerModel(reader.GetString(0), reader.GetString(1), reader.GetString(2)) { Enabled = reader.GetString(3)[0] });
         return triggers;
     }
 }

@@ -89,6 +89,7 @@ public static partial class StatementAcceptance
             if (action.StartsWith("DROP ", StringComparison.Ordinal) || action.StartsWith("RENAME ", StringComparison.Ordinal))
                 return $"ALTER TABLE ... {Head(action)} beside other actions: a removal or rename is declared in an ALTER TABLE statement of its " +
                     $"own ({DeclarationParser.Accepted})";
+            if (TriggerStateAction().IsMatch(action)) continue;
             if (DestructiveAction().IsMatch(action))
                 return $"schema files declare what should exist: ALTER TABLE ... {Head(action)} is never applied by this engine";
             if (!AllowedTableAction().IsMatch(action))
@@ -176,6 +177,10 @@ public static partial class StatementAcceptance
     [GeneratedRegex(
         @"^(DROP|RENAME|DISABLE|NO FORCE|OWNER TO|SET SCHEMA|DETACH|RESET|NO INHERIT|NOT OF)\b|^ALTER (COLUMN )?\S+ (TYPE|SET DATA TYPE|DROP)\b")]
     private static partial Regex DestructiveAction();
+
+    // One trigger by name (ALL and USER would reach triggers schema/ does not name, and the internal ones of keys).
+    [GeneratedRegex(@"^(DISABLE|ENABLE( REPLICA| ALWAYS)?) TRIGGER (?!(ALL|USER)$)(""[^""]+""|[^\s""]+)$")]
+    private static partial Regex TriggerStateAction();
 
     [GeneratedRegex(
         @"^(ADD\b|VALIDATE CONSTRAINT |ENABLE ROW LEVEL SECURITY$|FORCE ROW LEVEL SECURITY$|SET \(|SET (LOGGED|UNLOGGED)$|ATTACH PARTITION " +

@@ -45,6 +45,9 @@ public sealed class SchemaDiff
     public List<ViewModel> ReplacedViews { get; } = [];
     public List<TriggerModel> MissingTriggers { get; } = [];
     public List<TriggerModel> ReplacedTriggers { get; } = [];
+
+    /// <summary>Triggers whose firing state (ENABLE / DISABLE …) the plan sets: after a create or replace, or alone.</summary>
+    public List<TriggerModel> TriggerStates { get; } = [];
     public List<PolicyModel> MissingPolicies { get; } = [];
     public List<PolicyModel> AlteredPolicies { get; } = [];
     public List<CommentModel> Comments { get; } = [];

@@ -33,7 +33,20 @@ public sealed record FunctionModel(string Name, string ArgumentTypes, char Kind,
 }
 
 /// <summary>A user trigger; <see cref="Definition"/> is pg_get_triggerdef's CREATE TRIGGER text.</summary>
-public sealed record TriggerModel(string Name, string Table, string Definition);
+public sealed record TriggerModel(string Name, string Table, string Definition)
+{
+    /// <summary>When it fires (pg_trigger.tgenabled): 'O' as created, 'D' disabled, 'R' on replicas only, 'A' always.</summary>
+    public char Enabled { get; init; } = 'O';
+
+    /// <summary>The ALTER TABLE clause that sets <see cref="Enabled"/>.</summary>
+    public string EnabledClause() => Enabled switch
+    {
+        'D' => "DISABLE",
+        'R' => "ENABLE REPLICA",
+        'A' => "ENABLE ALWAYS",
+        _ => "ENABLE",
+    };
+}
 
 /// <summary>A row-level security policy. <see cref="Command"/>: ALL, SELECT, INSERT, UPDATE or DELETE.</summary>
 public sealed record PolicyModel(string Name, string Table, bool Permissive, string Command, IReadOnlyList<string> Roles, string? Using,

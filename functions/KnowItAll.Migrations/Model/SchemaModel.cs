@@ -215,7 +215,7 @@ public sealed record SchemaModel(
             Line(text, v.Materialized ? "matview " : "view ", $"{v.Name} {string.Join(',', v.Options)} {string.Join(',', v.Columns)} {v.Definition}");
         foreach (var f in Functions.OrderBy(f => f.Signature, StringComparer.Ordinal)) Line(text, "func ", f.Signature + " " + f.Definition);
         foreach (var t in Triggers.OrderBy(t => t.Table, StringComparer.Ordinal).ThenBy(t => t.Name, StringComparer.Ordinal))
-            Line(text, "trigger ", t.Definition);
+            Line(text, "trigger ", t.Enabled == 'O' ? t.Definition : $"{t.Definition} {t.EnabledClause()}");
         foreach (var p in Policies.OrderBy(p => p.Table, StringComparer.Ordinal).ThenBy(p => p.Name, StringComparer.Ordinal))
             Line(text, "policy ", $"{p.Table} {p.Name} {p.Describe()}");
         foreach (var c in Comments.OrderBy(c => c.Key, StringComparer.Ordinal)) Line(text, "comment ", c.Key + " " + c.Text);

@@ -157,6 +157,8 @@ public static partial class Planner
         StatementKind.Function => DollarQuoted().Replace(sql, "_"),
         StatementKind.DomainAlter or StatementKind.DomainCheckReplace => DomainPlanner.WithoutInPlaceAlteration(sql),
         StatementKind.Trigger => TriggerEvents().Replace(sql, "_"),
+        // Disabling a trigger is a state schema/ declares for it (ALTER TABLE … DISABLE TRIGGER name), never a removal.
+        StatementKind.TriggerState => TriggerState().Replace(sql, "_"),
         StatementKind.Grant => GrantedPrivileges().Replace(sql, "GRANT _ ON"),
         StatementKind.IndexReplace or StatementKind.ConstraintReplace or StatementKind.ViewReplace or StatementKind.TriggerReplace
             or StatementKind.PolicyReplace
@@ -174,6 +176,9 @@ public static partial class Planner
     // A trigger may fire on TRUNCATE: that names an event, it truncates nothing.
     [GeneratedRegex(@"\bTRUNCATE\b(?=[^;]*\bON\b)")]
     private static partial Regex TriggerEvents();
+
+    [GeneratedRegex(@"^ALTER TABLE \S+ (DISABLE|ENABLE( REPLICA| ALWAYS)?) TRIGGER ""(?:[^""]|"""")+""$")]
+    private static partial Regex TriggerState();
 
     // A GRANT may give the TRUNCATE privilege: that names a right, it truncates nothing. Only the leading list of
     // privilege keywords (and column lists) is skipped, so a second statement after it is still checked.

@@ -33,6 +33,9 @@ public enum StatementKind
     [JsonStringEnumMemberName("view")] View,
     [JsonStringEnumMemberName("materialized_view")] MaterializedView,
     [JsonStringEnumMemberName("trigger")] Trigger,
+
+    /// <summary>ALTER TABLE … ENABLE / DISABLE / ENABLE REPLICA / ENABLE ALWAYS TRIGGER: when a trigger fires.</summary>
+    [JsonStringEnumMemberName("trigger_state")] TriggerState,
     [JsonStringEnumMemberName("row_security")] RowSecurity,
     [JsonStringEnumMemberName("policy")] Policy,
     [JsonStringEnumMemberName("comment")] Comment,

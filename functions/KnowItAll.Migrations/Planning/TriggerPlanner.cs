@@ -38,6 +38,12 @@ internal static class TriggerPlanner
                 b.Add(StatementKind.Trigger, $"{t.Table}.{t.Name}", OrReplace(t), LockLevel.ShareRowExclusive, Hazards(b, t.Table));
             b.Other.Add($"trigger {t.Table}.{t.Name} (replaced)");
         }
+        foreach (var t in b.Diff.TriggerStates)
+        {
+            b.Add(StatementKind.TriggerState, $"{t.Table}.{t.Name}", $"ALTER TABLE {b.Q(t.Table)} {t.EnabledClause()} TRIGGER {Quote(t.Name)}",
+                LockLevel.ShareRowExclusive, Hazards(b, t.Table));
+            b.Other.Add($"trigger {t.Table}.{t.Name} {t.EnabledClause().ToLowerInvariant()}d");
+        }
     }
 
     internal static bool IsConstraintTrigger(TriggerModel t) => t.Definition.StartsWith(CreateConstraint, StringComparison.Ordinal);

@@ -27,6 +27,7 @@ public static class AcceptanceCases
         .. RetirementCases.All(),
         .. DomainCases.All(),
         .. InheritanceCases.All(),
+        .. TriggerStateCases.All(),
         .. SchemaCases.All(),
         .. OwnerCases.All(),
         .. GenerationCases.All(),
