@@ -45,6 +45,7 @@ public sealed class PlannerGuardTests
     [InlineData(StatementKind.DomainCheckReplace,
         "DO $knowitall$ BEGIN\n  ALTER DOMAIN \"public\".\"email\" DROP CONSTRAINT IF EXISTS \"c\";\n  ALTER DOMAIN \"public\".\"email\" RENAME " +
         "CONSTRAINT \"c_knowitall_new\" TO \"c\";\nEND $knowitall$")]
+    [InlineData(StatementKind.TriggerState, "ALTER TABLE \"public\".\"docs\" DISABLE TRIGGER \"docs_updated\"")]
     public void Lets_replacement_kinds_drop_and_rename_the_object_they_replace(StatementKind kind, string sql)
     {
         Assert.False(Planner.Refuses(kind, sql));
@@ -64,6 +65,8 @@ public sealed class PlannerGuardTests
     [InlineData(StatementKind.DomainAlter, "DROP DOMAIN \"public\".\"email\" CASCADE")]
     [InlineData(StatementKind.DomainCheckReplace,
         "DO $x$ BEGIN ALTER DOMAIN \"public\".\"email\" DROP NOT NULL; DROP TABLE \"public\".\"users\"; END $x$")]
+    [InlineData(StatementKind.TriggerState, "ALTER TABLE \"public\".\"docs\" DISABLE TRIGGER ALL")]
+    [InlineData(StatementKind.TriggerState, "ALTER TABLE \"public\".\"docs\" DISABLE TRIGGER \"t\"; DROP TABLE \"public\".\"docs\"")]
     public void Refuses_data_loss_and_cascades_even_in_replacements(StatementKind kind, string sql) => Assert.True(Planner.Refuses(kind, sql));
 
     [Fact]
