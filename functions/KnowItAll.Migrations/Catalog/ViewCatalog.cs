@@ -28,7 +28,8 @@ internal static class ViewCatalog
                            AND d.deptype <> 'i' AND d.classid <> 'pg_trigger'::regclass
                            AND NOT (r.oid IS NOT NULL AND (r.ev_class = c.oid OR (r.rulename = '_RETURN' AND v.relnamespace = c.relnamespace)))
                            AND NOT (d.classid = 'pg_class'::regclass AND
-                                    EXISTS (SELECT 1 FROM pg_index x WHERE x.indexrelid = d.objid AND x.indrelid = c.oid))), '{}')
+                                    EXISTS (SELECT 1 FROM pg_index x WHERE x.indexrelid = d.objid AND x.indrelid = c.oid))), '{}'),
+               c.relispopulated
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE n.nspname = $1 AND c.relkind IN ('v', 'm')
           AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
@@ -44,6 +45,7 @@ internal static class ViewCatalog
             {
                 ReadBy = reader.GetFieldValue<string[]>(5),
                 Dependants = reader.GetFieldValue<string[]>(6),
+                Populated = reader.GetBoolean(7),
             });
         return views;
     }

@@ -70,8 +70,6 @@ public static partial class StatementAcceptance
         if (ViewStart().IsMatch(words)) return null;
         if (MaterializedViewStart().IsMatch(words))
         {
-            if (words.EndsWith(" WITH NO DATA", StringComparison.Ordinal))
-                return "a materialized view is created WITH DATA; WITH NO DATA is not modelled";
             return UnmodelledTableClause().IsMatch(words) ? "CREATE MATERIALIZED VIEW ... TABLESPACE / USING is not modelled" : null;
         }
         if (RoutineStart().IsMatch(words)) return null;

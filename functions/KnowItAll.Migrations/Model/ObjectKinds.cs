@@ -11,6 +11,12 @@ public sealed record EnumModel(string Name, IReadOnlyList<string> Labels);
 /// </summary>
 public sealed record ViewModel(string Name, bool Materialized, string Definition, IReadOnlyList<string> Columns, IReadOnlyList<string> Options)
 {
+    /// <summary>
+    /// Whether a materialized view holds its query's rows (relispopulated). In a desired model false says schema/ creates it
+    /// WITH NO DATA: it is created empty, and the state is never compared (a REFRESH fills it).
+    /// </summary>
+    public bool Populated { get; init; } = true;
+
     /// <summary>The views and materialized views of the schema that read this one (live only: what a replacement drops with it).</summary>
     [JsonIgnore]
     public IReadOnlyList<string> ReadBy { get; init; } = [];

@@ -17,21 +17,28 @@ internal static class ViewPlanner
         foreach (var v in b.Desired.Views.Where(v => missing.Contains(v) || replaced.Contains(v) || dropped.Contains(v.Name)))
         {
             var with = v.Options.Count == 0 ? "" : $" WITH ({string.Join(", ", v.Options)})";
+            // WITH NO DATA, as schema/ may declare it: created empty, its query not run (queries of it fail until a REFRESH).
+            var data = v.Populated ? "WITH DATA" : "WITH NO DATA";
             if (v.Materialized && dropped.Contains(v.Name))
             {
-                b.Add(StatementKind.MaterializedView, v.Name, $"CREATE MATERIALIZED VIEW {b.Q(v.Name)}{with} AS\n{v.Definition}\nWITH DATA",
+                b.Add(StatementKind.MaterializedView, v.Name, $"CREATE MATERIALIZED VIEW {b.Q(v.Name)}{with} AS\n{v.Definition}\n{data}",
                     LockLevel.AccessExclusive,
-                    [new Hazard(HazardCode.MaterializedViewPopulate,
-                        $"runs the query of {v.Name} again to fill it, inside the transaction; queries of {v.Name} wait until it commits (ACCESS " +
-                        "EXCLUSIVE)")]);
+                    [v.Populated
+                        ? new Hazard(HazardCode.MaterializedViewPopulate,
+                            $"runs the query of {v.Name} again to fill it, inside the transaction; queries of {v.Name} wait until it commits " +
+                            "(ACCESS EXCLUSIVE)")
+                        : new Hazard(HazardCode.AccessExclusiveLock,
+                            $"creates {v.Name} again empty (WITH NO DATA, as schema/ says): queries of it fail until it is refreshed")]);
                 b.Other.Add($"materialized view {v.Name} (replaced)");
             }
             else if (v.Materialized)
             {
                 b.Add(StatementKind.MaterializedView, v.Name,
-                    $"CREATE MATERIALIZED VIEW IF NOT EXISTS {b.Q(v.Name)}{with} AS\n{v.Definition}\nWITH DATA", LockLevel.None,
-                    [new Hazard(HazardCode.MaterializedViewPopulate,
-                        $"runs the query of {v.Name} once to fill it, inside the transaction; the tables it reads are only read")]);
+                    $"CREATE MATERIALIZED VIEW IF NOT EXISTS {b.Q(v.Name)}{with} AS\n{v.Definition}\n{data}", LockLevel.None,
+                    v.Populated
+                        ? [new Hazard(HazardCode.MaterializedViewPopulate,
+                            $"runs the query of {v.Name} once to fill it, inside the transaction; the tables it reads are only read")]
+                        : []);
                 b.Other.Add($"materialized view {v.Name}");
             }
             else if (replaced.Contains(v))

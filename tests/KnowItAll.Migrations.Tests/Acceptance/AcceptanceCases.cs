@@ -28,6 +28,7 @@ public static class AcceptanceCases
         .. DomainCases.All(),
         .. InheritanceCases.All(),
         .. TriggerStateCases.All(),
+        .. NoDataCases.All(),
         .. SchemaCases.All(),
         .. OwnerCases.All(),
         .. GenerationCases.All(),

@@ -35,7 +35,10 @@ public static class TriggerStateCases
             Docs + "ALTER TABLE docs ENABLE REPLICA TRIGGER docs_updated;",
             Docs.Replace("BEFORE UPDATE ON docs", "BEFORE UPDATE OF body ON docs", StringComparison.Ordinal) +
             "ALTER TABLE docs ENABLE REPLICA TRIGGER docs_updated;", Seed, [H.ShareRowExclusiveLock],
-            ["CREATE OR REPLACE TRIGGER docs_updated BEFORE UPDATE OF body", "ALTER TABLE \"public\".\"docs\" ENABLE REPLICA TRIGGER \"docs_updated\""])
+            [
+                "CREATE OR REPLACE TRIGGER docs_updated BEFORE UPDATE OF body",
+                "ALTER TABLE \"public\".\"docs\" ENABLE REPLICA TRIGGER \"docs_updated\"",
+            ])
         { Checks = [Fires("R")] };
     }
 }
