@@ -32,6 +32,7 @@ public sealed class StatementFormTests(PostgresFixture pg)
     {
         "CREATE INDEX events_at ON ONLY events (at)",
         "CREATE TABLE t (extra int) INHERITS (users)",
+        "CREATE EXTENSION IF NOT EXISTS btree_gin WITH VERSION '1.3'",
         "ALTER TABLE users DISABLE TRIGGER tr",
         "ALTER TABLE users ENABLE ALWAYS TRIGGER tr",
         "ALTER TABLE users ENABLE REPLICA TRIGGER tr",
@@ -180,7 +181,6 @@ public sealed class StatementFormTests(PostgresFixture pg)
         },
         { "ALTER INDEX users_name SET (fillfactor = 50)", "of ALTER INDEX only ATTACH PARTITION is accepted" },
         { "CREATE EXTENSION citext CASCADE", "CASCADE" },
-        { "CREATE EXTENSION citext VERSION '1.6'", "VERSION" },
         { "CREATE RULE r AS ON INSERT TO users DO NOTHING", "not supported" },
         { "CREATE SCHEMA other AUTHORIZATION tutor_app", "AUTHORIZATION and schema elements are not modelled" },
         { "CREATE SCHEMA knowitall_migrations", "the engine keeps its history there" },

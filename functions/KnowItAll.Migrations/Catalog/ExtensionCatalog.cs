@@ -6,7 +6,7 @@ namespace KnowItAll.Migrations.Catalog;
 internal static class ExtensionCatalog
 {
     public const string Query = """
-        SELECT e.extname, n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace ORDER BY e.extname
+        SELECT e.extname, n.nspname, e.extversion FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace ORDER BY e.extname
         """;
 
     /// <summary>Functions any volatile default may call (the planner's rewrite hazard), from every schema.</summary>
@@ -15,7 +15,7 @@ internal static class ExtensionCatalog
     public static async Task<List<ExtensionModel>> ReadAsync(NpgsqlDataReader reader, CancellationToken ct)
     {
         var extensions = new List<ExtensionModel>();
-        while (await reader.ReadAsync(ct)) extensions.Add(new ExtensionModel(reader.GetString(0), reader.GetString(1)));
+        while (await reader.ReadAsync(ct)) extensions.Add(new ExtensionModel(reader.GetString(0), reader.GetString(1)) { Version = reader.GetString(2) });
         return extensions;
     }
 

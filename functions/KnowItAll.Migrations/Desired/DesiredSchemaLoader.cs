@@ -47,7 +47,7 @@ public static partial class DesiredSchemaLoader
         if (statements.Count == 0)
             throw new MigrationException(MigrationErrors.SchemaError, $"the schema files in {source.Origin} hold no statements");
 
-        var extensions = new List<(string Name, string Schema, SqlStatement At)>();
+        var extensions = new List<(string Name, string Schema, string? Version, SqlStatement At)>();
         var schemaGrants = new List<PrivilegeModel>();
         var schemaGrantAt = new Dictionary<string, SqlStatement>(StringComparer.Ordinal);
         var executable = new List<SqlStatement>();
@@ -87,7 +87,7 @@ public static partial class DesiredSchemaLoader
             cancellationToken);
         var installed = await InstalledExtensionsAsync(connection, tx, cancellationToken);
         var searchPath = new List<string> { scratch };
-        foreach (var (name, declaredSchema, at) in extensions)
+        foreach (var (name, declaredSchema, version, at) in extensions)
         {
             if (installed.TryGetValue(name, out var schema))
             {
@@ -95,7 +95,8 @@ public static partial class DesiredSchemaLoader
                 continue;
             }
             var into = scratches.First(s => s.Schema == declaredSchema).Scratch;
-            await RunStatementAsync(connection, tx, at with { Text = $"CREATE EXTENSION IF NOT EXISTS {Identifier.Quote(name)} SCHEMA {into}" },
+            await RunStatementAsync(connection, tx,
+                at with { Text = $"CREATE EXTENSION IF NOT EXISTS {Identifier.Quote(name)} SCHEMA {into}{Planning.ExtensionPlanner.VersionClause(version)}" },
                 at, cancellationToken);
         }
         var setSearchPath = "SET LOCAL search_path = " + string.Join(", ", searchPath.Select(Identifier.Quote));
@@ -138,7 +139,8 @@ public static partial class DesiredSchemaLoader
         var renamed = models[0];
         var desired = renamed with
         {
-            Extensions = extensions.Select(e => new ExtensionModel(e.Name, installed.GetValueOrDefault(e.Name, e.Schema))).ToList(),
+            Extensions = extensions.Select(e => new ExtensionModel(e.Name, installed.GetValueOrDefault(e.Name, e.Schema)) { Version = e.Version })
+                .ToList(),
             // A default privilege schema/ revokes (EXECUTE for PUBLIC) is not what schema/ wants, although the scratch load has it.
             Privileges = [.. renamed.Privileges.Where(p => !(p.Initial && declarations.Any(d => DeclarationDiff.Covers(d, p)))),
                 .. schemaGrants.Where(g => g.ObjectName == options.TargetSchema && !declarations.Any(d => DeclarationDiff.Covers(d, g)))],
@@ -376,7 +378,7 @@ public static partial class DesiredSchemaLoader
     }
 
     private static void Classify(SqlStatement statement, MigrationOptions options, IReadOnlyList<string> schemas,
-        List<(string, string, SqlStatement)> extensions, List<PrivilegeModel> schemaGrants, List<SqlStatement> executable)
+        List<(string, string, string?, SqlStatement)> extensions, List<PrivilegeModel> schemaGrants, List<SqlStatement> executable)
     {
         var words = statement.Words;
         if (words.StartsWith("CREATE EXTENSION ", StringComparison.Ordinal))
@@ -384,14 +386,15 @@ public static partial class DesiredSchemaLoader
             var ext = ExtensionStatement().Match(words);
             if (!ext.Success)
                 throw Error(statement,
-                    "CREATE EXTENSION [IF NOT EXISTS] name is accepted; VERSION, CASCADE and another schema are not modelled (the engine installs " +
-                    "extensions in the target schema)");
+                    "CREATE EXTENSION [IF NOT EXISTS] name [WITH] [SCHEMA schema] [VERSION 'version'] is accepted; CASCADE is not modelled " +
+                    "(create each extension it would install)");
             var schema = ext.Groups["schema"].Success ? Unquote(ext.Groups["schema"].Value).ToLowerInvariant() : options.TargetSchema;
             if (schema != options.TargetSchema && !schemas.Contains(schema))
                 throw Error(statement,
                     $"extension schema {schema}: extensions are installed in the target schema '{options.TargetSchema}' or in a schema " +
                     "schema/ creates (CREATE SCHEMA)");
-            extensions.Add((Unquote(ext.Groups["name"].Value).ToLowerInvariant(), schema, statement));
+            extensions.Add((Unquote(ext.Groups["name"].Value).ToLowerInvariant(), schema,
+                ext.Groups["version"].Success ? ext.Groups["version"].Value[1..^1] : null, statement));
             return;
         }
         if (SchemaGrant().Match(words) is { Success: true } grant)
@@ -523,7 +526,7 @@ public static partial class DesiredSchemaLoader
 
     /// <summary>Comments on the target schema and on extensions, keyed by the server's own quoting of the name, as the catalog reads them.</summary>
     private static async Task<List<CommentModel>> DeclaredCommentsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, DumpStatements dump,
-        List<(string Name, string Schema, SqlStatement At)> extensions, CancellationToken ct)
+        List<(string Name, string Schema, string? Version, SqlStatement At)> extensions, CancellationToken ct)
     {
         var comments = new List<CommentModel>();
         foreach (var c in dump.Comments)
@@ -666,7 +669,8 @@ public static partial class DesiredSchemaLoader
     [GeneratedRegex("""^CREATE (UNIQUE )?INDEX (IF NOT EXISTS )?(?<name>"[^"]+"|[^\s"(]+) ON ONLY """)]
     private static partial Regex OnlyIndex();
 
-    [GeneratedRegex("""^CREATE EXTENSION (IF NOT EXISTS )?(?<name>"[^"]+"|[A-Z0-9_\-]+)( (WITH )?SCHEMA (?<schema>"[^"]+"|[A-Z0-9_$]+))?$""")]
+    [GeneratedRegex(
+        """^CREATE EXTENSION (IF NOT EXISTS )?(?<name>"[^"]+"|[A-Z0-9_\-]+)( WITH)?( SCHEMA (?<schema>"[^"]+"|[A-Z0-9_$]+))?( VERSION (?<version>'[^']+'|"[^"]+"))?$""")]
     private static partial Regex ExtensionStatement();
 
     [GeneratedRegex("""^GRANT (?<privs>[A-Z ,]+?) ON SCHEMA (?<schema>"[^"]+"|[A-Z0-9_$]+) TO (?<roles>.+?)(?<option> WITH GRANT OPTION)?$""")]

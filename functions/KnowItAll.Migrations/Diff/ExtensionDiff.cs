@@ -17,7 +17,12 @@ internal static class ExtensionDiff
         {
             if (d.Schema == l.Schema)
             {
-                diff.Status("extension", d.Name, ObjectStatus.Present);
+                if (d.Version is null || d.Version == l.Version) diff.Status("extension", d.Name, ObjectStatus.Present);
+                else
+                {
+                    diff.Status("extension", d.Name, ObjectStatus.Missing, $"version {l.Version} (desired {d.Version})");
+                    diff.ExtensionUpdates.Add(d);
+                }
                 continue;
             }
             var why = $"installed in schema {l.Schema}, schema/ has it in {d.Schema} (an extension is never moved)";

@@ -12,6 +12,9 @@ public sealed class SchemaDiff
     public List<DriftItem> Drift { get; } = [];
 
     public List<ExtensionModel> MissingExtensions { get; } = [];
+
+    /// <summary>Installed extensions whose version schema/ states otherwise: ALTER EXTENSION … UPDATE TO.</summary>
+    public List<ExtensionModel> ExtensionUpdates { get; } = [];
     public List<EnumModel> MissingEnums { get; } = [];
     public List<EnumValueAddition> EnumValues { get; } = [];
     public List<DomainModel> MissingDomains { get; } = [];

@@ -1,6 +1,10 @@
 namespace KnowItAll.Migrations.Model;
 
-public sealed record ExtensionModel(string Name, string Schema);
+public sealed record ExtensionModel(string Name, string Schema)
+{
+    /// <summary>The installed version (extversion); in a desired model only the one schema/ states (VERSION 'v'), null for any.</summary>
+    public string? Version { get; init; }
+}
 
 public sealed record SequenceModel(string Name, string DataType, long Start, long Increment, long MinValue, long MaxValue, long Cache, bool Cycle,
     string? OwnedByTable, string? OwnedByColumn);
@@ -197,7 +201,8 @@ public sealed record SchemaModel(
     {
         text.Write("schema "); text.Write(Schema); text.Write('\n');
         foreach (var e in Extensions.OrderBy(e => e.Name,
-            StringComparer.Ordinal)) { text.Write("ext "); text.Write(e.Name); text.Write(' '); text.Write(e.Schema); text.Write('\n'); }
+            StringComparer.Ordinal))
+            Line(text, "ext ", e.Version is null ? $"{e.Name} {e.Schema}" : $"{e.Name} {e.Schema} version {e.Version}");
         foreach (var s in Sequences.OrderBy(s => s.Name, StringComparer.Ordinal)) Line(text, "seq ", (s with { }).ToString());
         foreach (var t in Tables.OrderBy(t => t.Name, StringComparer.Ordinal))
         {

@@ -29,6 +29,7 @@ public static class AcceptanceCases
         .. InheritanceCases.All(),
         .. TriggerStateCases.All(),
         .. NoDataCases.All(),
+        .. ExtensionVersionCases.All(),
         .. SchemaCases.All(),
         .. OwnerCases.All(),
         .. GenerationCases.All(),
