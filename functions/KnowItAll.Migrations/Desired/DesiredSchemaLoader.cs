@@ -95,9 +95,8 @@ public static partial class DesiredSchemaLoader
                 continue;
             }
             var into = scratches.First(s => s.Schema == declaredSchema).Scratch;
-            await RunStatementAsync(connection, tx,
-                at with { Text = $"CREATE EXTENSION IF NOT EXISTS {Identifier.Quote(name)} SCHEMA {into}{Planning.ExtensionPlanner.VersionClause(version)}" },
-                at, cancellationToken);
+            var create = $"CREATE EXTENSION IF NOT EXISTS {Identifier.Quote(name)} SCHEMA {into}{Planning.ExtensionPlanner.VersionClause(version)}";
+            await RunStatementAsync(connection, tx, at with { Text = create }, at, cancellationToken);
         }
         var setSearchPath = "SET LOCAL search_path = " + string.Join(", ", searchPath.Select(Identifier.Quote));
         await ExecuteAsync(connection, tx, setSearchPath, cancellationToken);
@@ -669,8 +668,10 @@ public static partial class DesiredSchemaLoader
     [GeneratedRegex("""^CREATE (UNIQUE )?INDEX (IF NOT EXISTS )?(?<name>"[^"]+"|[^\s"(]+) ON ONLY """)]
     private static partial Regex OnlyIndex();
 
-    [GeneratedRegex(
-        """^CREATE EXTENSION (IF NOT EXISTS )?(?<name>"[^"]+"|[A-Z0-9_\-]+)( WITH)?( SCHEMA (?<schema>"[^"]+"|[A-Z0-9_$]+))?( VERSION (?<version>'[^']+'|"[^"]+"))?$""")]
+    [GeneratedRegex("""
+        ^CREATE\ EXTENSION\ (IF\ NOT\ EXISTS\ )?(?<name>"[^"]+"|[A-Z0-9_\-]+)(\ WITH)?(\ SCHEMA\ (?<schema>"[^"]+"|[A-Z0-9_$]+))?
+        (\ VERSION\ (?<version>'[^']+'|"[^"]+"))?$
+        """, RegexOptions.IgnorePatternWhitespace)]
     private static partial Regex ExtensionStatement();
 
     [GeneratedRegex("""^GRANT (?<privs>[A-Z ,]+?) ON SCHEMA (?<schema>"[^"]+"|[A-Z0-9_$]+) TO (?<roles>.+?)(?<option> WITH GRANT OPTION)?$""")]
