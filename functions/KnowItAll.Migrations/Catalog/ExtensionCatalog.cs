@@ -15,7 +15,8 @@ internal static class ExtensionCatalog
     public static async Task<List<ExtensionModel>> ReadAsync(NpgsqlDataReader reader, CancellationToken ct)
     {
         var extensions = new List<ExtensionModel>();
-        while (await reader.ReadAsync(ct)) extensions.Add(new ExtensionModel(reader.GetString(0), reader.GetString(1)) { Version = reader.GetString(2) });
+        while (await reader.ReadAsync(ct))
+            extensions.Add(new ExtensionModel(reader.GetString(0), reader.GetString(1)) { Version = reader.GetString(2) });
         return extensions;
     }
 
