@@ -228,7 +228,8 @@ public abstract partial class DestructiveMutationTests(PostgresFixture pg, Xunit
 
     private static bool IsReplacement(Planning.StatementKind kind) =>
         kind is Planning.StatementKind.IndexReplace or Planning.StatementKind.ConstraintReplace
-        or Planning.StatementKind.ViewReplace or Planning.StatementKind.TriggerReplace or Planning.StatementKind.PolicyReplace;
+        or Planning.StatementKind.ViewReplace or Planning.StatementKind.TriggerReplace or Planning.StatementKind.PolicyReplace
+        or Planning.StatementKind.FunctionReplace;
 
     private static void AssertKeepsEverything(SchemaModel before, SchemaModel after, string mutation, IReadOnlySet<string> altered,
         IReadOnlySet<string> replaced)
@@ -275,7 +276,7 @@ public abstract partial class DestructiveMutationTests(PostgresFixture pg, Xunit
                 && (replaced.Contains(v.Name) || x.Columns.Take(v.Columns.Count).SequenceEqual(v.Columns))),
                     $"{mutation}: view {v.Name} lost columns or is gone");
         foreach (var fn in before.Functions)
-            Assert.True(after.Functions.Any(x => x.Signature == fn.Signature && x.Result == fn.Result),
+            Assert.True(after.Functions.Any(x => x.Signature == fn.Signature && (x.Result == fn.Result || replaced.Contains(fn.Signature))),
                 $"{mutation}: function {fn.Signature} is gone");
         foreach (var t in before.Triggers)
             Assert.True(after.Triggers.Any(x => x.Table == t.Table && x.Name == t.Name), $"{mutation}: trigger {t.Name} is gone");
