@@ -90,7 +90,8 @@ public static class TypeChangeCases
     private static IEnumerable<AcceptanceCase> Functions()
     {
         const string orders = "CREATE TABLE orders (id bigint PRIMARY KEY, total numeric(10,2) NOT NULL DEFAULT 0);";
-        const string taxOld = "CREATE FUNCTION order_tax(total numeric) RETURNS numeric LANGUAGE sql IMMUTABLE AS $$ SELECT round(total * 0.2, 2) $$;";
+        const string taxOld =
+            "CREATE FUNCTION order_tax(total numeric) RETURNS numeric LANGUAGE sql IMMUTABLE AS $$ SELECT round(total * 0.2, 2) $$;";
         const string taxNew =
             "CREATE FUNCTION order_tax(amount numeric) RETURNS numeric LANGUAGE sql IMMUTABLE AS $$ SELECT round(amount * 0.2, 2) $$;";
         const string extras = "GRANT EXECUTE ON FUNCTION order_tax(numeric) TO tutor_app; COMMENT ON FUNCTION order_tax(numeric) IS 'tax';";
