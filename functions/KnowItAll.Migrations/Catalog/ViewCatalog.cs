@@ -6,7 +6,8 @@ namespace KnowItAll.Migrations.Catalog;
 /// <summary>
 /// Views and materialized views in creation order (oid order), so a view comes after the views it reads.
 /// pg_get_viewdef under search_path = pg_catalog qualifies every name it prints. What depends on each (pg_depend, the
-/// views' rewrite rules) says what a replacement would have to drop with it.
+/// views' rewrite rules) says what a replacement would have to drop with it; the table columns each reads, what a column's
+/// type change would have to drop.
 /// </summary>
 internal static class ViewCatalog
 {
@@ -29,6 +30,16 @@ internal static class ViewCatalog
                            AND NOT (r.oid IS NOT NULL AND (r.ev_class = c.oid OR (r.rulename = '_RETURN' AND v.relnamespace = c.relnamespace)))
                            AND NOT (d.classid = 'pg_class'::regclass AND
                                     EXISTS (SELECT 1 FROM pg_index x WHERE x.indexrelid = d.objid AND x.indrelid = c.oid))), '{}'),
+               coalesce((SELECT array_agg(t.relname::text ORDER BY t.oid, a.attnum) FROM pg_rewrite r
+                         JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid AND d.refclassid = 'pg_class'::regclass
+                         JOIN pg_class t ON t.oid = d.refobjid AND t.relnamespace = c.relnamespace AND t.relkind IN ('r', 'p')
+                         JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid
+                         WHERE r.ev_class = c.oid AND r.rulename = '_RETURN'), '{}'),
+               coalesce((SELECT array_agg(a.attname::text ORDER BY t.oid, a.attnum) FROM pg_rewrite r
+                         JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid AND d.refclassid = 'pg_class'::regclass
+                         JOIN pg_class t ON t.oid = d.refobjid AND t.relnamespace = c.relnamespace AND t.relkind IN ('r', 'p')
+                         JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid
+                         WHERE r.ev_class = c.oid AND r.rulename = '_RETURN'), '{}'),
                c.relispopulated
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE n.nspname = $1 AND c.relkind IN ('v', 'm')
@@ -45,7 +56,8 @@ internal static class ViewCatalog
             {
                 ReadBy = reader.GetFieldValue<string[]>(5),
                 Dependants = reader.GetFieldValue<string[]>(6),
-                Populated = reader.GetBoolean(7),
+                ReadsColumns = reader.GetFieldValue<string[]>(7).Zip(reader.GetFieldValue<string[]>(8)).ToList(),
+                Populated = reader.GetBoolean(9),
             });
         return views;
     }

@@ -35,11 +35,15 @@ public static class DeclarationDiff
     {
         var gone = new HashSet<(string Kind, string Name)>();
         var droppedTables = new HashSet<string>(StringComparer.Ordinal);
+        // A function the plan drops and creates again has PostgreSQL's default EXECUTE for PUBLIC again, revoked before or not.
+        var privileges = live.Privileges.Concat(diff.DroppedFunctions
+                .Select(f => new PrivilegeModel(PrivilegeObjectKind.Function, f.Signature, null, "EXECUTE", "PUBLIC") { Initial = true }))
+            .DistinctBy(p => p.Key).ToList();
         foreach (var d in desired.Declarations.Where(d => d.Action != DeclarationAction.Rename))
         {
             if (d.Action == DeclarationAction.Revoke)
             {
-                var held = live.Privileges.Where(p => Covers(d, p)).ToList();
+                var held = privileges.Where(p => Covers(d, p)).ToList();
                 if (held.Count == 0) continue;
                 diff.Retirements.Add(new Retirement(d, held));
                 foreach (var p in held) gone.Add(("privilege", p.Describe()));

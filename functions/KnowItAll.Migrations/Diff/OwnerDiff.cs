@@ -4,7 +4,7 @@ namespace KnowItAll.Migrations.Diff;
 
 /// <summary>
 /// Owners: only those schema/ states are compared (an owner it does not state is never drift), and each is set when it differs,
-/// when the plan creates its object, and when the plan drops and re-creates its object (a replaced view is its applier's).
+/// when the plan creates its object, and when the plan drops and re-creates its object (a replaced view or function is its applier's).
 /// </summary>
 internal static class OwnerDiff
 {
@@ -32,5 +32,8 @@ internal static class OwnerDiff
     private static bool Recreated(OwnerModel owner, string schema, SchemaDiff diff) =>
         owner.ObjectType is "VIEW" or "MATERIALIZED VIEW"
         && diff.DroppedViews.Any(v => v.Materialized == (owner.ObjectType == "MATERIALIZED VIEW")
-            && Replacements.Names(owner.Identity, schema, v.Name));
+            && Replacements.Names(owner.Identity, schema, v.Name))
+        || owner.ObjectType is "FUNCTION" or "PROCEDURE"
+        && diff.DroppedFunctions.Any(f => f.Kind == (owner.ObjectType == "PROCEDURE" ? 'p' : 'f')
+            && ReplacedDependants.NamesFunction(owner.Identity, schema, f));
 }

@@ -5,7 +5,7 @@ namespace KnowItAll.Migrations.Diff;
 
 /// <summary>
 /// What a replacement takes with the object it drops, put back once every kind is compared: the indexes, triggers,
-/// grants and comments of a dropped view (as schema/ says them, and the grants and comments it had beyond that), and
+/// grants and comments of a dropped view or function (as schema/ says them, and the grants and comments it had beyond that), and
 /// the comments of replaced indexes, constraints, policies and constraint triggers.
 /// </summary>
 internal static class ReplacedDependants
@@ -44,6 +44,15 @@ internal static class ReplacedDependants
                              && (p.Column is null || columns.Contains(p.Column))))
                 if (grants.Add(p.Key)) diff.MissingPrivileges.Add(p);
         }
+        foreach (var f in diff.DroppedFunctions)
+        {
+            var kind = f.Kind == 'p' ? "PROCEDURE" : "FUNCTION";
+            Comment(c => c.ObjectType == kind && NamesFunction(c.Identity, schema, f));
+            var grants = diff.MissingPrivileges.Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
+            foreach (var p in desired.Privileges.Concat(live.Privileges)
+                         .Where(p => p.ObjectKind == PrivilegeObjectKind.Function && p.ObjectName == f.Signature && !p.Initial))
+                if (grants.Add(p.Key)) diff.MissingPrivileges.Add(p);
+        }
         foreach (var r in diff.ReplacedIndexes)
             Comment(c => c.ObjectType == "INDEX" && Replacements.Names(c.Identity, schema, r.Desired.Name));
         foreach (var r in diff.ReplacedConstraints)
@@ -52,6 +61,16 @@ internal static class ReplacedDependants
             Comment(c => c.ObjectType == "POLICY" && Replacements.NamesOn(c.Identity, schema, p.Name, p.Table));
         foreach (var t in diff.ReplacedTriggers.Where(TriggerPlanner.IsConstraintTrigger))
             Comment(c => c.ObjectType == "TRIGGER" && Replacements.NamesOn(c.Identity, schema, t.Name, t.Table));
+    }
+
+    /// <summary>
+    /// Whether PostgreSQL's identity of a function ("schema.name(types)") names <paramref name="f"/>'s name: every overload of it
+    /// matches, whose comment or owner is then set again as it is, which changes nothing.
+    /// </summary>
+    internal static bool NamesFunction(string identity, string schema, FunctionModel f)
+    {
+        var open = identity.IndexOf('(', StringComparison.Ordinal);
+        return open > 0 && Replacements.Names(identity[..open], schema, f.Name);
     }
 
     /// <summary>The name of a view column as <see cref="ViewModel.Columns"/> holds it ("name type", the name quoted when it must be).</summary>

@@ -24,6 +24,10 @@ public sealed class SchemaDiff
     public List<SequenceModel> MissingSequences { get; } = [];
     public List<FunctionModel> MissingFunctions { get; } = [];
     public List<FunctionModel> ReplacedFunctions { get; } = [];
+
+    /// <summary>Live functions and procedures dropped in the transaction to be created again (their <see cref="ReplacedFunctions"/>
+    /// entry): what CREATE OR REPLACE cannot change changes.</summary>
+    public List<FunctionModel> DroppedFunctions { get; } = [];
     public List<TableModel> MissingTables { get; } = [];
     public List<(TableModel Table, ColumnModel Column)> MissingColumns { get; } = [];
     public List<(TableModel Table, ColumnModel Column)> ColumnDefaults { get; } = [];
@@ -144,4 +148,8 @@ public sealed record ColumnTypeChange(TableModel Table, ColumnModel Live, Column
 /// What a column type or collation change does, as PostgreSQL showed on a copy: rewrites the table, rebuilds indexes (named),
 /// checks every row against a domain, needs USING (no assignment cast), or is refused (<see cref="Refusal"/>: why).
 /// </summary>
-public sealed record ColumnTypeEffect(bool Rewrites, bool ChecksRows, bool NeedsUsing, IReadOnlyList<string> RebuiltIndexes, string? Refusal);
+public sealed record ColumnTypeEffect(bool Rewrites, bool ChecksRows, bool NeedsUsing, IReadOnlyList<string> RebuiltIndexes, string? Refusal)
+{
+    /// <summary>The foreign keys the column is in ("name on table"), which PostgreSQL re-adds with the change; they hold after it.</summary>
+    public IReadOnlyList<string> ForeignKeys { get; init; } = [];
+}

@@ -7,7 +7,8 @@ namespace KnowItAll.Migrations.Diff;
 /// Views and materialized views. A view whose columns stay and only gain new ones at the end is replaced
 /// (CREATE OR REPLACE VIEW). Any other change (a column removed, renamed or retyped, a materialized view changed) drops
 /// the view in the transaction and creates it again, with the views that read it: all of them must be named by
-/// schema/ and nothing else may depend on them, or the plan is blocked naming what stands in the way.
+/// schema/ and nothing else may depend on them, or the plan is blocked naming what stands in the way. A view that reads a column
+/// whose type changes is dropped and created again the same way (PostgreSQL does not retype a column a view uses).
 /// </summary>
 internal static class ViewDiff
 {
@@ -43,8 +44,11 @@ internal static class ViewDiff
             }
             dropped.Clear();
         }
+        var retyping = Retyping(desired, live, diff, liveByName, desiredByName, dropped);
+        dropped.AddRange(retyping);
         diff.DroppedViews.AddRange(dropped);
         var droppedNames = dropped.Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
+        var retypingNames = retyping.Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
 
         foreach (var (d, l) in c.Matched)
         {
@@ -53,6 +57,8 @@ internal static class ViewDiff
                 var own = rebuilt.Any(r => r.Desired.Name == d.Name);
                 diff.Status(Kind(d), d.Name, ObjectStatus.Missing, own
                     ? $"{Change(l, d)}: dropped and created again in the transaction"
+                    : retypingNames.Contains(d.Name)
+                    ? "reads a column whose type changes (or a view that does): dropped and created again in the transaction"
                     : "reads a view that is replaced: dropped and created again in the transaction");
             }
             else if (rebuilt.Any(r => r.Desired.Name == d.Name))
@@ -77,6 +83,21 @@ internal static class ViewDiff
         live.Materialized != desired.Materialized ? "changes between view and materialized view"
         : !live.Columns.SequenceEqual(desired.Columns) ? $"columns change ({string.Join(", ", live.Columns)} → {string.Join(", ", desired.Columns)})"
         : "definition changes";
+
+    /// <summary>
+    /// The live views (beyond <paramref name="dropped"/>) that read a column whose type or collation changes, with the views that read
+    /// them: dropped before the change and created again after it, when schema/ names them all and nothing else stands in the way.
+    /// Otherwise none: the type change is refused naming the view (<see cref="Catalog.ColumnTypeProbe"/>).
+    /// </summary>
+    private static List<ViewModel> Retyping(SchemaModel desired, SchemaModel live, SchemaDiff diff, Dictionary<string, ViewModel> liveByName,
+        Dictionary<string, ViewModel> desiredByName, List<ViewModel> dropped)
+    {
+        var retyped = diff.ColumnTypes.Select(c => (c.Table.Name, c.Live.Name)).ToHashSet();
+        var names = dropped.Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
+        var readers = live.Views.Where(v => !names.Contains(v.Name) && v.ReadsColumns.Any(retyped.Contains));
+        var closure = Closure(readers, liveByName);
+        return Obstacles(closure, desired, live, desiredByName).Count == 0 ? [.. closure.Where(v => !names.Contains(v.Name))] : [];
+    }
 
     /// <summary>The live views to drop: those replaced and every view that reads one of them, each once.</summary>
     private static List<ViewModel> Closure(IEnumerable<ViewModel> roots, Dictionary<string, ViewModel> liveByName)

@@ -27,6 +27,13 @@ public sealed record ViewModel(string Name, bool Materialized, string Definition
     /// </summary>
     [JsonIgnore]
     public IReadOnlyList<string> Dependants { get; init; } = [];
+
+    /// <summary>
+    /// The columns of the schema's tables its query reads, as (table, column) (live only: a type change of one of them drops and
+    /// re-creates the view, since PostgreSQL does not retype a column a view uses).
+    /// </summary>
+    [JsonIgnore]
+    public IReadOnlyList<(string Table, string Column)> ReadsColumns { get; init; } = [];
 }
 
 /// <summary>
@@ -36,6 +43,11 @@ public sealed record ViewModel(string Name, bool Materialized, string Definition
 public sealed record FunctionModel(string Name, string ArgumentTypes, char Kind, string Result, string Definition)
 {
     public string Signature => $"{Name}({ArgumentTypes})";
+
+    /// <summary>What depends on it (views, triggers, defaults, checks, indexes, policies, other functions; as pg_describe_object says them;
+    /// live only): what dropping it would take with it.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<string> Dependants { get; init; } = [];
 }
 
 /// <summary>A user trigger; <see cref="Definition"/> is pg_get_triggerdef's CREATE TRIGGER text.</summary>

@@ -146,6 +146,11 @@ internal static partial class ColumnAlterationPlanner
             costs.Add(new(HazardCode.TypeCheckScan, $"changing {what} checks every row of {table} against the domain's constraints"));
         if (effect.RebuiltIndexes.Count > 0)
             costs.Add(new(HazardCode.IndexRebuild, $"changing {what} rebuilds {string.Join(", ", effect.RebuiltIndexes)}"));
+        // A rewritten key column gets another comparison operator: PostgreSQL then checks the key again, reading the referencing rows.
+        if (effect.Rewrites && effect.ForeignKeys.Count > 0)
+            costs.Add(new(HazardCode.ForeignKeyValidation,
+                $"changing {what} re-checks foreign key {string.Join(", ", effect.ForeignKeys)}: PostgreSQL reads every referencing row and " +
+                "looks it up in the referenced table, under the lock"));
         IReadOnlyList<Hazard> hazards = !b.HasRows(table) ? costs
             : costs.Count > 0
             ? [.. costs, b.ExclusiveWork(table, effect.Rewrites ? "rewrites it" : effect.ChecksRows ? "checks every row" : "rebuilds the indexes",

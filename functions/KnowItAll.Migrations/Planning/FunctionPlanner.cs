@@ -1,12 +1,15 @@
+using System.Text.RegularExpressions;
+
 namespace KnowItAll.Migrations.Planning;
 
 /// <summary>
 /// Functions and procedures, new or with a new body, from pg_get_functiondef's CREATE OR REPLACE text. They
 /// come before the tables, so defaults and checks can call them: the apply transaction turns
 /// check_function_bodies off, as pg_dump does, so a body may name a table the plan creates later. A function
-/// whose arguments or result are a table's or view's row type comes after the views instead.
+/// whose arguments or result are a table's or view's row type comes after the views instead. One whose argument names or
+/// result change is dropped first (nothing depends on it: the diff checked) and created again in the same transaction.
 /// </summary>
-internal static class FunctionPlanner
+internal static partial class FunctionPlanner
 {
     public static void Plan(PlanBuilder b, bool usesRowTypes)
     {
@@ -17,10 +20,22 @@ internal static class FunctionPlanner
         bool UsesRowType(Model.FunctionModel f) => rowTypes.Any(t => Mentions(f.Result, t, b.Schema) || Mentions(f.ArgumentTypes, t, b.Schema));
         foreach (var f in b.Desired.Functions.Where(f => (missing.Contains(f) || replaced.Contains(f)) && UsesRowType(f) == usesRowTypes))
         {
+            if (b.Diff.DroppedFunctions.FirstOrDefault(l => l.Signature == f.Signature) is { } old)
+            {
+                var kind = old.Kind == 'p' ? "PROCEDURE" : "FUNCTION";
+                b.Add(StatementKind.FunctionReplace, f.Signature, $"DROP {kind} IF EXISTS {b.Q(old.Name)}({old.ArgumentTypes})",
+                    LockLevel.AccessExclusive,
+                    [new Hazard(HazardCode.ObjectReplaced,
+                        $"drops {kind.ToLowerInvariant()} {f.Signature} to create it again as schema/ says (CREATE OR REPLACE cannot change its " +
+                        "argument names or result), with its grants, comment and owner, in the same transaction; calls wait until it commits")]);
+            }
             b.Add(StatementKind.Function, f.Signature, f.Definition, LockLevel.None);
             b.Other.Add($"{(f.Kind == 'p' ? "procedure" : "function")} {f.Signature}");
         }
     }
+
+    /// <summary>The statement with its one replaced function's drop taken out (for the destructive guard): what remains is judged.</summary>
+    public static string WithoutReplacedDrop(string sql) => ReplacedDrop().Replace(sql, "");
 
     /// <summary>Whether a type list names the row type: format_type prints it unquoted when it can ("public.users").</summary>
     private static bool Mentions(string types, string quotedName, string schema)
@@ -30,4 +45,8 @@ internal static class FunctionPlanner
             $@"(^|[\s,(]){System.Text.RegularExpressions.Regex.Escape(plain)}(\[\])?($|[\s,)])")
             || types.Contains(quotedName, StringComparison.Ordinal);
     }
+
+    // Exactly the drop this planner writes: one function by its argument types, without CASCADE or anything after it.
+    [GeneratedRegex(@"^DROP (?:FUNCTION|PROCEDURE) IF EXISTS ""(?:[^""]|"""")*""\.""(?:[^""]|"""")*""\((?:[^;()""]|""(?:[^""]|"""")*"")*\)$")]
+    private static partial Regex ReplacedDrop();
 }

@@ -21,7 +21,9 @@ public enum HazardCode
     [JsonStringEnumMemberName("ENUM_VALUE_OUTSIDE_TRANSACTION")] EnumValueOutsideTransaction,
     [JsonStringEnumMemberName("NOT_NULL_WITHOUT_DEFAULT")] NotNullWithoutDefault,
     [JsonStringEnumMemberName("VIEW_NOT_REPLACEABLE")] ViewNotReplaceable,
-    [JsonStringEnumMemberName("FUNCTION_RESULT_CHANGED")] FunctionResultChanged,
+    /// <summary>A function or procedure CREATE OR REPLACE cannot change (an argument's name, mode or default removed, its result or OUT
+    /// parameters) that something depends on: dropping it to create it again would take them too.</summary>
+    [JsonStringEnumMemberName("FUNCTION_NOT_REPLACEABLE")] FunctionNotReplaceable,
     [JsonStringEnumMemberName("POLICY_NOT_ALTERABLE")] PolicyNotAlterable,
     [JsonStringEnumMemberName("INDEX_REBUILD")] IndexRebuild,
     [JsonStringEnumMemberName("TYPE_CHECK_SCAN")] TypeCheckScan,

@@ -34,9 +34,14 @@ internal static class PlanProof
         var members = await Desired.DesiredSchemaLoader.ExtensionMembersAsync(connection, tx, [.. schemas.Select(s => s.Desired.Schema)], ct);
         // Each managed schema is copied into a scratch schema of its own.
         var targets = schemas.Select((s, n) => new Names(s.Desired.Schema, members, n == 0 ? scratch : $"{scratch}_{n}")).ToList();
+        var identities = await IdentitySequencesAsync(connection, tx, [.. schemas.Select(s => s.Desired.Schema)], ct);
+        // The copies' identity sequences take the live names, which statements may use.
+        var sequenceNames = new List<string>();
         var copies = schemas.Zip(targets, (s, names) =>
         {
-            var copy = Copy(names, proved, s.Desired, s.Live);
+            var mine = identities.Where(i => i.Schema == s.Desired.Schema).ToList();
+            var copy = Copy(names, proved, s.Desired, s.Live, mine);
+            sequenceNames.AddRange(mine.Where(i => copy.Table(i.Table) is not null).Select(i => i.RenameInCopy(names.Scratch)));
             return new ManagedSchema(copy, Empty(s.Live), SchemaComparer.Compare(copy, Empty(s.Live)));
         }).ToList();
         var copyPlan = await Planner.PlanAsync(copies, "", "", options,
@@ -52,7 +57,8 @@ internal static class PlanProof
         }
 
         // A copy that cannot be built proves nothing about the plan (see the remarks).
-        if (await StatementBatch.RunAsync(connection, tx, Retargeted(copyPlan.Statements, targets), ct) is not null) return;
+        if (await StatementBatch.RunAsync(connection, tx,
+                [.. Retargeted(copyPlan.Statements, targets), .. sequenceNames], ct) is not null) return;
 
         if (await StatementBatch.RunAsync(connection, tx, Retargeted(proved, targets), ct) is not { } failure) return;
         var (index, e) = failure;
@@ -70,7 +76,8 @@ internal static class PlanProof
     /// extensions. A table only referenced (by a foreign key, a partition, a sequence's owner) is copied as a shell: its
     /// columns and keys, not what it references in turn, so a chain of foreign keys does not copy the whole schema.
     /// </summary>
-    private static SchemaModel Copy(Names names, IEnumerable<PlannedStatement> statements, SchemaModel desired, SchemaModel live)
+    private static SchemaModel Copy(Names names, IEnumerable<PlannedStatement> statements, SchemaModel desired, SchemaModel live,
+        IReadOnlyList<IdentitySequence> identities)
     {
         var full = new HashSet<string>(StringComparer.Ordinal);
         var shells = new HashSet<string>(StringComparer.Ordinal);
@@ -119,6 +126,8 @@ internal static class PlanProof
             foreach (var i in live.Indexes.Where(i => i.Name == name)) Want(i.Table);
             foreach (var k in live.Constraints.Where(k => k.Name == name)) Want(k.Table);
             foreach (var s in live.Sequences.Where(s => s.Name == name)) { WantIn(s.DataType); WantShell(s.OwnedByTable); }
+            // An identity's sequence is no sequence of the model: its table makes it.
+            foreach (var i in identities.Where(i => i.Sequence == name)) WantShell(i.Table);
             foreach (var v in live.Views.Where(v => v.Name == name)) { WantIn(v.Definition); foreach (var c in v.Columns) WantIn(c); }
             foreach (var f in live.Functions.Where(f => f.Name == name)) { WantIn(f.ArgumentTypes); WantIn(f.Result); WantIn(f.Definition); }
             foreach (var d in live.Domains.Where(d => d.Name == name))
@@ -150,6 +159,47 @@ internal static class PlanProof
             Triggers = live.Triggers.Where(t => full.Contains(t.Table)).ToList(),
             Policies = live.Policies.Where(p => full.Contains(p.Table)).ToList(),
         };
+    }
+
+    /// <summary>The sequences of the identity columns of the managed schemas' tables, by schema, table and column.</summary>
+    private static async Task<List<IdentitySequence>> IdentitySequencesAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string[] schemas,
+        CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("""
+            SELECT n.nspname, t.relname, a.attname, s.relname
+            FROM pg_depend d
+            JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'
+            JOIN pg_class t ON t.oid = d.refobjid JOIN pg_namespace n ON n.oid = t.relnamespace
+            JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid
+            WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'i' AND n.nspname = ANY ($1)
+            """, connection, tx);
+        command.Parameters.Add(new NpgsqlParameter { Value = schemas });
+        var identities = new List<IdentitySequence>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            identities.Add(new IdentitySequence(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)));
+        return identities;
+    }
+
+    /// <summary>The sequence of an identity column, which a statement may name (GRANT USAGE ON SEQUENCE).</summary>
+    private sealed record IdentitySequence(string Schema, string Table, string Column, string Sequence)
+    {
+        /// <summary>The copy's identity sequence renamed to the live one's name (PostgreSQL named it from the table and column, which a
+        /// renamed table no longer gives).</summary>
+        public string RenameInCopy(string scratch)
+        {
+            var table = Identifier.Literal(Identifier.Qualify(scratch, Table));
+            return $"""
+                DO $knowitall$
+                DECLARE s regclass := pg_catalog.pg_get_serial_sequence({table}, {Identifier.Literal(Column)})::regclass;
+                BEGIN
+                    IF (SELECT relname FROM pg_catalog.pg_class WHERE oid = s) <> {Identifier.Literal(Sequence)} THEN
+                        EXECUTE pg_catalog.format('ALTER SEQUENCE %s RENAME TO %I', s, {Identifier.Literal(Sequence)});
+                    END IF;
+                END
+                $knowitall$
+                """;
+        }
     }
 
     /// <summary>The names a schema's relations hold (tables, views, sequences, indexes, the indexes of keys), with their kind.</summary>

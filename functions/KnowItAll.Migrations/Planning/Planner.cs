@@ -55,6 +55,7 @@ public static partial class Planner
     private static readonly Action<PlanBuilder>[] Kinds =
     [
         RetirementPlanner.PlanRenames,
+        ViewPlanner.DropReplaced,
         ExtensionPlanner.Plan,
         EnumPlanner.Plan,
         DomainPlanner.Plan,
@@ -155,6 +156,7 @@ public static partial class Planner
         StatementKind.ColumnDefault or StatementKind.ColumnNullable or StatementKind.ColumnType or StatementKind.ColumnIdentity
             => ColumnAlterationPlanner.WithoutInPlaceAlteration(sql),
         StatementKind.Function => DollarQuoted().Replace(sql, "_"),
+        StatementKind.FunctionReplace => FunctionPlanner.WithoutReplacedDrop(sql),
         StatementKind.DomainAlter or StatementKind.DomainCheckReplace => DomainPlanner.WithoutInPlaceAlteration(sql),
         StatementKind.Trigger => TriggerEvents().Replace(sql, "_"),
         // Disabling a trigger is a state schema/ declares for it (ALTER TABLE … DISABLE TRIGGER name), never a removal.

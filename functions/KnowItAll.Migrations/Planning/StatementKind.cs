@@ -57,6 +57,9 @@ public enum StatementKind
     [JsonStringEnumMemberName("trigger_replace")] TriggerReplace,
     /// <summary>A policy dropped and created again in the transaction (its command or kind changes).</summary>
     [JsonStringEnumMemberName("policy_replace")] PolicyReplace,
+    /// <summary>A function or procedure dropped (never CASCADE) to be created again in the transaction: CREATE OR REPLACE cannot change
+    /// its argument names or result.</summary>
+    [JsonStringEnumMemberName("function_replace")] FunctionReplace,
 
     /// <summary>A rename declared in schema/ (ALTER … RENAME …).</summary>
     [JsonStringEnumMemberName("rename")] Rename,

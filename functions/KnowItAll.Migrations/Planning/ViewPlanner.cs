@@ -4,7 +4,8 @@ namespace KnowItAll.Migrations.Planning;
 
 /// <summary>
 /// Views in the desired creation order (a view after the views it reads), new or replaced. Views to rebuild are dropped
-/// first, each after the views that read it, and created again in the same transaction: no session sees them missing.
+/// first (before the tables' changes), each after the views that read it, and created again in the same transaction: no session
+/// sees them missing.
 /// </summary>
 internal static class ViewPlanner
 {
@@ -13,7 +14,6 @@ internal static class ViewPlanner
         var missing = b.Diff.MissingViews.ToHashSet();
         var replaced = b.Diff.ReplacedViews.ToHashSet();
         var dropped = b.Diff.DroppedViews.Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
-        Drop(b);
         foreach (var v in b.Desired.Views.Where(v => missing.Contains(v) || replaced.Contains(v) || dropped.Contains(v.Name)))
         {
             var with = v.Options.Count == 0 ? "" : $" WITH ({string.Join(", ", v.Options)})";
@@ -55,9 +55,11 @@ internal static class ViewPlanner
         }
     }
 
-    /// <summary>The views to rebuild, each after every view of the set that reads it (never CASCADE: the diff checked nothing else depends on
-    /// them).</summary>
-    private static void Drop(PlanBuilder b)
+    /// <summary>
+    /// The views to rebuild, each after every view of the set that reads it (never CASCADE: the diff checked nothing else depends on
+    /// them). Planned before the tables' changes: a column a view reads can change its type only once the view is gone.
+    /// </summary>
+    public static void DropReplaced(PlanBuilder b)
     {
         var byName = b.Diff.DroppedViews.ToDictionary(v => v.Name, StringComparer.Ordinal);
         var done = new HashSet<string>(StringComparer.Ordinal);

@@ -33,6 +33,7 @@ public static class AcceptanceCases
         .. SchemaCases.All(),
         .. OwnerCases.All(),
         .. GenerationCases.All(),
+        .. TypeChangeCases.All(),
     ];
 
     private static IEnumerable<AcceptanceCase> Tables()
@@ -288,9 +289,9 @@ public static class AcceptanceCases
             Sql: ["STABLE"]);
         yield return new("function: signature changed is a new function, the old one drift", Add,
             "CREATE FUNCTION add_one(x bigint) RETURNS bigint LANGUAGE sql IMMUTABLE AS $$SELECT x + 1$$;", Drift: true);
-        yield return new("function: result changed is blocked", Add,
+        yield return new("function: result changed is dropped and created again", Add,
             "CREATE FUNCTION add_one(x integer) RETURNS bigint LANGUAGE sql IMMUTABLE AS $$SELECT x + 1$$;",
-            Hazards: [H.FunctionResultChanged], Blocked: true);
+            Hazards: [H.ObjectReplaced]);
         yield return new("function: used by a column default", "", Add + "CREATE TABLE t (id int, next int DEFAULT add_one(1));");
         yield return new("function: used by a check constraint", "", Add + "CREATE TABLE t (id int CHECK (add_one(id) > 0));");
         yield return new("function: a body naming a table is planned before the table", "", Users +
