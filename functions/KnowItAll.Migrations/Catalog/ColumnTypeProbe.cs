@@ -168,7 +168,7 @@ internal static class ColumnTypeProbe
     private static async Task<List<string>> DependentsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string table, string column,
         string[] droppedViews, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand("""
+        return await NamesAsync(connection, tx, """
             SELECT DISTINCT CASE WHEN d.classid = 'pg_rewrite'::regclass
                                  THEN (SELECT CASE v.relkind WHEN 'm' THEN 'materialized view ' WHEN 'v' THEN 'view ' ELSE 'rule on ' END || v.relname
                                        FROM pg_rewrite r JOIN pg_class v ON v.oid = r.ev_class WHERE r.oid = d.objid)
@@ -181,14 +181,7 @@ internal static class ColumnTypeProbe
                               WHERE d.classid = 'pg_rewrite'::regclass AND r.oid = d.objid AND r.rulename = '_RETURN'
                                 AND v.relnamespace = t.relnamespace AND v.relname = ANY ($3))
             ORDER BY 1
-            """, connection, tx);
-        command.Parameters.Add(new NpgsqlParameter { Value = table });
-        command.Parameters.Add(new NpgsqlParameter { Value = column });
-        command.Parameters.Add(new NpgsqlParameter { Value = droppedViews });
-        var names = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) names.Add(reader.GetString(0));
-        return names;
+            """, ct, table, column, droppedViews);
     }
 
     private static async Task<List<string>> IndexesOnAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string table, string column,
@@ -203,7 +196,7 @@ internal static class ColumnTypeProbe
             WHERE d.classid IN ('pg_class'::regclass, 'pg_constraint'::regclass) AND d.refclassid = 'pg_class'::regclass
               AND d.refobjid = to_regclass($1) AND a.attname = $2
             ORDER BY 1
-            """, table, column, ct);
+            """, ct, table, column);
         return names.Count > 0 ? names : ["an index on the column"];
     }
 
@@ -245,12 +238,11 @@ internal static class ColumnTypeProbe
         string ReferencedColumn, string ReferencedType);
 
     /// <summary>The first column of every row <paramref name="sql"/> gives for a table ($1) and one of its columns ($2).</summary>
-    private static async Task<List<string>> NamesAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string sql, string table, string column,
-        CancellationToken ct)
+    private static async Task<List<string>> NamesAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string sql, CancellationToken ct,
+        params object[] args)
     {
         await using var command = new NpgsqlCommand(sql, connection, tx);
-        command.Parameters.Add(new NpgsqlParameter { Value = table });
-        command.Parameters.Add(new NpgsqlParameter { Value = column });
+        foreach (var arg in args) command.Parameters.Add(new NpgsqlParameter { Value = arg });
         var names = new List<string>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) names.Add(reader.GetString(0));
