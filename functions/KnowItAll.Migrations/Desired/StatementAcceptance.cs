@@ -11,14 +11,15 @@ public static partial class StatementAcceptance
 {
     /// <summary>The forms accepted, as people write them; the refusal message lists them.</summary>
     public const string Accepted =
-        "CREATE TABLE / UNLOGGED TABLE / INDEX / SEQUENCE / EXTENSION / TYPE ... AS ENUM / TYPE ... AS (attributes) / DOMAIN / VIEW / MATERIALIZED " +
-        "VIEW / FUNCTION / PROCEDURE / TRIGGER / POLICY, " +
+        "CREATE TABLE (also INHERITS) / UNLOGGED TABLE / INDEX / SEQUENCE / EXTENSION (SCHEMA, VERSION) / TYPE ... AS ENUM / " +
+        "TYPE ... AS (attributes) / DOMAIN / VIEW / MATERIALIZED VIEW (WITH [NO] DATA) / FUNCTION / PROCEDURE / TRIGGER / POLICY, " +
         "ALTER TABLE ... ADD, ALTER COLUMN ... SET DEFAULT / SET NOT NULL / ADD GENERATED, VALIDATE CONSTRAINT, ENABLE / FORCE ROW LEVEL SECURITY, " +
+        "DISABLE / ENABLE [REPLICA | ALWAYS] TRIGGER name, " +
         "SET (storage parameters), SET LOGGED / UNLOGGED, ATTACH PARTITION, REPLICA IDENTITY, ALTER INDEX ... ATTACH PARTITION (as pg_dump " +
         "writes a partitioned table's index: CREATE INDEX ... ON ONLY, then each partition's index attached), " +
         "ALTER COLUMN ... SET GENERATED / SET (identity options), " +
-        "ALTER SEQUENCE (options, OWNED BY), ALTER TYPE ... ADD VALUE, COMMENT ON, and GRANT on the schema, tables, columns, sequences and " +
-        "functions; " +
+        "ALTER SEQUENCE (options, OWNED BY), ALTER TYPE ... ADD VALUE, ALTER ... OWNER TO, COMMENT ON, and GRANT on the schema, tables, " +
+        "columns, sequences and functions; " +
         "and declared removals and renames (DROP ..., ALTER TABLE ... DROP / RENAME, ALTER ... RENAME, REVOKE ...)";
 
     /// <summary>Throws a SchemaError naming the statement's file and line unless the statement is an accepted form.</summary>
