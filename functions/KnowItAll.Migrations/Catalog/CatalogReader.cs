@@ -1,3 +1,4 @@
+using KnowItAll.Migrations.Kinds;
 using KnowItAll.Migrations.Model;
 using Npgsql;
 
@@ -171,7 +172,7 @@ public static class CatalogReader
                   * (current_setting('max_connections')::bigint + current_setting('max_prepared_transactions')::bigint) / 2
         """;
 
-    private static async Task ReadKindsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string[] setup, Kind[] kinds, string schema,
+    private static async Task ReadKindsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string[] setup, CatalogQuery[] kinds, string schema,
         Parts parts, CancellationToken ct, Action<string, bool>? exported = null)
     {
         await using var batch = new NpgsqlBatch(connection, tx);
@@ -194,39 +195,16 @@ public static class CatalogReader
         for (var k = 0; k < kinds.Length; k++)
         {
             if (k > 0) await reader.NextResultAsync(ct);
-            await kinds[k].Read(reader, parts, ct);
+            parts.Set(kinds[k], await kinds[k].Read(reader, ct));
         }
     }
 
-    private sealed record Kind(string Sql, Func<NpgsqlDataReader, Parts, CancellationToken, Task> Read);
-
     // Two halves of about equal server time at 1,000 tables: columns, constraint definitions and comments on the first
     // connection; index definitions and grants on the helper, which starts a few milliseconds later (it connects, then
-    // waits for the snapshot).
-    private static readonly Kind[] First =
-    [
-        new(TableCatalog.Tables, async (r, p, ct) => p.Tables = await TableCatalog.ReadAsync(r, ct)),
-        new(TableCatalog.Columns, async (r, p, ct) => p.Columns = await TableCatalog.ReadColumnsAsync(r, ct)),
-        new(ConstraintCatalog.Query, async (r, p, ct) => p.Constraints = await ConstraintCatalog.ReadAsync(r, ct)),
-        new(ExtensionCatalog.Query, async (r, p, ct) => p.Extensions = await ExtensionCatalog.ReadAsync(r, ct)),
-        new(ExtensionCatalog.VolatileFunctions, async (r, p, ct) => p.VolatileFunctions = await ExtensionCatalog.ReadVolatileAsync(r, ct)),
-        new(EnumCatalog.Query, async (r, p, ct) => p.Enums = await EnumCatalog.ReadAsync(r, ct)),
-        new(DomainCatalog.Domains, async (r, p, ct) => p.Domains = await DomainCatalog.ReadDomainsAsync(r, ct)),
-        new(DomainCatalog.CompositeTypes, async (r, p, ct) => p.CompositeTypes = await DomainCatalog.ReadCompositeTypesAsync(r, ct)),
-        new(FunctionCatalog.Query, async (r, p, ct) => p.Functions = await FunctionCatalog.ReadAsync(r, ct)),
-        new(TriggerCatalog.Query, async (r, p, ct) => p.Triggers = await TriggerCatalog.ReadAsync(r, ct)),
-        new(PolicyCatalog.Query, async (r, p, ct) => p.Policies = await PolicyCatalog.ReadAsync(r, ct)),
-        new(CommentCatalog.Query, async (r, p, ct) => p.Comments = await CommentCatalog.ReadAsync(r, ct)),
-    ];
+    // waits for the snapshot). Each kind says which half its queries are in (CatalogQuery.OnHelper).
+    private static readonly CatalogQuery[] First = [.. KindRegistry.All.SelectMany(k => k.Catalog).Where(q => !q.OnHelper)];
 
-    private static readonly Kind[] Second =
-    [
-        new(IndexCatalog.Query, async (r, p, ct) => p.Indexes = await IndexCatalog.ReadAsync(r, ct)),
-        new(SequenceCatalog.Query, async (r, p, ct) => p.Sequences = await SequenceCatalog.ReadAsync(r, ct)),
-        new(PrivilegeCatalog.Query, async (r, p, ct) => p.Privileges = await PrivilegeCatalog.ReadAsync(r, ct)),
-        new(ViewCatalog.Query, async (r, p, ct) => p.Views = await ViewCatalog.ReadAsync(r, ct)),
-        new(OwnerCatalog.Query, async (r, p, ct) => p.Owners = await OwnerCatalog.ReadAsync(r, ct)),
-    ];
+    private static readonly CatalogQuery[] Second = [.. KindRegistry.All.SelectMany(k => k.Catalog).Where(q => q.OnHelper)];
 
     /// <summary>
     /// What the queries have read; each kind is set by one query, so the two halves fill one object from two threads
@@ -234,40 +212,20 @@ public static class CatalogReader
     /// </summary>
     private sealed class Parts
     {
-        public List<TableModel>? Tables;
-        public Dictionary<string, List<ColumnModel>>? Columns;
-        public List<ConstraintModel>? Constraints;
-        public List<ExtensionModel>? Extensions;
-        public HashSet<string>? VolatileFunctions;
-        public List<EnumModel>? Enums;
-        public List<DomainModel>? Domains;
-        public List<CompositeTypeModel>? CompositeTypes;
-        public List<FunctionModel>? Functions;
-        public List<TriggerModel>? Triggers;
-        public List<PolicyModel>? Policies;
-        public List<IndexModel>? Indexes;
-        public List<SequenceModel>? Sequences;
-        public List<PrivilegeModel>? Privileges;
-        public List<ViewModel>? Views;
-        public List<CommentModel>? Comments;
-        public List<OwnerModel>? Owners;
+        private readonly Dictionary<CatalogQuery, object> _read = new(ReferenceEqualityComparer.Instance);
 
+        /// <summary>Each query is set once, by the one connection that ran it; the two halves set different queries.</summary>
+        public void Set(CatalogQuery query, object value)
+        {
+            lock (_read) _read[query] = value;
+        }
+
+        /// <summary>The model: every kind's queries applied in registry order to an empty one.</summary>
         public SchemaModel Model(string schema)
         {
-            var columns = Columns!;
-            var tables = Tables!.Select(t => t with { Columns = columns.TryGetValue(t.Name, out var c) ? c : [] }).ToList();
-            return new SchemaModel(schema, Extensions!, Sequences!, tables, Indexes!, Constraints!, Privileges!, VolatileFunctions!)
-            {
-                Enums = Enums!,
-                Domains = Domains!,
-                CompositeTypes = CompositeTypes!,
-                Views = Views!,
-                Functions = Functions!,
-                Triggers = Triggers!,
-                Policies = Policies!,
-                Comments = Comments!,
-                Owners = Owners!,
-            };
+            var model = new SchemaModel(schema, [], [], [], [], [], [], new HashSet<string>());
+            foreach (var query in KindRegistry.All.SelectMany(k => k.Catalog)) model = query.Apply(model, _read[query]);
+            return model;
         }
     }
 }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using KnowItAll.Migrations.Catalog;
 using KnowItAll.Migrations.Diff;
+using KnowItAll.Migrations.Kinds;
 using KnowItAll.Migrations.Model;
 using Npgsql;
 
@@ -619,42 +620,9 @@ public static partial class DesiredSchemaLoader
             foreach (var (from, real) in scratches) s = s.Replace(from + ".", LiveRename.Spell(real) + ".", StringComparison.Ordinal);
             return s;
         }
-        string? N(string? s) => s is null ? null : R(s);
-        return model with
-        {
-            Schema = to,
-            Tables = model.Tables.Select(t => t with
-            {
-                Columns = t.Columns.Select(c => c with { Type = R(c.Type), Default = N(c.Default) }).ToList(),
-                PartitionKey = N(t.PartitionKey),
-                PartitionBound = N(t.PartitionBound),
-                Inherits = t.Inherits.Select(R).ToList(),
-            }).ToList(),
-            Indexes = model.Indexes.Select(i => i with { Definition = R(i.Definition) }).ToList(),
-            Constraints = model.Constraints.Select(c => c with { Definition = R(c.Definition) }).ToList(),
-            Sequences = model.Sequences.Select(s => s with { DataType = R(s.DataType) }).ToList(),
-            Domains = model.Domains.Select(d => d with
-            {
-                BaseType = R(d.BaseType),
-                Default = N(d.Default),
-                Checks = d.Checks.Select(k => k with { Definition = R(k.Definition) }).ToList(),
-            }).ToList(),
-            CompositeTypes = model.CompositeTypes.Select(c => c with { Attributes = c.Attributes.Select(a => a with { Type = R(a.Type) }).ToList() })
-            .ToList(),
-            Privileges = model.Privileges.Select(p => p.ObjectKind switch
-            {
-                PrivilegeObjectKind.Schema => p with { ObjectName = to },
-                PrivilegeObjectKind.Function => p with { ObjectName = R(p.ObjectName) },
-                _ => p,
-            }).ToList(),
-            Views = model.Views.Select(v => v with { Definition = R(v.Definition), Columns = v.Columns.Select(R).ToList() }).ToList(),
-            Functions = model.Functions.Select(f => f with { ArgumentTypes = R(f.ArgumentTypes), Result = R(f.Result), Definition = R(f.Definition) })
-            .ToList(),
-            Triggers = model.Triggers.Select(t => t with { Definition = R(t.Definition) }).ToList(),
-            Policies = model.Policies.Select(p => p with { Using = N(p.Using), Check = N(p.Check) }).ToList(),
-            Comments = model.Comments.Select(c => c with { Identity = R(c.Identity) }).ToList(),
-            Owners = model.Owners.Select(o => o with { Identity = R(o.Identity) }).ToList(),
-        };
+        var renamed = model with { Schema = to };
+        foreach (var kind in KindRegistry.All) renamed = kind.Rename(renamed, R, to);
+        return renamed;
     }
 
     private static string Unquote(string name) => name.Length > 1 && name[0] == '"'

@@ -189,7 +189,9 @@ public sealed record SchemaModel(
         return hash.Finish();
     }
 
-    /// <summary>The canonical text the fingerprint is taken over: one line per object, sorted within each kind.</summary>
+    /// <summary>
+    /// The canonical text the fingerprint is taken over: one line per object, sorted within each kind, the kinds in registry order.
+    /// </summary>
     public string Canonical()
     {
         var text = new StringWriter { NewLine = "\n" };
@@ -200,39 +202,8 @@ public sealed record SchemaModel(
     private void WriteCanonical(TextWriter text)
     {
         text.Write("schema "); text.Write(Schema); text.Write('\n');
-        foreach (var e in Extensions.OrderBy(e => e.Name,
-            StringComparer.Ordinal))
-            Line(text, "ext ", e.Version is null ? $"{e.Name} {e.Schema}" : $"{e.Name} {e.Schema} version {e.Version}");
-        foreach (var s in Sequences.OrderBy(s => s.Name, StringComparer.Ordinal)) Line(text, "seq ", (s with { }).ToString());
-        foreach (var t in Tables.OrderBy(t => t.Name, StringComparer.Ordinal))
-        {
-            text.Write("table "); text.Write(t.Name); text.Write(' '); text.Write(t.Describe()); text.Write('\n');
-            foreach (var c in t.Columns.OrderBy(c => c.Name, StringComparer.Ordinal)) Line(text, "  col ", (c with { Ordinal = 0 }).ToString());
-        }
-        foreach (var i in Indexes.OrderBy(i => i.Name, StringComparer.Ordinal)) Line(text, "idx ", i.ToString());
-        foreach (var c in Constraints.OrderBy(c => c.Table, StringComparer.Ordinal).ThenBy(c => c.Name, StringComparer.Ordinal))
-            Line(text, "con ", c.ToString());
-        foreach (var p in Privileges.Select(p => p.Grantable ? p.Key + " grantable" : p.Key).Order(StringComparer.Ordinal)) Line(text, "priv ", p);
-        foreach (var e in Enums.OrderBy(e => e.Name, StringComparer.Ordinal)) Line(text, "enum ", e.Name + " " + string.Join(',', e.Labels));
-        foreach (var d in Domains.OrderBy(d => d.Name, StringComparer.Ordinal)) Line(text, "domain ", d.Name + " " + d.Describe());
-        foreach (var c in CompositeTypes.OrderBy(c => c.Name, StringComparer.Ordinal)) Line(text, "composite ", c.Name + " " + c.Describe());
-        foreach (var v in Views.OrderBy(v => v.Name, StringComparer.Ordinal))
-            Line(text, v.Materialized ? "matview " : "view ", $"{v.Name} {string.Join(',', v.Options)} {string.Join(',', v.Columns)} {v.Definition}");
-        foreach (var f in Functions.OrderBy(f => f.Signature, StringComparer.Ordinal)) Line(text, "func ", f.Signature + " " + f.Definition);
-        foreach (var t in Triggers.OrderBy(t => t.Table, StringComparer.Ordinal).ThenBy(t => t.Name, StringComparer.Ordinal))
-            Line(text, "trigger ", t.Enabled == 'O' ? t.Definition : $"{t.Definition} {t.EnabledClause()}");
-        foreach (var p in Policies.OrderBy(p => p.Table, StringComparer.Ordinal).ThenBy(p => p.Name, StringComparer.Ordinal))
-            Line(text, "policy ", $"{p.Table} {p.Name} {p.Describe()}");
-        foreach (var c in Comments.OrderBy(c => c.Key, StringComparer.Ordinal)) Line(text, "comment ", c.Key + " " + c.Text);
-        foreach (var o in Owners.OrderBy(o => o.Key, StringComparer.Ordinal)) Line(text, "owner ", o.Key + " " + o.Owner);
-        foreach (var d in Declarations) Line(text, "declared ", d.Describe());
+        foreach (var kind in Kinds.KindRegistry.All) kind.WriteCanonical(this, text);
+        foreach (var d in Declarations) Kinds.KindRegistry.Line(text, "declared ", d.Describe());
         foreach (var other in Schemas.OrderBy(o => o.Schema, StringComparer.Ordinal)) other.WriteCanonical(text);
-    }
-
-    private static void Line(TextWriter text, string prefix, string value)
-    {
-        text.Write(prefix);
-        text.Write(value);
-        text.Write('\n');
     }
 }

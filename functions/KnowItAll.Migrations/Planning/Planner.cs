@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using KnowItAll.Migrations.Catalog;
 using KnowItAll.Migrations.Diff;
+using KnowItAll.Migrations.Kinds;
 using KnowItAll.Migrations.Model;
 
 namespace KnowItAll.Migrations.Planning;
@@ -51,32 +52,12 @@ public static partial class Planner
     /// <summary>The sizes of <c>tables</c> of <c>schema</c>, for the planner to decide how a change to them is made.</summary>
     public delegate Task<IReadOnlyDictionary<string, TableSize>> TableSizes(string schema, IReadOnlyCollection<string> tables);
 
-    /// <summary>The kinds in dependency order: types and functions before the tables that use them, comments and grants last.</summary>
-    private static readonly Action<PlanBuilder>[] Kinds =
-    [
-        RetirementPlanner.PlanRenames,
-        ViewPlanner.DropReplaced,
-        ExtensionPlanner.Plan,
-        EnumPlanner.Plan,
-        DomainPlanner.Plan,
-        CompositeTypePlanner.Plan,
-        SequencePlanner.Plan,
-        b => FunctionPlanner.Plan(b, usesRowTypes: false),
-        TablePlanner.Plan,
-        ConstraintPlanner.Plan,
-        b => IndexPlanner.Plan(b, onViews: false),
-        ColumnAlterationPlanner.ReplicaIdentities,
-        ConstraintPlanner.PlanAfterIndexes,
-        ViewPlanner.Plan,
-        b => FunctionPlanner.Plan(b, usesRowTypes: true),
-        b => IndexPlanner.Plan(b, onViews: true),
-        TriggerPlanner.Plan,
-        PolicyPlanner.Plan,
-        CommentPlanner.Plan,
-        GrantPlanner.Plan,
-        OwnerPlanner.Plan,
-        RetirementPlanner.PlanRemovals,
-    ];
+    /// <summary>
+    /// The planning steps: the declared renames first, then every kind's steps in the order their declared dependencies give
+    /// (<see cref="KindRegistry.PlanningOrder"/>), the declared removals last.
+    /// </summary>
+    private static readonly Action<PlanBuilder>[] Steps =
+        [RetirementPlanner.PlanRenames, .. KindRegistry.PlanningOrder.Select(s => s.Step.Plan), RetirementPlanner.PlanRemovals];
 
     private static MigrationPlan Plan(IReadOnlyList<ManagedSchema> schemas, List<PlanBuilder> builders, PlanStatements planned,
         string desiredFingerprint, string liveFingerprint, MigrationOptions options)
@@ -84,9 +65,9 @@ public static partial class Planner
         foreach (var s in schemas.Where(s => !s.Exists))
             planned.InTransaction.Add(new PlannedStatement(0, StatementKind.Schema, s.Desired.Schema,
                 $"CREATE SCHEMA IF NOT EXISTS {Identifier.Quote(s.Desired.Schema)}", LockLevel.None, true, []));
-        foreach (var kind in Kinds)
+        foreach (var step in Steps)
             foreach (var builder in builders)
-                kind(builder);
+                step(builder);
 
         var statements = planned.Ordered();
         Guard(statements, builders[0].Desired.Declarations);

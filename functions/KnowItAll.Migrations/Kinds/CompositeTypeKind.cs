@@ -1,0 +1,49 @@
+using System.Text.RegularExpressions;
+using KnowItAll.Migrations.Catalog;
+using KnowItAll.Migrations.Diff;
+using KnowItAll.Migrations.Model;
+using KnowItAll.Migrations.Planning;
+
+namespace KnowItAll.Migrations.Kinds;
+
+/// <summary>Composite types: created when missing, a missing attribute added; other kinds of CREATE TYPE are refused.</summary>
+internal sealed partial class CompositeTypeKind : ObjectKind
+{
+    public override string Name => "composite_type";
+
+    public override IReadOnlyList<string> ModelLists { get; } = [nameof(SchemaModel.CompositeTypes)];
+
+    public override IReadOnlyList<CatalogQuery> Catalog { get; } =
+        [CatalogQuery.Of(DomainCatalog.CompositeTypes, false, DomainCatalog.ReadCompositeTypesAsync, (m, v) => m with { CompositeTypes = v })];
+
+    public override void WriteCanonical(SchemaModel model, TextWriter text)
+    {
+        foreach (var c in model.CompositeTypes.OrderBy(c => c.Name, StringComparer.Ordinal))
+            KindRegistry.Line(text, "composite ", c.Name + " " + c.Describe());
+    }
+
+    public override SchemaModel Rename(SchemaModel model, Func<string, string> rename, string schema) => model with
+    {
+        CompositeTypes = model.CompositeTypes.Select(c => c with { Attributes = c.Attributes.Select(a => a with { Type = rename(a.Type) }).ToList() })
+            .ToList(),
+    };
+
+    public override void Compare(SchemaModel desired, SchemaModel live, SchemaDiff diff) => CompositeTypeDiff.Compare(desired, live, diff);
+
+    public override IReadOnlyList<string> PlannedAfter { get; } = ["extension", "enum", "domain"];
+
+    public override IReadOnlyList<PlanStep> Steps { get; } = [new("create", CompositeTypePlanner.Plan, ["view/drop-replaced"])];
+
+    // The enum form (EnumKind) comes first in the registry, so what reaches the last form here is another kind of type.
+    public override IReadOnlyList<StatementForm> Forms { get; } =
+    [
+        new("CREATE TYPE ... AS (attributes)", CompositeType(), _ => null),
+        new("", TypeStart(), _ => "of CREATE TYPE only enum types (AS ENUM) and composite types (AS (attributes)) are modelled"),
+    ];
+
+    [GeneratedRegex(@"^CREATE TYPE (""[^""]+""|\S+) AS ?\(")]
+    private static partial Regex CompositeType();
+
+    [GeneratedRegex(@"^CREATE TYPE ")]
+    private static partial Regex TypeStart();
+}

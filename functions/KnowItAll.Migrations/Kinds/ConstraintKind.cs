@@ -1,0 +1,43 @@
+using KnowItAll.Migrations.Catalog;
+using KnowItAll.Migrations.Diff;
+using KnowItAll.Migrations.Model;
+using KnowItAll.Migrations.Planning;
+
+namespace KnowItAll.Migrations.Kinds;
+
+/// <summary>
+/// Constraints of existing tables (a new table carries its own): a check or foreign key added NOT VALID and validated after
+/// the transaction, a unique key attached over an index built concurrently, a changed one replaced under a temporary name.
+/// Schema files add them with ALTER TABLE ... ADD (the table kind's form).
+/// </summary>
+internal sealed class ConstraintKind : ObjectKind
+{
+    public override string Name => "constraint";
+
+    public override IReadOnlyList<string> ModelLists { get; } = [nameof(SchemaModel.Constraints)];
+
+    public override IReadOnlyList<CatalogQuery> Catalog { get; } =
+        [CatalogQuery.Of(ConstraintCatalog.Query, false, ConstraintCatalog.ReadAsync, (m, v) => m with { Constraints = v })];
+
+    public override void WriteCanonical(SchemaModel model, TextWriter text)
+    {
+        foreach (var c in model.Constraints.OrderBy(c => c.Table, StringComparer.Ordinal).ThenBy(c => c.Name, StringComparer.Ordinal))
+            KindRegistry.Line(text, "con ", c.ToString());
+    }
+
+    public override SchemaModel Rename(SchemaModel model, Func<string, string> rename, string schema) =>
+        model with { Constraints = model.Constraints.Select(c => c with { Definition = rename(c.Definition) }).ToList() };
+
+    public override void Compare(SchemaModel desired, SchemaModel live, SchemaDiff diff) => ConstraintDiff.Compare(desired, live, diff);
+
+    public override IReadOnlyList<string> PlannedAfter { get; } = [];
+
+    // A foreign key to a unique index the plan builds, or a key attached over an index, comes after the indexes.
+    public override IReadOnlyList<PlanStep> Steps { get; } =
+    [
+        new("create", ConstraintPlanner.Plan, ["table/create"]),
+        new("after-indexes", ConstraintPlanner.PlanAfterIndexes, ["table/replica-identity"]),
+    ];
+
+    public override IReadOnlyList<StatementForm> Forms { get; } = [];
+}

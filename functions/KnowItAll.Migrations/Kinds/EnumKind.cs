@@ -1,0 +1,48 @@
+using System.Text.RegularExpressions;
+using KnowItAll.Migrations.Catalog;
+using KnowItAll.Migrations.Diff;
+using KnowItAll.Migrations.Model;
+using KnowItAll.Migrations.Planning;
+
+namespace KnowItAll.Migrations.Kinds;
+
+/// <summary>Enum types: created when missing, a missing value added in its place (before the transaction), never a value removed.</summary>
+internal sealed partial class EnumKind : ObjectKind
+{
+    public override string Name => "enum";
+
+    public override IReadOnlyList<string> ModelLists { get; } = [nameof(SchemaModel.Enums)];
+
+    public override IReadOnlyList<CatalogQuery> Catalog { get; } =
+        [CatalogQuery.Of(EnumCatalog.Query, false, EnumCatalog.ReadAsync, (m, v) => m with { Enums = v })];
+
+    public override void WriteCanonical(SchemaModel model, TextWriter text)
+    {
+        foreach (var e in model.Enums.OrderBy(e => e.Name, StringComparer.Ordinal))
+            KindRegistry.Line(text, "enum ", e.Name + " " + string.Join(',', e.Labels));
+    }
+
+    public override SchemaModel Rename(SchemaModel model, Func<string, string> rename, string schema) => model;
+
+    public override void Compare(SchemaModel desired, SchemaModel live, SchemaDiff diff) => EnumDiff.Compare(desired, live, diff);
+
+    public override IReadOnlyList<string> PlannedAfter { get; } = ["extension"];
+
+    public override IReadOnlyList<PlanStep> Steps { get; } = [new("create", EnumPlanner.Plan)];
+
+    public override IReadOnlyList<StatementForm> Forms { get; } =
+    [
+        new("CREATE TYPE ... AS ENUM", EnumType(), _ => null),
+        new("ALTER TYPE ... ADD VALUE", AlterType(), words => AlterTypeAddValue().IsMatch(words)
+            ? null : "of ALTER TYPE only ADD VALUE is accepted (and a declared RENAME TO / RENAME VALUE)"),
+    ];
+
+    [GeneratedRegex(@"^CREATE TYPE (""[^""]+""|\S+) AS ENUM ?\(")]
+    private static partial Regex EnumType();
+
+    [GeneratedRegex(@"^ALTER TYPE ")]
+    private static partial Regex AlterType();
+
+    [GeneratedRegex(@"^ALTER TYPE (""[^""]+""|\S+) ADD VALUE ")]
+    private static partial Regex AlterTypeAddValue();
+}

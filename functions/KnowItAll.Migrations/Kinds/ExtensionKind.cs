@@ -1,0 +1,40 @@
+using KnowItAll.Migrations.Catalog;
+using KnowItAll.Migrations.Diff;
+using KnowItAll.Migrations.Model;
+using KnowItAll.Migrations.Planning;
+
+namespace KnowItAll.Migrations.Kinds;
+
+/// <summary>
+/// Extensions: created when missing (at the version schema/ states), updated to a stated version, never dropped. The names
+/// of volatile functions (any schema) come with them: a default that calls one makes adding a column rewrite the table.
+/// CREATE EXTENSION is taken apart by the desired load itself (its schema and version), so no form of its own is checked here.
+/// </summary>
+internal sealed class ExtensionKind : ObjectKind
+{
+    public override string Name => "extension";
+
+    public override IReadOnlyList<string> ModelLists { get; } = [nameof(SchemaModel.Extensions), nameof(SchemaModel.VolatileFunctions)];
+
+    public override IReadOnlyList<CatalogQuery> Catalog { get; } =
+    [
+        CatalogQuery.Of(ExtensionCatalog.Query, false, ExtensionCatalog.ReadAsync, (m, v) => m with { Extensions = v }),
+        CatalogQuery.Of(ExtensionCatalog.VolatileFunctions, false, ExtensionCatalog.ReadVolatileAsync, (m, v) => m with { VolatileFunctions = v }),
+    ];
+
+    public override void WriteCanonical(SchemaModel model, TextWriter text)
+    {
+        foreach (var e in model.Extensions.OrderBy(e => e.Name, StringComparer.Ordinal))
+            KindRegistry.Line(text, "ext ", e.Version is null ? $"{e.Name} {e.Schema}" : $"{e.Name} {e.Schema} version {e.Version}");
+    }
+
+    public override SchemaModel Rename(SchemaModel model, Func<string, string> rename, string schema) => model;
+
+    public override void Compare(SchemaModel desired, SchemaModel live, SchemaDiff diff) => ExtensionDiff.Compare(desired, live, diff);
+
+    public override IReadOnlyList<string> PlannedAfter { get; } = [];
+
+    public override IReadOnlyList<PlanStep> Steps { get; } = [new("create", ExtensionPlanner.Plan)];
+
+    public override IReadOnlyList<StatementForm> Forms { get; } = [];
+}

@@ -1,0 +1,51 @@
+using System.Text.RegularExpressions;
+using KnowItAll.Migrations.Catalog;
+using KnowItAll.Migrations.Diff;
+using KnowItAll.Migrations.Model;
+using KnowItAll.Migrations.Planning;
+
+namespace KnowItAll.Migrations.Kinds;
+
+/// <summary>
+/// Functions and procedures, keyed by signature: created or replaced with CREATE OR REPLACE, or dropped and created again
+/// when their argument names or result change and nothing depends on them.
+/// </summary>
+internal sealed partial class FunctionKind : ObjectKind
+{
+    public override string Name => "function";
+
+    public override IReadOnlyList<string> ModelLists { get; } = [nameof(SchemaModel.Functions)];
+
+    public override IReadOnlyList<CatalogQuery> Catalog { get; } =
+        [CatalogQuery.Of(FunctionCatalog.Query, false, FunctionCatalog.ReadAsync, (m, v) => m with { Functions = v })];
+
+    public override void WriteCanonical(SchemaModel model, TextWriter text)
+    {
+        foreach (var f in model.Functions.OrderBy(f => f.Signature, StringComparer.Ordinal)) KindRegistry.Line(text, "func ", f.Signature + " " + f.Definition);
+    }
+
+    public override SchemaModel Rename(SchemaModel model, Func<string, string> rename, string schema) => model with
+    {
+        Functions = model.Functions.Select(f => f with
+        {
+            ArgumentTypes = rename(f.ArgumentTypes),
+            Result = rename(f.Result),
+            Definition = rename(f.Definition),
+        }).ToList(),
+    };
+
+    public override void Compare(SchemaModel desired, SchemaModel live, SchemaDiff diff) => FunctionDiff.Compare(desired, live, diff);
+
+    public override IReadOnlyList<string> PlannedAfter { get; } = ["extension", "enum", "domain", "composite_type"];
+
+    public override IReadOnlyList<PlanStep> Steps { get; } =
+    [
+        new("create", b => FunctionPlanner.Plan(b, usesRowTypes: false), ["view/drop-replaced"]),
+        new("of-row-types", b => FunctionPlanner.Plan(b, usesRowTypes: true), ["view/create"]),
+    ];
+
+    public override IReadOnlyList<StatementForm> Forms { get; } = [new("CREATE FUNCTION / PROCEDURE", RoutineStart(), _ => null)];
+
+    [GeneratedRegex(@"^CREATE (OR REPLACE )?(FUNCTION|PROCEDURE) ")]
+    private static partial Regex RoutineStart();
+}

@@ -1,0 +1,58 @@
+using System.Text.RegularExpressions;
+using KnowItAll.Migrations.Catalog;
+using KnowItAll.Migrations.Diff;
+using KnowItAll.Migrations.Model;
+using KnowItAll.Migrations.Planning;
+
+namespace KnowItAll.Migrations.Kinds;
+
+/// <summary>
+/// Indexes: built in the transaction on an empty or new table, CONCURRENTLY after it on a table with rows; a changed one
+/// built again under a temporary name, the old one dropped and the new one renamed.
+/// </summary>
+internal sealed partial class IndexKind : ObjectKind
+{
+    public override string Name => "index";
+
+    public override IReadOnlyList<string> ModelLists { get; } = [nameof(SchemaModel.Indexes)];
+
+    public override IReadOnlyList<CatalogQuery> Catalog { get; } =
+        [CatalogQuery.Of(IndexCatalog.Query, true, IndexCatalog.ReadAsync, (m, v) => m with { Indexes = v })];
+
+    public override void WriteCanonical(SchemaModel model, TextWriter text)
+    {
+        foreach (var i in model.Indexes.OrderBy(i => i.Name, StringComparer.Ordinal)) KindRegistry.Line(text, "idx ", i.ToString());
+    }
+
+    public override SchemaModel Rename(SchemaModel model, Func<string, string> rename, string schema) =>
+        model with { Indexes = model.Indexes.Select(i => i with { Definition = rename(i.Definition) }).ToList() };
+
+    public override void Compare(SchemaModel desired, SchemaModel live, SchemaDiff diff) => IndexDiff.Compare(desired, live, diff);
+
+    public override IReadOnlyList<string> PlannedAfter { get; } = [];
+
+    public override IReadOnlyList<PlanStep> Steps { get; } =
+    [
+        new("create", b => IndexPlanner.Plan(b, onViews: false), ["table/create", "constraint/create"]),
+        new("on-views", b => IndexPlanner.Plan(b, onViews: true), ["view/create", "function/of-row-types"]),
+    ];
+
+    public override IReadOnlyList<StatementForm> Forms { get; } =
+    [
+        new("CREATE INDEX", IndexStart(), words => words.Contains(" CONCURRENTLY ", StringComparison.Ordinal)
+            ? "schema files declare indexes; the engine decides when to build them CONCURRENTLY" : null),
+        new("ALTER INDEX ... ATTACH PARTITION (as pg_dump writes a partitioned table's index: CREATE INDEX ... ON ONLY, then each " +
+            "partition's index attached)", AlterIndexStart(), words => AlterIndexAttach().IsMatch(words)
+            ? null : "of ALTER INDEX only ATTACH PARTITION is accepted (and a declared RENAME TO)"),
+    ];
+
+    [GeneratedRegex(@"^CREATE (UNIQUE )?INDEX ")]
+    private static partial Regex IndexStart();
+
+    [GeneratedRegex(@"^ALTER INDEX ")]
+    private static partial Regex AlterIndexStart();
+
+    // Names may be qualified and quoted: a run of quoted parts and other non-space characters.
+    [GeneratedRegex(@"^ALTER INDEX (IF EXISTS )?(""[^""]*""|[^\s""])+ ATTACH PARTITION (""[^""]*""|[^\s""])+$")]
+    private static partial Regex AlterIndexAttach();
+}

@@ -1,0 +1,69 @@
+using System.Text.RegularExpressions;
+using KnowItAll.Migrations.Diff;
+using KnowItAll.Migrations.Model;
+using KnowItAll.Migrations.Planning;
+using Npgsql;
+
+namespace KnowItAll.Migrations.Kinds;
+
+/// <summary>
+/// One kind of object the engine manages, declared whole in one file under Kinds/: the catalog queries that read it, its
+/// canonical text, how its texts leave a scratch schema, how desired and live are compared, the planning steps that create,
+/// alter and replace it with the kinds they come after, and the statements schema/ may hold for it. Catalog reading, the
+/// fingerprint, the desired load, the diff, the planner and statement acceptance iterate <see cref="KindRegistry.All"/>:
+/// every member is abstract, so a kind that leaves a piece out does not compile, and one left out of the registry fails
+/// <c>KindRegistryTests</c> (every list of <see cref="SchemaModel"/> is some kind's).
+/// </summary>
+internal abstract class ObjectKind
+{
+    /// <summary>The kind as validate, drift and the registry's dependencies name it ("table", "enum", ...).</summary>
+    public abstract string Name { get; }
+
+    /// <summary>The <see cref="SchemaModel"/> lists this kind fills (checked against the model by the registry's test).</summary>
+    public abstract IReadOnlyList<string> ModelLists { get; }
+
+    /// <summary>The catalog queries that read it (the schema is <c>$1</c>), applied to the model in this order once all are read.</summary>
+    public abstract IReadOnlyList<CatalogQuery> Catalog { get; }
+
+    /// <summary>Its lines of the canonical text the fingerprint is taken over, sorted by key.</summary>
+    public abstract void WriteCanonical(SchemaModel model, TextWriter text);
+
+    /// <summary>
+    /// The model with <paramref name="rename"/> applied wherever this kind's texts name a schema (the desired load's scratch
+    /// schemas become the real ones); <paramref name="schema"/> is the schema the model is of.
+    /// </summary>
+    public abstract SchemaModel Rename(SchemaModel model, Func<string, string> rename, string schema);
+
+    /// <summary>Compares the desired and live objects of this kind into <paramref name="diff"/>; the kinds run in registry order.</summary>
+    public abstract void Compare(SchemaModel desired, SchemaModel live, SchemaDiff diff);
+
+    /// <summary>The kinds whose planning steps must all come before this kind's (what its objects are built from).</summary>
+    public abstract IReadOnlyList<string> PlannedAfter { get; }
+
+    /// <summary>Its planning steps, in order: what creates, alters and replaces its objects.</summary>
+    public abstract IReadOnlyList<PlanStep> Steps { get; }
+
+    /// <summary>The statement forms schema/ may hold for it; the first form that claims a statement decides.</summary>
+    public abstract IReadOnlyList<StatementForm> Forms { get; }
+}
+
+/// <summary>
+/// A catalog query of a kind: <see cref="Read"/> reads its rows, <see cref="Apply"/> puts what was read into the model.
+/// <see cref="OnHelper"/> sends it to the second connection when the read is split in two halves.
+/// </summary>
+internal sealed record CatalogQuery(string Sql, bool OnHelper, Func<NpgsqlDataReader, CancellationToken, Task<object>> Read,
+    Func<SchemaModel, object, SchemaModel> Apply)
+{
+    public static CatalogQuery Of<T>(string sql, bool onHelper, Func<NpgsqlDataReader, CancellationToken, Task<T>> read,
+        Func<SchemaModel, T, SchemaModel> apply) where T : class =>
+        new(sql, onHelper, async (reader, ct) => await read(reader, ct), (model, value) => apply(model, (T)value));
+}
+
+/// <summary>A planning step of a kind; <see cref="After"/> names steps of other kinds it must follow ("kind/step").</summary>
+internal sealed record PlanStep(string Name, Action<PlanBuilder> Plan, IReadOnlyList<string>? After = null);
+
+/// <summary>
+/// A statement form of a kind: <see cref="Claims"/> says the statement is this form's, <see cref="Refusal"/> why it is refused
+/// (null when accepted), and <see cref="Described"/> is how the refusal message lists the form.
+/// </summary>
+internal sealed record StatementForm(string Described, Regex Claims, Func<string, string?> Refusal);

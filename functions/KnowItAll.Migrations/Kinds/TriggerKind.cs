@@ -1,0 +1,38 @@
+using System.Text.RegularExpressions;
+using KnowItAll.Migrations.Catalog;
+using KnowItAll.Migrations.Diff;
+using KnowItAll.Migrations.Model;
+using KnowItAll.Migrations.Planning;
+
+namespace KnowItAll.Migrations.Kinds;
+
+/// <summary>Triggers: created when missing, a changed one replaced in the transaction, its firing state (ENABLE / DISABLE) set.</summary>
+internal sealed partial class TriggerKind : ObjectKind
+{
+    public override string Name => "trigger";
+
+    public override IReadOnlyList<string> ModelLists { get; } = [nameof(SchemaModel.Triggers)];
+
+    public override IReadOnlyList<CatalogQuery> Catalog { get; } =
+        [CatalogQuery.Of(TriggerCatalog.Query, false, TriggerCatalog.ReadAsync, (m, v) => m with { Triggers = v })];
+
+    public override void WriteCanonical(SchemaModel model, TextWriter text)
+    {
+        foreach (var t in model.Triggers.OrderBy(t => t.Table, StringComparer.Ordinal).ThenBy(t => t.Name, StringComparer.Ordinal))
+            KindRegistry.Line(text, "trigger ", t.Enabled == 'O' ? t.Definition : $"{t.Definition} {t.EnabledClause()}");
+    }
+
+    public override SchemaModel Rename(SchemaModel model, Func<string, string> rename, string schema) =>
+        model with { Triggers = model.Triggers.Select(t => t with { Definition = rename(t.Definition) }).ToList() };
+
+    public override void Compare(SchemaModel desired, SchemaModel live, SchemaDiff diff) => TriggerDiff.Compare(desired, live, diff);
+
+    public override IReadOnlyList<string> PlannedAfter { get; } = ["function", "table", "constraint", "index", "view"];
+
+    public override IReadOnlyList<PlanStep> Steps { get; } = [new("create", TriggerPlanner.Plan)];
+
+    public override IReadOnlyList<StatementForm> Forms { get; } = [new("CREATE TRIGGER", TriggerStart(), _ => null)];
+
+    [GeneratedRegex(@"^CREATE (OR REPLACE )?(CONSTRAINT )?TRIGGER ")]
+    private static partial Regex TriggerStart();
+}
