@@ -52,7 +52,7 @@ public sealed class KindRegistryTests
         // before the tables that use them, views after tables, keys and indexes, and comments, grants and owners last.
         Assert.Equal(
         [
-            "extension/create", "enum/create", "domain/create", "sequence/create", "view/drop-replaced", "composite_type/create",
+            "extension/create", "enum/create", "domain/create", "range_type/create", "sequence/create", "view/drop-replaced", "composite_type/create",
             "function/create", "table/create", "constraint/create", "index/create", "table/replica-identity", "constraint/after-indexes",
             "view/create", "function/of-row-types", "index/on-views", "trigger/create", "policy/create", "comment/create", "privilege/grant",
             "owner/set",
@@ -82,6 +82,7 @@ public sealed class KindRegistryTests
     [InlineData("CREATE TABLE T (ID INT)", null)]
     [InlineData("CREATE TYPE MOOD AS ENUM ('A')", null)]
     [InlineData("CREATE TYPE PAIR AS (A INT)", null)]
+    [InlineData("CREATE TYPE R AS RANGE (SUBTYPE = INT)", null)]
     [InlineData("CREATE TYPE B (INPUT = B_IN, OUTPUT = B_OUT)", "of CREATE TYPE only enum types")]
     [InlineData("CREATE AGGREGATE A (INT) (SFUNC = F, STYPE = INT)", "'CREATE AGGREGATE A' is not supported")]
     [InlineData("ALTER TABLE T DROP COLUMN A, ADD COLUMN B INT", "beside other actions")]

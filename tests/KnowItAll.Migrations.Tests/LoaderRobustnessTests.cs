@@ -47,7 +47,8 @@ public sealed class LoaderRobustnessTests(PostgresFixture pg)
         { "CREATE DOMAIN positive AS int CHECK (VALUE > 0); CREATE DOMAIN small AS positive CHECK (VALUE < 10); CREATE TABLE t (id int, n small, p " +
             "numeric GENERATED ALWAYS AS (n * 2) STORED); COMMENT ON DOMAIN small IS 'kept';", null },
         { "CREATE TYPE pair AS (a int, b int); CREATE TABLE t (id int, p pair); COMMENT ON COLUMN pair.a IS 'first';", null },
-        { "CREATE TYPE pair AS RANGE (subtype = int8);", "only enum types" },
+        { "CREATE TYPE pair AS RANGE (subtype = int8); CREATE TABLE t (id int, p pair); COMMENT ON TYPE pair IS 'kept';", null },
+        { "CREATE TYPE pair (input = pair_in, output = pair_out);", "only enum types" },
         { "CREATE TABLE a (id int CHECK (id > 0)); CREATE TABLE b (x int) INHERITS (a); COMMENT ON COLUMN b.x IS 'kept';", null },
         { "CREATE TABLE a (id int, body text COMPRESSION pglz);", "COMPRESSION" },
         { "CREATE TABLE a (id int); GRANT USAGE ON SCHEMA public TO knowitall_no_such_role;", "role knowitall_no_such_role does not exist" },

@@ -3,7 +3,10 @@ using Npgsql;
 
 namespace KnowItAll.Migrations.Catalog;
 
-/// <summary>Functions and procedures no extension owns, in creation order, with pg_get_functiondef's text and what depends on each.</summary>
+/// <summary>
+/// Functions and procedures no extension owns, in creation order, with pg_get_functiondef's text and what depends on each; the
+/// constructors PostgreSQL makes with a range type (its internal dependants) are the type's, not functions of the schema.
+/// </summary>
 internal static class FunctionCatalog
 {
     public const string Query = """
@@ -14,7 +17,7 @@ internal static class FunctionCatalog
                          WHERE d.refclassid = 'pg_proc'::regclass AND d.refobjid = p.oid AND d.deptype = 'n'), '{}')
         FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
         WHERE n.nspname = $1 AND p.prokind IN ('f', 'p')
-          AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
+          AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype IN ('e', 'i'))
         ORDER BY p.oid
         """;
 

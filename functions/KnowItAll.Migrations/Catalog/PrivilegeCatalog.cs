@@ -38,7 +38,7 @@ internal static class PrivilegeCatalog
         CROSS JOIN LATERAL aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a
         LEFT JOIN pg_roles r ON r.oid = a.grantee
         WHERE n.nspname = $1 AND p.prokind IN ('f', 'p') AND a.grantee <> p.proowner
-          AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e')
+          AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype IN ('e', 'i'))
         UNION ALL
         SELECT 'schema', n.nspname, NULL::text, a.privilege_type, CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE r.rolname END, a.is_grantable,
                EXISTS (SELECT 1 FROM pg_init_privs ip CROSS JOIN LATERAL aclexplode(ip.initprivs) ia

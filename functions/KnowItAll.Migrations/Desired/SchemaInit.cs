@@ -114,7 +114,8 @@ public static partial class SchemaInit
         public string FileOf(PlannedStatement s, bool afterTables) => s.Kind switch
         {
             StatementKind.Extension => SchemaFile,
-            StatementKind.Enum or StatementKind.EnumValue or StatementKind.Domain or StatementKind.DomainCheck or StatementKind.CompositeType =>
+            StatementKind.Enum or StatementKind.EnumValue or StatementKind.Domain or StatementKind.DomainCheck or StatementKind.CompositeType
+                or StatementKind.RangeType =>
                 TypesFile,
             StatementKind.Sequence or StatementKind.SequenceOwner => Sequence(s.ObjectName, s.Kind == StatementKind.SequenceOwner),
             StatementKind.Function => afterTables ? LateFunctionsFile : FunctionsFile,

@@ -93,6 +93,18 @@ public sealed class SchemaDiff
     /// <summary>Desired changes that cannot be applied without loss or a long lock; Apply refuses the plan.</summary>
     public List<Planning.Hazard> Blocking { get; } = [];
 
+    /// <summary>
+    /// What a kind's comparison keeps for its planning steps, by kind name: a kind declared whole in its own file
+    /// (<see cref="Kinds.ObjectKind"/>) keeps its results here rather than in a list of this class.
+    /// </summary>
+    internal T KindState<T>(string kind) where T : class, new()
+    {
+        if (!_kindStates.TryGetValue(kind, out var state)) _kindStates[kind] = state = new T();
+        return (T)state;
+    }
+
+    private readonly Dictionary<string, object> _kindStates = new(StringComparer.Ordinal);
+
     public void Status(string kind, string name, ObjectState status, string? detail = null) =>
         Objects.Add(new ObjectStatus(kind, name, status, detail));
 

@@ -30,7 +30,7 @@ internal sealed partial class CompositeTypeKind : ObjectKind
 
     public override void Compare(SchemaModel desired, SchemaModel live, SchemaDiff diff) => CompositeTypeDiff.Compare(desired, live, diff);
 
-    public override IReadOnlyList<string> PlannedAfter { get; } = ["extension", "enum", "domain"];
+    public override IReadOnlyList<string> PlannedAfter { get; } = ["extension", "enum", "domain", "range_type"];
 
     public override IReadOnlyList<PlanStep> Steps { get; } = [new("create", CompositeTypePlanner.Plan, ["view/drop-replaced"])];
 
@@ -38,7 +38,7 @@ internal sealed partial class CompositeTypeKind : ObjectKind
     public override IReadOnlyList<StatementForm> Forms { get; } =
     [
         new("CREATE TYPE ... AS (attributes)", CompositeType(), _ => null),
-        new("", TypeStart(), _ => "of CREATE TYPE only enum types (AS ENUM) and composite types (AS (attributes)) are modelled"),
+        new("", TypeStart(), _ => "of CREATE TYPE only enum types (AS ENUM), range types (AS RANGE) and composite types (AS (attributes)) are modelled"),
     ];
 
     [GeneratedRegex(@"^CREATE TYPE (""[^""]+""|\S+) AS ?\(")]

@@ -36,7 +36,7 @@ internal sealed partial class FunctionKind : ObjectKind
 
     public override void Compare(SchemaModel desired, SchemaModel live, SchemaDiff diff) => FunctionDiff.Compare(desired, live, diff);
 
-    public override IReadOnlyList<string> PlannedAfter { get; } = ["extension", "enum", "domain", "composite_type"];
+    public override IReadOnlyList<string> PlannedAfter { get; } = ["extension", "enum", "domain", "range_type", "composite_type"];
 
     public override IReadOnlyList<PlanStep> Steps { get; } =
     [

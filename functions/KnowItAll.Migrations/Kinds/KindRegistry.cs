@@ -12,6 +12,7 @@ internal static class KindRegistry
         new ExtensionKind(),
         new EnumKind(),
         new DomainKind(),
+        new RangeTypeKind(),
         new CompositeTypeKind(),
         new SequenceKind(),
         new FunctionKind(),

@@ -49,7 +49,7 @@ internal sealed partial class TableKind : ObjectKind
 
     public override void Compare(SchemaModel desired, SchemaModel live, SchemaDiff diff) => TableDiff.Compare(desired, live, diff);
 
-    public override IReadOnlyList<string> PlannedAfter { get; } = ["extension", "enum", "domain", "composite_type", "sequence"];
+    public override IReadOnlyList<string> PlannedAfter { get; } = ["extension", "enum", "domain", "range_type", "composite_type", "sequence"];
 
     // A column's type changes only once the views that read it are dropped; REPLICA IDENTITY USING INDEX needs the index.
     public override IReadOnlyList<PlanStep> Steps { get; } =

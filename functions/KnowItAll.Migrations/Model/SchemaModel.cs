@@ -147,6 +147,9 @@ public sealed record SchemaModel(
     /// <summary>Composite types in creation order.</summary>
     public IReadOnlyList<CompositeTypeModel> CompositeTypes { get; init; } = [];
 
+    /// <summary>Range types in creation order (<see cref="Kinds.RangeTypeKind"/>).</summary>
+    public IReadOnlyList<Kinds.RangeTypeModel> RangeTypes { get; init; } = [];
+
     /// <summary>Views and materialized views in creation order (a view after those it reads).</summary>
     public IReadOnlyList<ViewModel> Views { get; init; } = [];
 

@@ -19,6 +19,8 @@ public enum StatementKind
     [JsonStringEnumMemberName("domain_check_replace")] DomainCheckReplace,
     [JsonStringEnumMemberName("composite_type")] CompositeType,
     [JsonStringEnumMemberName("composite_attribute")] CompositeAttribute,
+    /// <summary>A range type (CREATE TYPE … AS RANGE), with its multirange type.</summary>
+    [JsonStringEnumMemberName("range_type")] RangeType,
     [JsonStringEnumMemberName("sequence")] Sequence,
     [JsonStringEnumMemberName("sequence_owner")] SequenceOwner,
     [JsonStringEnumMemberName("function")] Function,
