@@ -38,7 +38,8 @@ internal sealed partial class CompositeTypeKind : ObjectKind
     public override IReadOnlyList<StatementForm> Forms { get; } =
     [
         new("CREATE TYPE ... AS (attributes)", CompositeType(), _ => null),
-        new("", TypeStart(), _ => "of CREATE TYPE only enum types (AS ENUM), range types (AS RANGE) and composite types (AS (attributes)) are modelled"),
+        new("", TypeStart(),
+            _ => "of CREATE TYPE only enum types (AS ENUM), range types (AS RANGE) and composite types (AS (attributes)) are modelled"),
     ];
 
     [GeneratedRegex(@"^CREATE TYPE (""[^""]+""|\S+) AS ?\(")]

@@ -21,7 +21,8 @@ internal sealed partial class FunctionKind : ObjectKind
 
     public override void WriteCanonical(SchemaModel model, TextWriter text)
     {
-        foreach (var f in model.Functions.OrderBy(f => f.Signature, StringComparer.Ordinal)) KindRegistry.Line(text, "func ", f.Signature + " " + f.Definition);
+        foreach (var f in model.Functions.OrderBy(f => f.Signature, StringComparer.Ordinal))
+            KindRegistry.Line(text, "func ", f.Signature + " " + f.Definition);
     }
 
     public override SchemaModel Rename(SchemaModel model, Func<string, string> rename, string schema) => model with

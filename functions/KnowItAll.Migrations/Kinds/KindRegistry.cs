@@ -62,7 +62,8 @@ internal static class KindRegistry
     internal static List<(ObjectKind Kind, PlanStep Step)> Order(IReadOnlyList<ObjectKind> kinds)
     {
         var steps = kinds.SelectMany((k, ki) => k.Steps.Select((s, si) => (Kind: k, Step: s, Rank: (ki, si)))).ToList();
-        var byName = steps.Select((s, i) => (Name: $"{s.Kind.Name}/{s.Step.Name}", Index: i)).ToDictionary(p => p.Name, p => p.Index, StringComparer.Ordinal);
+        var byName = steps.Select((s, i) => (Name: $"{s.Kind.Name}/{s.Step.Name}", Index: i))
+            .ToDictionary(p => p.Name, p => p.Index, StringComparer.Ordinal);
         IEnumerable<int> Resolve(string name, string at)
         {
             if (byName.TryGetValue(name, out var one)) return [one];
@@ -84,7 +85,8 @@ internal static class KindRegistry
             var next = Enumerable.Range(0, steps.Count).FirstOrDefault(i => !done[i] && after[i].All(j => done[j]), -1);
             if (next < 0)
                 throw new InvalidOperationException("planning steps wait on each other: " +
-                    string.Join(", ", Enumerable.Range(0, steps.Count).Where(i => !done[i]).Select(i => $"{steps[i].Kind.Name}/{steps[i].Step.Name}")));
+                    string.Join(", ", Enumerable.Range(0, steps.Count).Where(i => !done[i])
+                        .Select(i => $"{steps[i].Kind.Name}/{steps[i].Step.Name}")));
             done[next] = true;
             order.Add((steps[next].Kind, steps[next].Step));
         }

@@ -24,8 +24,11 @@ internal sealed partial class PolicyKind : ObjectKind
 
     public override SchemaModel Rename(SchemaModel model, Func<string, string> rename, string schema) => model with
     {
-        Policies = model.Policies.Select(p => p with { Using = p.Using is null ? null : rename(p.Using), Check = p.Check is null ? null : rename(p.Check) })
-            .ToList(),
+        Policies = model.Policies.Select(p => p with
+        {
+            Using = p.Using is null ? null : rename(p.Using),
+            Check = p.Check is null ? null : rename(p.Check),
+        }).ToList(),
     };
 
     public override void Compare(SchemaModel desired, SchemaModel live, SchemaDiff diff) => PolicyDiff.Compare(desired, live, diff);

@@ -57,7 +57,8 @@ internal sealed partial class RangeTypeKind : ObjectKind
 
     public override void WriteCanonical(SchemaModel model, TextWriter text)
     {
-        foreach (var r in model.RangeTypes.OrderBy(r => r.Name, StringComparer.Ordinal)) KindRegistry.Line(text, "range ", r.Name + " " + r.Options());
+        foreach (var r in model.RangeTypes.OrderBy(r => r.Name, StringComparer.Ordinal))
+            KindRegistry.Line(text, "range ", r.Name + " " + r.Options());
     }
 
     public override SchemaModel Rename(SchemaModel model, Func<string, string> rename, string schema) => model with
@@ -84,8 +85,8 @@ internal sealed partial class RangeTypeKind : ObjectKind
                 diff.Status(Name, d.Name, ObjectStatus.Present);
                 continue;
             }
-            var why = $"range type {d.Name} is ({l.Options()}), schema/ says ({d.Options()}): PostgreSQL cannot alter a range type, and dropping it " +
-                "would drop the columns of that type. Create a new range type under another name and move the columns to it";
+            var why = $"range type {d.Name} is ({l.Options()}), schema/ says ({d.Options()}): PostgreSQL cannot alter a range type, and " +
+                "dropping it would drop the columns of that type. Create a new range type under another name and move the columns to it";
             diff.Status(Name, d.Name, ObjectStatus.Different, why);
             diff.Drift.Add(new DriftItem(Name, d.Name, "definition differs and cannot be altered", l.Options(), d.Options()));
             diff.Blocking.Add(new Hazard(HazardCode.TypeChangeRefused, why, d.Name));

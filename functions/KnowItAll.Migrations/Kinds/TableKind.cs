@@ -32,7 +32,8 @@ internal sealed partial class TableKind : ObjectKind
         foreach (var t in model.Tables.OrderBy(t => t.Name, StringComparer.Ordinal))
         {
             text.Write("table "); text.Write(t.Name); text.Write(' '); text.Write(t.Describe()); text.Write('\n');
-            foreach (var c in t.Columns.OrderBy(c => c.Name, StringComparer.Ordinal)) KindRegistry.Line(text, "  col ", (c with { Ordinal = 0 }).ToString());
+            foreach (var c in t.Columns.OrderBy(c => c.Name, StringComparer.Ordinal))
+                KindRegistry.Line(text, "  col ", (c with { Ordinal = 0 }).ToString());
         }
     }
 

@@ -28,7 +28,10 @@ internal sealed partial class ViewKind : ObjectKind
     }
 
     public override SchemaModel Rename(SchemaModel model, Func<string, string> rename, string schema) =>
-        model with { Views = model.Views.Select(v => v with { Definition = rename(v.Definition), Columns = v.Columns.Select(rename).ToList() }).ToList() };
+        model with
+        {
+            Views = model.Views.Select(v => v with { Definition = rename(v.Definition), Columns = v.Columns.Select(rename).ToList() }).ToList(),
+        };
 
     public override void Compare(SchemaModel desired, SchemaModel live, SchemaDiff diff) => ViewDiff.Compare(desired, live, diff);
 
