@@ -3,12 +3,12 @@ using Npgsql;
 
 namespace KnowItAll.Migrations.Catalog;
 
-/// <summary>Explicit privileges on tables, views, sequences, columns, functions and the schema.</summary>
+/// <summary>Explicit privileges on tables, views, sequences, columns, functions, types and the schema.</summary>
 internal static class PrivilegeCatalog
 {
     // Owners' own entries are left out: they appear in an ACL as soon as anything is granted and say nothing.
-    // EXECUTE for PUBLIC on a function is PostgreSQL's default (acldefault while the ACL is empty): it is read, marked
-    // initial, so that a REVOKE of it is seen, and so is its absence.
+    // EXECUTE for PUBLIC on a function, and USAGE for PUBLIC on a type, are PostgreSQL's defaults (acldefault while the ACL is
+    // empty): they are read, marked initial, so that a REVOKE of them is seen, and so is their absence.
     // The privileges an object was created with by initdb or by its extension (pg_init_privs), such as USAGE on the
     // public schema for PUBLIC, are marked: nobody granted them, so schema/ not granting them is no drift.
     public const string Query = """
@@ -39,6 +39,16 @@ internal static class PrivilegeCatalog
         LEFT JOIN pg_roles r ON r.oid = a.grantee
         WHERE n.nspname = $1 AND p.prokind IN ('f', 'p') AND a.grantee <> p.proowner
           AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype IN ('e', 'i'))
+        UNION ALL
+        SELECT 'type', t.typname, NULL::text, a.privilege_type, CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE r.rolname END, a.is_grantable,
+               a.grantee = 0 AND a.privilege_type = 'USAGE'
+        FROM pg_type t
+        JOIN pg_namespace n ON n.oid = t.typnamespace
+        CROSS JOIN LATERAL aclexplode(coalesce(t.typacl, acldefault('T', t.typowner))) a
+        LEFT JOIN pg_roles r ON r.oid = a.grantee
+        WHERE n.nspname = $1 AND a.grantee <> t.typowner
+          AND (t.typtype IN ('e', 'd', 'r') OR t.typtype = 'c' AND (SELECT c.relkind FROM pg_class c WHERE c.oid = t.typrelid) = 'c')
+          AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_type'::regclass AND e.objid = t.oid AND e.deptype = 'e')
         UNION ALL
         SELECT 'schema', n.nspname, NULL::text, a.privilege_type, CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE r.rolname END, a.is_grantable,
                EXISTS (SELECT 1 FROM pg_init_privs ip CROSS JOIN LATERAL aclexplode(ip.initprivs) ia

@@ -394,6 +394,7 @@ public static class DeclarationParser
             if (Accept("SCHEMA")) objectKind = "schema";
             else if (Accept("SEQUENCE")) objectKind = "sequence";
             else if (Accept("FUNCTION") || Accept("PROCEDURE") || Accept("ROUTINE")) objectKind = "function";
+            else if (Accept("TYPE") || Accept("DOMAIN")) objectKind = "type";
             else if (Accept("ALL")) throw Fail("REVOKE … ON ALL … IN SCHEMA is not modelled: revoke on each object by name");
             else { Accept("TABLE"); objectKind = "table"; }
             var objects = new List<string>();

@@ -182,6 +182,9 @@ public static partial class DesiredSchemaLoader
     private static async Task<bool> ExistsInScratchAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string scratch, Declaration d,
         CancellationToken ct)
     {
+        const string TypeExists =
+            "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = $1 " +
+            "AND t.typname = $2)";
         const string Relation =
             "SELECT c.oid FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = " +
             "$2";
@@ -197,9 +200,7 @@ public static partial class DesiredSchemaLoader
                 [d.Table!, d.Name]),
             "policy" => ($"SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_policy p WHERE p.polrelid = ({Relation}) AND p.polname = $3)",
                 [d.Table!, d.Name]),
-            "type" =>
-                ("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = $1 " +
-                    "AND t.typname = $2)", [d.Name]),
+            "type" => (TypeExists, [d.Name]),
             "enum_value" => ("""
                 SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_enum e JOIN pg_catalog.pg_type t ON t.oid = e.enumtypid
                 JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = $1 AND t.typname = $2 AND e.enumlabel = $3)
@@ -210,6 +211,7 @@ public static partial class DesiredSchemaLoader
             {
                 "schema" => ("SELECT false", []),
                 "function" => ("SELECT pg_catalog.to_regprocedure(pg_catalog.quote_ident($1) || '.' || $2) IS NOT NULL", [Routine(d.Name)]),
+                "type" => (TypeExists, [d.Name]),
                 _ => ($"SELECT EXISTS ({Relation})", new[] { d.Name }),
             },
             _ => ("SELECT false", Array.Empty<string>()),

@@ -7,8 +7,9 @@ using KnowItAll.Migrations.Planning;
 namespace KnowItAll.Migrations.Kinds;
 
 /// <summary>
-/// Privileges on the schema, tables, columns, sequences and functions: granted when missing (with the grant option when
-/// schema/ gives it); one schema/ does not grant is drift, revoked only when schema/ declares the REVOKE.
+/// Privileges on the schema, tables, columns, sequences, functions and types (enums, composite and range types, domains): granted
+/// when missing (with the grant option when schema/ gives it); one schema/ does not grant is drift, revoked only when schema/
+/// declares the REVOKE.
 /// </summary>
 internal sealed partial class PrivilegeKind : ObjectKind
 {
@@ -42,7 +43,7 @@ internal sealed partial class PrivilegeKind : ObjectKind
     public override IReadOnlyList<PlanStep> Steps { get; } = [new("grant", GrantPlanner.Plan)];
 
     public override IReadOnlyList<StatementForm> Forms { get; } =
-        [new("GRANT on the schema, tables, columns, sequences and functions", GrantStart(), Grant)];
+        [new("GRANT on the schema, tables, columns, sequences, functions and types", GrantStart(), Grant)];
 
     private static string? Grant(string words)
     {
@@ -59,6 +60,6 @@ internal sealed partial class PrivilegeKind : ObjectKind
     [GeneratedRegex(@" ON ALL (TABLES|SEQUENCES|FUNCTIONS|PROCEDURES|ROUTINES) IN SCHEMA ")]
     private static partial Regex GrantInSchema();
 
-    [GeneratedRegex(@" ON (DATABASE|TABLESPACE|LANGUAGE|LARGE OBJECT|FOREIGN DATA WRAPPER|FOREIGN SERVER|DOMAIN|TYPE|PARAMETER)\b")]
+    [GeneratedRegex(@" ON (DATABASE|TABLESPACE|LANGUAGE|LARGE OBJECT|FOREIGN DATA WRAPPER|FOREIGN SERVER|PARAMETER)\b")]
     private static partial Regex GrantUnmodelledTarget();
 }

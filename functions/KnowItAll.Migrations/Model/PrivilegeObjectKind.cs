@@ -12,6 +12,8 @@ public enum PrivilegeObjectKind
     [JsonStringEnumMemberName("column")] Column,
     [JsonStringEnumMemberName("sequence")] Sequence,
     [JsonStringEnumMemberName("function")] Function,
+    /// <summary>An enum, composite, range type or domain (GRANT USAGE ON TYPE; PUBLIC has USAGE by default).</summary>
+    [JsonStringEnumMemberName("type")] Type,
 }
 
 public static class PrivilegeObjectKinds

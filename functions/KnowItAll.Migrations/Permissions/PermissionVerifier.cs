@@ -16,6 +16,7 @@ public static class PermissionVerifier
                  WHEN 'schema' THEN CASE WHEN to_regnamespace(c.obj) IS NULL THEN false ELSE has_schema_privilege($1, c.obj, c.priv) END
                  WHEN 'function' THEN CASE WHEN to_regprocedure(c.qualified) IS NULL THEN false
                                           ELSE has_function_privilege($1, c.qualified, c.priv) END
+                 WHEN 'type' THEN CASE WHEN to_regtype(c.qualified) IS NULL THEN false ELSE has_type_privilege($1, c.qualified, c.priv) END
                  WHEN 'sequence' THEN CASE WHEN to_regclass(c.qualified) IS NULL THEN false ELSE has_sequence_privilege($1, c.qualified, c.priv) END
                  WHEN 'column' THEN CASE WHEN NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = to_regclass(c.qualified)
                                                            AND a.attname = c.col AND NOT a.attisdropped)

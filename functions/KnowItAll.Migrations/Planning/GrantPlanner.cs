@@ -18,13 +18,7 @@ internal static class GrantPlanner
         {
             var (kind, objectName, column, grantee, grantable) = group.Key;
             var privileges = string.Join(", ", group.Select(p => p.Privilege).Distinct().Order(StringComparer.Ordinal));
-            var target = kind switch
-            {
-                PrivilegeObjectKind.Schema => $"SCHEMA {Quote(objectName)}",
-                PrivilegeObjectKind.Sequence => $"SEQUENCE {b.Q(objectName)}",
-                PrivilegeObjectKind.Function => $"ROUTINE {Routine(b, objectName)}",
-                _ => $"TABLE {b.Q(objectName)}",
-            };
+            var target = Target(b, kind, objectName);
             var columnList = column is null ? "" : $" ({Quote(column)})";
             var role = grantee == "PUBLIC" ? "PUBLIC" : Quote(grantee);
             var option = grantable ? " WITH GRANT OPTION" : "";
@@ -35,6 +29,16 @@ internal static class GrantPlanner
             b.Add(StatementKind.Grant, label, $"GRANT {privileges}{columnList} ON {target} TO {role}{option}", LockLevel.None);
         }
     }
+
+    /// <summary>What GRANT and REVOKE name after ON for a privilege's object.</summary>
+    internal static string Target(PlanBuilder b, PrivilegeObjectKind kind, string objectName) => kind switch
+    {
+        PrivilegeObjectKind.Schema => $"SCHEMA {Quote(objectName)}",
+        PrivilegeObjectKind.Sequence => $"SEQUENCE {b.Q(objectName)}",
+        PrivilegeObjectKind.Function => $"ROUTINE {Routine(b, objectName)}",
+        PrivilegeObjectKind.Type => $"TYPE {b.Q(objectName)}",
+        _ => $"TABLE {b.Q(objectName)}",
+    };
 
     /// <summary>A function privilege's object is "name(argument types)"; the name is quoted, the types are PostgreSQL's own text.</summary>
     internal static string Routine(PlanBuilder b, string signature)

@@ -104,13 +104,7 @@ internal static class RetirementPlanner
         {
             var (kind, objectName, column, grantee) = group.Key;
             var privileges = string.Join(", ", group.Select(p => p.Privilege).Distinct().Order(StringComparer.Ordinal));
-            var target = kind switch
-            {
-                PrivilegeObjectKind.Schema => $"SCHEMA {Quote(objectName)}",
-                PrivilegeObjectKind.Sequence => $"SEQUENCE {b.Q(objectName)}",
-                PrivilegeObjectKind.Function => $"ROUTINE {GrantPlanner.Routine(b, objectName)}",
-                _ => $"TABLE {b.Q(objectName)}",
-            };
+            var target = GrantPlanner.Target(b, kind, objectName);
             var role = grantee == "PUBLIC" ? "PUBLIC" : Quote(grantee);
             b.Add(StatementKind.Revoke, r.Declaration.ObjectName,
                 $"REVOKE {privileges}{(column is null ? "" : $" ({Quote(column)})")} ON {target} FROM {role}", LockLevel.None);

@@ -35,6 +35,7 @@ public static class AcceptanceCases
         .. GenerationCases.All(),
         .. TypeChangeCases.All(),
         .. RangeTypeCases.All(),
+        .. TypeGrantCases.All(),
     ];
 
     private static IEnumerable<AcceptanceCase> Tables()
