@@ -52,7 +52,7 @@ public static class DeclarationDiff
             }
             if (!Presence(live, d).Old) continue;
             diff.Retirements.Add(new Retirement(d, []));
-            gone.Add((DriftKind(d.Kind), d.ObjectName));
+            gone.Add((d.Kind == "type" ? TypeKind(live, d.Name)! : DriftKind(d.Kind), d.ObjectName));
             if (d.Kind == "table") droppedTables.Add(d.Name);
             diff.Status(d.Kind, d.ObjectName, ObjectStatus.Missing, $"declared removed ({d.Location}); still in the database");
         }
@@ -106,7 +106,7 @@ public static class DeclarationDiff
         "function" or "procedure" => (model.Functions.Any(f => f.Signature == d.Name && (f.Kind == 'p') == (d.Kind == "procedure")), false),
         "trigger" => (model.Triggers.Any(t => t.Table == d.Table && t.Name == d.Name), false),
         "policy" => (model.Policies.Any(p => p.Table == d.Table && p.Name == d.Name), false),
-        "type" => (model.Enums.Any(e => e.Name == d.Name), model.Enums.Any(e => e.Name == d.NewName)),
+        "type" => (TypeKind(model, d.Name) is not null, d.NewName is not null && TypeKind(model, d.NewName) is not null),
         "enum_value" => (model.Enums.Any(e => e.Name == d.Table && e.Labels.Contains(d.Name, StringComparer.Ordinal)),
             model.Enums.Any(e => e.Name == d.Table && d.NewName is not null && e.Labels.Contains(d.NewName, StringComparer.Ordinal))),
         _ => (false, false),
@@ -116,9 +116,15 @@ public static class DeclarationDiff
     {
         "materialized_view" => "view",
         "procedure" => "function",
-        "type" => "enum",
         _ => kind,
     };
+
+    /// <summary>The kind of the type DROP TYPE / ALTER TYPE names (as its drift names it), or null when the model has no such type.</summary>
+    private static string? TypeKind(SchemaModel model, string name) =>
+        model.Enums.Any(e => e.Name == name) ? "enum"
+        : model.CompositeTypes.Any(c => c.Name == name) ? "composite_type"
+        : model.RangeTypes.Any(r => r.Name == name) ? "range_type"
+        : null;
 
     private static bool OnTable(SchemaModel live, DriftItem item, HashSet<string> tables) => item.Kind switch
     {

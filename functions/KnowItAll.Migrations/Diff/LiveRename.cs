@@ -39,6 +39,15 @@ internal static partial class LiveRename
         "type" => live with
         {
             Enums = live.Enums.Select(e => e.Name == d.Name ? e with { Name = d.NewName! } : e).ToList(),
+            CompositeTypes = live.CompositeTypes.Select(c => (c.Name == d.Name ? c with { Name = d.NewName! } : c) with
+            {
+                Attributes = c.Attributes.Select(a => a with { Type = Qualified(a.Type, live.Schema, d.Name, d.NewName!) }).ToList(),
+            }).ToList(),
+            RangeTypes = live.RangeTypes.Select(r => (r.Name == d.Name ? r with { Name = d.NewName! } : r) with
+            {
+                Subtype = Qualified(r.Subtype, live.Schema, d.Name, d.NewName!),
+            }).ToList(),
+            Domains = live.Domains.Select(o => o with { BaseType = Qualified(o.BaseType, live.Schema, d.Name, d.NewName!) }).ToList(),
             Tables = live.Tables.Select(t => t with
             {
                 Columns = t.Columns.Select(c => c with

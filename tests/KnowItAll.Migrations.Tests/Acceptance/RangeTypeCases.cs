@@ -34,6 +34,14 @@ public static class RangeTypeCases
             "INSERT INTO readings VALUES (1, '[1,2)');",
             Hazards: [H.TypeChangeRefused], Blocked: true)
         { Checks = ["SELECT span = '[1,2)'::floatrange FROM readings WHERE id = 1"] };
+        yield return new("range: DROP TYPE declared removes it", FloatRange, FloatRange + " DROP TYPE floatrange;",
+            Sql: ["DROP TYPE IF EXISTS \"public\".\"floatrange\""])
+        { Checks = ["SELECT to_regtype('public.floatrange') IS NULL AND to_regtype('public.floatmultirange') IS NULL"] };
+        yield return new("range: ALTER TYPE RENAME TO keeps the column's values",
+            FloatRange + " CREATE TABLE readings (id int PRIMARY KEY, span floatrange);",
+            FloatRange + " CREATE TABLE readings (id int PRIMARY KEY, span floatrange); ALTER TYPE floatrange RENAME TO spanrange;",
+            "INSERT INTO readings VALUES (1, '[1,2)');", Hazards: [H.RenameBreaksOldName])
+        { Checks = ["SELECT span = '[1,2)'::spanrange FROM readings WHERE id = 1"] };
         yield return new("range: a range type schema/ no longer names is drift, never dropped",
             FloatRange + " CREATE TABLE readings (id int PRIMARY KEY);",
             "CREATE TABLE readings (id int PRIMARY KEY);", Drift: true)
