@@ -34,6 +34,7 @@ public static class AcceptanceCases
         .. OwnerCases.All(),
         .. GenerationCases.All(),
         .. TypeChangeCases.All(),
+        .. DependencyOrderCases.All(),
     ];
 
     private static IEnumerable<AcceptanceCase> Tables()
