@@ -6,7 +6,8 @@ namespace KnowItAll.Migrations.Tests.Acceptance;
 /// Statements ordered by the objects' dependencies (issue 18, item 7), where a fixed order of kinds puts one object before
 /// what it needs: a function of a table's row type read by a view, a materialized view of such a function and its index, a
 /// key attached USING INDEX after the index is built, a foreign key on a unique index the plan builds, an expression index on
-/// a function of its table's row type, a domain whose check calls a function, a composite type holding a table's row.
+/// a function of its table's row type, a domain whose check calls a function, a composite type holding a table's row, a
+/// SQL-standard function body (parsed when created) reading a new table, a check calling a new function of its table's row type.
 /// </summary>
 public static class DependencyOrderCases
 {
@@ -50,5 +51,13 @@ public static class DependencyOrderCases
             "CREATE FUNCTION describe(named) RETURNS text LANGUAGE sql STABLE AS $$ SELECT $1.name $$; " +
             "CREATE VIEW described AS SELECT describe(n) AS d FROM named n;",
             Sql: ["CREATE VIEW \"public\".\"described\""]);
+        yield return new("dependency order: a function with a SQL-standard body reading a table the plan creates", "",
+            Items + "CREATE FUNCTION item_count() RETURNS bigint LANGUAGE sql STABLE RETURN (SELECT count(*) FROM items);",
+            Sql: ["RETURN (SELECT count(*) AS count"]);
+        yield return new("dependency order: a check on a table with rows calling a new function of its row type", Items,
+            Items + "CREATE FUNCTION named(items) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$ SELECT $1.name <> '' $$; " +
+            "ALTER TABLE items ADD CONSTRAINT items_named CHECK (named(items));", SeedItems,
+            [H.AccessExclusiveLock, H.CheckValidation], ["VALIDATE CONSTRAINT \"items_named\""])
+        { Checks = ["SELECT count(*) = 300 FROM items"] };
     }
 }
