@@ -7,7 +7,8 @@ namespace KnowItAll.Migrations.Tests.Acceptance;
 /// what it needs: a function of a table's row type read by a view, a materialized view of such a function and its index, a
 /// key attached USING INDEX after the index is built, a foreign key on a unique index the plan builds, an expression index on
 /// a function of its table's row type, a domain whose check calls a function, a composite type holding a table's row, a
-/// SQL-standard function body (parsed when created) reading a new table, a check calling a new function of its table's row type.
+/// SQL-standard function body (parsed when created) reading a new table, a check calling a new function of its table's row type,
+/// a function of another schema's row type.
 /// </summary>
 public static class DependencyOrderCases
 {
@@ -59,5 +60,10 @@ public static class DependencyOrderCases
             "ALTER TABLE items ADD CONSTRAINT items_named CHECK (named(items));", SeedItems,
             [H.AccessExclusiveLock, H.CheckValidation], ["VALIDATE CONSTRAINT \"items_named\""])
         { Checks = ["SELECT count(*) = 300 FROM items"] };
+        yield return new("dependency order: a function of another new schema's row type, read by a view", "",
+            "CREATE SCHEMA billing; CREATE TABLE billing.invoices (id bigint PRIMARY KEY, amount numeric(12,2) NOT NULL); " +
+            "CREATE FUNCTION invoices() RETURNS SETOF billing.invoices LANGUAGE sql STABLE AS $$ SELECT * FROM billing.invoices $$; " +
+            "CREATE VIEW invoiced AS SELECT sum(amount) AS total FROM invoices();",
+            Sql: ["CREATE VIEW \"public\".\"invoiced\""]);
     }
 }
