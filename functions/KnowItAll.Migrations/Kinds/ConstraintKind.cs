@@ -32,12 +32,8 @@ internal sealed class ConstraintKind : ObjectKind
 
     public override IReadOnlyList<string> PlannedAfter { get; } = [];
 
-    // A foreign key to a unique index the plan builds, or a key attached over an index, comes after the indexes.
-    public override IReadOnlyList<PlanStep> Steps { get; } =
-    [
-        new("create", ConstraintPlanner.Plan, ["table/create"]),
-        new("after-indexes", ConstraintPlanner.PlanAfterIndexes, ["table/replica-identity"]),
-    ];
+    // A foreign key to a unique index the plan builds, or a key attached over an index, moves after the index (declared needs).
+    public override IReadOnlyList<PlanStep> Steps { get; } = [new("create", ConstraintPlanner.Plan, ["table/create"])];
 
     public override IReadOnlyList<StatementForm> Forms { get; } = [];
 }

@@ -39,11 +39,8 @@ internal sealed partial class FunctionKind : ObjectKind
 
     public override IReadOnlyList<string> PlannedAfter { get; } = ["extension", "enum", "domain", "range_type", "composite_type"];
 
-    public override IReadOnlyList<PlanStep> Steps { get; } =
-    [
-        new("create", b => FunctionPlanner.Plan(b, usesRowTypes: false), ["view/drop-replaced"]),
-        new("of-row-types", b => FunctionPlanner.Plan(b, usesRowTypes: true), ["view/create"]),
-    ];
+    // A function of a row type, or whose body reads a table, moves after what it names (its statements' declared needs).
+    public override IReadOnlyList<PlanStep> Steps { get; } = [new("create", FunctionPlanner.Plan, ["view/drop-replaced"])];
 
     public override IReadOnlyList<StatementForm> Forms { get; } = [new("CREATE FUNCTION / PROCEDURE", RoutineStart(), _ => null)];
 

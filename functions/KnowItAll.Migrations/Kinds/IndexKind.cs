@@ -31,11 +31,8 @@ internal sealed partial class IndexKind : ObjectKind
 
     public override IReadOnlyList<string> PlannedAfter { get; } = [];
 
-    public override IReadOnlyList<PlanStep> Steps { get; } =
-    [
-        new("create", b => IndexPlanner.Plan(b, onViews: false), ["table/create", "constraint/create"]),
-        new("on-views", b => IndexPlanner.Plan(b, onViews: true), ["view/create", "function/of-row-types"]),
-    ];
+    // An index of a materialized view moves after the view (its statement's declared need).
+    public override IReadOnlyList<PlanStep> Steps { get; } = [new("create", IndexPlanner.Plan, ["table/create", "constraint/create"])];
 
     public override IReadOnlyList<StatementForm> Forms { get; } =
     [

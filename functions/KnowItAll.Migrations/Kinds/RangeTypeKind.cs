@@ -103,7 +103,10 @@ internal sealed partial class RangeTypeKind : ObjectKind
     {
         foreach (var r in b.Diff.KindState<List<RangeTypeModel>>("range_type"))
         {
-            b.Add(StatementKind.RangeType, r.Name, $"CREATE TYPE {b.Q(r.Name)} AS RANGE ({r.Options()})", LockLevel.None);
+            // Its subtype may be a domain or enum of a managed schema, its subtype difference a function of one: those come first.
+            b.Add(StatementKind.RangeType, r.Name, $"CREATE TYPE {b.Q(r.Name)} AS RANGE ({r.Options()})", LockLevel.None,
+                creates: ObjectKeys.Type(b.Schema, r.Name), needs: b.Named(r.Subtype, r.SubtypeDiff is null ? null : r.SubtypeDiff + "(",
+                    r.CanonicalFunction is null ? null : r.CanonicalFunction + "("));
             b.Other.Add($"range type {r.Name}");
         }
     }

@@ -102,7 +102,7 @@ internal static partial class ColumnAlterationPlanner
             b.Add(StatementKind.ReplicaIdentity, t, $"ALTER TABLE {b.Q(t)} REPLICA IDENTITY {desired.ReplicaIdentityClause()}",
                 live is null ? LockLevel.None : LockLevel.AccessExclusive,
                 live is null ? [] : Brief(b, t, "no scan; logical replication of its updates and deletes carries the new identity from now on"),
-                builtLater ? Phase.After : Phase.InTransaction);
+                builtLater ? Phase.After : Phase.InTransaction, needs: index is null ? null : [ObjectKeys.Index(b.Schema, index)]);
             b.Other.Add($"replica identity {t}");
         }
     }

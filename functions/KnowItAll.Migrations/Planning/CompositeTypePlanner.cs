@@ -13,14 +13,17 @@ internal static class CompositeTypePlanner
     {
         foreach (var t in b.Diff.MissingCompositeTypes)
         {
-            b.Add(StatementKind.CompositeType, t.Name, CreateSql(b.Q(t.Name), t), LockLevel.None);
+            // An attribute may hold a table's row: that table comes first.
+            b.Add(StatementKind.CompositeType, t.Name, CreateSql(b.Q(t.Name), t), LockLevel.None, creates: ObjectKeys.Type(b.Schema, t.Name),
+                needs: b.Named(t.Attributes.Select(a => a.Type)));
             b.Other.Add($"composite type {t.Name}");
         }
         foreach (var a in b.Diff.CompositeAttributes)
         {
             var clause = a.Live is null ? $"ADD ATTRIBUTE {Attribute(a.Attribute)}"
                 : $"ALTER ATTRIBUTE {Quote(a.Attribute.Name)} TYPE {Type(a.Attribute)}";
-            b.Add(StatementKind.CompositeAttribute, $"{a.Type}.{a.Attribute.Name}", $"ALTER TYPE {b.Q(a.Type)} {clause}", LockLevel.None);
+            b.Add(StatementKind.CompositeAttribute, $"{a.Type}.{a.Attribute.Name}", $"ALTER TYPE {b.Q(a.Type)} {clause}", LockLevel.None,
+                needs: b.Named(a.Attribute.Type));
             b.Other.Add($"composite type attribute {a.Type}.{a.Attribute.Name}");
         }
     }

@@ -21,6 +21,7 @@ internal static partial class ConstraintPlanner
         foreach (var c in b.Diff.MissingConstraints.Where(c => c.Type == 'f' && PlannedUniqueIndex(b, c) is null)) AddForeignKey(b, c);
         foreach (var r in b.Diff.ReplacedConstraints.Where(r => r.Desired.Type == 'f')) Replace(b, r);
         foreach (var c in b.Diff.UnvalidatedConstraints) AddValidation(b, c);
+        PlanAfterIndexes(b);
     }
 
     private static void Replace(PlanBuilder b, ConstraintReplacement r)
@@ -154,7 +155,7 @@ internal static partial class ConstraintPlanner
 
     /// <summary>
     /// Foreign keys that reference a unique index (not a constraint) this plan builds: PostgreSQL refuses them until the
-    /// index exists, so they are planned after the indexes, and after the transaction when the index is built concurrently.
+    /// index exists, so they need it, and come after the transaction when the index is built concurrently.
     /// </summary>
     public static void PlanAfterIndexes(PlanBuilder b)
     {
@@ -167,11 +168,11 @@ internal static partial class ConstraintPlanner
                     [new Hazard(HazardCode.ShareRowExclusiveLock,
                         $"takes a SHARE ROW EXCLUSIVE lock on {c.Table} and {c.ReferencedTable} briefly, once the unique index {index.Name} is " +
                         "built")],
-                    Phase.After);
+                    Phase.After, Key(b, c), [.. Needs(b, c), ObjectKeys.Index(b.Schema, index.Name)]);
                 if (c.IsValidated) AddValidation(b, c);
                 continue;
             }
-            AddForeignKey(b, c);
+            AddForeignKey(b, c, ObjectKeys.Index(b.Schema, index.Name));
         }
     }
 
@@ -184,12 +185,13 @@ internal static partial class ConstraintPlanner
         if (!c.IsValidated)
         {
             // schema/ itself says NOT VALID: existing rows are not checked, now or later.
-            b.Add(StatementKind.Constraint, name, AddSql(b, c, c.Definition + " NOT VALID"), LockLevel.AccessExclusive, HasRowsHazard(b, c));
+            b.Add(StatementKind.Constraint, name, AddSql(b, c, c.Definition + " NOT VALID"), LockLevel.AccessExclusive, HasRowsHazard(b, c),
+                creates: Key(b, c), needs: Needs(b, c));
             return;
         }
         if (!b.HasRows(c.Table))
         {
-            b.Add(StatementKind.Constraint, name, AddSql(b, c, c.Definition), LockLevel.AccessExclusive);
+            b.Add(StatementKind.Constraint, name, AddSql(b, c, c.Definition), LockLevel.AccessExclusive, creates: Key(b, c), needs: Needs(b, c));
             return;
         }
         var partitioned = b.IsPartitioned(c.Table);
@@ -197,7 +199,8 @@ internal static partial class ConstraintPlanner
         {
             b.Add(StatementKind.Constraint, name, AddSql(b, c, c.Definition + " NOT VALID"), LockLevel.AccessExclusive,
                 [new Hazard(HazardCode.AccessExclusiveLock,
-                    $"takes an ACCESS EXCLUSIVE lock on {c.Table}, which has rows (brief: no scan while NOT VALID)")]);
+                    $"takes an ACCESS EXCLUSIVE lock on {c.Table}, which has rows (brief: no scan while NOT VALID)")],
+                creates: Key(b, c), needs: Needs(b, c));
             AddValidation(b, c);
             return;
         }
@@ -206,12 +209,13 @@ internal static partial class ConstraintPlanner
             var unique =
                 $"CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS {Quote(c.Name)} ON {b.Q(c.Table)} USING btree " +
                 $"({key.Groups["cols"].Value}){key.Groups["with"].Value}";
+            var index = ObjectKeys.Index(b.Schema, c.Name);
             b.Add(StatementKind.Index, c.Name, unique, LockLevel.ShareUpdateExclusive,
                 [new Hazard(HazardCode.UniqueBuild, $"builds a unique index on {c.Table}, which has rows; concurrently, writes continue")],
-                Phase.After);
+                Phase.After, index, Needs(b, c));
             b.Add(StatementKind.Constraint, name, AddSql(b, c, $"{key.Groups["kind"].Value} USING INDEX {Quote(c.Name)}"), LockLevel.AccessExclusive,
                 [new Hazard(HazardCode.AccessExclusiveLock, $"takes an ACCESS EXCLUSIVE lock on {c.Table} briefly to attach the index")],
-                Phase.After);
+                Phase.After, Key(b, c), [.. Needs(b, c), index]);
             return;
         }
         b.Add(StatementKind.Constraint, name, AddSql(b, c, c.Definition), LockLevel.AccessExclusive,
@@ -219,35 +223,43 @@ internal static partial class ConstraintPlanner
             new Hazard(HazardCode.AccessExclusiveLock, $"takes an ACCESS EXCLUSIVE lock on {c.Table}, which has rows, for the whole build"),
             new Hazard(c.Type == 'c' ? HazardCode.CheckValidation : HazardCode.UniqueBuild,
                 $"checks or indexes every row of {c.Table} while it is locked"),
-        ]);
+        ], creates: Key(b, c), needs: Needs(b, c));
     }
 
-    private static void AddForeignKey(PlanBuilder b, ConstraintModel c)
+    /// <param name="index">The unique index of the plan the key references, which it needs.</param>
+    private static void AddForeignKey(PlanBuilder b, ConstraintModel c, string? index = null)
     {
         var name = $"{c.Table}.{c.Name}";
+        List<string> needs = [.. Needs(b, c), .. index is null ? [] : new[] { index }];
         if (!c.IsValidated)
         {
             b.Add(StatementKind.Constraint, name, AddSql(b, c, c.Definition + " NOT VALID"), LockLevel.ShareRowExclusive,
                 b.HasRows(c.Table)
                 ? [new Hazard(HazardCode.ShareRowExclusiveLock, $"takes a SHARE ROW EXCLUSIVE lock on {c.Table} and {c.ReferencedTable} briefly")]
-                : []);
+                : [], creates: Key(b, c), needs: needs);
             return;
         }
         if (b.NewTables.Contains(c.Table) || !b.HasRows(c.Table))
         {
-            b.Add(StatementKind.Constraint, name, AddSql(b, c, c.Definition), LockLevel.ShareRowExclusive);
+            b.Add(StatementKind.Constraint, name, AddSql(b, c, c.Definition), LockLevel.ShareRowExclusive, creates: Key(b, c), needs: needs);
             return;
         }
         b.Add(StatementKind.Constraint, name, AddSql(b, c, c.Definition + " NOT VALID"), LockLevel.ShareRowExclusive,
             [new Hazard(HazardCode.ShareRowExclusiveLock,
                 $"takes a SHARE ROW EXCLUSIVE lock on {c.Table} and {c.ReferencedTable}: writes wait briefly, reads continue (no scan while NOT " +
-                "VALID)")]);
+                "VALID)")], creates: Key(b, c), needs: needs);
         AddValidation(b, c);
     }
 
     private static void AddValidation(PlanBuilder b, ConstraintModel c) =>
         b.Add(StatementKind.Validate, $"{c.Table}.{c.Name}", $"ALTER TABLE {b.Q(c.Table)} VALIDATE CONSTRAINT {Quote(c.Name)}",
-            LockLevel.ShareUpdateExclusive, [Validation(c)], Phase.After);
+            LockLevel.ShareUpdateExclusive, [Validation(c)], Phase.After, needs: [Key(b, c)]);
+
+    private static string Key(PlanBuilder b, ConstraintModel c) => ObjectKeys.Constraint(b.Schema, c.Table, c.Name);
+
+    /// <summary>Its table, and what its definition names: a check's functions, a foreign key's referenced table.</summary>
+    private static List<string> Needs(PlanBuilder b, ConstraintModel c) =>
+        [.. b.Relation(c.Table) is { } table ? new[] { table } : [], .. b.Named(c.Definition)];
 
     private static IReadOnlyList<Hazard> HasRowsHazard(PlanBuilder b, ConstraintModel c) => b.HasRows(c.Table)
         ? [new Hazard(HazardCode.AccessExclusiveLock, $"takes an ACCESS EXCLUSIVE lock on {c.Table} briefly (no scan while NOT VALID)")]

@@ -18,10 +18,14 @@ internal static partial class DomainPlanner
     {
         foreach (var d in b.Diff.MissingDomains)
         {
-            b.Add(StatementKind.Domain, d.Name, CreateSql(b.Q(d.Name), d), LockLevel.None);
+            // Its checks may call functions, planned after the domains: those come first.
+            var key = ObjectKeys.Type(b.Schema, d.Name);
+            b.Add(StatementKind.Domain, d.Name, CreateSql(b.Q(d.Name), d), LockLevel.None, creates: key,
+                needs: b.Named([d.BaseType, d.Default, .. d.Checks.Where(k => k.IsValidated).Select(k => k.Definition)]));
             foreach (var k in d.Checks.Where(k => !k.IsValidated))
                 b.Add(StatementKind.DomainCheck, $"{d.Name}.{k.Name}",
-                    $"ALTER DOMAIN {b.Q(d.Name)} ADD CONSTRAINT {Quote(k.Name)} {k.Definition} NOT VALID", LockLevel.None);
+                    $"ALTER DOMAIN {b.Q(d.Name)} ADD CONSTRAINT {Quote(k.Name)} {k.Definition} NOT VALID", LockLevel.None,
+                    needs: [key, .. b.Named(k.Definition)]);
             b.Other.Add($"domain {d.Name}");
         }
         foreach (var change in b.Diff.DomainChanges) Alter(b, change);
@@ -78,12 +82,13 @@ internal static partial class DomainPlanner
                         [new Hazard(HazardCode.ObjectReplaced,
                             $"drops the old check {name} ({old.Definition}) to add schema/'s in the same transaction")]);
                 b.Add(StatementKind.DomainCheck, name,
-                    $"ALTER DOMAIN {domain} ADD CONSTRAINT {Quote(k.Name)} {k.Definition}{(k.IsValidated ? "" : " NOT VALID")}", LockLevel.None);
+                    $"ALTER DOMAIN {domain} ADD CONSTRAINT {Quote(k.Name)} {k.Definition}{(k.IsValidated ? "" : " NOT VALID")}", LockLevel.None,
+                    needs: b.Named(k.Definition));
                 continue;
             }
             var added = old is null ? k.Name : Replacements.Temporary(k.Name);
             b.Add(StatementKind.DomainCheck, $"{d.Name}.{added}", $"ALTER DOMAIN {domain} ADD CONSTRAINT {Quote(added)} {k.Definition} NOT VALID",
-                LockLevel.None);
+                LockLevel.None, needs: b.Named(k.Definition));
             if (k.IsValidated) Validate(b, d.Name, added, columns, tables, filled);
             if (old is null) continue;
             b.Add(StatementKind.DomainCheckReplace, name,

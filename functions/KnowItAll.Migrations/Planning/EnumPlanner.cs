@@ -12,7 +12,7 @@ internal static class EnumPlanner
     {
         foreach (var e in b.Diff.MissingEnums)
         {
-            b.Add(StatementKind.Enum, e.Name, CreateSql(b.Q(e.Name), e), LockLevel.None);
+            b.Add(StatementKind.Enum, e.Name, CreateSql(b.Q(e.Name), e), LockLevel.None, creates: ObjectKeys.Type(b.Schema, e.Name));
             b.Other.Add($"enum {e.Name}");
         }
         foreach (var v in b.Diff.EnumValues)

@@ -6,18 +6,18 @@ namespace KnowItAll.Migrations.Planning;
 
 /// <summary>
 /// Indexes: on an empty or new table in the transaction; on a table with rows CONCURRENTLY, after it. A
-/// partitioned table cannot build concurrently, so its index locks writes to every partition while it builds.
-/// Indexes of materialized views are planned after the views. A changed index is replaced online: the new definition
-/// built CONCURRENTLY under a temporary name, the old index dropped CONCURRENTLY, the new one renamed, each on its own
-/// after the transaction, so a run killed between two of them is finished by the next one.
+/// partitioned table cannot build concurrently, so its index locks writes to every partition while it builds. An index
+/// needs what its definition names: its table or materialized view, the functions of its expressions. A changed index is
+/// replaced online: the new definition built CONCURRENTLY under a temporary name, the old index dropped CONCURRENTLY, the
+/// new one renamed, each on its own after the transaction, so a run killed between two of them is finished by the next one.
 /// </summary>
 internal static class IndexPlanner
 {
-    public static void Plan(PlanBuilder b, bool onViews)
+    public static void Plan(PlanBuilder b)
     {
         var views = b.Desired.Views.Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
-        foreach (var i in b.Diff.MissingIndexes.Where(i => views.Contains(i.Table) == onViews)) AddIndex(b, i, onViews);
-        foreach (var r in b.Diff.ReplacedIndexes.Where(r => views.Contains(r.Desired.Table) == onViews)) Replace(b, r);
+        foreach (var i in b.Diff.MissingIndexes) AddIndex(b, i, views.Contains(i.Table));
+        foreach (var r in b.Diff.ReplacedIndexes) Replace(b, r);
     }
 
     private static void Replace(PlanBuilder b, IndexReplacement r)
@@ -38,7 +38,7 @@ internal static class IndexPlanner
             b.Add(StatementKind.Index, i.Name, Sql(i.Definition, concurrently: false), LockLevel.Share,
                 rows ? [new Hazard(HazardCode.IndexBuild,
                     $"builds an index over every partition of {i.Table}; writes to them wait until it is built (a partitioned table cannot build " +
-                    "concurrently)")] : null);
+                    "concurrently)")] : null, creates: Key(b, i), needs: b.Named(i.Definition));
             return;
         }
         var built = r.Temporary is { IsValid: true } t && IndexDiff.Same(t, i);
@@ -73,9 +73,10 @@ internal static class IndexPlanner
 
     private static void AddIndex(PlanBuilder b, IndexModel i, bool onView)
     {
+        var needs = b.Named(i.Definition);
         if (InTransaction(b, i, onView))
         {
-            b.Add(StatementKind.Index, i.Name, Sql(i.Definition, concurrently: false), LockLevel.Share);
+            b.Add(StatementKind.Index, i.Name, Sql(i.Definition, concurrently: false), LockLevel.Share, creates: Key(b, i), needs: needs);
             return;
         }
         if (b.IsPartitioned(i.Table))
@@ -83,12 +84,15 @@ internal static class IndexPlanner
             b.Add(StatementKind.Index, i.Name, Sql(i.Definition, concurrently: false), LockLevel.Share,
                 [new Hazard(HazardCode.IndexBuild,
                     $"builds an index over every partition of {i.Table}; writes to them wait until it is built (a partitioned table cannot build " +
-                    "concurrently)")]);
+                    "concurrently)")], creates: Key(b, i), needs: needs);
             return;
         }
         b.Add(StatementKind.Index, i.Name, Sql(i.Definition, concurrently: true), LockLevel.ShareUpdateExclusive,
-            [new Hazard(HazardCode.IndexBuild, $"builds an index over every row of {i.Table}; concurrently, writes continue")], Phase.After);
+            [new Hazard(HazardCode.IndexBuild, $"builds an index over every row of {i.Table}; concurrently, writes continue")], Phase.After,
+            Key(b, i), needs);
     }
+
+    private static string Key(PlanBuilder b, IndexModel i) => ObjectKeys.Index(b.Schema, i.Name);
 
     private static string Sql(string definition, bool concurrently)
     {

@@ -27,7 +27,29 @@ internal sealed class PlanStatements(string targetSchema)
     /// <summary>The name a statement shows: qualified for an object outside the target schema.</summary>
     public string Shown(string schema, string objectName) => ManagedSchema.Shown(targetSchema, schema, objectName);
 
-    public List<PlannedStatement> Ordered() => Before.Concat(InTransaction).Concat(After).Select((s, n) => s with { Order = n + 1 }).ToList();
+    /// <summary>The tables, views, types and functions of every managed schema, to find those a definition names.</summary>
+    public ObjectNames Names { get; } = new();
+
+    private readonly Dictionary<Phase, Dictionary<int, StatementDependencies>> _dependencies = new()
+    {
+        [Phase.Before] = [], [Phase.InTransaction] = [], [Phase.After] = [],
+    };
+
+    private List<PlannedStatement> Of(Phase phase) => phase switch { Phase.Before => Before, Phase.After => After, _ => InTransaction };
+
+    /// <summary>Adds a statement to its phase with what it creates and needs, by which <see cref="Ordered"/> orders the phase.</summary>
+    public void Add(Phase phase, PlannedStatement statement, string? creates = null, IReadOnlyList<string>? needs = null)
+    {
+        var statements = Of(phase);
+        if (creates is not null || needs is { Count: > 0 }) _dependencies[phase][statements.Count] = new StatementDependencies(creates, needs ?? []);
+        statements.Add(statement);
+    }
+
+    /// <summary>The three phases in turn, each in dependency order (<see cref="DependencyOrder"/>), numbered from 1.</summary>
+    public List<PlannedStatement> Ordered() =>
+        new[] { Phase.Before, Phase.InTransaction, Phase.After }
+            .SelectMany(p => DependencyOrder.Sort(Of(p), _dependencies[p]))
+            .Select((s, n) => s with { Order = n + 1 }).ToList();
 }
 
 /// <summary>What every kind's planner shares: the models and the diff of one schema, and the plan's statements.</summary>
@@ -38,7 +60,7 @@ internal sealed class PlanStatements(string targetSchema)
 internal sealed class PlanBuilder(SchemaModel desired, SchemaModel live, SchemaDiff diff, string schema, IReadOnlyDictionary<string, TableSize> sizes,
     PlanStatements? statements = null)
 {
-    private readonly PlanStatements _statements = statements ?? new PlanStatements(schema);
+    private readonly PlanStatements _statements = Register(statements ?? new PlanStatements(schema), desired);
 
     public SchemaModel Desired => desired;
     public SchemaModel Live => live;
@@ -116,12 +138,28 @@ internal sealed class PlanBuilder(SchemaModel desired, SchemaModel live, SchemaD
 
     public bool IsPartitioned(string table) => (live.Table(table) ?? desired.Table(table))?.PartitionKey is not null;
 
+    /// <summary>
+    /// Plans a statement. <paramref name="creates"/> and <paramref name="needs"/> are <see cref="ObjectKeys"/>: the statement runs
+    /// after those of its phase that create what it needs, wherever its kind was planned.
+    /// </summary>
     public void Add(StatementKind kind, string objectName, string sql, LockLevel lockLevel, IReadOnlyList<Hazard>? hazards = null,
-        Phase phase = Phase.InTransaction)
+        Phase phase = Phase.InTransaction, string? creates = null, IReadOnlyList<string>? needs = null) =>
+        _statements.Add(phase, new PlannedStatement(0, kind, _statements.Shown(schema, objectName), sql, lockLevel, phase == Phase.InTransaction,
+            hazards ?? []), creates, needs);
+
+    /// <summary>The objects of the managed schemas <paramref name="sql"/> names (<see cref="ObjectNames.In"/>).</summary>
+    public List<string> Named(params IEnumerable<string?> sql) => _statements.Names.In(sql);
+
+    /// <summary>The key of the table or view <paramref name="name"/> of this schema, if schema/ declares one.</summary>
+    public string? Relation(string name) => _statements.Names.Relation(schema, name);
+
+    /// <summary>The keys of this schema's functions called <paramref name="name"/>.</summary>
+    public IReadOnlyList<string> Overloads(string name) => _statements.Names.Functions(schema, name);
+
+    private static PlanStatements Register(PlanStatements statements, SchemaModel desired)
     {
-        var statement = new PlannedStatement(0, kind, _statements.Shown(schema, objectName), sql, lockLevel, phase == Phase.InTransaction,
-            hazards ?? []);
-        (phase switch { Phase.Before => _statements.Before, Phase.After => _statements.After, _ => _statements.InTransaction }).Add(statement);
+        statements.Names.Add(desired);
+        return statements;
     }
 
     public List<PlannedStatement> Ordered() => _statements.Ordered();

@@ -7,9 +7,10 @@ using KnowItAll.Migrations.Model;
 namespace KnowItAll.Migrations.Planning;
 
 /// <summary>
-/// Turns a diff into ordered, additive, idempotent statements, kind by kind in dependency order: types and
-/// functions before the tables that use them, tables before views, views before their triggers and indexes,
-/// comments and grants last. What must not hold a lock for a scan runs outside the transaction. Nothing here
+/// Turns a diff into ordered, additive, idempotent statements: each kind's planning steps in the order the kinds' declared
+/// dependencies give (<see cref="KindRegistry.PlanningOrder"/>), then, within each phase, every statement moved after the
+/// statements that create what it needs (<see cref="DependencyOrder"/>). What must not hold a lock for a scan runs outside the
+/// transaction. Nothing here
 /// ever drops a table or column or deletes rows; the in-place alterations of a column (a default, NOT NULL or an identity
 /// dropped, a type changed) keep every row, and what cannot be done safely is a blocking hazard on the plan.
 /// </summary>

@@ -10,7 +10,7 @@ internal static class PolicyPlanner
     {
         foreach (var p in b.Diff.MissingPolicies)
         {
-            b.Add(StatementKind.Policy, $"{p.Table}.{p.Name}", CreateSql(b, p), LockLevel.AccessExclusive, Hazards(b, p));
+            b.Add(StatementKind.Policy, $"{p.Table}.{p.Name}", CreateSql(b, p), LockLevel.AccessExclusive, Hazards(b, p), needs: Needs(b, p));
             b.Other.Add($"policy {p.Table}.{p.Name}");
         }
         foreach (var p in b.Diff.ReplacedPolicies)
@@ -20,7 +20,7 @@ internal static class PolicyPlanner
                 LockLevel.AccessExclusive,
                 [new Hazard(HazardCode.ObjectReplaced, $"drops policy {p.Name} on {p.Table} and creates it as schema/ says in the same transaction"),
                     .. Hazards(b, p)]);
-            b.Add(StatementKind.Policy, $"{p.Table}.{p.Name}", CreateSql(b, p), LockLevel.AccessExclusive, Hazards(b, p));
+            b.Add(StatementKind.Policy, $"{p.Table}.{p.Name}", CreateSql(b, p), LockLevel.AccessExclusive, Hazards(b, p), needs: Needs(b, p));
             b.Other.Add($"policy {p.Table}.{p.Name} (replaced)");
         }
         foreach (var p in b.Diff.AlteredPolicies)
@@ -30,6 +30,10 @@ internal static class PolicyPlanner
             b.Other.Add($"policy {p.Table}.{p.Name} (altered)");
         }
     }
+
+    /// <summary>Its table, and the functions (and tables) its expressions name.</summary>
+    private static List<string> Needs(PlanBuilder b, PolicyModel p) =>
+        [.. b.Relation(p.Table) is { } table ? new[] { table } : [], .. b.Named(p.Using, p.Check)];
 
     private static string CreateSql(PlanBuilder b, PolicyModel p) =>
         $"CREATE POLICY {Quote(p.Name)} ON {b.Q(p.Table)} AS {(p.Permissive ? "PERMISSIVE" : "RESTRICTIVE")} FOR {p.Command} TO " +

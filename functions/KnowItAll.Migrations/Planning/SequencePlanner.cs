@@ -23,7 +23,8 @@ internal static class SequencePlanner
     public static void PlanOwners(PlanBuilder b)
     {
         foreach (var s in b.Diff.MissingSequences.Where(s => s.OwnedByTable is not null && s.OwnedByColumn is not null))
-            b.Add(StatementKind.SequenceOwner, s.Name, $"ALTER SEQUENCE {b.Q(s.Name)} OWNED BY {Owner(b, s)}", LockLevel.None);
+            b.Add(StatementKind.SequenceOwner, s.Name, $"ALTER SEQUENCE {b.Q(s.Name)} OWNED BY {Owner(b, s)}", LockLevel.None,
+                needs: b.Relation(s.OwnedByTable!) is { } table ? [table] : null);
         foreach (var (live, s) in b.Diff.SequenceChanges.Where(c => c.Live.OwnedByTable != c.Desired.OwnedByTable
             || c.Live.OwnedByColumn != c.Desired.OwnedByColumn))
         {

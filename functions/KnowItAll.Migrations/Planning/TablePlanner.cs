@@ -45,8 +45,8 @@ internal static partial class TablePlanner
 
     private static void AddTable(PlanBuilder b, TableModel t)
     {
-        var constraints = b.Desired.Constraints.Where(c => c.Table == t.Name && c.Type != 'f' && c.IsValidated)
-            .Select(c => $"CONSTRAINT {Quote(c.Name)} {c.Definition}").ToList();
+        var inline = b.Desired.Constraints.Where(c => c.Table == t.Name && c.Type != 'f' && c.IsValidated).ToList();
+        var constraints = inline.Select(c => $"CONSTRAINT {Quote(c.Name)} {c.Definition}").ToList();
         var with = t.Options.Count == 0 ? "" : $" WITH ({string.Join(", ", t.Options)})";
         string sql;
         if (t.PartitionOf is not null)
@@ -62,9 +62,18 @@ internal static partial class TablePlanner
                   (t.Inherits.Count == 0 ? "" : $" INHERITS ({string.Join(", ", t.Inherits.Select(p => Parent(b, p)))})") +
                   (t.PartitionKey is null ? "" : $" PARTITION BY {t.PartitionKey}") + with;
         }
-        b.Add(StatementKind.Table, t.Name, sql, LockLevel.None);
-        if (t.RowSecurity) b.Add(StatementKind.RowSecurity, t.Name, $"ALTER TABLE {b.Q(t.Name)} ENABLE ROW LEVEL SECURITY", LockLevel.None);
-        if (t.ForceRowSecurity) b.Add(StatementKind.RowSecurity, t.Name, $"ALTER TABLE {b.Q(t.Name)} FORCE ROW LEVEL SECURITY", LockLevel.None);
+        // Its parents, and what its columns' types and defaults and its checks name (types, functions, other tables' row types).
+        var key = ObjectKeys.Table(b.Schema, t.Name);
+        List<string> needs =
+        [
+            .. t.Inherits.Select(LocalParent).Append(t.PartitionOf).OfType<string>().Select(p => ObjectKeys.Table(b.Schema, p)),
+            .. b.Named([.. t.Columns.SelectMany(c => new[] { c.Type, c.Default }), .. inline.Select(c => c.Definition)]),
+        ];
+        b.Add(StatementKind.Table, t.Name, sql, LockLevel.None, creates: key, needs: needs);
+        if (t.RowSecurity)
+            b.Add(StatementKind.RowSecurity, t.Name, $"ALTER TABLE {b.Q(t.Name)} ENABLE ROW LEVEL SECURITY", LockLevel.None, needs: [key]);
+        if (t.ForceRowSecurity)
+            b.Add(StatementKind.RowSecurity, t.Name, $"ALTER TABLE {b.Q(t.Name)} FORCE ROW LEVEL SECURITY", LockLevel.None, needs: [key]);
     }
 
     /// <summary>A parent as <see cref="TableModel.Inherits"/> spells it (quote_ident, qualified when in another schema), qualified.</summary>

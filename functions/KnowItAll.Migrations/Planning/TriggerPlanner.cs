@@ -4,7 +4,7 @@ using static KnowItAll.Migrations.Identifier;
 namespace KnowItAll.Migrations.Planning;
 
 /// <summary>
-/// Triggers after their functions and tables, as CREATE OR REPLACE TRIGGER (PostgreSQL 14+): a new one is created, a
+/// Triggers after their functions and tables (what the definition names), as CREATE OR REPLACE TRIGGER (PostgreSQL 14+): a new one is created, a
 /// changed one replaced in place, and one that already exists under that name cannot make the plan fail. A constraint
 /// trigger has no OR REPLACE: it is created when absent, and replaced by a drop and a create in one statement.
 /// </summary>
@@ -19,7 +19,7 @@ internal static class TriggerPlanner
         {
             b.Add(StatementKind.Trigger, $"{t.Table}.{t.Name}", IsConstraintTrigger(t) ? Guarded(t, $"IF NOT EXISTS ({Exists(b, t)}) THEN")
                 : OrReplace(t),
-                LockLevel.ShareRowExclusive, Hazards(b, t.Table));
+                LockLevel.ShareRowExclusive, Hazards(b, t.Table), needs: b.Named(t.Definition));
             b.Other.Add($"trigger {t.Table}.{t.Name}");
         }
         foreach (var t in b.Diff.ReplacedTriggers)
@@ -33,9 +33,10 @@ internal static class TriggerPlanner
                         .. b.HasRows(t.Table)
                         ? new[] { new Hazard(HazardCode.AccessExclusiveLock,
                             $"takes an ACCESS EXCLUSIVE lock on {t.Table} briefly to drop the trigger") } : [],
-                    ]);
+                    ], needs: b.Named(t.Definition));
             else
-                b.Add(StatementKind.Trigger, $"{t.Table}.{t.Name}", OrReplace(t), LockLevel.ShareRowExclusive, Hazards(b, t.Table));
+                b.Add(StatementKind.Trigger, $"{t.Table}.{t.Name}", OrReplace(t), LockLevel.ShareRowExclusive, Hazards(b, t.Table),
+                    needs: b.Named(t.Definition));
             b.Other.Add($"trigger {t.Table}.{t.Name} (replaced)");
         }
         foreach (var t in b.Diff.TriggerStates)

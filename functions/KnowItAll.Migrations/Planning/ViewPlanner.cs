@@ -19,6 +19,8 @@ internal static class ViewPlanner
             var with = v.Options.Count == 0 ? "" : $" WITH ({string.Join(", ", v.Options)})";
             // WITH NO DATA, as schema/ may declare it: created empty, its query not run (queries of it fail until a REFRESH).
             var data = v.Populated ? "WITH DATA" : "WITH NO DATA";
+            // What its query names (tables, views, functions of a row type planned later) comes first.
+            var (key, needs) = (ObjectKeys.View(b.Schema, v.Name), b.Named(v.Definition));
             if (v.Materialized && dropped.Contains(v.Name))
             {
                 b.Add(StatementKind.MaterializedView, v.Name, $"CREATE MATERIALIZED VIEW {b.Q(v.Name)}{with} AS\n{v.Definition}\n{data}",
@@ -28,7 +30,8 @@ internal static class ViewPlanner
                             $"runs the query of {v.Name} again to fill it, inside the transaction; queries of {v.Name} wait until it commits " +
                             "(ACCESS EXCLUSIVE)")
                         : new Hazard(HazardCode.AccessExclusiveLock,
-                            $"creates {v.Name} again empty (WITH NO DATA, as schema/ says): queries of it fail until it is refreshed")]);
+                            $"creates {v.Name} again empty (WITH NO DATA, as schema/ says): queries of it fail until it is refreshed")],
+                    creates: key, needs: needs);
                 b.Other.Add($"materialized view {v.Name} (replaced)");
             }
             else if (v.Materialized)
@@ -38,18 +41,19 @@ internal static class ViewPlanner
                     v.Populated
                         ? [new Hazard(HazardCode.MaterializedViewPopulate,
                             $"runs the query of {v.Name} once to fill it, inside the transaction; the tables it reads are only read")]
-                        : []);
+                        : [], creates: key, needs: needs);
                 b.Other.Add($"materialized view {v.Name}");
             }
             else if (replaced.Contains(v))
             {
                 b.Add(StatementKind.View, v.Name, $"CREATE OR REPLACE VIEW {b.Q(v.Name)}{with} AS\n{v.Definition}", LockLevel.AccessExclusive,
-                    [new Hazard(HazardCode.AccessExclusiveLock, $"takes an ACCESS EXCLUSIVE lock on view {v.Name} briefly; queries of it wait")]);
+                    [new Hazard(HazardCode.AccessExclusiveLock, $"takes an ACCESS EXCLUSIVE lock on view {v.Name} briefly; queries of it wait")],
+                    creates: key, needs: needs);
                 b.Other.Add($"view {v.Name} (replaced)");
             }
             else
             {
-                b.Add(StatementKind.View, v.Name, $"CREATE VIEW {b.Q(v.Name)}{with} AS\n{v.Definition}", LockLevel.None);
+                b.Add(StatementKind.View, v.Name, $"CREATE VIEW {b.Q(v.Name)}{with} AS\n{v.Definition}", LockLevel.None, creates: key, needs: needs);
                 b.Other.Add(dropped.Contains(v.Name) ? $"view {v.Name} (replaced)" : $"view {v.Name}");
             }
         }

@@ -36,6 +36,7 @@ public static class AcceptanceCases
         .. TypeChangeCases.All(),
         .. RangeTypeCases.All(),
         .. TypeGrantCases.All(),
+        .. DependencyOrderCases.All(),
     ];
 
     private static IEnumerable<AcceptanceCase> Tables()

@@ -26,6 +26,11 @@ public static class RangeTypeCases
             "CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy'); CREATE TYPE moodrange AS RANGE (subtype = mood); " +
             "CREATE TYPE namerange AS RANGE (subtype = text, collation = \"C\", multirange_type_name = names); " +
             "CREATE TABLE moods (id int PRIMARY KEY, span moodrange, names namerange);");
+        yield return new("range: a subtype difference function of the schema is created before the type, the table after it", "",
+            "CREATE FUNCTION time_subtype_diff(x time, y time) RETURNS float8 LANGUAGE sql STRICT IMMUTABLE AS " +
+            "'SELECT EXTRACT(EPOCH FROM (x - y))'; CREATE TYPE timerange AS RANGE (subtype = time, subtype_diff = time_subtype_diff); " +
+            "CREATE TABLE shifts (id int PRIMARY KEY, during timerange);",
+            Sql: ["SUBTYPE_DIFF = public.time_subtype_diff"]);
         yield return new("range: a function of a range type argument is created after the type", "",
             FloatRange + " CREATE FUNCTION width(r floatrange) RETURNS float8 LANGUAGE sql IMMUTABLE AS 'SELECT upper(r) - lower(r)';");
         yield return new("range: a range type whose options differ is blocking and changes nothing",

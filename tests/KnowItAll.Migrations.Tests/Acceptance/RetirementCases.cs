@@ -88,7 +88,8 @@ public static class RetirementCases
         const string policy = "ALTER TABLE users ENABLE ROW LEVEL SECURITY; CREATE POLICY own ON users USING (true);";
         yield return new("retire: DROP POLICY ON", Users + policy, Users + policy + "DROP POLICY own ON users;", Seed) { Checks = [UsersIntact] };
         yield return new("retire: DROP TYPE", Mood + Users, Mood + Users + "DROP TYPE mood;", Seed) { Checks = [UsersIntact] };
-        yield return new("retire: DROP TYPE of a composite type", "CREATE TYPE pair AS (a int, b int);", "CREATE TYPE pair AS (a int, b int); DROP TYPE pair;",
+        yield return new("retire: DROP TYPE of a composite type", "CREATE TYPE pair AS (a int, b int);",
+            "CREATE TYPE pair AS (a int, b int); DROP TYPE pair;",
             Sql: ["DROP TYPE IF EXISTS \"public\".\"pair\""])
         { Checks = ["SELECT to_regtype('public.pair') IS NULL"] };
         yield return new("retire: REVOKE a table privilege", Users + "GRANT SELECT, INSERT ON users TO tutor_app;",
