@@ -207,8 +207,8 @@ public static class CatalogReader
     private static readonly CatalogQuery[] Second = [.. KindRegistry.All.SelectMany(k => k.Catalog).Where(q => q.OnHelper)];
 
     /// <summary>
-    /// What the queries have read; each kind is set by one query, so the two halves fill one object from two threads
-    /// without sharing a field (the first connection reads it only after awaiting the helper).
+    /// What the queries have read, by query: the two halves set different queries from two threads (under a lock), and the
+    /// model is put together only once both have finished (the first connection awaits the helper).
     /// </summary>
     private sealed class Parts
     {

@@ -15,7 +15,9 @@ namespace KnowItAll.Migrations.Kinds;
 /// </summary>
 internal sealed partial class RangeTypeKind : ObjectKind
 {
-    public override string Name => "range_type";
+    private const string Kind = "range_type";
+
+    public override string Name => Kind;
 
     public override IReadOnlyList<string> ModelLists { get; } = [nameof(SchemaModel.RangeTypes)];
 
@@ -101,7 +103,7 @@ internal sealed partial class RangeTypeKind : ObjectKind
 
     private static void Plan(PlanBuilder b)
     {
-        foreach (var r in b.Diff.KindState<List<RangeTypeModel>>("range_type"))
+        foreach (var r in b.Diff.KindState<List<RangeTypeModel>>(Kind))
         {
             // Its subtype may be a domain or enum of a managed schema, its subtype difference a function of one: those come first.
             b.Add(StatementKind.RangeType, r.Name, $"CREATE TYPE {b.Q(r.Name)} AS RANGE ({r.Options()})", LockLevel.None,

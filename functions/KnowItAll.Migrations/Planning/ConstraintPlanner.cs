@@ -157,7 +157,7 @@ internal static partial class ConstraintPlanner
     /// Foreign keys that reference a unique index (not a constraint) this plan builds: PostgreSQL refuses them until the
     /// index exists, so they need it, and come after the transaction when the index is built concurrently.
     /// </summary>
-    public static void PlanAfterIndexes(PlanBuilder b)
+    private static void PlanAfterIndexes(PlanBuilder b)
     {
         foreach (var c in b.Diff.MissingConstraints.Where(c => c.Type == 'f'))
         {
