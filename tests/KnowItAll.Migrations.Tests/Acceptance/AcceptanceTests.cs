@@ -6,9 +6,9 @@ namespace KnowItAll.Migrations.Tests.Acceptance;
 /// <summary>
 /// The acceptance harness every case goes through on a real PostgreSQL: plan (hazards and statements as the
 /// case expects), apply (or refuse, changing nothing), then validate clean, re-plan empty, no invalid index, and
-/// the migrated schema's model equal to the model of a database the new DDL was run on directly, and its normalised
-/// pg_dump --schema-only equal to that database's (or, for a known engine gap, different exactly as
-/// <see cref="KnownDumpDifferences"/> records).
+/// the migrated database's normalised pg_dump --schema-only equal to that of a database the new DDL was run on directly
+/// (or, for a known engine gap, different exactly as <see cref="KnownDumpDifferences"/> records). Whenever the two dumps
+/// are not the same text, the engine's models of the two databases must be equal too.
 /// </summary>
 public abstract class AcceptanceTests(PostgresFixture pg)
 {
@@ -56,9 +56,9 @@ public abstract class AcceptanceTests(PostgresFixture pg)
         foreach (var sql in c.Sql ?? [])
             Assert.True(plan.Statements.Any(s => s.Sql.Contains(sql, StringComparison.Ordinal)), $"no statement contains '{sql}'\n{listing}");
 
-        var before = await PostgresFixture.ReadLiveAsync(db);
         if (c.Blocked)
         {
+            var before = await PostgresFixture.ReadLiveAsync(db);
             Assert.NotEmpty(plan.Blocking);
             var refused = await Assert.ThrowsAsync<MigrationException>(() => engine.ApplyAsync(new ApplyRequest()));
             Assert.Equal(MigrationErrors.UnsafeChange, refused.ErrorName);
@@ -84,17 +84,20 @@ public abstract class AcceptanceTests(PostgresFixture pg)
         var direct = await pg.NewDatabaseAsync();
         databases.Add(direct);
         await PostgresFixture.ExecuteAsync(direct, c.New);
-        if (!c.Drift)
+
+        // pg_dump sees every attribute, including those the engine's model does not read. With drift the migrated
+        // database may hold more (what the new DDL left out), never less.
+        var dumps = await Task.WhenAll(SchemaDump.NormalisedAsync(direct), SchemaDump.NormalisedAsync(db));
+        var dumpDiff = SchemaDump.Diff(dumps[0], dumps[1]).Where(l => !c.Drift || l.StartsWith("- ", StringComparison.Ordinal)).ToList();
+        // The same dump text is the same catalog, so the engine's models of the two are equal too. Otherwise they are compared
+        // (the engine's reading of the migrated database against its reading of the direct load): this also catches what
+        // the line-level dump comparison cannot, such as a column line that moved to another table.
+        if (!c.Drift && dumps[0] != dumps[1])
         {
             var expected = (await PostgresFixture.ReadLiveAsync(direct)).Canonical();
             var actual = (await PostgresFixture.ReadLiveAsync(db)).Canonical();
             Assert.True(expected == actual, $"migrated schema differs from a direct load of the new DDL:\n{LineDiff(expected, actual)}\n{listing}");
         }
-
-        // pg_dump sees every attribute, including those the engine's model does not read. With drift the migrated
-        // database may hold more (what the new DDL left out), never less.
-        var dumpDiff = SchemaDump.Diff(await SchemaDump.NormalisedAsync(direct), await SchemaDump.NormalisedAsync(db))
-            .Where(l => !c.Drift || l.StartsWith("- ", StringComparison.Ordinal)).ToList();
         if (KnownDumpDifferences.All.TryGetValue(c.Name, out var known))
             Assert.True(known.Lines.SequenceEqual(dumpDiff),
                 $"known dump difference ({known.Reason}) changed; now:\n{string.Join("\n", dumpDiff)}\n{listing}");
