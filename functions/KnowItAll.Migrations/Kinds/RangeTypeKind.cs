@@ -91,7 +91,7 @@ internal sealed partial class RangeTypeKind : ObjectKind
                 "dropping it would drop the columns of that type. Create a new range type under another name and move the columns to it";
             diff.Status(Name, d.Name, ObjectStatus.Different, why);
             diff.Drift.Add(new DriftItem(Name, d.Name, "definition differs and cannot be altered", l.Options(), d.Options()));
-            diff.Blocking.Add(new Hazard(HazardCode.TypeChangeRefused, why, d.Name));
+            diff.Uncarryable.Add(new Uncarryable(Obstacle.TypeNotAlterable, d.Name, why));
         }
         diff.NotInSchema(Name, c.Extra, r => r.Name, r => r.Options());
     }
