@@ -106,5 +106,6 @@ public sealed class KindRegistryTests
         public override IReadOnlyList<string> PlannedAfter => [];
         public override IReadOnlyList<PlanStep> Steps => [new("x", _ => { }, after)];
         public override IReadOnlyList<StatementForm> Forms => [];
+        public override IReadOnlyList<DeclarationForm> Declarations => [];
     }
 }

@@ -45,4 +45,6 @@ internal sealed partial class CommentKind : ObjectKind
         @"^COMMENT ON ((TABLE|COLUMN|VIEW|MATERIALIZED VIEW|INDEX|SEQUENCE|TYPE|DOMAIN|FUNCTION|PROCEDURE|ROUTINE|TRIGGER|POLICY) |CONSTRAINT " +
         @"(""[^""]+""|\S+) ON (?!DOMAIN\b))")]
     private static partial Regex CommentTarget();
+
+    public override IReadOnlyList<DeclarationForm> Declarations { get; } = [];
 }

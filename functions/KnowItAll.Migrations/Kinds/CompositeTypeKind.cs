@@ -47,4 +47,13 @@ internal sealed partial class CompositeTypeKind : ObjectKind
 
     [GeneratedRegex(@"^CREATE TYPE ")]
     private static partial Regex TypeStart();
+
+    public override IReadOnlyList<DeclarationForm> Declarations { get; } =
+    [
+        new("type", (m, d) => (m.CompositeTypes.Any(c => c.Name == d.Name), d.NewName is not null && m.CompositeTypes.Any(c => c.Name == d.NewName)),
+            (m, d) => LiveRename.Type(m with
+            {
+                CompositeTypes = m.CompositeTypes.Select(c => c.Name == d.Name ? c with { Name = d.NewName! } : c).ToList(),
+            }, d)),
+    ];
 }

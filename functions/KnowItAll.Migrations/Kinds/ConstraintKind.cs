@@ -36,4 +36,7 @@ internal sealed class ConstraintKind : ObjectKind
     public override IReadOnlyList<PlanStep> Steps { get; } = [new("create", ConstraintPlanner.Plan, ["table/create"])];
 
     public override IReadOnlyList<StatementForm> Forms { get; } = [];
+
+    public override IReadOnlyList<DeclarationForm> Declarations { get; } =
+        [new("constraint", (m, d) => (m.Constraints.Any(c => c.Table == d.Table && c.Name == d.Name), false))];
 }

@@ -41,4 +41,6 @@ internal sealed partial class DomainKind : ObjectKind
 
     [GeneratedRegex(@"^CREATE DOMAIN ")]
     private static partial Regex DomainStart();
+
+    public override IReadOnlyList<DeclarationForm> Declarations { get; } = [];
 }

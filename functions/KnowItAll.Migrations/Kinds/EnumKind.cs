@@ -45,4 +45,13 @@ internal sealed partial class EnumKind : ObjectKind
 
     [GeneratedRegex(@"^ALTER TYPE (""[^""]+""|\S+) ADD VALUE ")]
     private static partial Regex AlterTypeAddValue();
+
+    public override IReadOnlyList<DeclarationForm> Declarations { get; } =
+    [
+        new("type", (m, d) => (m.Enums.Any(e => e.Name == d.Name), d.NewName is not null && m.Enums.Any(e => e.Name == d.NewName)),
+            (m, d) => LiveRename.Type(m with { Enums = m.Enums.Select(e => e.Name == d.Name ? e with { Name = d.NewName! } : e).ToList() }, d)),
+        new("enum_value", (m, d) => (m.Enums.Any(e => e.Name == d.Table && e.Labels.Contains(d.Name, StringComparer.Ordinal)),
+            m.Enums.Any(e => e.Name == d.Table && d.NewName is not null && e.Labels.Contains(d.NewName, StringComparer.Ordinal))),
+            LiveRename.EnumValue, "enum_value"),
+    ];
 }

@@ -37,4 +37,6 @@ internal sealed class ExtensionKind : ObjectKind
     public override IReadOnlyList<PlanStep> Steps { get; } = [new("create", ExtensionPlanner.Plan)];
 
     public override IReadOnlyList<StatementForm> Forms { get; } = [];
+
+    public override IReadOnlyList<DeclarationForm> Declarations { get; } = [];
 }

@@ -46,4 +46,10 @@ internal sealed partial class FunctionKind : ObjectKind
 
     [GeneratedRegex(@"^CREATE (OR REPLACE )?(FUNCTION|PROCEDURE) ")]
     private static partial Regex RoutineStart();
+
+    public override IReadOnlyList<DeclarationForm> Declarations { get; } =
+    [
+        new("function", (m, d) => (m.Functions.Any(f => f.Signature == d.Name && f.Kind != 'p'), false)),
+        new("procedure", (m, d) => (m.Functions.Any(f => f.Signature == d.Name && f.Kind == 'p'), false)),
+    ];
 }

@@ -52,4 +52,7 @@ internal sealed partial class IndexKind : ObjectKind
     // Names may be qualified and quoted: a run of quoted parts and other non-space characters.
     [GeneratedRegex(@"^ALTER INDEX (IF EXISTS )?(""[^""]*""|[^\s""])+ ATTACH PARTITION (""[^""]*""|[^\s""])+$")]
     private static partial Regex AlterIndexAttach();
+
+    public override IReadOnlyList<DeclarationForm> Declarations { get; } =
+        [new("index", (m, d) => (m.Indexes.Any(i => i.Name == d.Name), m.Indexes.Any(i => i.Name == d.NewName)), LiveRename.Index)];
 }

@@ -45,6 +45,9 @@ internal abstract class ObjectKind
 
     /// <summary>The statement forms schema/ may hold for it; the first form that claims a statement decides.</summary>
     public abstract IReadOnlyList<StatementForm> Forms { get; }
+
+    /// <summary>The declarations (DROP ..., ALTER ... RENAME) that name its objects (<see cref="DeclarationDiff"/>).</summary>
+    public abstract IReadOnlyList<DeclarationForm> Declarations { get; }
 }
 
 /// <summary>
@@ -67,3 +70,11 @@ internal sealed record PlanStep(string Name, Action<PlanBuilder> Plan, IReadOnly
 /// (null when accepted), and <see cref="Described"/> is how the refusal message lists the form.
 /// </summary>
 internal sealed record StatementForm(string Described, Regex Claims, Func<string, string?> Refusal);
+
+/// <summary>
+/// A declaration of a kind (<see cref="Declaration.Kind"/>): whether a model has its object under the old and under the new name,
+/// what a pending rename changes in the live model (null when it cannot be renamed), and the kind of its drift when that is not
+/// the kind's own name.
+/// </summary>
+internal sealed record DeclarationForm(string Kind, Func<SchemaModel, Declaration, (bool Old, bool New)> Presence,
+    Func<SchemaModel, Declaration, SchemaModel>? Rename = null, string? Drift = null);

@@ -37,4 +37,6 @@ internal sealed class OwnerKind : ObjectKind
     public override IReadOnlyList<PlanStep> Steps { get; } = [new("set", OwnerPlanner.Plan)];
 
     public override IReadOnlyList<StatementForm> Forms { get; } = [];
+
+    public override IReadOnlyList<DeclarationForm> Declarations { get; } = [];
 }

@@ -41,4 +41,7 @@ internal sealed partial class PolicyKind : ObjectKind
 
     [GeneratedRegex(@"^CREATE POLICY ")]
     private static partial Regex PolicyStart();
+
+    public override IReadOnlyList<DeclarationForm> Declarations { get; } =
+        [new("policy", (m, d) => (m.Policies.Any(p => p.Table == d.Table && p.Name == d.Name), false))];
 }

@@ -62,4 +62,6 @@ internal sealed partial class PrivilegeKind : ObjectKind
 
     [GeneratedRegex(@" ON (DATABASE|TABLESPACE|LANGUAGE|LARGE OBJECT|FOREIGN DATA WRAPPER|FOREIGN SERVER|PARAMETER)\b")]
     private static partial Regex GrantUnmodelledTarget();
+
+    public override IReadOnlyList<DeclarationForm> Declarations { get; } = [];
 }

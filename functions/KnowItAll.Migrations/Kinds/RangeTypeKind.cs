@@ -118,6 +118,14 @@ internal sealed partial class RangeTypeKind : ObjectKind
 
     [GeneratedRegex(@"^CREATE TYPE (""[^""]+""|\S+) AS RANGE ?\(")]
     private static partial Regex RangeStart();
+
+    // DROP TYPE and ALTER TYPE ... RENAME TO name a range type as they name the other types.
+    public override IReadOnlyList<DeclarationForm> Declarations { get; } =
+    [
+        new("type", (m, d) => (m.RangeTypes.Any(r => r.Name == d.Name), d.NewName is not null && m.RangeTypes.Any(r => r.Name == d.NewName)),
+            (m, d) => LiveRename.Type(m with { RangeTypes = m.RangeTypes.Select(r => r.Name == d.Name ? r with { Name = d.NewName! } : r).ToList() },
+                d)),
+    ];
 }
 
 /// <summary>

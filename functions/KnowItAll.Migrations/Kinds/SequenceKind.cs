@@ -45,4 +45,9 @@ internal sealed partial class SequenceKind : ObjectKind
 
     [GeneratedRegex(@"^ALTER SEQUENCE (IF EXISTS )?\S+ (?!.*\b(RESTART|RENAME|OWNER TO|SET SCHEMA|SET LOGGED|SET UNLOGGED)\b)")]
     private static partial Regex AlterSequence();
+
+    public override IReadOnlyList<DeclarationForm> Declarations { get; } =
+    [
+        new("sequence", (m, d) => (m.Sequences.Any(s => s.Name == d.Name), m.Sequences.Any(s => s.Name == d.NewName)), LiveRename.Sequence),
+    ];
 }

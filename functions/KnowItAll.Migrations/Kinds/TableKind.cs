@@ -112,4 +112,11 @@ internal sealed partial class TableKind : ObjectKind
         @"|REPLICA IDENTITY (DEFAULT|FULL|NOTHING|USING INDEX \S+)$|ALTER (COLUMN )?(""[^""]+""|\S+) (SET DEFAULT |SET NOT NULL$|ADD GENERATED " +
         @"|(?!.*\bRESTART\b)SET (GENERATED|START|INCREMENT|MINVALUE|MAXVALUE|NO MINVALUE|NO MAXVALUE|CACHE|CYCLE|NO CYCLE)\b))")]
     private static partial Regex AllowedTableAction();
+
+    public override IReadOnlyList<DeclarationForm> Declarations { get; } =
+    [
+        new("table", (m, d) => (m.Table(d.Name) is not null, d.NewName is not null && m.Table(d.NewName) is not null), LiveRename.Table),
+        new("column", (m, d) => (m.Table(d.Table!)?.Columns.Any(c => c.Name == d.Name) == true,
+            d.NewName is not null && m.Table(d.Table!)?.Columns.Any(c => c.Name == d.NewName) == true), LiveRename.Column, "column"),
+    ];
 }

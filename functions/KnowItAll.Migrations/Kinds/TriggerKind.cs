@@ -35,4 +35,7 @@ internal sealed partial class TriggerKind : ObjectKind
 
     [GeneratedRegex(@"^CREATE (OR REPLACE )?(CONSTRAINT )?TRIGGER ")]
     private static partial Regex TriggerStart();
+
+    public override IReadOnlyList<DeclarationForm> Declarations { get; } =
+        [new("trigger", (m, d) => (m.Triggers.Any(t => t.Table == d.Table && t.Name == d.Name), false))];
 }

@@ -56,4 +56,11 @@ internal sealed partial class ViewKind : ObjectKind
 
     [GeneratedRegex(@"^CREATE MATERIALIZED VIEW ")]
     private static partial Regex MaterializedViewStart();
+
+    public override IReadOnlyList<DeclarationForm> Declarations { get; } =
+    [
+        new("view", (m, d) => (m.Views.Any(v => v.Name == d.Name && !v.Materialized), m.Views.Any(v => v.Name == d.NewName)), LiveRename.View),
+        new("materialized_view", (m, d) => (m.Views.Any(v => v.Name == d.Name && v.Materialized), m.Views.Any(v => v.Name == d.NewName)),
+            LiveRename.View),
+    ];
 }
