@@ -107,5 +107,6 @@ public sealed class KindRegistryTests
         public override IReadOnlyList<PlanStep> Steps => [new("x", _ => { }, after)];
         public override IReadOnlyList<StatementForm> Forms => [];
         public override IReadOnlyList<DeclarationForm> Declarations => [];
+        public override IEnumerable<NamedObject> Named(SchemaModel model) => [];
     }
 }

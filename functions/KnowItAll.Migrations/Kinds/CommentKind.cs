@@ -47,4 +47,6 @@ internal sealed partial class CommentKind : ObjectKind
     private static partial Regex CommentTarget();
 
     public override IReadOnlyList<DeclarationForm> Declarations { get; } = [];
+
+    public override IEnumerable<NamedObject> Named(SchemaModel model) => [];
 }

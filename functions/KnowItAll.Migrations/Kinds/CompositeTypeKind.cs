@@ -56,4 +56,7 @@ internal sealed partial class CompositeTypeKind : ObjectKind
                 CompositeTypes = m.CompositeTypes.Select(c => c.Name == d.Name ? c with { Name = d.NewName! } : c).ToList(),
             }, d)),
     ];
+
+    public override IEnumerable<NamedObject> Named(SchemaModel model) =>
+        model.CompositeTypes.Select(c => new NamedObject(NameSpace.Type, c.Name, ObjectKeys.Type(model.Schema, c.Name)));
 }

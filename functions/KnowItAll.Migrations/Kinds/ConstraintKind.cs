@@ -39,4 +39,6 @@ internal sealed class ConstraintKind : ObjectKind
 
     public override IReadOnlyList<DeclarationForm> Declarations { get; } =
         [new("constraint", (m, d) => (m.Constraints.Any(c => c.Table == d.Table && c.Name == d.Name), false))];
+
+    public override IEnumerable<NamedObject> Named(SchemaModel model) => [];
 }

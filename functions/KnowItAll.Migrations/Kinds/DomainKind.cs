@@ -43,4 +43,7 @@ internal sealed partial class DomainKind : ObjectKind
     private static partial Regex DomainStart();
 
     public override IReadOnlyList<DeclarationForm> Declarations { get; } = [];
+
+    public override IEnumerable<NamedObject> Named(SchemaModel model) =>
+        model.Domains.Select(d => new NamedObject(NameSpace.Type, d.Name, ObjectKeys.Type(model.Schema, d.Name)));
 }

@@ -54,4 +54,7 @@ internal sealed partial class EnumKind : ObjectKind
             m.Enums.Any(e => e.Name == d.Table && d.NewName is not null && e.Labels.Contains(d.NewName, StringComparer.Ordinal))),
             LiveRename.EnumValue, "enum_value"),
     ];
+
+    public override IEnumerable<NamedObject> Named(SchemaModel model) =>
+        model.Enums.Select(e => new NamedObject(NameSpace.Type, e.Name, ObjectKeys.Type(model.Schema, e.Name)));
 }

@@ -52,4 +52,8 @@ internal sealed partial class FunctionKind : ObjectKind
         new("function", (m, d) => (m.Functions.Any(f => f.Signature == d.Name && f.Kind != 'p'), false)),
         new("procedure", (m, d) => (m.Functions.Any(f => f.Signature == d.Name && f.Kind == 'p'), false)),
     ];
+
+    // A function is named by its name; a call may mean any of its overloads.
+    public override IEnumerable<NamedObject> Named(SchemaModel model) =>
+        model.Functions.Select(f => new NamedObject(NameSpace.Function, f.Name, ObjectKeys.Function(model.Schema, f.Signature)));
 }

@@ -55,4 +55,6 @@ internal sealed partial class IndexKind : ObjectKind
 
     public override IReadOnlyList<DeclarationForm> Declarations { get; } =
         [new("index", (m, d) => (m.Indexes.Any(i => i.Name == d.Name), m.Indexes.Any(i => i.Name == d.NewName)), LiveRename.Index)];
+
+    public override IEnumerable<NamedObject> Named(SchemaModel model) => [];
 }

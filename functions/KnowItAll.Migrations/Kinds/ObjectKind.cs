@@ -48,6 +48,9 @@ internal abstract class ObjectKind
 
     /// <summary>The declarations (DROP ..., ALTER ... RENAME) that name its objects (<see cref="DeclarationDiff"/>).</summary>
     public abstract IReadOnlyList<DeclarationForm> Declarations { get; }
+
+    /// <summary>The names its objects hold that a definition may name (<see cref="ObjectNames"/>).</summary>
+    public abstract IEnumerable<NamedObject> Named(SchemaModel model);
 }
 
 /// <summary>
@@ -78,3 +81,9 @@ internal sealed record StatementForm(string Described, Regex Claims, Func<string
 /// </summary>
 internal sealed record DeclarationForm(string Kind, Func<SchemaModel, Declaration, (bool Old, bool New)> Presence,
     Func<SchemaModel, Declaration, SchemaModel>? Rename = null, string? Drift = null);
+
+/// <summary>What a name in a definition may be: a relation's (table, view), a type's or a function's.</summary>
+internal enum NameSpace { Relation, Type, Function }
+
+/// <summary>A name an object holds in its schema, and its key (<see cref="ObjectKeys"/>).</summary>
+internal sealed record NamedObject(NameSpace Space, string Name, string Key);

@@ -39,4 +39,6 @@ internal sealed class OwnerKind : ObjectKind
     public override IReadOnlyList<StatementForm> Forms { get; } = [];
 
     public override IReadOnlyList<DeclarationForm> Declarations { get; } = [];
+
+    public override IEnumerable<NamedObject> Named(SchemaModel model) => [];
 }

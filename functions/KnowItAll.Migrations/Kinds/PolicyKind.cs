@@ -44,4 +44,6 @@ internal sealed partial class PolicyKind : ObjectKind
 
     public override IReadOnlyList<DeclarationForm> Declarations { get; } =
         [new("policy", (m, d) => (m.Policies.Any(p => p.Table == d.Table && p.Name == d.Name), false))];
+
+    public override IEnumerable<NamedObject> Named(SchemaModel model) => [];
 }

@@ -64,4 +64,6 @@ internal sealed partial class PrivilegeKind : ObjectKind
     private static partial Regex GrantUnmodelledTarget();
 
     public override IReadOnlyList<DeclarationForm> Declarations { get; } = [];
+
+    public override IEnumerable<NamedObject> Named(SchemaModel model) => [];
 }

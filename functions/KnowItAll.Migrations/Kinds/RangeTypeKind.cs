@@ -126,6 +126,9 @@ internal sealed partial class RangeTypeKind : ObjectKind
             (m, d) => LiveRename.Type(m with { RangeTypes = m.RangeTypes.Select(r => r.Name == d.Name ? r with { Name = d.NewName! } : r).ToList() },
                 d)),
     ];
+
+    public override IEnumerable<NamedObject> Named(SchemaModel model) =>
+        model.RangeTypes.Select(r => new NamedObject(NameSpace.Type, r.Name, ObjectKeys.Type(model.Schema, r.Name)));
 }
 
 /// <summary>

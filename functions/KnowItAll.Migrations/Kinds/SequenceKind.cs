@@ -50,4 +50,6 @@ internal sealed partial class SequenceKind : ObjectKind
     [
         new("sequence", (m, d) => (m.Sequences.Any(s => s.Name == d.Name), m.Sequences.Any(s => s.Name == d.NewName)), LiveRename.Sequence),
     ];
+
+    public override IEnumerable<NamedObject> Named(SchemaModel model) => [];
 }

@@ -119,4 +119,7 @@ internal sealed partial class TableKind : ObjectKind
         new("column", (m, d) => (m.Table(d.Table!)?.Columns.Any(c => c.Name == d.Name) == true,
             d.NewName is not null && m.Table(d.Table!)?.Columns.Any(c => c.Name == d.NewName) == true), LiveRename.Column, "column"),
     ];
+
+    public override IEnumerable<NamedObject> Named(SchemaModel model) =>
+        model.Tables.Select(t => new NamedObject(NameSpace.Relation, t.Name, ObjectKeys.Table(model.Schema, t.Name)));
 }

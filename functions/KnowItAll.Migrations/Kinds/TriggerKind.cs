@@ -38,4 +38,6 @@ internal sealed partial class TriggerKind : ObjectKind
 
     public override IReadOnlyList<DeclarationForm> Declarations { get; } =
         [new("trigger", (m, d) => (m.Triggers.Any(t => t.Table == d.Table && t.Name == d.Name), false))];
+
+    public override IEnumerable<NamedObject> Named(SchemaModel model) => [];
 }

@@ -63,4 +63,7 @@ internal sealed partial class ViewKind : ObjectKind
         new("materialized_view", (m, d) => (m.Views.Any(v => v.Name == d.Name && v.Materialized), m.Views.Any(v => v.Name == d.NewName)),
             LiveRename.View),
     ];
+
+    public override IEnumerable<NamedObject> Named(SchemaModel model) =>
+        model.Views.Select(v => new NamedObject(NameSpace.Relation, v.Name, ObjectKeys.View(model.Schema, v.Name)));
 }
