@@ -108,5 +108,7 @@ public sealed class KindRegistryTests
         public override IReadOnlyList<StatementForm> Forms => [];
         public override IReadOnlyList<DeclarationForm> Declarations => [];
         public override IEnumerable<NamedObject> Named(SchemaModel model) => [];
+        public override void CopyWants(SchemaModel live, string name, bool whole, ProofCopy copy) { }
+        public override SchemaModel Copied(SchemaModel model, SchemaModel desired, ProofCopy copy) => model;
     }
 }

@@ -49,4 +49,9 @@ internal sealed partial class CommentKind : ObjectKind
     public override IReadOnlyList<DeclarationForm> Declarations { get; } = [];
 
     public override IEnumerable<NamedObject> Named(SchemaModel model) => [];
+
+    public override void CopyWants(SchemaModel live, string name, bool whole, ProofCopy copy) { }
+
+    // The plan's proof copies no comments.
+    public override SchemaModel Copied(SchemaModel model, SchemaModel desired, ProofCopy copy) => model with { Comments = [] };
 }

@@ -59,4 +59,13 @@ internal sealed partial class CompositeTypeKind : ObjectKind
 
     public override IEnumerable<NamedObject> Named(SchemaModel model) =>
         model.CompositeTypes.Select(c => new NamedObject(NameSpace.Type, c.Name, ObjectKeys.Type(model.Schema, c.Name)));
+
+    public override void CopyWants(SchemaModel live, string name, bool whole, ProofCopy copy)
+    {
+        if (!whole) return;
+        foreach (var t in live.CompositeTypes.Where(t => t.Name == name)) foreach (var a in t.Attributes) copy.WantIn(a.Type);
+    }
+
+    public override SchemaModel Copied(SchemaModel model, SchemaModel desired, ProofCopy copy) =>
+        model with { CompositeTypes = model.CompositeTypes.Where(t => copy.Full.Contains(t.Name)).ToList() };
 }

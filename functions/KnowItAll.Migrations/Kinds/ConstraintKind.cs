@@ -41,4 +41,23 @@ internal sealed class ConstraintKind : ObjectKind
         [new("constraint", (m, d) => (m.Constraints.Any(c => c.Table == d.Table && c.Name == d.Name), false))];
 
     public override IEnumerable<NamedObject> Named(SchemaModel model) => [];
+
+    // A whole table has its constraints (a foreign key only the shell of what it references); a constraint has its table.
+    public override void CopyWants(SchemaModel live, string name, bool whole, ProofCopy copy)
+    {
+        if (!whole) return;
+        if (live.Table(name) is not null)
+            foreach (var k in live.Constraints.Where(k => k.Table == name))
+            {
+                if (k.Type == 'f') copy.WantShell(k.ReferencedTable);
+                else copy.WantIn(k.Definition);
+            }
+        foreach (var k in live.Constraints.Where(k => k.Name == name)) copy.Want(k.Table);
+    }
+
+    // A shell keeps its keys.
+    public override SchemaModel Copied(SchemaModel model, SchemaModel desired, ProofCopy copy) => model with
+    {
+        Constraints = model.Constraints.Where(k => copy.Full.Contains(k.Table) || (copy.Shells.Contains(k.Table) && k.Type is 'p' or 'u')).ToList(),
+    };
 }

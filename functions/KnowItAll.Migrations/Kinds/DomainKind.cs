@@ -46,4 +46,18 @@ internal sealed partial class DomainKind : ObjectKind
 
     public override IEnumerable<NamedObject> Named(SchemaModel model) =>
         model.Domains.Select(d => new NamedObject(NameSpace.Type, d.Name, ObjectKeys.Type(model.Schema, d.Name)));
+
+    public override void CopyWants(SchemaModel live, string name, bool whole, ProofCopy copy)
+    {
+        if (!whole) return;
+        foreach (var d in live.Domains.Where(d => d.Name == name))
+        {
+            copy.WantIn(d.BaseType);
+            copy.WantIn(d.Default);
+            foreach (var k in d.Checks) copy.WantIn(k.Definition);
+        }
+    }
+
+    public override SchemaModel Copied(SchemaModel model, SchemaModel desired, ProofCopy copy) =>
+        model with { Domains = model.Domains.Where(d => copy.Full.Contains(d.Name)).ToList() };
 }

@@ -57,4 +57,17 @@ internal sealed partial class EnumKind : ObjectKind
 
     public override IEnumerable<NamedObject> Named(SchemaModel model) =>
         model.Enums.Select(e => new NamedObject(NameSpace.Type, e.Name, ObjectKeys.Type(model.Schema, e.Name)));
+
+    public override void CopyWants(SchemaModel live, string name, bool whole, ProofCopy copy) { }
+
+    // The values the plan adds before its transaction are in the copy already (PlanProof's remarks).
+    public override SchemaModel Copied(SchemaModel model, SchemaModel desired, ProofCopy copy)
+    {
+        var desiredEnums = desired.Enums.ToDictionary(e => e.Name, StringComparer.Ordinal);
+        return model with
+        {
+            Enums = model.Enums.Where(e => copy.Full.Contains(e.Name))
+                .Select(e => desiredEnums.TryGetValue(e.Name, out var d) && e.Labels.All(d.Labels.Contains) ? d : e).ToList(),
+        };
+    }
 }

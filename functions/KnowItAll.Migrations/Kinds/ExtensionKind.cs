@@ -41,4 +41,9 @@ internal sealed class ExtensionKind : ObjectKind
     public override IReadOnlyList<DeclarationForm> Declarations { get; } = [];
 
     public override IEnumerable<NamedObject> Named(SchemaModel model) => [];
+
+    public override void CopyWants(SchemaModel live, string name, bool whole, ProofCopy copy) { }
+
+    // What an installed extension owns is used where it is, never copied.
+    public override SchemaModel Copied(SchemaModel model, SchemaModel desired, ProofCopy copy) => model with { Extensions = [] };
 }

@@ -56,4 +56,18 @@ internal sealed partial class FunctionKind : ObjectKind
     // A function is named by its name; a call may mean any of its overloads.
     public override IEnumerable<NamedObject> Named(SchemaModel model) =>
         model.Functions.Select(f => new NamedObject(NameSpace.Function, f.Name, ObjectKeys.Function(model.Schema, f.Signature)));
+
+    public override void CopyWants(SchemaModel live, string name, bool whole, ProofCopy copy)
+    {
+        if (!whole) return;
+        foreach (var f in live.Functions.Where(f => f.Name == name))
+        {
+            copy.WantIn(f.ArgumentTypes);
+            copy.WantIn(f.Result);
+            copy.WantIn(f.Definition);
+        }
+    }
+
+    public override SchemaModel Copied(SchemaModel model, SchemaModel desired, ProofCopy copy) =>
+        model with { Functions = model.Functions.Where(f => copy.Full.Contains(f.Name)).ToList() };
 }

@@ -57,4 +57,18 @@ internal sealed partial class IndexKind : ObjectKind
         [new("index", (m, d) => (m.Indexes.Any(i => i.Name == d.Name), m.Indexes.Any(i => i.Name == d.NewName)), LiveRename.Index)];
 
     public override IEnumerable<NamedObject> Named(SchemaModel model) => [];
+
+    // A whole table has its indexes; an index has its table.
+    public override void CopyWants(SchemaModel live, string name, bool whole, ProofCopy copy)
+    {
+        if (!whole) return;
+        if (live.Table(name) is not null) foreach (var i in live.Indexes.Where(i => i.Table == name)) copy.WantIn(i.Definition);
+        foreach (var i in live.Indexes.Where(i => i.Name == name)) copy.Want(i.Table);
+    }
+
+    // A shell keeps its unique indexes (a foreign key may reference one).
+    public override SchemaModel Copied(SchemaModel model, SchemaModel desired, ProofCopy copy) => model with
+    {
+        Indexes = model.Indexes.Where(i => copy.Full.Contains(i.Table) || (copy.Shells.Contains(i.Table) && i.IsUnique)).ToList(),
+    };
 }

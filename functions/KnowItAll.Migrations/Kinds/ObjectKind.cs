@@ -51,6 +51,15 @@ internal abstract class ObjectKind
 
     /// <summary>The names its objects hold that a definition may name (<see cref="ObjectNames"/>).</summary>
     public abstract IEnumerable<NamedObject> Named(SchemaModel model);
+
+    /// <summary>
+    /// What the plan's proof (<see cref="PlanProof"/>) copies with the live object <paramref name="name"/>, of whatever kind it is:
+    /// this kind's part of it, for the whole object, or for a table's shell (its columns and keys) when not <paramref name="whole"/>.
+    /// </summary>
+    public abstract void CopyWants(SchemaModel live, string name, bool whole, ProofCopy copy);
+
+    /// <summary>The proof's copy of <paramref name="model"/> (the live one), its objects of this kind cut to those it holds.</summary>
+    public abstract SchemaModel Copied(SchemaModel model, SchemaModel desired, ProofCopy copy);
 }
 
 /// <summary>

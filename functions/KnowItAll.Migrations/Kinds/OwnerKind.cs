@@ -41,4 +41,9 @@ internal sealed class OwnerKind : ObjectKind
     public override IReadOnlyList<DeclarationForm> Declarations { get; } = [];
 
     public override IEnumerable<NamedObject> Named(SchemaModel model) => [];
+
+    public override void CopyWants(SchemaModel live, string name, bool whole, ProofCopy copy) { }
+
+    // The plan's proof copies no owners.
+    public override SchemaModel Copied(SchemaModel model, SchemaModel desired, ProofCopy copy) => model with { Owners = [] };
 }

@@ -46,4 +46,17 @@ internal sealed partial class PolicyKind : ObjectKind
         [new("policy", (m, d) => (m.Policies.Any(p => p.Table == d.Table && p.Name == d.Name), false))];
 
     public override IEnumerable<NamedObject> Named(SchemaModel model) => [];
+
+    public override void CopyWants(SchemaModel live, string name, bool whole, ProofCopy copy)
+    {
+        if (!whole || live.Table(name) is null) return;
+        foreach (var p in live.Policies.Where(p => p.Table == name))
+        {
+            copy.WantIn(p.Using);
+            copy.WantIn(p.Check);
+        }
+    }
+
+    public override SchemaModel Copied(SchemaModel model, SchemaModel desired, ProofCopy copy) =>
+        model with { Policies = model.Policies.Where(p => copy.Full.Contains(p.Table)).ToList() };
 }

@@ -66,4 +66,9 @@ internal sealed partial class PrivilegeKind : ObjectKind
     public override IReadOnlyList<DeclarationForm> Declarations { get; } = [];
 
     public override IEnumerable<NamedObject> Named(SchemaModel model) => [];
+
+    public override void CopyWants(SchemaModel live, string name, bool whole, ProofCopy copy) { }
+
+    // The plan's proof copies no privileges.
+    public override SchemaModel Copied(SchemaModel model, SchemaModel desired, ProofCopy copy) => model with { Privileges = [] };
 }

@@ -129,6 +129,11 @@ internal sealed partial class RangeTypeKind : ObjectKind
 
     public override IEnumerable<NamedObject> Named(SchemaModel model) =>
         model.RangeTypes.Select(r => new NamedObject(NameSpace.Type, r.Name, ObjectKeys.Type(model.Schema, r.Name)));
+
+    // The plan's proof copies every live range type, whatever the plan names.
+    public override void CopyWants(SchemaModel live, string name, bool whole, ProofCopy copy) { }
+
+    public override SchemaModel Copied(SchemaModel model, SchemaModel desired, ProofCopy copy) => model;
 }
 
 /// <summary>

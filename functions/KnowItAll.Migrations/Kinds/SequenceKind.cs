@@ -52,4 +52,17 @@ internal sealed partial class SequenceKind : ObjectKind
     ];
 
     public override IEnumerable<NamedObject> Named(SchemaModel model) => [];
+
+    public override void CopyWants(SchemaModel live, string name, bool whole, ProofCopy copy)
+    {
+        if (!whole) return;
+        foreach (var s in live.Sequences.Where(s => s.Name == name))
+        {
+            copy.WantIn(s.DataType);
+            copy.WantShell(s.OwnedByTable);
+        }
+    }
+
+    public override SchemaModel Copied(SchemaModel model, SchemaModel desired, ProofCopy copy) =>
+        model with { Sequences = model.Sequences.Where(s => copy.Full.Contains(s.Name)).ToList() };
 }

@@ -122,4 +122,19 @@ internal sealed partial class TableKind : ObjectKind
 
     public override IEnumerable<NamedObject> Named(SchemaModel model) =>
         model.Tables.Select(t => new NamedObject(NameSpace.Relation, t.Name, ObjectKeys.Table(model.Schema, t.Name)));
+
+    // A table's shell too has its columns, and its partitions' parent.
+    public override void CopyWants(SchemaModel live, string name, bool whole, ProofCopy copy)
+    {
+        if (live.Table(name) is not { } table) return;
+        foreach (var c in table.Columns)
+        {
+            copy.WantIn(c.Type);
+            copy.WantIn(c.Default);
+        }
+        copy.WantShell(table.PartitionOf);
+    }
+
+    public override SchemaModel Copied(SchemaModel model, SchemaModel desired, ProofCopy copy) =>
+        model with { Tables = model.Tables.Where(t => copy.Full.Contains(t.Name) || copy.Shells.Contains(t.Name)).ToList() };
 }

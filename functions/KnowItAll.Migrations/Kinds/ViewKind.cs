@@ -66,4 +66,17 @@ internal sealed partial class ViewKind : ObjectKind
 
     public override IEnumerable<NamedObject> Named(SchemaModel model) =>
         model.Views.Select(v => new NamedObject(NameSpace.Relation, v.Name, ObjectKeys.View(model.Schema, v.Name)));
+
+    public override void CopyWants(SchemaModel live, string name, bool whole, ProofCopy copy)
+    {
+        if (!whole) return;
+        foreach (var v in live.Views.Where(v => v.Name == name))
+        {
+            copy.WantIn(v.Definition);
+            foreach (var c in v.Columns) copy.WantIn(c);
+        }
+    }
+
+    public override SchemaModel Copied(SchemaModel model, SchemaModel desired, ProofCopy copy) =>
+        model with { Views = model.Views.Where(v => copy.Full.Contains(v.Name)).ToList() };
 }
