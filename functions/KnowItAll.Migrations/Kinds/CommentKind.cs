@@ -54,4 +54,6 @@ internal sealed partial class CommentKind : ObjectKind
 
     // The plan's proof copies no comments.
     public override SchemaModel Copied(SchemaModel model, SchemaModel desired, ProofCopy copy) => model with { Comments = [] };
+
+    public override IReadOnlyList<(StatementKind Statement, InitFile File)> InitFiles { get; } = [(StatementKind.Comment, InitFile.Comment)];
 }

@@ -68,4 +68,6 @@ internal sealed partial class CompositeTypeKind : ObjectKind
 
     public override SchemaModel Copied(SchemaModel model, SchemaModel desired, ProofCopy copy) =>
         model with { CompositeTypes = model.CompositeTypes.Where(t => copy.Full.Contains(t.Name)).ToList() };
+
+    public override IReadOnlyList<(StatementKind Statement, InitFile File)> InitFiles { get; } = [(StatementKind.CompositeType, InitFile.Types)];
 }

@@ -60,4 +60,6 @@ internal sealed class ConstraintKind : ObjectKind
     {
         Constraints = model.Constraints.Where(k => copy.Full.Contains(k.Table) || (copy.Shells.Contains(k.Table) && k.Type is 'p' or 'u')).ToList(),
     };
+
+    public override IReadOnlyList<(StatementKind Statement, InitFile File)> InitFiles { get; } = [(StatementKind.Constraint, InitFile.ForeignKey)];
 }

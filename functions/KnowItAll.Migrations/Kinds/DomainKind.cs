@@ -60,4 +60,7 @@ internal sealed partial class DomainKind : ObjectKind
 
     public override SchemaModel Copied(SchemaModel model, SchemaModel desired, ProofCopy copy) =>
         model with { Domains = model.Domains.Where(d => copy.Full.Contains(d.Name)).ToList() };
+
+    public override IReadOnlyList<(StatementKind Statement, InitFile File)> InitFiles { get; } =
+        [(StatementKind.Domain, InitFile.Types), (StatementKind.DomainCheck, InitFile.Types)];
 }

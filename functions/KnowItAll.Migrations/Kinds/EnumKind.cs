@@ -70,4 +70,7 @@ internal sealed partial class EnumKind : ObjectKind
                 .Select(e => desiredEnums.TryGetValue(e.Name, out var d) && e.Labels.All(d.Labels.Contains) ? d : e).ToList(),
         };
     }
+
+    public override IReadOnlyList<(StatementKind Statement, InitFile File)> InitFiles { get; } =
+        [(StatementKind.Enum, InitFile.Types), (StatementKind.EnumValue, InitFile.Types)];
 }

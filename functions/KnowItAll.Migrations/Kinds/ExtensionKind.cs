@@ -46,4 +46,6 @@ internal sealed class ExtensionKind : ObjectKind
 
     // What an installed extension owns is used where it is, never copied.
     public override SchemaModel Copied(SchemaModel model, SchemaModel desired, ProofCopy copy) => model with { Extensions = [] };
+
+    public override IReadOnlyList<(StatementKind Statement, InitFile File)> InitFiles { get; } = [(StatementKind.Extension, InitFile.Schema)];
 }

@@ -70,4 +70,6 @@ internal sealed partial class FunctionKind : ObjectKind
 
     public override SchemaModel Copied(SchemaModel model, SchemaModel desired, ProofCopy copy) =>
         model with { Functions = model.Functions.Where(f => copy.Full.Contains(f.Name)).ToList() };
+
+    public override IReadOnlyList<(StatementKind Statement, InitFile File)> InitFiles { get; } = [(StatementKind.Function, InitFile.Functions)];
 }

@@ -71,4 +71,6 @@ internal sealed partial class IndexKind : ObjectKind
     {
         Indexes = model.Indexes.Where(i => copy.Full.Contains(i.Table) || (copy.Shells.Contains(i.Table) && i.IsUnique)).ToList(),
     };
+
+    public override IReadOnlyList<(StatementKind Statement, InitFile File)> InitFiles { get; } = [(StatementKind.Index, InitFile.Index)];
 }

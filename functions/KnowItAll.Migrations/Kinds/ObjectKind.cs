@@ -60,6 +60,9 @@ internal abstract class ObjectKind
 
     /// <summary>The proof's copy of <paramref name="model"/> (the live one), its objects of this kind cut to those it holds.</summary>
     public abstract SchemaModel Copied(SchemaModel model, SchemaModel desired, ProofCopy copy);
+
+    /// <summary>The file of <c>schema init</c> each statement kind it plans goes to, but its table's (<see cref="Desired.SchemaInit"/>).</summary>
+    public abstract IReadOnlyList<(StatementKind Statement, InitFile File)> InitFiles { get; }
 }
 
 /// <summary>
@@ -96,3 +99,21 @@ internal enum NameSpace { Relation, Type, Function }
 
 /// <summary>A name an object holds in its schema, and its key (<see cref="ObjectKeys"/>).</summary>
 internal sealed record NamedObject(NameSpace Space, string Name, string Key);
+
+/// <summary>Where <c>schema init</c> writes a statement (a statement kind no kind places goes to its table's file).</summary>
+internal enum InitFile
+{
+    Schema, Types, Functions, Views,
+    /// <summary>Its owning table's file, or the sequences' file.</summary>
+    Sequence,
+    /// <summary>Its owning table's file, or the file of grants and comments.</summary>
+    SequenceOwner,
+    /// <summary>A foreign key in the foreign keys' file, another constraint in its table's.</summary>
+    ForeignKey,
+    /// <summary>The file of its index's table.</summary>
+    Index,
+    /// <summary>By the object commented on.</summary>
+    Comment,
+    /// <summary>By the object granted on.</summary>
+    Grant,
+}

@@ -46,4 +46,6 @@ internal sealed class OwnerKind : ObjectKind
 
     // The plan's proof copies no owners.
     public override SchemaModel Copied(SchemaModel model, SchemaModel desired, ProofCopy copy) => model with { Owners = [] };
+
+    public override IReadOnlyList<(StatementKind Statement, InitFile File)> InitFiles { get; } = [];
 }

@@ -59,4 +59,6 @@ internal sealed partial class PolicyKind : ObjectKind
 
     public override SchemaModel Copied(SchemaModel model, SchemaModel desired, ProofCopy copy) =>
         model with { Policies = model.Policies.Where(p => copy.Full.Contains(p.Table)).ToList() };
+
+    public override IReadOnlyList<(StatementKind Statement, InitFile File)> InitFiles { get; } = [];
 }

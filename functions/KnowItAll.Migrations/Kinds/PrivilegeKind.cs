@@ -71,4 +71,6 @@ internal sealed partial class PrivilegeKind : ObjectKind
 
     // The plan's proof copies no privileges.
     public override SchemaModel Copied(SchemaModel model, SchemaModel desired, ProofCopy copy) => model with { Privileges = [] };
+
+    public override IReadOnlyList<(StatementKind Statement, InitFile File)> InitFiles { get; } = [(StatementKind.Grant, InitFile.Grant)];
 }

@@ -134,6 +134,8 @@ internal sealed partial class RangeTypeKind : ObjectKind
     public override void CopyWants(SchemaModel live, string name, bool whole, ProofCopy copy) { }
 
     public override SchemaModel Copied(SchemaModel model, SchemaModel desired, ProofCopy copy) => model;
+
+    public override IReadOnlyList<(StatementKind Statement, InitFile File)> InitFiles { get; } = [(StatementKind.RangeType, InitFile.Types)];
 }
 
 /// <summary>

@@ -65,4 +65,7 @@ internal sealed partial class SequenceKind : ObjectKind
 
     public override SchemaModel Copied(SchemaModel model, SchemaModel desired, ProofCopy copy) =>
         model with { Sequences = model.Sequences.Where(s => copy.Full.Contains(s.Name)).ToList() };
+
+    public override IReadOnlyList<(StatementKind Statement, InitFile File)> InitFiles { get; } =
+        [(StatementKind.Sequence, InitFile.Sequence), (StatementKind.SequenceOwner, InitFile.SequenceOwner)];
 }

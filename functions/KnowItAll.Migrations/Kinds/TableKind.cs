@@ -137,4 +137,6 @@ internal sealed partial class TableKind : ObjectKind
 
     public override SchemaModel Copied(SchemaModel model, SchemaModel desired, ProofCopy copy) =>
         model with { Tables = model.Tables.Where(t => copy.Full.Contains(t.Name) || copy.Shells.Contains(t.Name)).ToList() };
+
+    public override IReadOnlyList<(StatementKind Statement, InitFile File)> InitFiles { get; } = [];
 }

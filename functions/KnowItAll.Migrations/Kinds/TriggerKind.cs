@@ -48,4 +48,6 @@ internal sealed partial class TriggerKind : ObjectKind
 
     public override SchemaModel Copied(SchemaModel model, SchemaModel desired, ProofCopy copy) =>
         model with { Triggers = model.Triggers.Where(t => copy.Full.Contains(t.Table)).ToList() };
+
+    public override IReadOnlyList<(StatementKind Statement, InitFile File)> InitFiles { get; } = [];
 }

@@ -79,4 +79,7 @@ internal sealed partial class ViewKind : ObjectKind
 
     public override SchemaModel Copied(SchemaModel model, SchemaModel desired, ProofCopy copy) =>
         model with { Views = model.Views.Where(v => copy.Full.Contains(v.Name)).ToList() };
+
+    public override IReadOnlyList<(StatementKind Statement, InitFile File)> InitFiles { get; } =
+        [(StatementKind.View, InitFile.Views), (StatementKind.MaterializedView, InitFile.Views)];
 }
