@@ -111,5 +111,6 @@ public sealed class KindRegistryTests
         public override void CopyWants(SchemaModel live, string name, bool whole, ProofCopy copy) { }
         public override SchemaModel Copied(SchemaModel model, SchemaModel desired, ProofCopy copy) => model;
         public override IReadOnlyList<(StatementKind Statement, InitFile File)> InitFiles => [];
+        public override IReadOnlyList<PrivilegeCheck> PrivilegeChecks => [];
     }
 }

@@ -56,4 +56,6 @@ internal sealed partial class CommentKind : ObjectKind
     public override SchemaModel Copied(SchemaModel model, SchemaModel desired, ProofCopy copy) => model with { Comments = [] };
 
     public override IReadOnlyList<(StatementKind Statement, InitFile File)> InitFiles { get; } = [(StatementKind.Comment, InitFile.Comment)];
+
+    public override IReadOnlyList<PrivilegeCheck> PrivilegeChecks { get; } = [];
 }

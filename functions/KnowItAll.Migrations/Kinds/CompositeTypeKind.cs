@@ -70,4 +70,6 @@ internal sealed partial class CompositeTypeKind : ObjectKind
         model with { CompositeTypes = model.CompositeTypes.Where(t => copy.Full.Contains(t.Name)).ToList() };
 
     public override IReadOnlyList<(StatementKind Statement, InitFile File)> InitFiles { get; } = [(StatementKind.CompositeType, InitFile.Types)];
+
+    public override IReadOnlyList<PrivilegeCheck> PrivilegeChecks { get; } = [PrivilegeCheck.Type];
 }

@@ -63,4 +63,6 @@ internal sealed partial class DomainKind : ObjectKind
 
     public override IReadOnlyList<(StatementKind Statement, InitFile File)> InitFiles { get; } =
         [(StatementKind.Domain, InitFile.Types), (StatementKind.DomainCheck, InitFile.Types)];
+
+    public override IReadOnlyList<PrivilegeCheck> PrivilegeChecks { get; } = [PrivilegeCheck.Type];
 }

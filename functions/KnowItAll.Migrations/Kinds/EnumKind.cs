@@ -73,4 +73,6 @@ internal sealed partial class EnumKind : ObjectKind
 
     public override IReadOnlyList<(StatementKind Statement, InitFile File)> InitFiles { get; } =
         [(StatementKind.Enum, InitFile.Types), (StatementKind.EnumValue, InitFile.Types)];
+
+    public override IReadOnlyList<PrivilegeCheck> PrivilegeChecks { get; } = [PrivilegeCheck.Type];
 }

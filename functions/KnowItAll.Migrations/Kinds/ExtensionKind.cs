@@ -48,4 +48,6 @@ internal sealed class ExtensionKind : ObjectKind
     public override SchemaModel Copied(SchemaModel model, SchemaModel desired, ProofCopy copy) => model with { Extensions = [] };
 
     public override IReadOnlyList<(StatementKind Statement, InitFile File)> InitFiles { get; } = [(StatementKind.Extension, InitFile.Schema)];
+
+    public override IReadOnlyList<PrivilegeCheck> PrivilegeChecks { get; } = [];
 }

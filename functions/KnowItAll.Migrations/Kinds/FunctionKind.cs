@@ -72,4 +72,10 @@ internal sealed partial class FunctionKind : ObjectKind
         model with { Functions = model.Functions.Where(f => copy.Full.Contains(f.Name)).ToList() };
 
     public override IReadOnlyList<(StatementKind Statement, InitFile File)> InitFiles { get; } = [(StatementKind.Function, InitFile.Functions)];
+
+    public override IReadOnlyList<PrivilegeCheck> PrivilegeChecks { get; } =
+    [
+        new(PrivilegeObjectKind.Function,
+            "CASE WHEN to_regprocedure(c.qualified) IS NULL THEN false ELSE has_function_privilege($1, c.qualified, c.priv) END"),
+    ];
 }

@@ -63,6 +63,9 @@ internal abstract class ObjectKind
 
     /// <summary>The file of <c>schema init</c> each statement kind it plans goes to, but its table's (<see cref="Desired.SchemaInit"/>).</summary>
     public abstract IReadOnlyList<(StatementKind Statement, InitFile File)> InitFiles { get; }
+
+    /// <summary>The has_*_privilege check of the privileges its objects take (<see cref="Permissions.PermissionVerifier"/>).</summary>
+    public abstract IReadOnlyList<PrivilegeCheck> PrivilegeChecks { get; }
 }
 
 /// <summary>
@@ -116,4 +119,12 @@ internal enum InitFile
     Comment,
     /// <summary>By the object granted on.</summary>
     Grant,
+}
+
+/// <summary>The check of privileges on one kind of object: SQL of <c>c.qualified</c>, <c>c.col</c>, <c>c.priv</c> and the role <c>$1</c>.</summary>
+internal sealed record PrivilegeCheck(PrivilegeObjectKind On, string Sql)
+{
+    /// <summary>USAGE on an enum, domain, composite or range type.</summary>
+    public static readonly PrivilegeCheck Type = new(PrivilegeObjectKind.Type,
+        "CASE WHEN to_regtype(c.qualified) IS NULL THEN false ELSE has_type_privilege($1, c.qualified, c.priv) END");
 }

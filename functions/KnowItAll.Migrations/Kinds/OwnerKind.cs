@@ -48,4 +48,6 @@ internal sealed class OwnerKind : ObjectKind
     public override SchemaModel Copied(SchemaModel model, SchemaModel desired, ProofCopy copy) => model with { Owners = [] };
 
     public override IReadOnlyList<(StatementKind Statement, InitFile File)> InitFiles { get; } = [];
+
+    public override IReadOnlyList<PrivilegeCheck> PrivilegeChecks { get; } = [];
 }

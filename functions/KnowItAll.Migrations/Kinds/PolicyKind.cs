@@ -61,4 +61,6 @@ internal sealed partial class PolicyKind : ObjectKind
         model with { Policies = model.Policies.Where(p => copy.Full.Contains(p.Table)).ToList() };
 
     public override IReadOnlyList<(StatementKind Statement, InitFile File)> InitFiles { get; } = [];
+
+    public override IReadOnlyList<PrivilegeCheck> PrivilegeChecks { get; } = [];
 }

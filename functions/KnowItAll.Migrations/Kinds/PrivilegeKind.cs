@@ -73,4 +73,6 @@ internal sealed partial class PrivilegeKind : ObjectKind
     public override SchemaModel Copied(SchemaModel model, SchemaModel desired, ProofCopy copy) => model with { Privileges = [] };
 
     public override IReadOnlyList<(StatementKind Statement, InitFile File)> InitFiles { get; } = [(StatementKind.Grant, InitFile.Grant)];
+
+    public override IReadOnlyList<PrivilegeCheck> PrivilegeChecks { get; } = [];
 }

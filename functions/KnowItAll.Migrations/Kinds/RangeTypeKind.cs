@@ -136,6 +136,8 @@ internal sealed partial class RangeTypeKind : ObjectKind
     public override SchemaModel Copied(SchemaModel model, SchemaModel desired, ProofCopy copy) => model;
 
     public override IReadOnlyList<(StatementKind Statement, InitFile File)> InitFiles { get; } = [(StatementKind.RangeType, InitFile.Types)];
+
+    public override IReadOnlyList<PrivilegeCheck> PrivilegeChecks { get; } = [PrivilegeCheck.Type];
 }
 
 /// <summary>

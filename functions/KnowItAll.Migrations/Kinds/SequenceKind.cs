@@ -68,4 +68,10 @@ internal sealed partial class SequenceKind : ObjectKind
 
     public override IReadOnlyList<(StatementKind Statement, InitFile File)> InitFiles { get; } =
         [(StatementKind.Sequence, InitFile.Sequence), (StatementKind.SequenceOwner, InitFile.SequenceOwner)];
+
+    public override IReadOnlyList<PrivilegeCheck> PrivilegeChecks { get; } =
+    [
+        new(PrivilegeObjectKind.Sequence,
+            "CASE WHEN to_regclass(c.qualified) IS NULL THEN false ELSE has_sequence_privilege($1, c.qualified, c.priv) END"),
+    ];
 }

@@ -139,4 +139,15 @@ internal sealed partial class TableKind : ObjectKind
         model with { Tables = model.Tables.Where(t => copy.Full.Contains(t.Name) || copy.Shells.Contains(t.Name)).ToList() };
 
     public override IReadOnlyList<(StatementKind Statement, InitFile File)> InitFiles { get; } = [];
+
+    // The table check is also the check of privileges on views (they are granted ON TABLE).
+    public override IReadOnlyList<PrivilegeCheck> PrivilegeChecks { get; } =
+    [
+        new(PrivilegeObjectKind.Table, "CASE WHEN to_regclass(c.qualified) IS NULL THEN false ELSE has_table_privilege($1, c.qualified, c.priv) END"),
+        new(PrivilegeObjectKind.Column, """
+            CASE WHEN NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = to_regclass(c.qualified)
+                                  AND a.attname = c.col AND NOT a.attisdropped)
+                 THEN false ELSE has_column_privilege($1, c.qualified, c.col, c.priv) END
+            """),
+    ];
 }

@@ -50,4 +50,6 @@ internal sealed partial class TriggerKind : ObjectKind
         model with { Triggers = model.Triggers.Where(t => copy.Full.Contains(t.Table)).ToList() };
 
     public override IReadOnlyList<(StatementKind Statement, InitFile File)> InitFiles { get; } = [];
+
+    public override IReadOnlyList<PrivilegeCheck> PrivilegeChecks { get; } = [];
 }

@@ -82,4 +82,7 @@ internal sealed partial class ViewKind : ObjectKind
 
     public override IReadOnlyList<(StatementKind Statement, InitFile File)> InitFiles { get; } =
         [(StatementKind.View, InitFile.Views), (StatementKind.MaterializedView, InitFile.Views)];
+
+    // Privileges on views are granted ON TABLE: the table's check (TableKind).
+    public override IReadOnlyList<PrivilegeCheck> PrivilegeChecks { get; } = [];
 }
