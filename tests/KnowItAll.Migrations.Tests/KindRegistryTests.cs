@@ -112,5 +112,6 @@ public sealed class KindRegistryTests
         public override SchemaModel Copied(SchemaModel model, SchemaModel desired, ProofCopy copy) => model;
         public override IReadOnlyList<(StatementKind Statement, InitFile File)> InitFiles => [];
         public override IReadOnlyList<PrivilegeCheck> PrivilegeChecks => [];
+        public override Ownership? Owned => null;
     }
 }

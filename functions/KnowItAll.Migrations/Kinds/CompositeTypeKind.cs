@@ -72,4 +72,6 @@ internal sealed partial class CompositeTypeKind : ObjectKind
     public override IReadOnlyList<(StatementKind Statement, InitFile File)> InitFiles { get; } = [(StatementKind.CompositeType, InitFile.Types)];
 
     public override IReadOnlyList<PrivilegeCheck> PrivilegeChecks { get; } = [PrivilegeCheck.Type];
+
+    public override Ownership? Owned { get; } = new("pg_type", [("TYPE", ["TYPE"])]);
 }

@@ -65,4 +65,6 @@ internal sealed partial class DomainKind : ObjectKind
         [(StatementKind.Domain, InitFile.Types), (StatementKind.DomainCheck, InitFile.Types)];
 
     public override IReadOnlyList<PrivilegeCheck> PrivilegeChecks { get; } = [PrivilegeCheck.Type];
+
+    public override Ownership? Owned { get; } = new("pg_type", [("DOMAIN", ["DOMAIN", "TYPE"])]);
 }

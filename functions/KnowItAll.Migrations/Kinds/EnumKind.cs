@@ -75,4 +75,6 @@ internal sealed partial class EnumKind : ObjectKind
         [(StatementKind.Enum, InitFile.Types), (StatementKind.EnumValue, InitFile.Types)];
 
     public override IReadOnlyList<PrivilegeCheck> PrivilegeChecks { get; } = [PrivilegeCheck.Type];
+
+    public override Ownership? Owned { get; } = new("pg_type", [("TYPE", ["TYPE"])]);
 }

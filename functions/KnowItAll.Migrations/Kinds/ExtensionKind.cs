@@ -50,4 +50,6 @@ internal sealed class ExtensionKind : ObjectKind
     public override IReadOnlyList<(StatementKind Statement, InitFile File)> InitFiles { get; } = [(StatementKind.Extension, InitFile.Schema)];
 
     public override IReadOnlyList<PrivilegeCheck> PrivilegeChecks { get; } = [];
+
+    public override Ownership? Owned => null;
 }

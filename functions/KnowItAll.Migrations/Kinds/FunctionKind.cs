@@ -78,4 +78,7 @@ internal sealed partial class FunctionKind : ObjectKind
         new(PrivilegeObjectKind.Function,
             "CASE WHEN to_regprocedure(c.qualified) IS NULL THEN false ELSE has_function_privilege($1, c.qualified, c.priv) END"),
     ];
+
+    public override Ownership? Owned { get; } =
+        new("pg_proc", [("FUNCTION", ["FUNCTION", "ROUTINE"]), ("PROCEDURE", ["PROCEDURE", "ROUTINE"])]);
 }

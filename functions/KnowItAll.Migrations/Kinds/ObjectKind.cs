@@ -66,6 +66,9 @@ internal abstract class ObjectKind
 
     /// <summary>The has_*_privilege check of the privileges its objects take (<see cref="Permissions.PermissionVerifier"/>).</summary>
     public abstract IReadOnlyList<PrivilegeCheck> PrivilegeChecks { get; }
+
+    /// <summary>How ALTER ... OWNER TO names its objects (<see cref="Desired.DeclaredOwners"/>); null when schema/ states no owner of one.</summary>
+    public abstract Ownership? Owned { get; }
 }
 
 /// <summary>
@@ -128,3 +131,9 @@ internal sealed record PrivilegeCheck(PrivilegeObjectKind On, string Sql)
     public static readonly PrivilegeCheck Type = new(PrivilegeObjectKind.Type,
         "CASE WHEN to_regtype(c.qualified) IS NULL THEN false ELSE has_type_privilege($1, c.qualified, c.priv) END");
 }
+
+/// <summary>
+/// The catalog its objects are in, and for each kind the owners' catalog read gives them
+/// (<see cref="KnowItAll.Migrations.Catalog.OwnerCatalog"/>), the words of ALTER ... OWNER TO that may name one.
+/// </summary>
+internal sealed record Ownership(string Catalog, IReadOnlyList<(string Kind, IReadOnlyList<string> Written)> Kinds);

@@ -50,4 +50,6 @@ internal sealed class OwnerKind : ObjectKind
     public override IReadOnlyList<(StatementKind Statement, InitFile File)> InitFiles { get; } = [];
 
     public override IReadOnlyList<PrivilegeCheck> PrivilegeChecks { get; } = [];
+
+    public override Ownership? Owned => null;
 }

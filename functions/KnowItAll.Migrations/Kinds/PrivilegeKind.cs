@@ -75,4 +75,6 @@ internal sealed partial class PrivilegeKind : ObjectKind
     public override IReadOnlyList<(StatementKind Statement, InitFile File)> InitFiles { get; } = [(StatementKind.Grant, InitFile.Grant)];
 
     public override IReadOnlyList<PrivilegeCheck> PrivilegeChecks { get; } = [];
+
+    public override Ownership? Owned => null;
 }

@@ -138,6 +138,9 @@ internal sealed partial class RangeTypeKind : ObjectKind
     public override IReadOnlyList<(StatementKind Statement, InitFile File)> InitFiles { get; } = [(StatementKind.RangeType, InitFile.Types)];
 
     public override IReadOnlyList<PrivilegeCheck> PrivilegeChecks { get; } = [PrivilegeCheck.Type];
+
+    // The owners' catalog read does not read range types: schema/ states no owner of one.
+    public override Ownership? Owned => null;
 }
 
 /// <summary>

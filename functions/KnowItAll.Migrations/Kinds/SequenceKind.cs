@@ -74,4 +74,6 @@ internal sealed partial class SequenceKind : ObjectKind
         new(PrivilegeObjectKind.Sequence,
             "CASE WHEN to_regclass(c.qualified) IS NULL THEN false ELSE has_sequence_privilege($1, c.qualified, c.priv) END"),
     ];
+
+    public override Ownership? Owned { get; } = new("pg_class", [("SEQUENCE", ["SEQUENCE", "TABLE"])]);
 }

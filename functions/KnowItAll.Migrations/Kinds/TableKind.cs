@@ -150,4 +150,6 @@ internal sealed partial class TableKind : ObjectKind
                  THEN false ELSE has_column_privilege($1, c.qualified, c.col, c.priv) END
             """),
     ];
+
+    public override Ownership? Owned { get; } = new("pg_class", [("TABLE", ["TABLE"])]);
 }

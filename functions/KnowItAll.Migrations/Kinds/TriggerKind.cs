@@ -52,4 +52,6 @@ internal sealed partial class TriggerKind : ObjectKind
     public override IReadOnlyList<(StatementKind Statement, InitFile File)> InitFiles { get; } = [];
 
     public override IReadOnlyList<PrivilegeCheck> PrivilegeChecks { get; } = [];
+
+    public override Ownership? Owned => null;
 }

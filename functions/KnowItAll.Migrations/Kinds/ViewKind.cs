@@ -85,4 +85,7 @@ internal sealed partial class ViewKind : ObjectKind
 
     // Privileges on views are granted ON TABLE: the table's check (TableKind).
     public override IReadOnlyList<PrivilegeCheck> PrivilegeChecks { get; } = [];
+
+    public override Ownership? Owned { get; } =
+        new("pg_class", [("VIEW", ["VIEW", "TABLE"]), ("MATERIALIZED VIEW", ["MATERIALIZED VIEW", "TABLE"])]);
 }
