@@ -113,5 +113,6 @@ public sealed class KindRegistryTests
         public override IReadOnlyList<(StatementKind Statement, InitFile File)> InitFiles => [];
         public override IReadOnlyList<PrivilegeCheck> PrivilegeChecks => [];
         public override Ownership? Owned => null;
+        public override IEnumerable<Reparse> Reparsed(SchemaModel desired, SchemaModel live) => [];
     }
 }

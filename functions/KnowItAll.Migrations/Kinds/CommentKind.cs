@@ -60,4 +60,6 @@ internal sealed partial class CommentKind : ObjectKind
     public override IReadOnlyList<PrivilegeCheck> PrivilegeChecks { get; } = [];
 
     public override Ownership? Owned => null;
+
+    public override IEnumerable<Reparse> Reparsed(SchemaModel desired, SchemaModel live) => [];
 }

@@ -74,4 +74,6 @@ internal sealed partial class CompositeTypeKind : ObjectKind
     public override IReadOnlyList<PrivilegeCheck> PrivilegeChecks { get; } = [PrivilegeCheck.Type];
 
     public override Ownership? Owned { get; } = new("pg_type", [("TYPE", ["TYPE"])]);
+
+    public override IEnumerable<Reparse> Reparsed(SchemaModel desired, SchemaModel live) => [];
 }

@@ -66,4 +66,23 @@ internal sealed class ConstraintKind : ObjectKind
     public override IReadOnlyList<PrivilegeCheck> PrivilegeChecks { get; } = [];
 
     public override Ownership? Owned => null;
+
+    // A check added again, NOT VALID, on the copy.
+    public override IEnumerable<Reparse> Reparsed(SchemaModel desired, SchemaModel live)
+    {
+        var wanted = desired.Constraints.Where(k => k.Type == 'c').ToDictionary(k => (k.Table, k.Name));
+        foreach (var k in live.Constraints)
+        {
+            if (k.Type != 'c' || !wanted.TryGetValue((k.Table, k.Name), out var d) || d.Definition == k.Definition) continue;
+            yield return new Reparse(k.Table, (copy, name) => $"ALTER TABLE pg_temp.{copy} ADD CONSTRAINT {name} {k.Definition} NOT VALID",
+                (copy, name) =>
+                    $"SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'pg_temp.{copy}'::regclass AND conname = '{name}'",
+                (model, text) => (text.EndsWith(" NOT VALID", StringComparison.Ordinal) ? text[..^" NOT VALID".Length] : text) != d.Definition ? null
+                    : model with
+                    {
+                        Constraints = model.Constraints
+                            .Select(x => x.Type == 'c' && x.Table == k.Table && x.Name == k.Name ? x with { Definition = d.Definition } : x).ToList(),
+                    });
+        }
+    }
 }

@@ -67,4 +67,6 @@ internal sealed partial class DomainKind : ObjectKind
     public override IReadOnlyList<PrivilegeCheck> PrivilegeChecks { get; } = [PrivilegeCheck.Type];
 
     public override Ownership? Owned { get; } = new("pg_type", [("DOMAIN", ["DOMAIN", "TYPE"])]);
+
+    public override IEnumerable<Reparse> Reparsed(SchemaModel desired, SchemaModel live) => [];
 }

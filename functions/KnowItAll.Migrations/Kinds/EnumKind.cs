@@ -77,4 +77,6 @@ internal sealed partial class EnumKind : ObjectKind
     public override IReadOnlyList<PrivilegeCheck> PrivilegeChecks { get; } = [PrivilegeCheck.Type];
 
     public override Ownership? Owned { get; } = new("pg_type", [("TYPE", ["TYPE"])]);
+
+    public override IEnumerable<Reparse> Reparsed(SchemaModel desired, SchemaModel live) => [];
 }

@@ -52,4 +52,6 @@ internal sealed class ExtensionKind : ObjectKind
     public override IReadOnlyList<PrivilegeCheck> PrivilegeChecks { get; } = [];
 
     public override Ownership? Owned => null;
+
+    public override IEnumerable<Reparse> Reparsed(SchemaModel desired, SchemaModel live) => [];
 }

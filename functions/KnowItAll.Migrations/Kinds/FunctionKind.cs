@@ -81,4 +81,6 @@ internal sealed partial class FunctionKind : ObjectKind
 
     public override Ownership? Owned { get; } =
         new("pg_proc", [("FUNCTION", ["FUNCTION", "ROUTINE"]), ("PROCEDURE", ["PROCEDURE", "ROUTINE"])]);
+
+    public override IEnumerable<Reparse> Reparsed(SchemaModel desired, SchemaModel live) => [];
 }

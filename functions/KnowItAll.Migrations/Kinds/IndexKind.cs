@@ -77,4 +77,21 @@ internal sealed partial class IndexKind : ObjectKind
     public override IReadOnlyList<PrivilegeCheck> PrivilegeChecks { get; } = [];
 
     public override Ownership? Owned => null;
+
+    // An index made again on the copy, compared by what follows USING and by what precedes it.
+    public override IEnumerable<Reparse> Reparsed(SchemaModel desired, SchemaModel live)
+    {
+        var wanted = desired.Indexes.GroupBy(i => i.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        foreach (var i in live.Indexes)
+        {
+            if (!wanted.TryGetValue(i.Name, out var d) || d.Table != i.Table || d.Definition == i.Definition
+                || DefinitionEquivalence.Using(i.Definition) is not { } keys) continue;
+            yield return new Reparse(i.Table, (copy, name) => $"CREATE {(i.IsUnique ? "UNIQUE " : "")}INDEX {name} ON pg_temp.{copy} USING {keys}",
+                (_, name) => $"SELECT pg_get_indexdef('pg_temp.{name}'::regclass)",
+                (model, text) => DefinitionEquivalence.Using(text) == DefinitionEquivalence.Using(d.Definition)
+                    && DefinitionEquivalence.Head(i.Definition) == DefinitionEquivalence.Head(d.Definition)
+                    ? model with { Indexes = model.Indexes.Select(x => x.Name == i.Name ? x with { Definition = d.Definition } : x).ToList() }
+                    : null);
+        }
+    }
 }

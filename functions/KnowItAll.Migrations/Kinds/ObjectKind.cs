@@ -69,6 +69,12 @@ internal abstract class ObjectKind
 
     /// <summary>How ALTER ... OWNER TO names its objects (<see cref="Desired.DeclaredOwners"/>); null when schema/ states no owner of one.</summary>
     public abstract Ownership? Owned { get; }
+
+    /// <summary>
+    /// Its live definitions that differ from the desired ones, perhaps only by PostgreSQL's deparse, to parse once more
+    /// (<see cref="KnowItAll.Migrations.Catalog.DefinitionEquivalence"/>); none for most kinds.
+    /// </summary>
+    public abstract IEnumerable<Reparse> Reparsed(SchemaModel desired, SchemaModel live);
 }
 
 /// <summary>
@@ -137,3 +143,11 @@ internal sealed record PrivilegeCheck(PrivilegeObjectKind On, string Sql)
 /// (<see cref="KnowItAll.Migrations.Catalog.OwnerCatalog"/>), the words of ALTER ... OWNER TO that may name one.
 /// </summary>
 internal sealed record Ownership(string Catalog, IReadOnlyList<(string Kind, IReadOnlyList<string> Written)> Kinds);
+
+/// <summary>
+/// A live definition to parse again: made on an empty copy of its <see cref="Table"/> by <see cref="Create"/> (the copy's and the made
+/// object's names), read back by <see cref="ReadBack"/>; <see cref="Settle"/> gives the live model with it settled when the text read
+/// back is the desired one, null when not.
+/// </summary>
+internal sealed record Reparse(string Table, Func<string, string, string> Create, Func<string, string, string> ReadBack,
+    Func<SchemaModel, string, SchemaModel?> Settle);

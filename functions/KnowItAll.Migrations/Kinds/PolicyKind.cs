@@ -65,4 +65,6 @@ internal sealed partial class PolicyKind : ObjectKind
     public override IReadOnlyList<PrivilegeCheck> PrivilegeChecks { get; } = [];
 
     public override Ownership? Owned => null;
+
+    public override IEnumerable<Reparse> Reparsed(SchemaModel desired, SchemaModel live) => [];
 }

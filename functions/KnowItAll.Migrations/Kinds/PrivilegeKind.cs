@@ -77,4 +77,6 @@ internal sealed partial class PrivilegeKind : ObjectKind
     public override IReadOnlyList<PrivilegeCheck> PrivilegeChecks { get; } = [];
 
     public override Ownership? Owned => null;
+
+    public override IEnumerable<Reparse> Reparsed(SchemaModel desired, SchemaModel live) => [];
 }

@@ -141,6 +141,8 @@ internal sealed partial class RangeTypeKind : ObjectKind
 
     // The owners' catalog read does not read range types: schema/ states no owner of one.
     public override Ownership? Owned => null;
+
+    public override IEnumerable<Reparse> Reparsed(SchemaModel desired, SchemaModel live) => [];
 }
 
 /// <summary>

@@ -76,4 +76,6 @@ internal sealed partial class SequenceKind : ObjectKind
     ];
 
     public override Ownership? Owned { get; } = new("pg_class", [("SEQUENCE", ["SEQUENCE", "TABLE"])]);
+
+    public override IEnumerable<Reparse> Reparsed(SchemaModel desired, SchemaModel live) => [];
 }

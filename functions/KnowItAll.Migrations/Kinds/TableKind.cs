@@ -152,4 +152,6 @@ internal sealed partial class TableKind : ObjectKind
     ];
 
     public override Ownership? Owned { get; } = new("pg_class", [("TABLE", ["TABLE"])]);
+
+    public override IEnumerable<Reparse> Reparsed(SchemaModel desired, SchemaModel live) => [];
 }

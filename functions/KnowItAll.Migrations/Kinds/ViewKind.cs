@@ -88,4 +88,6 @@ internal sealed partial class ViewKind : ObjectKind
 
     public override Ownership? Owned { get; } =
         new("pg_class", [("VIEW", ["VIEW", "TABLE"]), ("MATERIALIZED VIEW", ["MATERIALIZED VIEW", "TABLE"])]);
+
+    public override IEnumerable<Reparse> Reparsed(SchemaModel desired, SchemaModel live) => [];
 }
