@@ -77,6 +77,19 @@ public sealed class KindRegistryTests
         Assert.Equal(["b", "c", "a"], moved.Select(s => s.Kind.Name));
     }
 
+    [Fact]
+    public void Every_privilege_and_declaration_is_some_kinds()
+    {
+        // The schema's privileges are checked by the verifier itself: a schema is no kind's object.
+        var checks = KindRegistry.All.SelectMany(k => k.PrivilegeChecks).Select(c => c.On).Distinct().Order();
+        Assert.Equal(Enum.GetValues<PrivilegeObjectKind>().Where(k => k != PrivilegeObjectKind.Schema).Order(), checks);
+        // The kinds of DROP and ALTER ... RENAME the declaration parser reads ("type" is the enum's, composite type's and range type's).
+        Assert.Equal(
+            ["column", "constraint", "enum_value", "function", "index", "materialized_view", "policy", "procedure", "sequence", "table", "trigger",
+                "type", "view"],
+            KindRegistry.All.SelectMany(k => k.Declarations).Select(f => f.Kind).Distinct().Order(StringComparer.Ordinal));
+    }
+
     [Theory]
     [InlineData("CREATE TABLE T (ID INT)", null)]
     [InlineData("CREATE TYPE MOOD AS ENUM ('A')", null)]

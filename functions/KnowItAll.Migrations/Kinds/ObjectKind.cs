@@ -9,10 +9,13 @@ namespace KnowItAll.Migrations.Kinds;
 /// <summary>
 /// One kind of object the engine manages, declared whole in one file under Kinds/: the catalog queries that read it, its
 /// canonical text, how its texts leave a scratch schema, how desired and live are compared, the planning steps that create,
-/// alter and replace it with the kinds they come after, and the statements schema/ may hold for it. Catalog reading, the
-/// fingerprint, the desired load, the diff, the planner and statement acceptance iterate <see cref="KindRegistry.All"/>:
-/// every member is abstract, so a kind that leaves a piece out does not compile, and one left out of the registry fails
-/// <c>KindRegistryTests</c> (every list of <see cref="SchemaModel"/> is some kind's).
+/// alter and replace it with the kinds they come after, the statements schema/ may hold for it, the declarations that drop or
+/// rename it, the names definitions may use of it, what the plan's proof copies of it, its file in <c>schema init</c>, its privilege
+/// check, its owner statements and the definitions PostgreSQL may deparse otherwise. Catalog reading, the fingerprint, the desired
+/// load, the diff, the declarations, the planner, the proof, statement acceptance, <c>schema init</c>, the permission check and the
+/// owners' resolution iterate <see cref="KindRegistry.All"/>: every member is abstract (a kind without such a piece says so: none,
+/// null), so a kind that leaves a piece out does not compile, and one left out of the registry fails <c>KindRegistryTests</c>
+/// (every list of <see cref="SchemaModel"/> is some kind's).
 /// </summary>
 internal abstract class ObjectKind
 {
