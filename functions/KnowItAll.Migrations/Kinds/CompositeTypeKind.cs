@@ -62,8 +62,7 @@ internal sealed partial class CompositeTypeKind : ObjectKind
 
     public override void CopyWants(SchemaModel live, string name, bool whole, ProofCopy copy)
     {
-        if (!whole) return;
-        foreach (var t in live.CompositeTypes.Where(t => t.Name == name)) foreach (var a in t.Attributes) copy.WantIn(a.Type);
+        if (whole) foreach (var t in live.CompositeTypes.Where(t => t.Name == name)) copy.WantIn(t.Attributes.Select(a => a.Type));
     }
 
     public override SchemaModel Copied(SchemaModel model, SchemaModel desired, ProofCopy copy) =>

@@ -50,12 +50,7 @@ internal sealed partial class DomainKind : ObjectKind
     public override void CopyWants(SchemaModel live, string name, bool whole, ProofCopy copy)
     {
         if (!whole) return;
-        foreach (var d in live.Domains.Where(d => d.Name == name))
-        {
-            copy.WantIn(d.BaseType);
-            copy.WantIn(d.Default);
-            foreach (var k in d.Checks) copy.WantIn(k.Definition);
-        }
+        foreach (var d in live.Domains.Where(d => d.Name == name)) copy.WantIn([d.BaseType, d.Default, .. d.Checks.Select(k => k.Definition)]);
     }
 
     public override SchemaModel Copied(SchemaModel model, SchemaModel desired, ProofCopy copy) =>

@@ -59,13 +59,7 @@ internal sealed partial class FunctionKind : ObjectKind
 
     public override void CopyWants(SchemaModel live, string name, bool whole, ProofCopy copy)
     {
-        if (!whole) return;
-        foreach (var f in live.Functions.Where(f => f.Name == name))
-        {
-            copy.WantIn(f.ArgumentTypes);
-            copy.WantIn(f.Result);
-            copy.WantIn(f.Definition);
-        }
+        if (whole) foreach (var f in live.Functions.Where(f => f.Name == name)) copy.WantIn(f.ArgumentTypes, f.Result, f.Definition);
     }
 
     public override SchemaModel Copied(SchemaModel model, SchemaModel desired, ProofCopy copy) =>

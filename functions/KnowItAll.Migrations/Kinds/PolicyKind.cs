@@ -49,12 +49,7 @@ internal sealed partial class PolicyKind : ObjectKind
 
     public override void CopyWants(SchemaModel live, string name, bool whole, ProofCopy copy)
     {
-        if (!whole || live.Table(name) is null) return;
-        foreach (var p in live.Policies.Where(p => p.Table == name))
-        {
-            copy.WantIn(p.Using);
-            copy.WantIn(p.Check);
-        }
+        if (whole && live.Table(name) is not null) foreach (var p in live.Policies.Where(p => p.Table == name)) copy.WantIn(p.Using, p.Check);
     }
 
     public override SchemaModel Copied(SchemaModel model, SchemaModel desired, ProofCopy copy) =>

@@ -127,11 +127,7 @@ internal sealed partial class TableKind : ObjectKind
     public override void CopyWants(SchemaModel live, string name, bool whole, ProofCopy copy)
     {
         if (live.Table(name) is not { } table) return;
-        foreach (var c in table.Columns)
-        {
-            copy.WantIn(c.Type);
-            copy.WantIn(c.Default);
-        }
+        foreach (var c in table.Columns) copy.WantIn(c.Type, c.Default);
         copy.WantShell(table.PartitionOf);
     }
 

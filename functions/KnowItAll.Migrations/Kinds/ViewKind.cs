@@ -69,12 +69,7 @@ internal sealed partial class ViewKind : ObjectKind
 
     public override void CopyWants(SchemaModel live, string name, bool whole, ProofCopy copy)
     {
-        if (!whole) return;
-        foreach (var v in live.Views.Where(v => v.Name == name))
-        {
-            copy.WantIn(v.Definition);
-            foreach (var c in v.Columns) copy.WantIn(c);
-        }
+        if (whole) foreach (var v in live.Views.Where(v => v.Name == name)) copy.WantIn([v.Definition, .. v.Columns]);
     }
 
     public override SchemaModel Copied(SchemaModel model, SchemaModel desired, ProofCopy copy) =>

@@ -25,11 +25,12 @@ internal sealed class ProofCopy(Func<string, IEnumerable<string>> namesIn)
         if (name is not null && !Full.Contains(name) && Shells.Add(name)) _pending.Enqueue((name, false));
     }
 
-    /// <summary>Every object of a managed schema the text names.</summary>
-    public void WantIn(string? text)
+    /// <summary>Every object of a managed schema the texts name.</summary>
+    public void WantIn(params IEnumerable<string?> texts)
     {
-        if (text is null) return;
-        foreach (var name in namesIn(text)) Want(name);
+        foreach (var text in texts)
+            if (text is not null)
+                foreach (var name in namesIn(text)) Want(name);
     }
 
     public bool Next(out (string Name, bool Whole) next) => _pending.TryDequeue(out next);
