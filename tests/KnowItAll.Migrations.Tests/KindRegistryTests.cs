@@ -77,6 +77,19 @@ public sealed class KindRegistryTests
         Assert.Equal(["b", "c", "a"], moved.Select(s => s.Kind.Name));
     }
 
+    [Fact]
+    public void Every_privilege_and_declaration_is_some_kinds()
+    {
+        // The schema's privileges are checked by the verifier itself: a schema is no kind's object.
+        var checks = KindRegistry.All.SelectMany(k => k.PrivilegeChecks).Select(c => c.On).Distinct().Order();
+        Assert.Equal(Enum.GetValues<PrivilegeObjectKind>().Where(k => k != PrivilegeObjectKind.Schema).Order(), checks);
+        // The kinds of DROP and ALTER ... RENAME the declaration parser reads ("type" is the enum's, composite type's and range type's).
+        Assert.Equal(
+            ["column", "constraint", "enum_value", "function", "index", "materialized_view", "policy", "procedure", "sequence", "table", "trigger",
+                "type", "view"],
+            KindRegistry.All.SelectMany(k => k.Declarations).Select(f => f.Kind).Distinct().Order(StringComparer.Ordinal));
+    }
+
     [Theory]
     [InlineData("CREATE TABLE T (ID INT)", null)]
     [InlineData("CREATE TYPE MOOD AS ENUM ('A')", null)]
@@ -106,5 +119,13 @@ public sealed class KindRegistryTests
         public override IReadOnlyList<string> PlannedAfter => [];
         public override IReadOnlyList<PlanStep> Steps => [new("x", _ => { }, after)];
         public override IReadOnlyList<StatementForm> Forms => [];
+        public override IReadOnlyList<DeclarationForm> Declarations => [];
+        public override IEnumerable<NamedObject> Named(SchemaModel model) => [];
+        public override void CopyWants(SchemaModel live, string name, bool whole, ProofCopy copy) { }
+        public override SchemaModel Copied(SchemaModel model, SchemaModel desired, ProofCopy copy) => model;
+        public override IReadOnlyList<(StatementKind Statement, InitFile File)> InitFiles => [];
+        public override IReadOnlyList<PrivilegeCheck> PrivilegeChecks => [];
+        public override Ownership? Owned => null;
+        public override IEnumerable<Reparse> Reparsed(SchemaModel desired, SchemaModel live) => [];
     }
 }

@@ -1,3 +1,4 @@
+using KnowItAll.Migrations.Kinds;
 using KnowItAll.Migrations.Model;
 using Npgsql;
 
@@ -18,20 +19,10 @@ internal static class DefinitionEquivalence
     public static async Task<SchemaModel> SettleAsync(NpgsqlConnection connection, string schema, SchemaModel desired, SchemaModel live,
         TimeSpan lockTimeout, CancellationToken ct)
     {
-        var desiredChecks = desired.Constraints.Where(k => k.Type == 'c').ToDictionary(k => (k.Table, k.Name));
-        var checks = live.Constraints
-            .Where(k => k.Type == 'c' && desiredChecks.TryGetValue((k.Table, k.Name), out var d) && d.Definition != k.Definition)
-            .ToList();
-        var desiredIndexes = desired.Indexes.GroupBy(i => i.Name, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-        var indexes = live.Indexes
-            .Where(i => desiredIndexes.TryGetValue(i.Name, out var d) && d.Table == i.Table && d.Definition != i.Definition
-                && Using(i.Definition) is not null)
-            .ToList();
-        if (checks.Count == 0 && indexes.Count == 0) return live;
+        var reparsed = KindRegistry.All.SelectMany(k => k.Reparsed(desired, live)).ToList();
+        if (reparsed.Count == 0) return live;
 
-        var settledChecks = new Dictionary<(string Table, string Name), string>();
-        var settledIndexes = new Dictionary<string, string>(StringComparer.Ordinal);
+        var settled = new List<(Reparse Definition, string Text)>();
         await using var tx = await connection.BeginTransactionAsync(ct);
         await ExecuteAsync(connection, tx, $"SET LOCAL search_path = pg_catalog; SET LOCAL lock_timeout = {(long)lockTimeout.TotalMilliseconds}", ct);
         var copies = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -44,46 +35,25 @@ internal static class DefinitionEquivalence
             copies[table] = copy;
             return copy;
         }
-        foreach (var check in checks)
+        foreach (var definition in reparsed)
         {
-            if (await CopyOfAsync(check.Table) is not { } copy) continue;
-            var name = $"knowitall_eq_c{n++}";
-            if (!await TryAsync(connection, tx, $"ALTER TABLE pg_temp.{copy} ADD CONSTRAINT {name} {check.Definition} NOT VALID", ct)) continue;
-            var text = await ScalarAsync(connection, tx,
-                $"SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'pg_temp.{copy}'::regclass AND conname = '{name}'", ct);
-            if (text is null) continue;
-            if (text.EndsWith(" NOT VALID", StringComparison.Ordinal)) text = text[..^" NOT VALID".Length];
-            if (text == desiredChecks[(check.Table, check.Name)].Definition) settledChecks[(check.Table, check.Name)] = text;
-        }
-        foreach (var index in indexes)
-        {
-            if (await CopyOfAsync(index.Table) is not { } copy) continue;
-            var name = $"knowitall_eq_i{n++}";
-            var unique = index.IsUnique ? "UNIQUE " : "";
-            if (!await TryAsync(connection, tx, $"CREATE {unique}INDEX {name} ON pg_temp.{copy} USING {Using(index.Definition)}", ct)) continue;
-            var text = await ScalarAsync(connection, tx, $"SELECT pg_get_indexdef('pg_temp.{name}'::regclass)", ct);
-            var desiredText = desiredIndexes[index.Name].Definition;
-            if (text is not null && Using(text) == Using(desiredText) && Head(index.Definition) == Head(desiredText))
-                settledIndexes[index.Name] = desiredText;
+            if (await CopyOfAsync(definition.Table) is not { } copy) continue;
+            var name = $"knowitall_eq_d{n++}";
+            if (!await TryAsync(connection, tx, definition.Create(copy, name), ct)) continue;
+            if (await ScalarAsync(connection, tx, definition.ReadBack(copy, name), ct) is { } text) settled.Add((definition, text));
         }
         await tx.RollbackAsync(ct);
-        if (settledChecks.Count == 0 && settledIndexes.Count == 0) return live;
-        return live with
-        {
-            Constraints = live.Constraints
-                .Select(k => k.Type == 'c' && settledChecks.TryGetValue((k.Table, k.Name), out var text) ? k with { Definition = text } : k).ToList(),
-            Indexes = live.Indexes.Select(i => settledIndexes.TryGetValue(i.Name, out var text) ? i with { Definition = text } : i).ToList(),
-        };
+        return settled.Aggregate(live, (model, s) => s.Definition.Settle(model, s.Text) ?? model);
     }
 
     /// <summary>What follows " USING " in an index definition: its method, keys, options and predicate.</summary>
-    private static string? Using(string definition)
+    internal static string? Using(string definition)
     {
         var at = definition.IndexOf(" USING ", StringComparison.Ordinal);
         return at < 0 ? null : definition[(at + " USING ".Length)..];
     }
 
-    private static string Head(string definition) => definition[..definition.IndexOf(" USING ", StringComparison.Ordinal)];
+    internal static string Head(string definition) => definition[..definition.IndexOf(" USING ", StringComparison.Ordinal)];
 
     private static async Task<bool> TryAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string sql, CancellationToken ct)
     {

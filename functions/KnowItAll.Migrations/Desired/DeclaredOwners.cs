@@ -1,4 +1,5 @@
 using KnowItAll.Migrations.Catalog;
+using KnowItAll.Migrations.Kinds;
 using KnowItAll.Migrations.Model;
 using Npgsql;
 
@@ -88,15 +89,10 @@ internal static class DeclaredOwners
         }
     }
 
-    /// <summary>Whether ALTER <paramref name="written"/> may name an object of <paramref name="kind"/> (ALTER TABLE also names views and
-    /// sequences, as pg_dump writes it; ALTER TYPE a domain; ALTER ROUTINE a function or procedure).</summary>
-    private static bool Fits(string written, string kind) => written == kind || (written, kind) switch
-    {
-        ("TABLE", "VIEW" or "MATERIALIZED VIEW" or "SEQUENCE") => true,
-        ("TYPE", "DOMAIN") => true,
-        ("ROUTINE", "FUNCTION" or "PROCEDURE") => true,
-        _ => false,
-    };
+    /// <summary>Whether ALTER <paramref name="written"/> may name an object of <paramref name="kind"/> (the kinds say which words may:
+    /// ALTER TABLE also names views and sequences, as pg_dump writes it; ALTER TYPE a domain; ALTER ROUTINE a function or procedure).</summary>
+    private static bool Fits(string written, string kind) =>
+        written == kind || KindRegistry.All.Any(k => k.Owned?.Kinds.Any(o => o.Kind == kind && o.Written.Contains(written)) == true);
 
     /// <summary>The catalog and oid of the object a statement names; null when PostgreSQL finds none.</summary>
     private static async Task<(string Catalog, uint? Oid)> FindAsync(NpgsqlConnection connection, NpgsqlTransaction tx, DeclaredOwner d, string name,
@@ -104,9 +100,10 @@ internal static class DeclaredOwners
     {
         try
         {
-            switch (d.Kind)
+            var catalog = KindRegistry.All.Select(k => k.Owned).FirstOrDefault(o => o?.Kinds.Any(k => k.Written.Contains(d.Kind)) == true)?.Catalog;
+            switch (catalog)
             {
-                case "FUNCTION" or "PROCEDURE" or "ROUTINE":
+                case "pg_proc":
                     // A routine's name may carry argument names and modes (as pg_dump writes it), which only the statement grammar
                     // reads: a comment on it finds the routine the way the OWNER TO statement would.
                     await ScalarAsync<object>(connection, tx, $"COMMENT ON {d.Kind} {name} IS {Identifier.Literal(Probe)}", ct);
@@ -114,7 +111,7 @@ internal static class DeclaredOwners
                         "SELECT objoid FROM pg_catalog.pg_description WHERE classoid = 'pg_proc'::regclass AND description = $1", ct, Probe);
                     await ScalarAsync<object>(connection, tx, $"COMMENT ON {d.Kind} {name} IS NULL", ct);
                     return ("pg_proc", routine as uint?);
-                case "TYPE" or "DOMAIN":
+                case "pg_type":
                     return ("pg_type", await ScalarAsync<object>(connection, tx, "SELECT pg_catalog.to_regtype($1)::oid", ct, name) as uint?);
                 default:
                     return ("pg_class", await ScalarAsync<object>(connection, tx, "SELECT pg_catalog.to_regclass($1)::oid", ct, name) as uint?);

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using KnowItAll.Migrations.Catalog;
 using KnowItAll.Migrations.Diff;
+using KnowItAll.Migrations.Kinds;
 using KnowItAll.Migrations.Model;
 using KnowItAll.Migrations.Planning;
 using Npgsql;
@@ -111,19 +112,18 @@ public static partial class SchemaInit
             _constraints = model.Constraints.ToDictionary(c => $"{c.Table}.{c.Name}", StringComparer.Ordinal);
         }
 
-        public string FileOf(PlannedStatement s, bool afterTables) => s.Kind switch
+        public string FileOf(PlannedStatement s, bool afterTables) => KindRegistry.InitFile(s.Kind) switch
         {
-            StatementKind.Extension => SchemaFile,
-            StatementKind.Enum or StatementKind.EnumValue or StatementKind.Domain or StatementKind.DomainCheck or StatementKind.CompositeType
-                or StatementKind.RangeType =>
-                TypesFile,
-            StatementKind.Sequence or StatementKind.SequenceOwner => Sequence(s.ObjectName, s.Kind == StatementKind.SequenceOwner),
-            StatementKind.Function => afterTables ? LateFunctionsFile : FunctionsFile,
-            StatementKind.View or StatementKind.MaterializedView => ViewsFile,
-            StatementKind.Constraint when Constraint(s.ObjectName) is { Type: 'f' } => ForeignKeysFile,
-            StatementKind.Index => Relation(_indexTables.GetValueOrDefault(s.ObjectName)),
-            StatementKind.Comment => Comment(s.ObjectName),
-            StatementKind.Grant => Grant(s.Sql),
+            InitFile.Schema => SchemaFile,
+            InitFile.Types => TypesFile,
+            InitFile.Sequence => Sequence(s.ObjectName, owner: false),
+            InitFile.SequenceOwner => Sequence(s.ObjectName, owner: true),
+            InitFile.Functions => afterTables ? LateFunctionsFile : FunctionsFile,
+            InitFile.Views => ViewsFile,
+            InitFile.ForeignKey when Constraint(s.ObjectName) is { Type: 'f' } => ForeignKeysFile,
+            InitFile.Index => Relation(_indexTables.GetValueOrDefault(s.ObjectName)),
+            InitFile.Comment => Comment(s.ObjectName),
+            InitFile.Grant => Grant(s.Sql),
             _ => Relation(TableOf(s.ObjectName)),
         };
 

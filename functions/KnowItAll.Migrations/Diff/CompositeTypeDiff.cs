@@ -1,5 +1,4 @@
 using KnowItAll.Migrations.Model;
-using KnowItAll.Migrations.Planning;
 
 namespace KnowItAll.Migrations.Diff;
 
@@ -52,7 +51,7 @@ internal static class CompositeTypeDiff
                               "refuses to alter a type a table column uses (every row's value would change shape). Create a new type under another " +
                               "name and move the columns to it";
                     diff.Status("composite_type", d.Name, ObjectStatus.Different, why);
-                    diff.Blocking.Add(new Hazard(HazardCode.TypeChangeRefused, why, d.Name));
+                    diff.Uncarryable.Add(new Uncarryable(Obstacle.TypeNotAlterable, d.Name, why));
                     continue;
                 }
                 diff.Status("composite_type", d.Name, ObjectStatus.Missing, what);

@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using KnowItAll.Migrations.Model;
-using KnowItAll.Migrations.Planning;
 
 namespace KnowItAll.Migrations.Diff;
 
@@ -46,7 +45,7 @@ internal static partial class ConstraintDiff
                         "change them in the same way first, or by hand";
                     diff.Status("constraint", name, ObjectStatus.Different, why);
                     diff.Drift.Add(new DriftItem("constraint", name, "definition differs and cannot be replaced", l.Definition, k.Definition));
-                    diff.Blocking.Add(new Hazard(HazardCode.ReplacementBlocked, why, name));
+                    diff.Uncarryable.Add(new Uncarryable(Obstacle.ReferencedByForeignKeys, name, why));
                     continue;
                 }
                 diff.Status("constraint", name, ObjectStatus.Missing, $"{change}: replaced");

@@ -1,3 +1,4 @@
+using KnowItAll.Migrations.Kinds;
 using KnowItAll.Migrations.Model;
 
 namespace KnowItAll.Migrations.Diff;
@@ -52,7 +53,8 @@ public static class DeclarationDiff
             }
             if (!Presence(live, d).Old) continue;
             diff.Retirements.Add(new Retirement(d, []));
-            gone.Add((d.Kind == "type" ? TypeKind(live, d.Name)! : DriftKind(d.Kind), d.ObjectName));
+            var (kind, form) = Forms(d).First(f => f.Form.Presence(live, d).Old);
+            gone.Add((form.Drift ?? kind.Name, d.ObjectName));
             if (d.Kind == "table") droppedTables.Add(d.Name);
             diff.Status(d.Kind, d.ObjectName, ObjectStatus.Missing, $"declared removed ({d.Location}); still in the database");
         }
@@ -93,38 +95,12 @@ public static class DeclarationDiff
     private static MigrationException Contradiction(Declaration d, string why) => new(MigrationErrors.SchemaError, $"{d.Location}: {why}");
 
     /// <summary>Whether <paramref name="model"/> has the declaration's object under its (old) name, and under its new name.</summary>
-    internal static (bool Old, bool New) Presence(SchemaModel model, Declaration d) => d.Kind switch
-    {
-        "table" => (model.Table(d.Name) is not null, d.NewName is not null && model.Table(d.NewName) is not null),
-        "column" => (model.Table(d.Table!)?.Columns.Any(c => c.Name == d.Name) == true,
-            d.NewName is not null && model.Table(d.Table!)?.Columns.Any(c => c.Name == d.NewName) == true),
-        "constraint" => (model.Constraints.Any(c => c.Table == d.Table && c.Name == d.Name), false),
-        "view" or "materialized_view" => (model.Views.Any(v => v.Name == d.Name && v.Materialized == (d.Kind == "materialized_view")),
-            model.Views.Any(v => v.Name == d.NewName)),
-        "index" => (model.Indexes.Any(i => i.Name == d.Name), model.Indexes.Any(i => i.Name == d.NewName)),
-        "sequence" => (model.Sequences.Any(s => s.Name == d.Name), model.Sequences.Any(s => s.Name == d.NewName)),
-        "function" or "procedure" => (model.Functions.Any(f => f.Signature == d.Name && (f.Kind == 'p') == (d.Kind == "procedure")), false),
-        "trigger" => (model.Triggers.Any(t => t.Table == d.Table && t.Name == d.Name), false),
-        "policy" => (model.Policies.Any(p => p.Table == d.Table && p.Name == d.Name), false),
-        "type" => (TypeKind(model, d.Name) is not null, d.NewName is not null && TypeKind(model, d.NewName) is not null),
-        "enum_value" => (model.Enums.Any(e => e.Name == d.Table && e.Labels.Contains(d.Name, StringComparer.Ordinal)),
-            model.Enums.Any(e => e.Name == d.Table && d.NewName is not null && e.Labels.Contains(d.NewName, StringComparer.Ordinal))),
-        _ => (false, false),
-    };
+    internal static (bool Old, bool New) Presence(SchemaModel model, Declaration d) =>
+        Forms(d).Select(f => f.Form.Presence(model, d)).Aggregate((Old: false, New: false), (a, p) => (a.Old || p.Old, a.New || p.New));
 
-    private static string DriftKind(string kind) => kind switch
-    {
-        "materialized_view" => "view",
-        "procedure" => "function",
-        _ => kind,
-    };
-
-    /// <summary>The kind of the type DROP TYPE / ALTER TYPE names (as its drift names it), or null when the model has no such type.</summary>
-    private static string? TypeKind(SchemaModel model, string name) =>
-        model.Enums.Any(e => e.Name == name) ? "enum"
-        : model.CompositeTypes.Any(c => c.Name == name) ? "composite_type"
-        : model.RangeTypes.Any(r => r.Name == name) ? "range_type"
-        : null;
+    /// <summary>The kinds' forms of the declaration's kind (a type's are the enum's, the composite type's and the range type's).</summary>
+    internal static IEnumerable<(ObjectKind Kind, DeclarationForm Form)> Forms(Declaration d) =>
+        KindRegistry.All.SelectMany(k => k.Declarations.Where(f => f.Kind == d.Kind).Select(f => (k, f)));
 
     private static bool OnTable(SchemaModel live, DriftItem item, HashSet<string> tables) => item.Kind switch
     {

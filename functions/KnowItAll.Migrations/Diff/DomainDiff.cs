@@ -1,5 +1,4 @@
 using KnowItAll.Migrations.Model;
-using KnowItAll.Migrations.Planning;
 
 namespace KnowItAll.Migrations.Diff;
 
@@ -32,7 +31,7 @@ internal static class DomainDiff
                 diff.Status("domain", d.Name, ObjectStatus.Different, why);
                 diff.Drift.Add(new DriftItem("domain", d.Name, d.BaseType != l.BaseType ? "base type differs" : "collation differs", l.Describe(),
                     d.Describe()));
-                diff.Blocking.Add(new Hazard(HazardCode.TypeChangeRefused, why, d.Name));
+                diff.Uncarryable.Add(new Uncarryable(Obstacle.TypeNotAlterable, d.Name, why));
                 continue;
             }
             var changes = new List<string>();

@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using KnowItAll.Migrations.Model;
-using KnowItAll.Migrations.Planning;
 
 namespace KnowItAll.Migrations.Diff;
 
@@ -39,7 +38,7 @@ internal static partial class FunctionDiff
                               $"{string.Join(", ", l.Dependants)} with it: change them first";
                     diff.Status(Kind(d), d.Signature, ObjectStatus.Different, why);
                     diff.Drift.Add(new DriftItem(Kind(d), d.Signature, "definition differs and cannot be replaced", l.Definition, d.Definition));
-                    diff.Blocking.Add(new Hazard(HazardCode.FunctionNotReplaceable, why, d.Signature));
+                    diff.Uncarryable.Add(new Uncarryable(Obstacle.FunctionDependants, d.Signature, why));
                     continue;
                 }
                 diff.Status(Kind(d), d.Signature, ObjectStatus.Missing, $"{change}: dropped and created again in the transaction");

@@ -1,5 +1,4 @@
 using KnowItAll.Migrations.Model;
-using KnowItAll.Migrations.Planning;
 
 namespace KnowItAll.Migrations.Diff;
 
@@ -46,7 +45,7 @@ internal static class IndexDiff
                     $"reference it ({string.Join(", ", fks)}): change them in the same way first, or by hand";
                 diff.Status("index", i.Name, ObjectStatus.Different, why);
                 diff.Drift.Add(new DriftItem("index", i.Name, "definition differs and cannot be replaced", l.Definition, i.Definition));
-                diff.Blocking.Add(new Hazard(HazardCode.ReplacementBlocked, why, i.Name));
+                diff.Uncarryable.Add(new Uncarryable(Obstacle.ReferencedByForeignKeys, i.Name, why));
             }
             else if (l.Definition != i.Definition)
             {

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using KnowItAll.Migrations.Kinds;
 using KnowItAll.Migrations.Model;
 
 namespace KnowItAll.Migrations.Diff;
@@ -11,65 +12,61 @@ namespace KnowItAll.Migrations.Diff;
 /// </summary>
 internal static partial class LiveRename
 {
-    public static SchemaModel Apply(SchemaModel live, Declaration d) => d.Kind switch
+    public static SchemaModel Apply(SchemaModel live, Declaration d) =>
+        DeclarationDiff.Forms(d).FirstOrDefault(f => f.Form.Presence(live, d).Old).Form?.Rename?.Invoke(live, d) ?? live;
+
+    public static SchemaModel Index(SchemaModel live, Declaration d) => live with
     {
-        "table" => Table(live, d.Name, d.NewName!),
-        "column" => Column(live, d.Table!, d.Name, d.NewName!),
-        "index" => live with
-        {
-            Indexes = live.Indexes.Select(i => i.Name == d.Name ? i with { Name = d.NewName!, Definition = Word(i.Definition, d.Name, d.NewName!) }
-                : i).ToList(),
-            Comments = Comments(live, "INDEX", live.Schema, d.Name, d.NewName!),
-        },
-        "view" or "materialized_view" => Relation(live, d.Name, d.NewName!) with
-        {
-            Views = live.Views.Select(v =>
-                v with { Name = v.Name == d.Name ? d.NewName! : v.Name, Definition = Qualified(v.Definition, live.Schema, d.Name, d.NewName!) })
-                    .ToList(),
-        },
-        "sequence" => Relation(live, d.Name, d.NewName!) with
-        {
-            Sequences = live.Sequences.Select(s => s.Name == d.Name ? s with { Name = d.NewName! } : s).ToList(),
-            Tables = live.Tables.Select(t => t with
-            {
-                Columns = t.Columns.Select(c => c with { Default = c.Default is null ? null : Qualified(c.Default, live.Schema, d.Name, d.NewName!) })
-                    .ToList(),
-            }).ToList(),
-        },
-        "type" => live with
-        {
-            Enums = live.Enums.Select(e => e.Name == d.Name ? e with { Name = d.NewName! } : e).ToList(),
-            CompositeTypes = live.CompositeTypes.Select(c => (c.Name == d.Name ? c with { Name = d.NewName! } : c) with
-            {
-                Attributes = c.Attributes.Select(a => a with { Type = Qualified(a.Type, live.Schema, d.Name, d.NewName!) }).ToList(),
-            }).ToList(),
-            RangeTypes = live.RangeTypes.Select(r => (r.Name == d.Name ? r with { Name = d.NewName! } : r) with
-            {
-                Subtype = Qualified(r.Subtype, live.Schema, d.Name, d.NewName!),
-            }).ToList(),
-            Domains = live.Domains.Select(o => o with { BaseType = Qualified(o.BaseType, live.Schema, d.Name, d.NewName!) }).ToList(),
-            Tables = live.Tables.Select(t => t with
-            {
-                Columns = t.Columns.Select(c => c with
-                {
-                    Type = Qualified(c.Type, live.Schema, d.Name, d.NewName!),
-                    Default = c.Default is null ? null : Qualified(c.Default, live.Schema, d.Name, d.NewName!),
-                }).ToList(),
-            }).ToList(),
-            Functions = live.Functions.Select(f => f with
-            {
-                ArgumentTypes = Qualified(f.ArgumentTypes, live.Schema, d.Name, d.NewName!),
-                Result = Qualified(f.Result, live.Schema, d.Name, d.NewName!),
-            }).ToList(),
-            Comments = Comments(live, "TYPE", live.Schema, d.Name, d.NewName!),
-        },
-        "enum_value" => live with
-        {
-            Enums = live.Enums.Select(e => e.Name == d.Table ? e with { Labels = e.Labels.Select(l => l == d.Name ? d.NewName! : l).ToList() } : e)
-                .ToList(),
-        },
-        _ => live,
+        Indexes = live.Indexes.Select(i => i.Name == d.Name ? i with { Name = d.NewName!, Definition = Word(i.Definition, d.Name, d.NewName!) } : i)
+            .ToList(),
+        Comments = Comments(live, "INDEX", live.Schema, d.Name, d.NewName!),
     };
+
+    public static SchemaModel View(SchemaModel live, Declaration d) => Relation(live, d.Name, d.NewName!) with
+    {
+        Views = live.Views.Select(v =>
+            v with { Name = v.Name == d.Name ? d.NewName! : v.Name, Definition = Qualified(v.Definition, live.Schema, d.Name, d.NewName!) })
+                .ToList(),
+    };
+
+    public static SchemaModel Sequence(SchemaModel live, Declaration d) => Relation(live, d.Name, d.NewName!) with
+    {
+        Sequences = live.Sequences.Select(s => s.Name == d.Name ? s with { Name = d.NewName! } : s).ToList(),
+        Tables = live.Tables.Select(t => t with
+        {
+            Columns = t.Columns.Select(c => c with { Default = c.Default is null ? null : Qualified(c.Default, live.Schema, d.Name, d.NewName!) })
+                .ToList(),
+        }).ToList(),
+    };
+
+    /// <summary>A type's name where the other objects name it (the type's kind renames the type itself).</summary>
+    public static SchemaModel Type(SchemaModel live, Declaration d)
+    {
+        string Q(string text) => Qualified(text, live.Schema, d.Name, d.NewName!);
+        return live with
+        {
+            CompositeTypes = live.CompositeTypes.Select(c => c with { Attributes = c.Attributes.Select(a => a with { Type = Q(a.Type) }).ToList() })
+                .ToList(),
+            RangeTypes = live.RangeTypes.Select(r => r with { Subtype = Q(r.Subtype) }).ToList(),
+            Domains = live.Domains.Select(o => o with { BaseType = Q(o.BaseType) }).ToList(),
+            Tables = live.Tables.Select(t => t with
+            {
+                Columns = t.Columns.Select(c => c with { Type = Q(c.Type), Default = c.Default is null ? null : Q(c.Default) }).ToList(),
+            }).ToList(),
+            Functions = live.Functions.Select(f => f with { ArgumentTypes = Q(f.ArgumentTypes), Result = Q(f.Result) }).ToList(),
+            Comments = Comments(live, "TYPE", live.Schema, d.Name, d.NewName!),
+        };
+    }
+
+    public static SchemaModel EnumValue(SchemaModel live, Declaration d) => live with
+    {
+        Enums = live.Enums.Select(e => e.Name == d.Table ? e with { Labels = e.Labels.Select(l => l == d.Name ? d.NewName! : l).ToList() } : e)
+            .ToList(),
+    };
+
+    public static SchemaModel Table(SchemaModel live, Declaration d) => Table(live, d.Name, d.NewName!);
+
+    public static SchemaModel Column(SchemaModel live, Declaration d) => Column(live, d.Table!, d.Name, d.NewName!);
 
     private static SchemaModel Table(SchemaModel live, string old, string renamed)
     {

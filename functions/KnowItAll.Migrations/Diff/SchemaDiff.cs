@@ -90,8 +90,11 @@ public sealed class SchemaDiff
     /// </summary>
     public Dictionary<string, long> DataAmounts { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Desired changes that cannot be applied without loss or a long lock; Apply refuses the plan.</summary>
-    public List<Planning.Hazard> Blocking { get; } = [];
+    /// <summary>
+    /// Differences no statement can carry (the object cannot be altered in place, and replacing it would lose data or what
+    /// depends on it), each with why; the planner turns each into a blocking hazard (<see cref="Planning.PlanBuilder"/>).
+    /// </summary>
+    public List<Uncarryable> Uncarryable { get; } = [];
 
     /// <summary>
     /// What a kind's comparison keeps for its planning steps, by kind name: a kind declared whole in its own file
@@ -164,4 +167,22 @@ public sealed record ColumnTypeEffect(bool Rewrites, bool ChecksRows, bool Needs
 {
     /// <summary>The foreign keys the column is in ("name on table"), which PostgreSQL re-adds with the change; they hold after it.</summary>
     public IReadOnlyList<string> ForeignKeys { get; init; } = [];
+}
+
+/// <summary>A difference no statement can carry: what stands in the way (<paramref name="Obstacle"/>), the object, and why.</summary>
+public sealed record Uncarryable(Obstacle Obstacle, string Name, string Reason);
+
+/// <summary>What stands in the way of carrying a difference (the planner decides the hazard each one is).</summary>
+public enum Obstacle
+{
+    /// <summary>PostgreSQL cannot alter the type in place, and re-creating it would drop what uses it.</summary>
+    TypeNotAlterable,
+    /// <summary>Replacing the key or unique index would drop it, and foreign keys reference it.</summary>
+    ReferencedByForeignKeys,
+    /// <summary>A column's generation cannot change in place, and re-creating the column would drop its values.</summary>
+    GenerationNotAlterable,
+    /// <summary>Replacing the view would drop what reads it, which schema/ does not create again.</summary>
+    ViewReaders,
+    /// <summary>CREATE OR REPLACE cannot make the change, and dropping the function would take what depends on it.</summary>
+    FunctionDependants,
 }

@@ -107,11 +107,11 @@ internal static class TableDiff
                 drift.Add(
                     $"generated expression {l.Default ?? "none"} (desired {d.Default ?? "none"}; PostgreSQL cannot change a column's generation in " +
                     "place)");
-                diff.Blocking.Add(new Planning.Hazard(Planning.HazardCode.GenerationNotAlterable,
+                diff.Uncarryable.Add(new Uncarryable(Obstacle.GenerationNotAlterable, name,
                     $"column {name} {(l.Generated == '\0' ? "becomes generated" : "changes its generation expression")} " +
                     $"({l.Default ?? "none"} → {d.Default}): PostgreSQL 15 cannot do this in place (no ALTER COLUMN … SET EXPRESSION), and " +
                     "re-creating the column would drop its values. Add a new generated column under another name and move readers to it, " +
-                    "or change it by hand in a maintenance window", name));
+                    "or change it by hand in a maintenance window"));
             }
             else if (d.Default != l.Default)
             {

@@ -1,5 +1,4 @@
 using KnowItAll.Migrations.Model;
-using KnowItAll.Migrations.Planning;
 
 namespace KnowItAll.Migrations.Diff;
 
@@ -40,7 +39,7 @@ internal static class ViewDiff
             foreach (var (d, l) in rebuilt)
             {
                 diff.Drift.Add(new DriftItem(Kind(d), d.Name, "definition differs and cannot be replaced", l.Definition, d.Definition));
-                diff.Blocking.Add(new Hazard(HazardCode.ViewNotReplaceable, why, d.Name));
+                diff.Uncarryable.Add(new Uncarryable(Obstacle.ViewReaders, d.Name, why));
             }
             dropped.Clear();
         }

@@ -45,4 +45,21 @@ internal sealed partial class CommentKind : ObjectKind
         @"^COMMENT ON ((TABLE|COLUMN|VIEW|MATERIALIZED VIEW|INDEX|SEQUENCE|TYPE|DOMAIN|FUNCTION|PROCEDURE|ROUTINE|TRIGGER|POLICY) |CONSTRAINT " +
         @"(""[^""]+""|\S+) ON (?!DOMAIN\b))")]
     private static partial Regex CommentTarget();
+
+    public override IReadOnlyList<DeclarationForm> Declarations { get; } = [];
+
+    public override IEnumerable<NamedObject> Named(SchemaModel model) => [];
+
+    public override void CopyWants(SchemaModel live, string name, bool whole, ProofCopy copy) { }
+
+    // The plan's proof copies no comments.
+    public override SchemaModel Copied(SchemaModel model, SchemaModel desired, ProofCopy copy) => model with { Comments = [] };
+
+    public override IReadOnlyList<(StatementKind Statement, InitFile File)> InitFiles { get; } = [(StatementKind.Comment, InitFile.Comment)];
+
+    public override IReadOnlyList<PrivilegeCheck> PrivilegeChecks { get; } = [];
+
+    public override Ownership? Owned => null;
+
+    public override IEnumerable<Reparse> Reparsed(SchemaModel desired, SchemaModel live) => [];
 }

@@ -47,4 +47,32 @@ internal sealed partial class CompositeTypeKind : ObjectKind
 
     [GeneratedRegex(@"^CREATE TYPE ")]
     private static partial Regex TypeStart();
+
+    public override IReadOnlyList<DeclarationForm> Declarations { get; } =
+    [
+        new("type", (m, d) => (m.CompositeTypes.Any(c => c.Name == d.Name), d.NewName is not null && m.CompositeTypes.Any(c => c.Name == d.NewName)),
+            (m, d) => LiveRename.Type(m with
+            {
+                CompositeTypes = m.CompositeTypes.Select(c => c.Name == d.Name ? c with { Name = d.NewName! } : c).ToList(),
+            }, d)),
+    ];
+
+    public override IEnumerable<NamedObject> Named(SchemaModel model) =>
+        model.CompositeTypes.Select(c => new NamedObject(NameSpace.Type, c.Name, ObjectKeys.Type(model.Schema, c.Name)));
+
+    public override void CopyWants(SchemaModel live, string name, bool whole, ProofCopy copy)
+    {
+        if (whole) foreach (var t in live.CompositeTypes.Where(t => t.Name == name)) copy.WantIn(t.Attributes.Select(a => a.Type));
+    }
+
+    public override SchemaModel Copied(SchemaModel model, SchemaModel desired, ProofCopy copy) =>
+        model with { CompositeTypes = model.CompositeTypes.Where(t => copy.Full.Contains(t.Name)).ToList() };
+
+    public override IReadOnlyList<(StatementKind Statement, InitFile File)> InitFiles { get; } = [(StatementKind.CompositeType, InitFile.Types)];
+
+    public override IReadOnlyList<PrivilegeCheck> PrivilegeChecks { get; } = [PrivilegeCheck.Type];
+
+    public override Ownership? Owned { get; } = new("pg_type", [("TYPE", ["TYPE"])]);
+
+    public override IEnumerable<Reparse> Reparsed(SchemaModel desired, SchemaModel live) => [];
 }

@@ -41,4 +41,27 @@ internal sealed partial class DomainKind : ObjectKind
 
     [GeneratedRegex(@"^CREATE DOMAIN ")]
     private static partial Regex DomainStart();
+
+    public override IReadOnlyList<DeclarationForm> Declarations { get; } = [];
+
+    public override IEnumerable<NamedObject> Named(SchemaModel model) =>
+        model.Domains.Select(d => new NamedObject(NameSpace.Type, d.Name, ObjectKeys.Type(model.Schema, d.Name)));
+
+    public override void CopyWants(SchemaModel live, string name, bool whole, ProofCopy copy)
+    {
+        if (!whole) return;
+        foreach (var d in live.Domains.Where(d => d.Name == name)) copy.WantIn([d.BaseType, d.Default, .. d.Checks.Select(k => k.Definition)]);
+    }
+
+    public override SchemaModel Copied(SchemaModel model, SchemaModel desired, ProofCopy copy) =>
+        model with { Domains = model.Domains.Where(d => copy.Full.Contains(d.Name)).ToList() };
+
+    public override IReadOnlyList<(StatementKind Statement, InitFile File)> InitFiles { get; } =
+        [(StatementKind.Domain, InitFile.Types), (StatementKind.DomainCheck, InitFile.Types)];
+
+    public override IReadOnlyList<PrivilegeCheck> PrivilegeChecks { get; } = [PrivilegeCheck.Type];
+
+    public override Ownership? Owned { get; } = new("pg_type", [("DOMAIN", ["DOMAIN", "TYPE"])]);
+
+    public override IEnumerable<Reparse> Reparsed(SchemaModel desired, SchemaModel live) => [];
 }

@@ -37,4 +37,21 @@ internal sealed class ExtensionKind : ObjectKind
     public override IReadOnlyList<PlanStep> Steps { get; } = [new("create", ExtensionPlanner.Plan)];
 
     public override IReadOnlyList<StatementForm> Forms { get; } = [];
+
+    public override IReadOnlyList<DeclarationForm> Declarations { get; } = [];
+
+    public override IEnumerable<NamedObject> Named(SchemaModel model) => [];
+
+    public override void CopyWants(SchemaModel live, string name, bool whole, ProofCopy copy) { }
+
+    // What an installed extension owns is used where it is, never copied.
+    public override SchemaModel Copied(SchemaModel model, SchemaModel desired, ProofCopy copy) => model with { Extensions = [] };
+
+    public override IReadOnlyList<(StatementKind Statement, InitFile File)> InitFiles { get; } = [(StatementKind.Extension, InitFile.Schema)];
+
+    public override IReadOnlyList<PrivilegeCheck> PrivilegeChecks { get; } = [];
+
+    public override Ownership? Owned => null;
+
+    public override IEnumerable<Reparse> Reparsed(SchemaModel desired, SchemaModel live) => [];
 }

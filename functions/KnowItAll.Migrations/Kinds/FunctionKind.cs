@@ -46,4 +46,35 @@ internal sealed partial class FunctionKind : ObjectKind
 
     [GeneratedRegex(@"^CREATE (OR REPLACE )?(FUNCTION|PROCEDURE) ")]
     private static partial Regex RoutineStart();
+
+    public override IReadOnlyList<DeclarationForm> Declarations { get; } =
+    [
+        new("function", (m, d) => (m.Functions.Any(f => f.Signature == d.Name && f.Kind != 'p'), false)),
+        new("procedure", (m, d) => (m.Functions.Any(f => f.Signature == d.Name && f.Kind == 'p'), false)),
+    ];
+
+    // A function is named by its name; a call may mean any of its overloads.
+    public override IEnumerable<NamedObject> Named(SchemaModel model) =>
+        model.Functions.Select(f => new NamedObject(NameSpace.Function, f.Name, ObjectKeys.Function(model.Schema, f.Signature)));
+
+    public override void CopyWants(SchemaModel live, string name, bool whole, ProofCopy copy)
+    {
+        if (whole) foreach (var f in live.Functions.Where(f => f.Name == name)) copy.WantIn(f.ArgumentTypes, f.Result, f.Definition);
+    }
+
+    public override SchemaModel Copied(SchemaModel model, SchemaModel desired, ProofCopy copy) =>
+        model with { Functions = model.Functions.Where(f => copy.Full.Contains(f.Name)).ToList() };
+
+    public override IReadOnlyList<(StatementKind Statement, InitFile File)> InitFiles { get; } = [(StatementKind.Function, InitFile.Functions)];
+
+    public override IReadOnlyList<PrivilegeCheck> PrivilegeChecks { get; } =
+    [
+        new(PrivilegeObjectKind.Function,
+            "CASE WHEN to_regprocedure(c.qualified) IS NULL THEN false ELSE has_function_privilege($1, c.qualified, c.priv) END"),
+    ];
+
+    public override Ownership? Owned { get; } =
+        new("pg_proc", [("FUNCTION", ["FUNCTION", "ROUTINE"]), ("PROCEDURE", ["PROCEDURE", "ROUTINE"])]);
+
+    public override IEnumerable<Reparse> Reparsed(SchemaModel desired, SchemaModel live) => [];
 }

@@ -1,3 +1,5 @@
+using KnowItAll.Migrations.Planning;
+
 namespace KnowItAll.Migrations.Kinds;
 
 /// <summary>
@@ -33,6 +35,12 @@ internal static class KindRegistry
     /// the earliest kind of <see cref="All"/> goes first. A name that matches no step, or a cycle, fails at start-up.
     /// </summary>
     public static readonly IReadOnlyList<(ObjectKind Kind, PlanStep Step)> PlanningOrder = Order(All);
+
+    private static readonly Dictionary<StatementKind, InitFile> InitFiles =
+        All.SelectMany(k => k.InitFiles).ToDictionary(f => f.Statement, f => f.File);
+
+    /// <summary>The file of <c>schema init</c> a statement of that kind goes to (its table's when no kind says another).</summary>
+    public static InitFile? InitFile(StatementKind statement) => InitFiles.TryGetValue(statement, out var file) ? file : null;
 
     /// <summary>The statement forms schema/ may hold, as the refusal message lists them.</summary>
     public static readonly string Accepted =

@@ -37,4 +37,21 @@ internal sealed class OwnerKind : ObjectKind
     public override IReadOnlyList<PlanStep> Steps { get; } = [new("set", OwnerPlanner.Plan)];
 
     public override IReadOnlyList<StatementForm> Forms { get; } = [];
+
+    public override IReadOnlyList<DeclarationForm> Declarations { get; } = [];
+
+    public override IEnumerable<NamedObject> Named(SchemaModel model) => [];
+
+    public override void CopyWants(SchemaModel live, string name, bool whole, ProofCopy copy) { }
+
+    // The plan's proof copies no owners.
+    public override SchemaModel Copied(SchemaModel model, SchemaModel desired, ProofCopy copy) => model with { Owners = [] };
+
+    public override IReadOnlyList<(StatementKind Statement, InitFile File)> InitFiles { get; } = [];
+
+    public override IReadOnlyList<PrivilegeCheck> PrivilegeChecks { get; } = [];
+
+    public override Ownership? Owned => null;
+
+    public override IEnumerable<Reparse> Reparsed(SchemaModel desired, SchemaModel live) => [];
 }

@@ -41,4 +41,25 @@ internal sealed partial class PolicyKind : ObjectKind
 
     [GeneratedRegex(@"^CREATE POLICY ")]
     private static partial Regex PolicyStart();
+
+    public override IReadOnlyList<DeclarationForm> Declarations { get; } =
+        [new("policy", (m, d) => (m.Policies.Any(p => p.Table == d.Table && p.Name == d.Name), false))];
+
+    public override IEnumerable<NamedObject> Named(SchemaModel model) => [];
+
+    public override void CopyWants(SchemaModel live, string name, bool whole, ProofCopy copy)
+    {
+        if (whole && live.Table(name) is not null) foreach (var p in live.Policies.Where(p => p.Table == name)) copy.WantIn(p.Using, p.Check);
+    }
+
+    public override SchemaModel Copied(SchemaModel model, SchemaModel desired, ProofCopy copy) =>
+        model with { Policies = model.Policies.Where(p => copy.Full.Contains(p.Table)).ToList() };
+
+    public override IReadOnlyList<(StatementKind Statement, InitFile File)> InitFiles { get; } = [];
+
+    public override IReadOnlyList<PrivilegeCheck> PrivilegeChecks { get; } = [];
+
+    public override Ownership? Owned => null;
+
+    public override IEnumerable<Reparse> Reparsed(SchemaModel desired, SchemaModel live) => [];
 }

@@ -62,4 +62,21 @@ internal sealed partial class PrivilegeKind : ObjectKind
 
     [GeneratedRegex(@" ON (DATABASE|TABLESPACE|LANGUAGE|LARGE OBJECT|FOREIGN DATA WRAPPER|FOREIGN SERVER|PARAMETER)\b")]
     private static partial Regex GrantUnmodelledTarget();
+
+    public override IReadOnlyList<DeclarationForm> Declarations { get; } = [];
+
+    public override IEnumerable<NamedObject> Named(SchemaModel model) => [];
+
+    public override void CopyWants(SchemaModel live, string name, bool whole, ProofCopy copy) { }
+
+    // The plan's proof copies no privileges.
+    public override SchemaModel Copied(SchemaModel model, SchemaModel desired, ProofCopy copy) => model with { Privileges = [] };
+
+    public override IReadOnlyList<(StatementKind Statement, InitFile File)> InitFiles { get; } = [(StatementKind.Grant, InitFile.Grant)];
+
+    public override IReadOnlyList<PrivilegeCheck> PrivilegeChecks { get; } = [];
+
+    public override Ownership? Owned => null;
+
+    public override IEnumerable<Reparse> Reparsed(SchemaModel desired, SchemaModel live) => [];
 }

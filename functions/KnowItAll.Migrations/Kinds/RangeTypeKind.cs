@@ -91,7 +91,7 @@ internal sealed partial class RangeTypeKind : ObjectKind
                 "dropping it would drop the columns of that type. Create a new range type under another name and move the columns to it";
             diff.Status(Name, d.Name, ObjectStatus.Different, why);
             diff.Drift.Add(new DriftItem(Name, d.Name, "definition differs and cannot be altered", l.Options(), d.Options()));
-            diff.Blocking.Add(new Hazard(HazardCode.TypeChangeRefused, why, d.Name));
+            diff.Uncarryable.Add(new Uncarryable(Obstacle.TypeNotAlterable, d.Name, why));
         }
         diff.NotInSchema(Name, c.Extra, r => r.Name, r => r.Options());
     }
@@ -118,6 +118,31 @@ internal sealed partial class RangeTypeKind : ObjectKind
 
     [GeneratedRegex(@"^CREATE TYPE (""[^""]+""|\S+) AS RANGE ?\(")]
     private static partial Regex RangeStart();
+
+    // DROP TYPE and ALTER TYPE ... RENAME TO name a range type as they name the other types.
+    public override IReadOnlyList<DeclarationForm> Declarations { get; } =
+    [
+        new("type", (m, d) => (m.RangeTypes.Any(r => r.Name == d.Name), d.NewName is not null && m.RangeTypes.Any(r => r.Name == d.NewName)),
+            (m, d) => LiveRename.Type(m with { RangeTypes = m.RangeTypes.Select(r => r.Name == d.Name ? r with { Name = d.NewName! } : r).ToList() },
+                d)),
+    ];
+
+    public override IEnumerable<NamedObject> Named(SchemaModel model) =>
+        model.RangeTypes.Select(r => new NamedObject(NameSpace.Type, r.Name, ObjectKeys.Type(model.Schema, r.Name)));
+
+    // The plan's proof copies every live range type, whatever the plan names.
+    public override void CopyWants(SchemaModel live, string name, bool whole, ProofCopy copy) { }
+
+    public override SchemaModel Copied(SchemaModel model, SchemaModel desired, ProofCopy copy) => model;
+
+    public override IReadOnlyList<(StatementKind Statement, InitFile File)> InitFiles { get; } = [(StatementKind.RangeType, InitFile.Types)];
+
+    public override IReadOnlyList<PrivilegeCheck> PrivilegeChecks { get; } = [PrivilegeCheck.Type];
+
+    // The owners' catalog read does not read range types: schema/ states no owner of one.
+    public override Ownership? Owned => null;
+
+    public override IEnumerable<Reparse> Reparsed(SchemaModel desired, SchemaModel live) => [];
 }
 
 /// <summary>

@@ -45,4 +45,37 @@ internal sealed partial class SequenceKind : ObjectKind
 
     [GeneratedRegex(@"^ALTER SEQUENCE (IF EXISTS )?\S+ (?!.*\b(RESTART|RENAME|OWNER TO|SET SCHEMA|SET LOGGED|SET UNLOGGED)\b)")]
     private static partial Regex AlterSequence();
+
+    public override IReadOnlyList<DeclarationForm> Declarations { get; } =
+    [
+        new("sequence", (m, d) => (m.Sequences.Any(s => s.Name == d.Name), m.Sequences.Any(s => s.Name == d.NewName)), LiveRename.Sequence),
+    ];
+
+    public override IEnumerable<NamedObject> Named(SchemaModel model) => [];
+
+    public override void CopyWants(SchemaModel live, string name, bool whole, ProofCopy copy)
+    {
+        if (!whole) return;
+        foreach (var s in live.Sequences.Where(s => s.Name == name))
+        {
+            copy.WantIn(s.DataType);
+            copy.WantShell(s.OwnedByTable);
+        }
+    }
+
+    public override SchemaModel Copied(SchemaModel model, SchemaModel desired, ProofCopy copy) =>
+        model with { Sequences = model.Sequences.Where(s => copy.Full.Contains(s.Name)).ToList() };
+
+    public override IReadOnlyList<(StatementKind Statement, InitFile File)> InitFiles { get; } =
+        [(StatementKind.Sequence, InitFile.Sequence), (StatementKind.SequenceOwner, InitFile.SequenceOwner)];
+
+    public override IReadOnlyList<PrivilegeCheck> PrivilegeChecks { get; } =
+    [
+        new(PrivilegeObjectKind.Sequence,
+            "CASE WHEN to_regclass(c.qualified) IS NULL THEN false ELSE has_sequence_privilege($1, c.qualified, c.priv) END"),
+    ];
+
+    public override Ownership? Owned { get; } = new("pg_class", [("SEQUENCE", ["SEQUENCE", "TABLE"])]);
+
+    public override IEnumerable<Reparse> Reparsed(SchemaModel desired, SchemaModel live) => [];
 }

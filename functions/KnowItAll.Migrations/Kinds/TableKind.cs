@@ -112,4 +112,42 @@ internal sealed partial class TableKind : ObjectKind
         @"|REPLICA IDENTITY (DEFAULT|FULL|NOTHING|USING INDEX \S+)$|ALTER (COLUMN )?(""[^""]+""|\S+) (SET DEFAULT |SET NOT NULL$|ADD GENERATED " +
         @"|(?!.*\bRESTART\b)SET (GENERATED|START|INCREMENT|MINVALUE|MAXVALUE|NO MINVALUE|NO MAXVALUE|CACHE|CYCLE|NO CYCLE)\b))")]
     private static partial Regex AllowedTableAction();
+
+    public override IReadOnlyList<DeclarationForm> Declarations { get; } =
+    [
+        new("table", (m, d) => (m.Table(d.Name) is not null, d.NewName is not null && m.Table(d.NewName) is not null), LiveRename.Table),
+        new("column", (m, d) => (m.Table(d.Table!)?.Columns.Any(c => c.Name == d.Name) == true,
+            d.NewName is not null && m.Table(d.Table!)?.Columns.Any(c => c.Name == d.NewName) == true), LiveRename.Column, "column"),
+    ];
+
+    public override IEnumerable<NamedObject> Named(SchemaModel model) =>
+        model.Tables.Select(t => new NamedObject(NameSpace.Relation, t.Name, ObjectKeys.Table(model.Schema, t.Name)));
+
+    // A table's shell too has its columns, and its partitions' parent.
+    public override void CopyWants(SchemaModel live, string name, bool whole, ProofCopy copy)
+    {
+        if (live.Table(name) is not { } table) return;
+        foreach (var c in table.Columns) copy.WantIn(c.Type, c.Default);
+        copy.WantShell(table.PartitionOf);
+    }
+
+    public override SchemaModel Copied(SchemaModel model, SchemaModel desired, ProofCopy copy) =>
+        model with { Tables = model.Tables.Where(t => copy.Full.Contains(t.Name) || copy.Shells.Contains(t.Name)).ToList() };
+
+    public override IReadOnlyList<(StatementKind Statement, InitFile File)> InitFiles { get; } = [];
+
+    // The table check is also the check of privileges on views (they are granted ON TABLE).
+    public override IReadOnlyList<PrivilegeCheck> PrivilegeChecks { get; } =
+    [
+        new(PrivilegeObjectKind.Table, "CASE WHEN to_regclass(c.qualified) IS NULL THEN false ELSE has_table_privilege($1, c.qualified, c.priv) END"),
+        new(PrivilegeObjectKind.Column, """
+            CASE WHEN NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = to_regclass(c.qualified)
+                                  AND a.attname = c.col AND NOT a.attisdropped)
+                 THEN false ELSE has_column_privilege($1, c.qualified, c.col, c.priv) END
+            """),
+    ];
+
+    public override Ownership? Owned { get; } = new("pg_class", [("TABLE", ["TABLE"])]);
+
+    public override IEnumerable<Reparse> Reparsed(SchemaModel desired, SchemaModel live) => [];
 }

@@ -35,4 +35,25 @@ internal sealed partial class TriggerKind : ObjectKind
 
     [GeneratedRegex(@"^CREATE (OR REPLACE )?(CONSTRAINT )?TRIGGER ")]
     private static partial Regex TriggerStart();
+
+    public override IReadOnlyList<DeclarationForm> Declarations { get; } =
+        [new("trigger", (m, d) => (m.Triggers.Any(t => t.Table == d.Table && t.Name == d.Name), false))];
+
+    public override IEnumerable<NamedObject> Named(SchemaModel model) => [];
+
+    public override void CopyWants(SchemaModel live, string name, bool whole, ProofCopy copy)
+    {
+        if (whole && live.Table(name) is not null) foreach (var t in live.Triggers.Where(t => t.Table == name)) copy.WantIn(t.Definition);
+    }
+
+    public override SchemaModel Copied(SchemaModel model, SchemaModel desired, ProofCopy copy) =>
+        model with { Triggers = model.Triggers.Where(t => copy.Full.Contains(t.Table)).ToList() };
+
+    public override IReadOnlyList<(StatementKind Statement, InitFile File)> InitFiles { get; } = [];
+
+    public override IReadOnlyList<PrivilegeCheck> PrivilegeChecks { get; } = [];
+
+    public override Ownership? Owned => null;
+
+    public override IEnumerable<Reparse> Reparsed(SchemaModel desired, SchemaModel live) => [];
 }

@@ -56,4 +56,33 @@ internal sealed partial class ViewKind : ObjectKind
 
     [GeneratedRegex(@"^CREATE MATERIALIZED VIEW ")]
     private static partial Regex MaterializedViewStart();
+
+    public override IReadOnlyList<DeclarationForm> Declarations { get; } =
+    [
+        new("view", (m, d) => (m.Views.Any(v => v.Name == d.Name && !v.Materialized), m.Views.Any(v => v.Name == d.NewName)), LiveRename.View),
+        new("materialized_view", (m, d) => (m.Views.Any(v => v.Name == d.Name && v.Materialized), m.Views.Any(v => v.Name == d.NewName)),
+            LiveRename.View),
+    ];
+
+    public override IEnumerable<NamedObject> Named(SchemaModel model) =>
+        model.Views.Select(v => new NamedObject(NameSpace.Relation, v.Name, ObjectKeys.View(model.Schema, v.Name)));
+
+    public override void CopyWants(SchemaModel live, string name, bool whole, ProofCopy copy)
+    {
+        if (whole) foreach (var v in live.Views.Where(v => v.Name == name)) copy.WantIn([v.Definition, .. v.Columns]);
+    }
+
+    public override SchemaModel Copied(SchemaModel model, SchemaModel desired, ProofCopy copy) =>
+        model with { Views = model.Views.Where(v => copy.Full.Contains(v.Name)).ToList() };
+
+    public override IReadOnlyList<(StatementKind Statement, InitFile File)> InitFiles { get; } =
+        [(StatementKind.View, InitFile.Views), (StatementKind.MaterializedView, InitFile.Views)];
+
+    // Privileges on views are granted ON TABLE: the table's check (TableKind).
+    public override IReadOnlyList<PrivilegeCheck> PrivilegeChecks { get; } = [];
+
+    public override Ownership? Owned { get; } =
+        new("pg_class", [("VIEW", ["VIEW", "TABLE"]), ("MATERIALIZED VIEW", ["MATERIALIZED VIEW", "TABLE"])]);
+
+    public override IEnumerable<Reparse> Reparsed(SchemaModel desired, SchemaModel live) => [];
 }

@@ -1,3 +1,4 @@
+using KnowItAll.Migrations.Kinds;
 using KnowItAll.Migrations.Model;
 using Npgsql;
 using static KnowItAll.Migrations.Identifier;
@@ -10,18 +11,13 @@ namespace KnowItAll.Migrations.Permissions;
 /// </summary>
 public static class PermissionVerifier
 {
-    private const string ObjectChecks = """
+    // The schema's check, and each kind's (every privilege kind is some kind's).
+    private static readonly string ObjectChecks = $"""
         SELECT c.kind, c.obj, c.col, c.priv,
                CASE c.kind
                  WHEN 'schema' THEN CASE WHEN to_regnamespace(c.obj) IS NULL THEN false ELSE has_schema_privilege($1, c.obj, c.priv) END
-                 WHEN 'function' THEN CASE WHEN to_regprocedure(c.qualified) IS NULL THEN false
-                                          ELSE has_function_privilege($1, c.qualified, c.priv) END
-                 WHEN 'type' THEN CASE WHEN to_regtype(c.qualified) IS NULL THEN false ELSE has_type_privilege($1, c.qualified, c.priv) END
-                 WHEN 'sequence' THEN CASE WHEN to_regclass(c.qualified) IS NULL THEN false ELSE has_sequence_privilege($1, c.qualified, c.priv) END
-                 WHEN 'column' THEN CASE WHEN NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = to_regclass(c.qualified)
-                                                           AND a.attname = c.col AND NOT a.attisdropped)
-                                         THEN false ELSE has_column_privilege($1, c.qualified, c.col, c.priv) END
-                 ELSE CASE WHEN to_regclass(c.qualified) IS NULL THEN false ELSE has_table_privilege($1, c.qualified, c.priv) END
+                 {string.Join("\n         ", KindRegistry.All.SelectMany(k => k.PrivilegeChecks).DistinctBy(p => p.On)
+                     .Select(p => $"WHEN '{p.On.ToWire()}' THEN {p.Sql}"))}
                END
         FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS c(kind, obj, qualified, col, priv)
         """;

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using KnowItAll.Migrations.Kinds;
 using KnowItAll.Migrations.Model;
 
 namespace KnowItAll.Migrations.Planning;
@@ -17,16 +18,13 @@ internal sealed partial class ObjectNames
 
     public void Add(SchemaModel model)
     {
-        var schema = model.Schema;
-        foreach (var t in model.Tables) _relations.TryAdd((schema, t.Name), ObjectKeys.Table(schema, t.Name));
-        foreach (var v in model.Views) _relations.TryAdd((schema, v.Name), ObjectKeys.View(schema, v.Name));
-        foreach (var name in model.Enums.Select(e => e.Name).Concat(model.Domains.Select(d => d.Name))
-                     .Concat(model.CompositeTypes.Select(c => c.Name)).Concat(model.RangeTypes.Select(r => r.Name)))
-            _types.TryAdd((schema, name), ObjectKeys.Type(schema, name));
-        foreach (var f in model.Functions)
+        foreach (var n in KindRegistry.All.SelectMany(k => k.Named(model)))
         {
-            if (!_functions.TryGetValue((schema, f.Name), out var overloads)) _functions[(schema, f.Name)] = overloads = [];
-            overloads.Add(ObjectKeys.Function(schema, f.Signature));
+            var name = (model.Schema, n.Name);
+            if (n.Space == NameSpace.Relation) _relations.TryAdd(name, n.Key);
+            else if (n.Space == NameSpace.Type) _types.TryAdd(name, n.Key);
+            else if (_functions.TryGetValue(name, out var overloads)) overloads.Add(n.Key);
+            else _functions[name] = [n.Key];
         }
     }
 

@@ -73,7 +73,15 @@ internal sealed class PlanBuilder(SchemaModel desired, SchemaModel live, SchemaD
 
     public List<string> Other { get; } = [];
 
-    public List<Hazard> Blocking { get; } = [.. diff.Blocking];
+    /// <summary>The hazards that block the plan: first the differences the comparison found no statement can carry.</summary>
+    public List<Hazard> Blocking { get; } = [.. diff.Uncarryable.Select(u => new Hazard(u.Obstacle switch
+    {
+        Obstacle.TypeNotAlterable => HazardCode.TypeChangeRefused,
+        Obstacle.ReferencedByForeignKeys => HazardCode.ReplacementBlocked,
+        Obstacle.GenerationNotAlterable => HazardCode.GenerationNotAlterable,
+        Obstacle.ViewReaders => HazardCode.ViewNotReplaceable,
+        _ => HazardCode.FunctionNotReplaceable,
+    }, u.Reason, u.Name))];
 
     public bool HasAfterPhase => _statements.After.Count > 0;
 

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using KnowItAll.Migrations.Catalog;
 using KnowItAll.Migrations.Diff;
+using KnowItAll.Migrations.Kinds;
 using KnowItAll.Migrations.Model;
 using Npgsql;
 
@@ -79,86 +80,20 @@ internal static class PlanProof
     private static SchemaModel Copy(Names names, IEnumerable<PlannedStatement> statements, SchemaModel desired, SchemaModel live,
         IReadOnlyList<IdentitySequence> identities)
     {
-        var full = new HashSet<string>(StringComparer.Ordinal);
-        var shells = new HashSet<string>(StringComparer.Ordinal);
-        var pending = new Queue<(string Name, bool Full)>();
-        void Want(string? name)
-        {
-            if (name is null || !full.Add(name)) return;
-            shells.Remove(name);
-            pending.Enqueue((name, true));
-        }
-        void WantShell(string? name)
-        {
-            if (name is not null && !full.Contains(name) && shells.Add(name)) pending.Enqueue((name, false));
-        }
-        void WantIn(string? text)
-        {
-            if (text is null) return;
-            foreach (var name in names.In(text)) Want(name);
-        }
-        foreach (var s in statements) WantIn(s.Sql);
+        var copy = new ProofCopy(names.In);
+        foreach (var s in statements) copy.WantIn(s.Sql);
         // A live relation holding a name the desired schema gives a relation of another kind (a table where schema/ has a
         // key's index, a plain index where it has a key): the plan's CREATE would collide with it unless the plan moves it.
         var liveRelations = Relations(live);
         foreach (var (name, kind) in Relations(desired))
-            if (liveRelations.TryGetValue(name, out var held) && held != kind) Want(name);
-        while (pending.TryDequeue(out var next))
+            if (liveRelations.TryGetValue(name, out var held) && held != kind) copy.Want(name);
+        while (copy.Next(out var next))
         {
-            var (name, whole) = next;
-            if (live.Table(name) is { } table)
-            {
-                foreach (var c in table.Columns) { WantIn(c.Type); WantIn(c.Default); }
-                WantShell(table.PartitionOf);
-                if (whole)
-                {
-                    foreach (var k in live.Constraints.Where(k => k.Table == name))
-                    {
-                        if (k.Type == 'f') WantShell(k.ReferencedTable);
-                        else WantIn(k.Definition);
-                    }
-                    foreach (var i in live.Indexes.Where(i => i.Table == name)) WantIn(i.Definition);
-                    foreach (var t in live.Triggers.Where(t => t.Table == name)) WantIn(t.Definition);
-                    foreach (var p in live.Policies.Where(p => p.Table == name)) { WantIn(p.Using); WantIn(p.Check); }
-                }
-            }
-            if (!whole) continue;
-            foreach (var i in live.Indexes.Where(i => i.Name == name)) Want(i.Table);
-            foreach (var k in live.Constraints.Where(k => k.Name == name)) Want(k.Table);
-            foreach (var s in live.Sequences.Where(s => s.Name == name)) { WantIn(s.DataType); WantShell(s.OwnedByTable); }
+            foreach (var kind in KindRegistry.All) kind.CopyWants(live, next.Name, next.Whole, copy);
             // An identity's sequence is no sequence of the model: its table makes it.
-            foreach (var i in identities.Where(i => i.Sequence == name)) WantShell(i.Table);
-            foreach (var v in live.Views.Where(v => v.Name == name)) { WantIn(v.Definition); foreach (var c in v.Columns) WantIn(c); }
-            foreach (var f in live.Functions.Where(f => f.Name == name)) { WantIn(f.ArgumentTypes); WantIn(f.Result); WantIn(f.Definition); }
-            foreach (var d in live.Domains.Where(d => d.Name == name))
-            {
-                WantIn(d.BaseType); WantIn(d.Default); foreach (var k in d.Checks)
-                    WantIn(k.Definition);
-            }
-            foreach (var t in live.CompositeTypes.Where(t => t.Name == name)) foreach (var a in t.Attributes) WantIn(a.Type);
+            if (next.Whole) foreach (var i in identities.Where(i => i.Sequence == next.Name)) copy.WantShell(i.Table);
         }
-
-        var desiredEnums = desired.Enums.ToDictionary(e => e.Name, StringComparer.Ordinal);
-        return live with
-        {
-            Extensions = [],
-            Privileges = [],
-            Comments = [],
-            Owners = [],
-            Sequences = live.Sequences.Where(s => full.Contains(s.Name)).ToList(),
-            Tables = live.Tables.Where(t => full.Contains(t.Name) || shells.Contains(t.Name)).ToList(),
-            Indexes = live.Indexes.Where(i => full.Contains(i.Table) || (shells.Contains(i.Table) && i.IsUnique)).ToList(),
-            Constraints = live.Constraints.Where(k => full.Contains(k.Table) || (shells.Contains(k.Table) && k.Type is 'p' or 'u')).ToList(),
-            // The values the plan adds before its transaction are in the copy already (see the remarks).
-            Enums = live.Enums.Where(e => full.Contains(e.Name))
-                .Select(e => desiredEnums.TryGetValue(e.Name, out var d) && e.Labels.All(d.Labels.Contains) ? d : e).ToList(),
-            Domains = live.Domains.Where(d => full.Contains(d.Name)).ToList(),
-            CompositeTypes = live.CompositeTypes.Where(t => full.Contains(t.Name)).ToList(),
-            Views = live.Views.Where(v => full.Contains(v.Name)).ToList(),
-            Functions = live.Functions.Where(f => full.Contains(f.Name)).ToList(),
-            Triggers = live.Triggers.Where(t => full.Contains(t.Table)).ToList(),
-            Policies = live.Policies.Where(p => full.Contains(p.Table)).ToList(),
-        };
+        return KindRegistry.All.Aggregate(live, (model, kind) => kind.Copied(model, desired, copy));
     }
 
     /// <summary>The sequences of the identity columns of the managed schemas' tables, by schema, table and column.</summary>
