@@ -177,6 +177,19 @@ public sealed class PostgresFixture : IAsyncLifetime
         return await KnowItAll.Migrations.Catalog.CatalogReader.ReadAsync(connection, "public", TimeSpan.FromSeconds(5), CancellationToken.None);
     }
 
+    /// <summary>
+    /// A read-only query's single value. On a database <see cref="NewDatabaseAsync"/> made it runs on the pooled backend the
+    /// test's catalog reads use (never an engine's), elsewhere on a new connection as <see cref="ScalarAsync{T}"/> does.
+    /// </summary>
+    public static async Task<T?> ReadScalarAsync<T>(string connectionString, string sql)
+    {
+        if (!Fresh.TryGetValue(connectionString, out var name)) return await ScalarAsync<T>(connectionString, sql);
+        await using var connection = await Pooled(name, connectionString, "reads").OpenConnectionAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        var value = await command.ExecuteScalarAsync();
+        return value is DBNull or null ? default : (T)value;
+    }
+
     public static async Task<T?> ScalarAsync<T>(string connectionString, string sql)
     {
         await using var connection = new NpgsqlConnection(connectionString);

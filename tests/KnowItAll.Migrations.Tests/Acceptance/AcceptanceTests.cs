@@ -78,7 +78,7 @@ public abstract class AcceptanceTests(PostgresFixture pg)
         var rerun = await engine.ApplyAsync(new ApplyRequest());
         Assert.False(rerun.Changed, "re-plan is not empty: a re-run executed " +
             string.Join(", ", rerun.Timings.Select(t => $"{t.Order}. {t.ObjectName}")) + "\nfirst plan:\n" + listing);
-        Assert.Equal(0L, await PostgresFixture.ScalarAsync<long>(db, "SELECT count(*) FROM pg_index WHERE NOT indisvalid"));
+        Assert.Equal(0L, await PostgresFixture.ReadScalarAsync<long>(db, "SELECT count(*) FROM pg_index WHERE NOT indisvalid"));
         await AssertChecksAsync(db, c);
 
         var direct = await pg.NewDatabaseAsync();
@@ -109,7 +109,7 @@ public abstract class AcceptanceTests(PostgresFixture pg)
 
     private static async Task AssertChecksAsync(string db, AcceptanceCase c)
     {
-        foreach (var check in c.Checks ?? []) Assert.True(await PostgresFixture.ScalarAsync<bool>(db, check), $"check failed: {check}");
+        foreach (var check in c.Checks ?? []) Assert.True(await PostgresFixture.ReadScalarAsync<bool>(db, check), $"check failed: {check}");
     }
 
     private static string LineDiff(string expected, string actual)
