@@ -30,8 +30,8 @@ internal sealed class OwnerKind : ObjectKind
 
     public override IReadOnlyList<string> PlannedAfter { get; } =
     [
-        "extension", "enum", "domain", "composite_type", "sequence", "function", "table", "index", "constraint", "view", "trigger", "policy",
-        "comment", "privilege",
+        "extension", "enum", "domain", "range_type", "composite_type", "sequence", "function", "table", "index", "constraint", "view",
+        "trigger", "policy", "comment", "privilege",
     ];
 
     public override IReadOnlyList<PlanStep> Steps { get; } = [new("set", OwnerPlanner.Plan)];
