@@ -80,7 +80,8 @@ internal sealed class PlanBuilder(SchemaModel desired, SchemaModel live, SchemaD
         Obstacle.ReferencedByForeignKeys => HazardCode.ReplacementBlocked,
         Obstacle.GenerationNotAlterable => HazardCode.GenerationNotAlterable,
         Obstacle.ViewReaders => HazardCode.ViewNotReplaceable,
-        _ => HazardCode.FunctionNotReplaceable,
+        Obstacle.FunctionDependants => HazardCode.FunctionNotReplaceable,
+        _ => throw new System.Diagnostics.UnreachableException($"no hazard for the obstacle {u.Obstacle}"),
     }, u.Reason, u.Name))];
 
     public bool HasAfterPhase => _statements.After.Count > 0;
