@@ -64,4 +64,44 @@ public sealed class CatalogReadTests(PostgresFixture pg)
         Assert.DoesNotContain("CONCURRENTLY", onEmpty.Sql);
         Assert.True(onEmpty.Transactional);
     }
+
+    [Fact]
+    public async Task The_census_finds_each_kind_whose_query_it_may_skip_and_nothing_in_a_schema_without_them()
+    {
+        var db = await pg.NewDatabaseAsync();
+        await PostgresFixture.ExecuteAsync(db, "CREATE TABLE plain (id int PRIMARY KEY)");
+        Assert.Empty(await CensusAsync(db));
+        var plain = await PostgresFixture.ReadLiveAsync(db);
+        Assert.Equal("plain", Assert.Single(plain.Tables).Name);
+        Assert.Empty(plain.Views);
+
+        await PostgresFixture.ExecuteAsync(db, """
+            CREATE TYPE mood AS ENUM ('calm', 'busy');
+            CREATE DOMAIN positive AS int CHECK (VALUE > 0);
+            CREATE TYPE span AS RANGE (subtype = int8);
+            CREATE TYPE pair AS (a int, b int);
+            CREATE SEQUENCE tickets;
+            CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+            CREATE TRIGGER plain_touch BEFORE UPDATE ON plain FOR EACH ROW EXECUTE FUNCTION touch();
+            CREATE POLICY plain_all ON plain USING (true);
+            CREATE VIEW plain_ids AS SELECT id FROM plain;
+            CREATE MATERIALIZED VIEW plain_copy AS SELECT id FROM plain;
+            """);
+        Assert.Equal(CatalogCensus.Tokens.Order(StringComparer.Ordinal), (await CensusAsync(db)).Order(StringComparer.Ordinal));
+
+        // Every kind the census lets a query skip is read once it is there.
+        var read = await PostgresFixture.ReadLiveAsync(db);
+        Assert.Equal(["mood"], read.Enums.Select(e => e.Name));
+        Assert.Equal(["positive"], read.Domains.Select(d => d.Name));
+        Assert.Equal(["span"], read.RangeTypes.Select(r => r.Name));
+        Assert.Equal(["pair"], read.CompositeTypes.Select(c => c.Name));
+        Assert.Equal(["tickets"], read.Sequences.Select(q => q.Name));
+        Assert.Equal(["touch"], read.Functions.Select(f => f.Name));
+        Assert.Equal(["plain_touch"], read.Triggers.Select(t => t.Name));
+        Assert.Equal(["plain_all"], read.Policies.Select(p => p.Name));
+        Assert.Equal([("plain_ids", false), ("plain_copy", true)], read.Views.Select(v => (v.Name, v.Materialized)));
+    }
+
+    private static async Task<string[]> CensusAsync(string db) =>
+        await PostgresFixture.ScalarAsync<string[]>(db, CatalogCensus.Query.Replace("$1", "'public'", StringComparison.Ordinal)) ?? [];
 }

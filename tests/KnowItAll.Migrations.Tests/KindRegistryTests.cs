@@ -1,3 +1,4 @@
+using KnowItAll.Migrations.Catalog;
 using KnowItAll.Migrations.Diff;
 using KnowItAll.Migrations.Kinds;
 using KnowItAll.Migrations.Model;
@@ -30,6 +31,15 @@ public sealed class KindRegistryTests
     {
         Assert.All(KindRegistry.All, k => Assert.NotEmpty(k.Catalog));
         Assert.Equal(KindRegistry.All.SelectMany(k => k.Catalog).Count(), KindRegistry.All.SelectMany(k => k.Catalog).Distinct().Count());
+    }
+
+    [Fact]
+    public void Every_query_that_waits_on_the_census_names_what_the_census_finds()
+    {
+        var waiting = KindRegistry.All.SelectMany(k => k.Catalog).Where(q => q.RunsWhen is not null).ToList();
+        Assert.NotEmpty(waiting);
+        Assert.All(waiting, q => Assert.NotEmpty(q.RunsWhen!));
+        Assert.All(waiting.SelectMany(q => q.RunsWhen!), token => Assert.Contains(token, CatalogCensus.Tokens));
     }
 
     [Fact]

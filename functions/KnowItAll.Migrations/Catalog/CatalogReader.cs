@@ -4,7 +4,10 @@ using Npgsql;
 
 namespace KnowItAll.Migrations.Catalog;
 
-/// <summary>Reads one schema into a <see cref="SchemaModel"/>: one batch of per-kind queries, on one or two connections.</summary>
+/// <summary>
+/// Reads one schema into a <see cref="SchemaModel"/>: its census (<see cref="CatalogCensus"/>), then one batch of per-kind queries, on one
+/// or two connections.
+/// </summary>
 public static class CatalogReader
 {
     /// <summary>
@@ -29,17 +32,18 @@ public static class CatalogReader
             var setup = Setup(lockTimeout, readOnly: own);
             if (own && helpers is not null && AllowsSecondConnection(helpers))
             {
-                // The helper connects while this connection exports its snapshot and starts on its own half.
+                // The helper connects while this connection exports its snapshot, takes the census and starts on its own half.
                 var helper = OpenHelperAsync(helpers, cancellationToken);
-                var exported = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+                var exported = new TaskCompletionSource<(string Snapshot, IReadOnlySet<string> Present)>(
+                    TaskCreationOptions.RunContinuationsAsynchronously);
                 var second = ReadOnHelperAsync(helper, exported.Task, setup, schema, parts, cancellationToken);
+                IReadOnlySet<string> present;
                 try
                 {
-                    await ReadKindsAsync(connection, tx, setup, First, schema, parts, cancellationToken, (snapshot, shared) =>
-                    {
-                        if (shared) exported.TrySetResult(snapshot);
-                        else exported.TrySetCanceled(cancellationToken);
-                    });
+                    (var snapshot, present) = await BeginAsync(connection, tx, setup, schema, export: true, cancellationToken);
+                    if (snapshot is not null) exported.TrySetResult((snapshot, present));
+                    else exported.TrySetCanceled(cancellationToken);
+                    await ReadKindsAsync(connection, tx, [], First, present, schema, parts, cancellationToken);
                 }
                 catch
                 {
@@ -50,11 +54,12 @@ public static class CatalogReader
                     throw;
                 }
                 // The exporting transaction stays open until the helper has imported the snapshot and read its half.
-                if (!await second) await ReadKindsAsync(connection, tx, [], Second, schema, parts, cancellationToken);
+                if (!await second) await ReadKindsAsync(connection, tx, [], Second, present, schema, parts, cancellationToken);
             }
             else
             {
-                await ReadKindsAsync(connection, tx, setup, [.. First, .. Second], schema, parts, cancellationToken);
+                var (_, present) = await BeginAsync(connection, tx, setup, schema, export: false, cancellationToken);
+                await ReadKindsAsync(connection, tx, [], [.. First, .. Second], present, schema, parts, cancellationToken);
             }
             if (own) await tx.CommitAsync(cancellationToken);
             return parts.Model(schema);
@@ -128,15 +133,16 @@ public static class CatalogReader
     /// Reads the second half into <paramref name="parts"/> on the helper, in the exported snapshot; false when the helper
     /// could not (the first connection then reads that half, setting the same kinds again).
     /// </summary>
-    private static async Task<bool> ReadOnHelperAsync(Task<NpgsqlConnection?> opening, Task<string> snapshot, string[] setup, string schema,
-        Parts parts, CancellationToken ct)
+    private static async Task<bool> ReadOnHelperAsync(Task<NpgsqlConnection?> opening, Task<(string Snapshot, IReadOnlySet<string> Present)> exported,
+        string[] setup, string schema, Parts parts, CancellationToken ct)
     {
         await using var connection = await opening;
         if (connection is null) return false;
         string id;
+        IReadOnlySet<string> present;
         try
         {
-            id = await snapshot;
+            (id, present) = await exported;
         }
         catch (OperationCanceledException)
         {
@@ -146,7 +152,8 @@ public static class CatalogReader
         {
             await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
             // SET TRANSACTION SNAPSHOT must come before anything else in the transaction.
-            await ReadKindsAsync(connection, tx, [$"SET TRANSACTION SNAPSHOT {Identifier.Literal(id)}", .. setup], Second, schema, parts, ct);
+            await ReadKindsAsync(connection, tx, [$"SET TRANSACTION SNAPSHOT {Identifier.Literal(id)}", .. setup], Second, present, schema, parts,
+                ct);
             await tx.CommitAsync(ct);
             return true;
         }
@@ -172,26 +179,46 @@ public static class CatalogReader
                   * (current_setting('max_connections')::bigint + current_setting('max_prepared_transactions')::bigint) / 2
         """;
 
-    private static async Task ReadKindsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string[] setup, CatalogQuery[] kinds, string schema,
-        Parts parts, CancellationToken ct, Action<string, bool>? exported = null)
+    /// <summary>
+    /// Starts the read on the first connection: its settings, the exported snapshot when <paramref name="export"/> (null when it
+    /// is not to be shared, see <see cref="ExportSnapshot"/>), and the census of what the schema has (<see cref="CatalogCensus"/>),
+    /// in one round trip before the kinds' queries.
+    /// </summary>
+    private static async Task<(string? Snapshot, IReadOnlySet<string> Present)> BeginAsync(NpgsqlConnection connection, NpgsqlTransaction tx,
+        string[] setup, string schema, bool export, CancellationToken ct)
     {
         await using var batch = new NpgsqlBatch(connection, tx);
         foreach (var sql in setup) batch.BatchCommands.Add(new NpgsqlBatchCommand(sql));
-        foreach (var sql in exported is null ? kinds.Select(k => k.Sql) : [ExportSnapshot, .. kinds.Select(k => k.Sql)])
+        foreach (var sql in export ? [ExportSnapshot, CatalogCensus.Query] : new[] { CatalogCensus.Query })
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(sql) { Parameters = { new NpgsqlParameter { Value = schema } } });
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        // The statements before them return no rows; the export (when asked) and the census are the results with rows.
+        string? snapshot = null;
+        if (export)
         {
+            await reader.ReadAsync(ct);
+            if (reader.GetBoolean(1)) snapshot = reader.GetString(0);
+            await reader.NextResultAsync(ct);
+        }
+        var present = new HashSet<string>(StringComparer.Ordinal);
+        if (await reader.ReadAsync(ct)) present.UnionWith(reader.GetFieldValue<string[]>(0));
+        return (snapshot, present);
+    }
+
+    private static async Task ReadKindsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string[] setup, CatalogQuery[] kinds,
+        IReadOnlySet<string> present, string schema, Parts parts, CancellationToken ct)
+    {
+        await using var batch = new NpgsqlBatch(connection, tx);
+        foreach (var sql in setup) batch.BatchCommands.Add(new NpgsqlBatchCommand(sql));
+        foreach (var kind in kinds)
+        {
+            var sql = kind.RunsWhen is null || kind.RunsWhen.Any(present.Contains) ? kind.Sql : CatalogCensus.Skipped;
             var command = new NpgsqlBatchCommand(sql);
             if (sql.Contains("$1", StringComparison.Ordinal)) command.Parameters.Add(new NpgsqlParameter { Value = schema });
             batch.BatchCommands.Add(command);
         }
 
         await using var reader = await batch.ExecuteReaderAsync(ct);
-        if (exported is not null)
-        {
-            // The statements before it return no rows; the export is the first result with one.
-            await reader.ReadAsync(ct);
-            exported(reader.GetString(0), reader.GetBoolean(1));
-            await reader.NextResultAsync(ct);
-        }
         for (var k = 0; k < kinds.Length; k++)
         {
             if (k > 0) await reader.NextResultAsync(ct);

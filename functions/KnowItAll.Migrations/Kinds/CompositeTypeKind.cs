@@ -14,7 +14,8 @@ internal sealed partial class CompositeTypeKind : ObjectKind
     public override IReadOnlyList<string> ModelLists { get; } = [nameof(SchemaModel.CompositeTypes)];
 
     public override IReadOnlyList<CatalogQuery> Catalog { get; } =
-        [CatalogQuery.Of(DomainCatalog.CompositeTypes, false, DomainCatalog.ReadCompositeTypesAsync, (m, v) => m with { CompositeTypes = v })];
+        [CatalogQuery.Of(DomainCatalog.CompositeTypes, false, DomainCatalog.ReadCompositeTypesAsync, (m, v) => m with { CompositeTypes = v },
+            [CatalogCensus.CompositeTypes])];
 
     public override void WriteCanonical(SchemaModel model, TextWriter text)
     {

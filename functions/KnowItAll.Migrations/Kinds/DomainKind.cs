@@ -14,7 +14,7 @@ internal sealed partial class DomainKind : ObjectKind
     public override IReadOnlyList<string> ModelLists { get; } = [nameof(SchemaModel.Domains)];
 
     public override IReadOnlyList<CatalogQuery> Catalog { get; } =
-        [CatalogQuery.Of(DomainCatalog.Domains, false, DomainCatalog.ReadDomainsAsync, (m, v) => m with { Domains = v })];
+        [CatalogQuery.Of(DomainCatalog.Domains, false, DomainCatalog.ReadDomainsAsync, (m, v) => m with { Domains = v }, [CatalogCensus.Domains])];
 
     public override void WriteCanonical(SchemaModel model, TextWriter text)
     {

@@ -14,7 +14,7 @@ internal sealed partial class EnumKind : ObjectKind
     public override IReadOnlyList<string> ModelLists { get; } = [nameof(SchemaModel.Enums)];
 
     public override IReadOnlyList<CatalogQuery> Catalog { get; } =
-        [CatalogQuery.Of(EnumCatalog.Query, false, EnumCatalog.ReadAsync, (m, v) => m with { Enums = v })];
+        [CatalogQuery.Of(EnumCatalog.Query, false, EnumCatalog.ReadAsync, (m, v) => m with { Enums = v }, [CatalogCensus.Enums])];
 
     public override void WriteCanonical(SchemaModel model, TextWriter text)
     {

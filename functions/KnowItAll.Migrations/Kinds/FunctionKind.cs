@@ -17,7 +17,7 @@ internal sealed partial class FunctionKind : ObjectKind
     public override IReadOnlyList<string> ModelLists { get; } = [nameof(SchemaModel.Functions)];
 
     public override IReadOnlyList<CatalogQuery> Catalog { get; } =
-        [CatalogQuery.Of(FunctionCatalog.Query, false, FunctionCatalog.ReadAsync, (m, v) => m with { Functions = v })];
+        [CatalogQuery.Of(FunctionCatalog.Query, false, FunctionCatalog.ReadAsync, (m, v) => m with { Functions = v }, [CatalogCensus.Functions])];
 
     public override void WriteCanonical(SchemaModel model, TextWriter text)
     {

@@ -82,14 +82,16 @@ internal abstract class ObjectKind
 
 /// <summary>
 /// A catalog query of a kind: <see cref="Read"/> reads its rows, <see cref="Apply"/> puts what was read into the model.
-/// <see cref="OnHelper"/> sends it to the second connection when the read is split in two halves.
+/// <see cref="OnHelper"/> sends it to the second connection when the read is split in two halves. <see cref="RunsWhen"/>, when
+/// given, names the <see cref="Catalog.CatalogCensus"/> tokens of what it reads: without any of them in the schema it is not sent
+/// (its reader reads no rows).
 /// </summary>
 internal sealed record CatalogQuery(string Sql, bool OnHelper, Func<NpgsqlDataReader, CancellationToken, Task<object>> Read,
-    Func<SchemaModel, object, SchemaModel> Apply)
+    Func<SchemaModel, object, SchemaModel> Apply, IReadOnlyList<string>? RunsWhen = null)
 {
     public static CatalogQuery Of<T>(string sql, bool onHelper, Func<NpgsqlDataReader, CancellationToken, Task<T>> read,
-        Func<SchemaModel, T, SchemaModel> apply) where T : class =>
-        new(sql, onHelper, async (reader, ct) => await read(reader, ct), (model, value) => apply(model, (T)value));
+        Func<SchemaModel, T, SchemaModel> apply, IReadOnlyList<string>? runsWhen = null) where T : class =>
+        new(sql, onHelper, async (reader, ct) => await read(reader, ct), (model, value) => apply(model, (T)value), runsWhen);
 }
 
 /// <summary>A planning step of a kind; <see cref="After"/> names steps of other kinds it must follow ("kind/step").</summary>

@@ -14,7 +14,7 @@ internal sealed partial class PolicyKind : ObjectKind
     public override IReadOnlyList<string> ModelLists { get; } = [nameof(SchemaModel.Policies)];
 
     public override IReadOnlyList<CatalogQuery> Catalog { get; } =
-        [CatalogQuery.Of(PolicyCatalog.Query, false, PolicyCatalog.ReadAsync, (m, v) => m with { Policies = v })];
+        [CatalogQuery.Of(PolicyCatalog.Query, false, PolicyCatalog.ReadAsync, (m, v) => m with { Policies = v }, [CatalogCensus.Policies])];
 
     public override void WriteCanonical(SchemaModel model, TextWriter text)
     {

@@ -1,3 +1,4 @@
+using KnowItAll.Migrations.Catalog;
 using System.Text.RegularExpressions;
 using KnowItAll.Migrations.Diff;
 using KnowItAll.Migrations.Model;
@@ -46,7 +47,7 @@ internal sealed partial class RangeTypeKind : ObjectKind
         """;
 
     public override IReadOnlyList<CatalogQuery> Catalog { get; } =
-        [CatalogQuery.Of(Query, false, ReadAsync, (m, v) => m with { RangeTypes = v })];
+        [CatalogQuery.Of(Query, false, ReadAsync, (m, v) => m with { RangeTypes = v }, [CatalogCensus.RangeTypes])];
 
     private static async Task<List<RangeTypeModel>> ReadAsync(NpgsqlDataReader reader, CancellationToken ct)
     {

@@ -14,7 +14,7 @@ internal sealed partial class SequenceKind : ObjectKind
     public override IReadOnlyList<string> ModelLists { get; } = [nameof(SchemaModel.Sequences)];
 
     public override IReadOnlyList<CatalogQuery> Catalog { get; } =
-        [CatalogQuery.Of(SequenceCatalog.Query, true, SequenceCatalog.ReadAsync, (m, v) => m with { Sequences = v })];
+        [CatalogQuery.Of(SequenceCatalog.Query, true, SequenceCatalog.ReadAsync, (m, v) => m with { Sequences = v }, [CatalogCensus.Sequences])];
 
     public override void WriteCanonical(SchemaModel model, TextWriter text)
     {

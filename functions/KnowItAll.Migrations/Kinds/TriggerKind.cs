@@ -14,7 +14,7 @@ internal sealed partial class TriggerKind : ObjectKind
     public override IReadOnlyList<string> ModelLists { get; } = [nameof(SchemaModel.Triggers)];
 
     public override IReadOnlyList<CatalogQuery> Catalog { get; } =
-        [CatalogQuery.Of(TriggerCatalog.Query, false, TriggerCatalog.ReadAsync, (m, v) => m with { Triggers = v })];
+        [CatalogQuery.Of(TriggerCatalog.Query, false, TriggerCatalog.ReadAsync, (m, v) => m with { Triggers = v }, [CatalogCensus.Triggers])];
 
     public override void WriteCanonical(SchemaModel model, TextWriter text)
     {

@@ -18,7 +18,8 @@ internal sealed partial class ViewKind : ObjectKind
     public override IReadOnlyList<string> ModelLists { get; } = [nameof(SchemaModel.Views)];
 
     public override IReadOnlyList<CatalogQuery> Catalog { get; } =
-        [CatalogQuery.Of(ViewCatalog.Query, true, ViewCatalog.ReadAsync, (m, v) => m with { Views = v })];
+        [CatalogQuery.Of(ViewCatalog.Query, true, ViewCatalog.ReadAsync, (m, v) => m with { Views = v },
+            [CatalogCensus.Views, CatalogCensus.MaterializedViews])];
 
     public override void WriteCanonical(SchemaModel model, TextWriter text)
     {
