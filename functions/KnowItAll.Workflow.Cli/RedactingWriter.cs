@@ -82,6 +82,8 @@ public sealed class RedactingWriter(TextWriter inner) : TextWriter
         string[] secrets;
         lock (_secrets) secrets = [.. _secrets];
         inner.Write(Redact(text, secrets));
+        // Each line or block reaches the terminal or pipe now (the inner writer may buffer, Program's does).
+        inner.Flush();
     }
 
     protected override void Dispose(bool disposing)
