@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The project's one test command (README: "bash tests/run.sh"); CI runs exactly this.
-# It installs what the tests need when it is missing, builds with warnings as errors, runs every test project
+# It installs what the tests need when it is missing, builds once with warnings as errors (run.d/07-build.sh), runs every test project
 # against a real (throwaway) PostgreSQL, and ends with one "N passed, N failed, N skipped" line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +20,36 @@ fi
 compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" >/dev/null || [ -n "${KNOWITALL_PG_BIN:-}" ] || [ -n "${KNOWITALL_TEST_DB:-}" ] \
   || { echo "error: no PostgreSQL binaries and no KNOWITALL_TEST_DB: the engine tests need a real PostgreSQL" >&2; exit 1; }
 
+# A part may start a long step that the parts after it do not need with `in_background NAME COMMAND...` (the Native AOT
+# publish): it runs beside them, and the tests start once it has finished. One that failed fails the run, with its output.
+background_pids=()
+background_names=()
+background_logs=()
+# shellcheck disable=SC2317  # called by the parts sourced below
+in_background() {
+  local name=$1 log
+  shift
+  log=$(mktemp)
+  "$@" >"$log" 2>&1 &
+  background_pids+=("$!")
+  background_names+=("$name")
+  background_logs+=("$log")
+}
+wait_background() {
+  local i failed=0
+  for i in "${!background_pids[@]}"; do
+    if wait "${background_pids[$i]}"; then
+      echo "${background_names[$i]}: done"
+    else
+      echo "error: ${background_names[$i]} failed:" >&2
+      cat "${background_logs[$i]}" >&2
+      failed=1
+    fi
+    rm -f "${background_logs[$i]}"
+  done
+  return "$failed"
+}
+
 for extra in tests/run.d/*.sh; do
   [ -e "$extra" ] || continue
   # Each part's own prerequisites and checks (npm tools for the state machine, cfn-lint for the templates, ...).
@@ -27,10 +57,12 @@ for extra in tests/run.d/*.sh; do
   source "$extra"
 done
 
+wait_background
+
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
 set +e
-dotnet test KnowItAll.Workflow.sln -c Release --logger "trx" --results-directory "$results" 2>&1 | tee "$results/console.log"
+dotnet test KnowItAll.Workflow.sln -c Release --no-build --logger "trx" --results-directory "$results" 2>&1 | tee "$results/console.log"
 status=${PIPESTATUS[0]}
 set -e
 
