@@ -20,6 +20,24 @@ fi
 compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" >/dev/null || [ -n "${KNOWITALL_PG_BIN:-}" ] || [ -n "${KNOWITALL_TEST_DB:-}" ] \
   || { echo "error: no PostgreSQL binaries and no KNOWITALL_TEST_DB: the engine tests need a real PostgreSQL" >&2; exit 1; }
 
+# The test servers take their shared memory in huge pages when this machine lets the run reserve them (as root, as CI runs):
+# on a virtual machine each backend's first touch of a 4 KiB page of shared buffers is a page fault through the hypervisor,
+# and the engine's acceptance cases ran 13% faster with 2 MiB pages. The servers ask with PostgreSQL's default
+# huge_pages=try, so without the reservation nothing changes. The previous reservation is restored at exit.
+hugepages_before=""
+if [ "$(id -u)" -eq 0 ] && [ -z "${KNOWITALL_TEST_DB:-}" ] && [ -w /proc/sys/vm/nr_hugepages ]; then
+  hugepages_before=$(cat /proc/sys/vm/nr_hugepages)
+  # Four servers at once at most (engine, CLI, functions tests and the CLI's own throwaway one), about 75 pages each.
+  if [ "$hugepages_before" -lt 320 ] && { echo 320 >/proc/sys/vm/nr_hugepages; } 2>/dev/null; then
+    echo "reserved $(cat /proc/sys/vm/nr_hugepages) huge pages of 2 MiB for the test servers (was $hugepages_before; restored at exit)"
+  else
+    hugepages_before=""
+  fi
+fi
+# shellcheck disable=SC2317  # called by the EXIT trap
+restore_hugepages() { if [ -n "$hugepages_before" ]; then echo "$hugepages_before" >/proc/sys/vm/nr_hugepages; fi; }
+trap restore_hugepages EXIT
+
 # A part may start a long step that the parts after it do not need with `in_background NAME COMMAND...` (the Native AOT
 # publish): it runs beside them, and the tests start once it has finished. One that failed fails the run, with its output.
 background_pids=()
@@ -60,7 +78,7 @@ done
 wait_background
 
 results=$(mktemp -d)
-trap 'rm -rf "$results"' EXIT
+trap 'rm -rf "$results"; restore_hugepages' EXIT
 set +e
 dotnet test KnowItAll.Workflow.sln -c Release --no-build --logger "trx" --results-directory "$results" 2>&1 | tee "$results/console.log"
 status=${PIPESTATUS[0]}
