@@ -7,6 +7,7 @@ namespace KnowItAll.Testing;
 /// <summary>moto server on 127.0.0.1 for the AWS protocol tests, stopped with the tests; plus the AWS CLI pointed at it.</summary>
 public sealed class MotoServer : IAsyncLifetime
 {
+    private static readonly TimeSpan StartupDeadline = TimeSpan.FromSeconds(90);
     private Process? _process;
 
     public string Endpoint { get; private set; } = "";
@@ -30,7 +31,10 @@ public sealed class MotoServer : IAsyncLifetime
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         using var http = new HttpClient();
-        for (var i = 0; i < 100; i++)
+        // A start-up deadline, not a measure: moto imports for several seconds of CPU, and the test command starts it while
+        // the build's checks and other test projects load both cores.
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < StartupDeadline)
         {
             if (_process.HasExited) throw new InvalidOperationException($"moto server exited with {_process.ExitCode}: is moto[server] installed?");
             try
@@ -43,7 +47,7 @@ public sealed class MotoServer : IAsyncLifetime
                 await Task.Delay(100);
             }
         }
-        throw new TimeoutException("moto server did not answer within 10 s");
+        throw new TimeoutException($"moto server did not answer within {StartupDeadline.TotalSeconds} s");
     }
 
     public async Task<string> AwsAsync(params string[] args)
