@@ -37,7 +37,6 @@ if [ "$(id -u)" -eq 0 ] && [ -z "${KNOWITALL_TEST_DB:-}" ] && [ -w /proc/sys/vm/
 fi
 # shellcheck disable=SC2317  # called by the EXIT trap
 restore_hugepages() { if [ -n "$hugepages_before" ]; then echo "$hugepages_before" >/proc/sys/vm/nr_hugepages; fi; }
-trap restore_hugepages EXIT
 
 # A part may start a long step that the parts after it do not need with `in_background NAME COMMAND...` (the Native AOT
 # publish): it runs beside them, and the tests start once it has finished. One that failed fails the run, with its output.
@@ -66,8 +65,26 @@ wait_background() {
     fi
     rm -f "${background_logs[$i]}"
   done
+  background_pids=()
   return "$failed"
 }
+# A step still running when the run stops early (a check before the tests failed) is stopped with what it started.
+# shellcheck disable=SC2317  # called by the EXIT trap
+stop_tree() {
+  local child
+  for child in $(pgrep -P "$1"); do stop_tree "$child"; done
+  kill "$1" 2>/dev/null || true
+}
+results=""
+# shellcheck disable=SC2317  # called by the EXIT trap
+on_exit() {
+  local pid
+  for pid in "${background_pids[@]}"; do stop_tree "$pid"; done
+  rm -f "${background_logs[@]}"
+  [ -z "$results" ] || rm -rf "$results"
+  restore_hugepages
+}
+trap on_exit EXIT
 
 for extra in tests/run.d/*.sh; do
   [ -e "$extra" ] || continue
@@ -79,7 +96,6 @@ done
 wait_background
 
 results=$(mktemp -d)
-trap 'rm -rf "$results"; restore_hugepages' EXIT
 set +e
 dotnet test KnowItAll.Workflow.sln -c Release --no-build --logger "trx" --results-directory "$results" 2>&1 | tee "$results/console.log"
 status=${PIPESTATUS[0]}

@@ -32,7 +32,7 @@ public sealed class MotoServer : IAsyncLifetime
         _process.BeginErrorReadLine();
         using var http = new HttpClient();
         // A start-up deadline, not a measure: moto imports for several seconds of CPU, and the test command starts it while
-        // the build's checks and other test projects load both cores.
+        // the other test projects load both cores.
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < StartupDeadline)
         {
